@@ -1,0 +1,32 @@
+import { InvalidArgumentError } from 'commander';
+import type { OutputFormat } from '../contract/jobs.js';
+
+/** Commander parsers for the translate options; each rejects with a message naming the value. */
+
+export function parseFormat(value: string): OutputFormat {
+  const v = value.toLowerCase();
+  if (v === 'png' || v === 'webp') return v;
+  if (v === 'jpg' || v === 'jpeg') return 'jpeg';
+  throw new InvalidArgumentError(`"${value}" is not an output format (png, jpg or webp)`);
+}
+
+export function parseIntIn(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new InvalidArgumentError(`"${value}" must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** Collects repeated `--set NAME=VALUE` into one record. */
+export function collectSetting(value: string, previous: Record<string, number> = {}): Record<string, number> {
+  const match = /^([A-Za-z][A-Za-z0-9_-]*)=(.+)$/.exec(value.trim());
+  if (match === null) throw new InvalidArgumentError(`"${value}" is not NAME=VALUE`);
+  const [, name, raw] = match as unknown as [string, string, string];
+  const number = Number(raw);
+  if (!Number.isFinite(number) || raw.trim() === '') throw new InvalidArgumentError(`"${raw}" in ${value} is not a number`);
+  if (name in previous) throw new InvalidArgumentError(`${name} is set twice`);
+  return { ...previous, [name]: number };
+}

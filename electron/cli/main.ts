@@ -1,0 +1,65 @@
+import { Command, CommanderError, Option } from 'commander';
+import { StudioError } from '../engine/errors.js';
+import { ModelLibrary } from '../engine/library/index.js';
+import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
+import { collectSetting, parseFormat, parseIntIn } from './args.js';
+import { modelsCommand } from './models-command.js';
+import { translateCommand, type TranslateCliOptions } from './translate-command.js';
+
+/** Errors that come from how the command was called rather than from the files: exit 2. */
+const USAGE_CODES = new Set(['BAD_ARGUMENT', 'MODEL_NOT_FOUND']);
+
+export async function main(argv: string[]): Promise<number> {
+  const library = new ModelLibrary();
+  const sessions = new SessionManager();
+  let exitCode = 0;
+  const program = new Command()
+    .name('gan-studio')
+    .description('Translate images with pix2pix, StarGAN-style and CycleGAN generators, offline.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run gan-studio --help for usage)');
+
+  program
+    .command('models')
+    .description('list the bundled and installed models')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: { json?: boolean }) => {
+      exitCode = await modelsCommand(library, options);
+    });
+
+  program
+    .command('translate')
+    .description('translate image files or folders (recursed) with a model')
+    .argument('<input...>', 'image files or folders')
+    .requiredOption('-m, --model <id|path>', 'model id from `gan-studio models`, or a model folder')
+    .option('-o, --out <dir>', 'output folder', 'translated')
+    .addOption(new Option('-d, --device <device>', 'where to run').choices(DEVICE_CHOICES).default('auto'))
+    .option('-f, --format <format>', "output format: png, jpg or webp (default: the input's, else png)", parseFormat)
+    .option('-q, --quality <1-100>', 'JPEG/WebP quality (default 92)', parseIntIn(1, 100))
+    .option('-s, --size <pixels>', 'resize so the shorter side is this long before translating', parseIntIn(8, 16384))
+    .option('--set <name=value>', "a conditional model's attribute value (repeatable)", collectSetting)
+    .option('--overwrite', 'replace existing output files instead of choosing a free name')
+    .action(async (inputs: string[], options: TranslateCliOptions) => {
+      exitCode = await translateCommand(inputs, options, { library, sessions });
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof StudioError) {
+      process.stderr.write(`gan-studio: ${err.message}\n`);
+      return USAGE_CODES.has(err.code) ? 2 : 1;
+    }
+    process.stderr.write(`gan-studio: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  } finally {
+    await sessions.dispose();
+  }
+  return exitCode;
+}

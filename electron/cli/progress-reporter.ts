@@ -1,0 +1,88 @@
+import { relative } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { JobEvent } from '../contract/jobs.js';
+
+export interface Failure {
+  input: string;
+  message: string;
+}
+
+/**
+ * Shows a batch's progress: a bar with ETA on a terminal, one line per file otherwise (logs,
+ * pipes, CI). Failures are printed as they happen and collected for the summary.
+ */
+export class ProgressReporter {
+  readonly failures: Failure[] = [];
+  readonly providers = new Map<string, number>();
+  readonly fallbackNotes = new Set<string>();
+  readonly renamed: { input: string; output: string }[] = [];
+  private bar: cliProgress.SingleBar | null = null;
+  private multi: cliProgress.MultiBar | null = null;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly interactive: boolean = stream.isTTY === true,
+  ) {}
+
+  private show(path: string): string {
+    const rel = relative(process.cwd(), path);
+    return rel.startsWith('..') ? path : rel;
+  }
+
+  private line(text: string): void {
+    if (this.multi !== null) this.multi.log(`${text}\n`);
+    else this.stream.write(`${text}\n`);
+  }
+
+  handle(event: JobEvent): void {
+    switch (event.type) {
+      case 'started':
+        if (this.interactive && event.total > 0) {
+          this.multi = new cliProgress.MultiBar(
+            {
+              stream: this.stream,
+              format: ' {bar} {percentage}% | {value}/{total} files | ETA {eta_formatted} | {file}',
+              hideCursor: true,
+              clearOnComplete: true,
+              etaBuffer: 20,
+            },
+            cliProgress.Presets.shades_classic,
+          );
+          this.bar = this.multi.create(event.total, 0, { file: '' });
+        }
+        return;
+      case 'item-progress':
+        this.bar?.update({ file: `${this.show(event.input)} (${event.status})` });
+        return;
+      case 'item-done': {
+        this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
+        for (const f of event.fallbacks) this.fallbackNotes.add(`${f.provider} ${f.reason}`);
+        if (event.renamed) this.renamed.push({ input: event.input, output: event.output });
+        if (this.bar !== null) this.bar.increment(1);
+        else {
+          this.line(
+            `ok    ${this.show(event.input)} -> ${this.show(event.output)} (${event.width}x${event.height}, ${Math.round(event.ms)} ms, ${event.provider})`,
+          );
+        }
+        return;
+      }
+      case 'item-error':
+        this.failures.push({ input: event.input, message: event.error.message });
+        this.line(`FAIL  ${this.show(event.input)}: ${event.error.message}`);
+        this.bar?.increment(1);
+        return;
+      case 'finished':
+      case 'cancelled':
+        this.stop();
+        return;
+      case 'queued':
+        return;
+    }
+  }
+
+  stop(): void {
+    this.multi?.stop();
+    this.multi = null;
+    this.bar = null;
+  }
+}

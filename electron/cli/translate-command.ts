@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import type { OutputFormat } from '../contract/jobs.js';
+import { runTranslateJob } from '../engine/jobs/index.js';
+import type { ModelLibrary } from '../engine/library/index.js';
+import type { SessionManager } from '../engine/runtime/index.js';
+import { ProgressReporter } from './progress-reporter.js';
+
+export interface TranslateCliOptions {
+  model: string;
+  out: string;
+  device: string;
+  format?: OutputFormat;
+  quality?: number;
+  size?: number;
+  set?: Record<string, number>;
+  overwrite?: boolean;
+}
+
+/** Runs a batch from the command line; returns the exit code (0 all done, 1 some failed). */
+export async function translateCommand(
+  inputs: string[],
+  options: TranslateCliOptions,
+  deps: { library: ModelLibrary; sessions: SessionManager },
+): Promise<number> {
+  const reporter = new ProgressReporter(process.stderr);
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+    reporter.stop();
+    process.stderr.write('\nCancelling after the current file (Ctrl+C again to stop at once)...\n');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const summary = await runTranslateJob(
+      {
+        inputs,
+        model: options.model,
+        outDir: resolve(options.out),
+        format: options.format ?? 'auto',
+        ...(options.quality === undefined ? {} : { quality: options.quality }),
+        ...(options.size === undefined ? {} : { shorterSide: options.size }),
+        ...(options.set === undefined ? {} : { attributes: options.set }),
+        device: options.device,
+        overwrite: options.overwrite ?? false,
+      },
+      deps,
+      (event) => reporter.handle(event),
+      controller.signal,
+    );
+    const total = summary.succeeded + summary.failed;
+    const providers = [...reporter.providers.keys()].join(', ') || 'no provider';
+    const seconds = (summary.ms / 1000).toFixed(1);
+    const out: string[] = [];
+    for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
+    for (const r of reporter.renamed) out.push(`note: ${r.output} was named so because the plain name already existed (use --overwrite to replace)`);
+    const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
+    out.push(
+      `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers} in ${seconds} s` +
+        (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
+    );
+    for (const f of reporter.failures) out.push(`  ${f.input}: ${f.message}`);
+    if (total === 0) out.push('No image files were found in the given inputs.');
+    process.stderr.write(`${out.join('\n')}\n`);
+    if (summary.cancelled) return 130;
+    return summary.failed > 0 || total === 0 ? 1 : 0;
+  } finally {
+    reporter.stop();
+    process.off('SIGINT', onSigint);
+  }
+}

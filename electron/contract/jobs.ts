@@ -1,0 +1,63 @@
+import type { StudioErrorInfo } from './result.js';
+
+/** What a translated item reports about where it ran. */
+export interface ProviderReport {
+  /** The execution provider that produced the output (cpu, webgpu, cuda, dml, coreml). */
+  provider: string;
+  /** Providers that were tried first and failed, with the reason. */
+  fallbacks: { provider: string; reason: string }[];
+}
+
+/**
+ * Every job reports through this one union, keyed by jobId. `progress` is 0..1 for the whole
+ * job; item events also carry the item's index and input path.
+ */
+export type JobEvent =
+  | { type: 'queued'; jobId: string; total: number }
+  | { type: 'started'; jobId: string; total: number; model: string; device: string }
+  | {
+      type: 'item-progress';
+      jobId: string;
+      index: number;
+      input: string;
+      /** This item's own progress, 0..1. */
+      itemProgress: number;
+      progress: number;
+      status: string;
+    }
+  | ({
+      type: 'item-done';
+      jobId: string;
+      index: number;
+      input: string;
+      output: string;
+      /** The output name differs from the plain one because that file already existed. */
+      renamed: boolean;
+      width: number;
+      height: number;
+      ms: number;
+      progress: number;
+    } & ProviderReport)
+  | { type: 'item-error'; jobId: string; index: number; input: string; error: StudioErrorInfo; progress: number }
+  | { type: 'finished'; jobId: string; succeeded: number; failed: number; ms: number }
+  | { type: 'cancelled'; jobId: string; succeeded: number; failed: number; remaining: number };
+
+export type JobEventType = JobEvent['type'];
+
+export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface TranslateJobSpec {
+  inputs: string[];
+  model: string;
+  outDir: string;
+  /** 'auto' keeps the input's format where it is png, jpeg or webp, else png. */
+  format: OutputFormat | 'auto';
+  quality?: number;
+  /** Resize so the shorter side is this many pixels before translating. */
+  shorterSide?: number;
+  attributes?: Record<string, number>;
+  device: string;
+  /** Replace existing output files instead of choosing a free name. */
+  overwrite?: boolean;
+}

@@ -1,0 +1,56 @@
+/** Model descriptions shared by the engine, the CLI and the renderer. Plain data only. */
+
+export const MODEL_KINDS = ['cyclegan', 'pix2pix', 'conditional'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+export interface AttributeSpec {
+  name: string;
+  label?: string;
+  min: number;
+  max: number;
+  default: number;
+}
+
+export interface ModelManifest {
+  schemaVersion: 1;
+  id: string;
+  name: string;
+  kind: ModelKind;
+  description: string;
+  inputChannels: number;
+  outputChannels: number;
+  /** Input sides must be multiples of this; inputs are padded by reflection and cropped back. */
+  sizeMultiple: number;
+  /** The size the model was trained at (shorter side), a hint for previews and the sketch pad. */
+  preferredSize: number;
+  /** Conditional models: one entry per element of the condition vector, in order. */
+  attributes: AttributeSpec[];
+  /** Free-form architecture summary, for example "resnet_9blocks (ngf 64, instance norm)". */
+  architecture?: string;
+  /** Where the weights came from: a URL, a recipe, a file name. */
+  source: string;
+  licence: string;
+  /** sha256 (hex) of model.onnx. */
+  sha256: string;
+  /** The model card file beside the manifest (Markdown), if any. */
+  card?: string;
+  /** CycleGAN halves: the id of the model that translates the other way. */
+  reverse?: string;
+}
+
+export type ModelOrigin = 'bundled' | 'installed';
+
+export interface ModelEntry {
+  manifest: ModelManifest;
+  origin: ModelOrigin;
+  /** Folder holding manifest.json and model.onnx. */
+  dir: string;
+  onnxPath: string;
+  sizeBytes: number;
+}
+
+/** A model folder that could not be listed, and why. Listings report these and carry on. */
+export interface ModelProblem {
+  path: string;
+  reason: string;
+}

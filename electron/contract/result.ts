@@ -1,0 +1,28 @@
+/**
+ * Every handler and engine entry point reports failure as a typed code plus a human message,
+ * because Electron keeps little more than the message of an error thrown across invoke.
+ */
+export const ERROR_CODES = [
+  'BAD_IMAGE',
+  'BAD_MODEL',
+  'BAD_MANIFEST',
+  'MODEL_NOT_FOUND',
+  'EP_UNAVAILABLE',
+  'UNSAFE_CHECKPOINT',
+  'BAD_CHECKPOINT',
+  'BAD_ARGUMENT',
+  'IO_ERROR',
+  'OUTPUT_EXISTS',
+  'CANCELLED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface StudioErrorInfo {
+  code: ErrorCode;
+  message: string;
+  detail?: string;
+}
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: StudioErrorInfo };

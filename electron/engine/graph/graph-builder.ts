@@ -1,0 +1,179 @@
+import type { ConstSpec, GraphInput, IrGraph, IrNode, ParamSpec } from './ir.js';
+
+export type NormKind = 'instance' | 'batch';
+
+/**
+ * Builds an IrGraph layer by layer. Parameters are declared with the state-dict key of the
+ * reference module, so a checkpoint's tensors map onto the graph by name alone.
+ */
+export class GraphBuilder {
+  private readonly nodes: IrNode[] = [];
+  private readonly params = new Map<string, ParamSpec>();
+  private readonly constants = new Map<string, ConstSpec>();
+  private readonly unused: string[] = [];
+  private readonly inputs: GraphInput[] = [];
+  private counter = 0;
+
+  constructor(private readonly name: string) {}
+
+  input(name: string, layout: GraphInput['layout'], channels: number): string {
+    this.inputs.push({ name, layout, channels });
+    return name;
+  }
+
+  param(name: string, shape: readonly number[]): string {
+    if (this.params.has(name)) throw new Error(`parameter ${name} declared twice`);
+    this.params.set(name, { name, shape: [...shape] });
+    return name;
+  }
+
+  /** Keys present in reference checkpoints that this graph ignores on purpose. */
+  ignoreKeys(...names: string[]): void {
+    this.unused.push(...names);
+  }
+
+  constant(shape: readonly number[], fill: number): string {
+    const name = `const/${fill}x${shape.join('x')}`;
+    if (!this.constants.has(name)) this.constants.set(name, { name, shape: [...shape], fill });
+    return name;
+  }
+
+  private fresh(tag: string): string {
+    this.counter += 1;
+    return `${tag}_${this.counter}`;
+  }
+
+  conv(
+    x: string,
+    key: string,
+    shape: { inC: number; outC: number; kernel: number; stride?: number; pad?: number; bias: boolean },
+  ): string {
+    const output = this.fresh('conv');
+    const weight = this.param(`${key}.weight`, [shape.outC, shape.inC, shape.kernel, shape.kernel]);
+    const bias = shape.bias ? this.param(`${key}.bias`, [shape.outC]) : null;
+    this.nodes.push({
+      op: 'conv',
+      input: x,
+      output,
+      weight,
+      bias,
+      kernel: shape.kernel,
+      stride: shape.stride ?? 1,
+      pad: shape.pad ?? 0,
+    });
+    return output;
+  }
+
+  convTranspose(
+    x: string,
+    key: string,
+    shape: {
+      inC: number;
+      outC: number;
+      kernel: number;
+      stride: number;
+      pad: number;
+      outputPadding?: number;
+      bias: boolean;
+    },
+  ): string {
+    const output = this.fresh('convT');
+    // PyTorch stores transposed-conv weights as [in, out, k, k], as ONNX does.
+    const weight = this.param(`${key}.weight`, [shape.inC, shape.outC, shape.kernel, shape.kernel]);
+    const bias = shape.bias ? this.param(`${key}.bias`, [shape.outC]) : null;
+    this.nodes.push({
+      op: 'convTranspose',
+      input: x,
+      output,
+      weight,
+      bias,
+      kernel: shape.kernel,
+      stride: shape.stride,
+      pad: shape.pad,
+      outputPadding: shape.outputPadding ?? 0,
+    });
+    return output;
+  }
+
+  /**
+   * A normalisation layer with the semantics of the reference test scripts: statistics of the
+   * current image. `affine` layers have `<key>.weight` / `<key>.bias`; BatchNorm's running
+   * statistics are recorded as ignored keys.
+   */
+  norm(x: string, key: string, channels: number, options: { affine: boolean; tracksStats: boolean }): string {
+    const { affine, tracksStats } = options;
+    const output = this.fresh('norm');
+    const scale = affine ? this.param(`${key}.weight`, [channels]) : this.constant([channels], 1);
+    const shift = affine ? this.param(`${key}.bias`, [channels]) : this.constant([channels], 0);
+    if (tracksStats) {
+      this.ignoreKeys(`${key}.running_mean`, `${key}.running_var`, `${key}.num_batches_tracked`);
+    }
+    this.nodes.push({ op: 'instanceNorm', input: x, output, scale, shift, epsilon: 1e-5 });
+    return output;
+  }
+
+  pad(x: string, amount: number, mode: 'reflect' | 'zero' = 'reflect'): string {
+    const output = this.fresh('pad');
+    this.nodes.push({ op: 'pad', input: x, output, mode, amount });
+    return output;
+  }
+
+  relu(x: string): string {
+    return this.unary('relu', x);
+  }
+
+  tanh(x: string): string {
+    return this.unary('tanh', x);
+  }
+
+  sigmoid(x: string): string {
+    return this.unary('sigmoid', x);
+  }
+
+  leakyRelu(x: string, alpha: number): string {
+    const output = this.fresh('lrelu');
+    this.nodes.push({ op: 'leakyRelu', input: x, output, alpha });
+    return output;
+  }
+
+  add(a: string, b: string): string {
+    const output = this.fresh('add');
+    this.nodes.push({ op: 'add', inputs: [a, b], output });
+    return output;
+  }
+
+  concat(...inputs: string[]): string {
+    const output = this.fresh('concat');
+    this.nodes.push({ op: 'concat', inputs, output });
+    return output;
+  }
+
+  spatialBroadcast(vector: string, like: string): string {
+    const output = this.fresh('tile');
+    this.nodes.push({ op: 'spatialBroadcast', input: vector, like, output });
+    return output;
+  }
+
+  private unary(op: 'relu' | 'tanh' | 'sigmoid', x: string): string {
+    const output = this.fresh(op);
+    this.nodes.push({ op, input: x, output });
+    return output;
+  }
+
+  finish(output: string, channels: number): IrGraph {
+    return {
+      name: this.name,
+      inputs: [...this.inputs],
+      output: { name: output, channels },
+      nodes: [...this.nodes],
+      params: [...this.params.values()],
+      constants: [...this.constants.values()],
+      unusedKeys: [...this.unused],
+    };
+  }
+}
+
+/** Whether a norm of this kind carries a learnable scale and shift in the reference code. */
+export function normIsAffine(kind: NormKind): boolean {
+  return kind === 'batch';
+}

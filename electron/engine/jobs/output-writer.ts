@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { StudioError, describeSystemError } from '../errors.js';
+
+/**
+ * Chooses output names and writes outputs atomically. Two inputs with the same base name,
+ * or an output that already exists, get "name-1.ext", "name-2.ext", ... unless overwriting
+ * was asked for; an input file is never a target, even then.
+ */
+export class OutputWriter {
+  private readonly reserved = new Set<string>();
+  private readonly inputs: Set<string>;
+
+  constructor(
+    readonly outDir: string,
+    inputs: readonly string[],
+    private readonly overwrite: boolean,
+  ) {
+    this.inputs = new Set(inputs.map((p) => resolve(p)));
+  }
+
+  async prepare(): Promise<void> {
+    try {
+      await mkdir(this.outDir, { recursive: true });
+    } catch (err) {
+      throw new StudioError('IO_ERROR', `cannot create the output folder ${this.outDir}: ${describeSystemError(err)}`, { cause: err });
+    }
+  }
+
+  /** Writes the bytes for an input; returns the path written and whether the name was changed. */
+  async write(input: string, extension: string, bytes: Uint8Array): Promise<{ path: string; renamed: boolean }> {
+    const stem = basename(input, extname(input));
+    const tmp = join(this.outDir, `.${stem}.${randomBytes(6).toString('hex')}.partial`);
+    try {
+      await writeFile(tmp, bytes);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw new StudioError('IO_ERROR', `cannot write ${tmp}: ${describeSystemError(err)}`, { cause: err });
+    }
+    try {
+      for (let n = 0; ; n++) {
+        const name = n === 0 ? `${stem}.${extension}` : `${stem}-${n}.${extension}`;
+        const target = resolve(this.outDir, name);
+        if (this.reserved.has(target) || this.inputs.has(target)) continue;
+        if (this.overwrite) {
+          this.reserved.add(target);
+          await rename(tmp, target);
+          return { path: target, renamed: n > 0 };
+        }
+        if (await this.placeNoClobber(tmp, target)) {
+          this.reserved.add(target);
+          return { path: target, renamed: n > 0 };
+        }
+      }
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      if (err instanceof StudioError) throw err;
+      throw new StudioError('IO_ERROR', `cannot write the output for ${input} in ${this.outDir}: ${describeSystemError(err)}`, { cause: err });
+    }
+  }
+
+  /**
+   * Moves tmp to target only if target does not exist. A hard link fails atomically with
+   * EEXIST; on file systems without hard links (FAT, some network shares) we fall back to an
+   * exclusive create followed by a rename over that placeholder.
+   */
+  private async placeNoClobber(tmp: string, target: string): Promise<boolean> {
+    try {
+      await link(tmp, target);
+      await unlink(tmp);
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw err;
+    }
+    try {
+      await writeFile(target, new Uint8Array(0), { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+    await rename(tmp, target);
+    return true;
+  }
+}

@@ -1,0 +1,116 @@
+import type { ModelEntry } from '../../contract/models.js';
+import { StudioError } from '../errors.js';
+import { imageToTensor, tensorToImage, type DecodedImage } from '../imaging/index.js';
+import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
+
+export interface TranslatedImage {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+  alpha: Uint8Array | null;
+  provider: ProviderName;
+  fallbacks: Fallback[];
+}
+
+export interface TranslateOptions {
+  /** Attribute values by name (conditional models); unset ones take the manifest default. */
+  attributes?: Readonly<Record<string, number>>;
+}
+
+/**
+ * preprocess -> run -> postprocess for one model. Subclasses add what their kind needs (a
+ * condition vector for conditional models); `dispose` lets go of the model's sessions.
+ */
+export class ImageToImagePipeline {
+  constructor(
+    readonly entry: ModelEntry,
+    protected readonly sessions: SessionManager,
+    protected readonly device: DeviceChoice,
+  ) {
+    const { inputChannels, outputChannels } = entry.manifest;
+    if (inputChannels !== 3 || outputChannels !== 3) {
+      throw new StudioError(
+        'BAD_MODEL',
+        `${entry.manifest.id}: only 3-channel (RGB) models are supported, this one has ${inputChannels} in and ${outputChannels} out`,
+      );
+    }
+  }
+
+  /** Checks the options before any image work, so a bad value fails the whole job at once. */
+  validate(options: TranslateOptions): void {
+    const names = Object.keys(options.attributes ?? {});
+    if (names.length > 0) {
+      throw new StudioError('BAD_ARGUMENT', `${this.entry.manifest.id} is a ${this.entry.manifest.kind} model and takes no attributes (got ${names.join(', ')})`);
+    }
+  }
+
+  protected extraFeeds(_batch: number, _options: TranslateOptions): Record<string, TensorInput> {
+    return {};
+  }
+
+  async translate(image: DecodedImage, options: TranslateOptions = {}): Promise<TranslatedImage> {
+    const { width, height } = image;
+    const tensor = imageToTensor(image.rgb, width, height, this.entry.manifest.sizeMultiple);
+    const result = await this.sessions.run(this.entry.onnxPath, this.device, {
+      input: { data: tensor.data, dims: [1, 3, tensor.paddedHeight, tensor.paddedWidth] },
+      ...this.extraFeeds(1, options),
+    });
+    const [, channels, outH, outW] = result.dims;
+    if (channels !== 3 || outH !== tensor.paddedHeight || outW !== tensor.paddedWidth) {
+      throw new StudioError(
+        'BAD_MODEL',
+        `${this.entry.manifest.id}: output shape [${result.dims.join(', ')}] does not match the input [1, 3, ${tensor.paddedHeight}, ${tensor.paddedWidth}]`,
+      );
+    }
+    const rgb = tensorToImage(result.output, tensor.paddedWidth, tensor.paddedHeight, width, height);
+    return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks };
+  }
+
+  async dispose(): Promise<void> {
+    await this.sessions.dispose(this.entry.onnxPath);
+  }
+}
+
+/** Conditional models also take a [batch, attributes] vector, in manifest order. */
+export class ConditionalPipeline extends ImageToImagePipeline {
+  override validate(options: TranslateOptions): void {
+    this.conditionVector(options);
+  }
+
+  conditionVector(options: TranslateOptions): Float32Array {
+    const specs = this.entry.manifest.attributes;
+    const given = options.attributes ?? {};
+    const unknown = Object.keys(given).filter((n) => !specs.some((s) => s.name === n));
+    if (unknown.length > 0) {
+      throw new StudioError(
+        'BAD_ARGUMENT',
+        `${this.entry.manifest.id} has no attribute ${unknown.join(', ')} (its attributes: ${specs.map((s) => s.name).join(', ')})`,
+      );
+    }
+    return Float32Array.from(specs, (s) => {
+      const value = given[s.name] ?? s.default;
+      if (!Number.isFinite(value) || value < s.min || value > s.max) {
+        throw new StudioError('BAD_ARGUMENT', `${s.name}=${value} is outside its range ${s.min}..${s.max}`);
+      }
+      return value;
+    });
+  }
+
+  protected override extraFeeds(batch: number, options: TranslateOptions): Record<string, TensorInput> {
+    const vector = this.conditionVector(options);
+    const data = new Float32Array(batch * vector.length);
+    for (let b = 0; b < batch; b++) data.set(vector, b * vector.length);
+    return { condition: { data, dims: [batch, vector.length] } };
+  }
+}
+
+/** The registry from a manifest's kind to its pipeline. */
+export function createPipeline(entry: ModelEntry, sessions: SessionManager, device: DeviceChoice): ImageToImagePipeline {
+  switch (entry.manifest.kind) {
+    case 'cyclegan':
+    case 'pix2pix':
+      return new ImageToImagePipeline(entry, sessions, device);
+    case 'conditional':
+      return new ConditionalPipeline(entry, sessions, device);
+  }
+}

@@ -1,0 +1,4 @@
+export { ModelLibrary, type LibraryListing, type ModelLibraryOptions } from './model-library.js';
+export { manifestSchema, parseManifest, readManifest, MODEL_ID_PATTERN } from './manifest.js';
+export { bundledModelsDir, packageRoot, studioHome } from './paths.js';
+export { sha256Bytes, sha256File } from './hash.js';

@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The per-user data folder: $GAN_STUDIO_HOME, else the platform's app-data folder, which is
+ * also where Electron's userData points for an app named gan-studio.
+ */
+export function studioHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const explicit = env.GAN_STUDIO_HOME;
+  if (explicit !== undefined && explicit !== '') return resolve(explicit);
+  const home = homedir();
+  switch (platform) {
+    case 'win32':
+      return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'gan-studio');
+    case 'darwin':
+      return join(home, 'Library', 'Application Support', 'gan-studio');
+    default:
+      return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'gan-studio');
+  }
+}
+
+let cachedRoot: string | undefined;
+
+/** The folder of gan-studio's package.json, found from this file whether run from source or dist. */
+export function packageRoot(): string {
+  if (cachedRoot !== undefined) return cachedRoot;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      try {
+        const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string };
+        if (pkg.name === 'gan-studio') {
+          cachedRoot = dir;
+          return dir;
+        }
+      } catch {
+        // Not ours; keep walking up.
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the gan-studio package root');
+    dir = parent;
+  }
+}
+
+/** The read-only bundled models shipped in the repository's models/ folder. */
+export function bundledModelsDir(): string {
+  return join(packageRoot(), 'models');
+}

@@ -1,0 +1,2 @@
+export { DEVICE_CHOICES, isDeviceChoice, providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
+export { SessionManager, cudaProviderInstalled, vulkanLoaderPresent, type Fallback, type RunResult, type TensorInput } from './session-manager.js';
