@@ -24,7 +24,9 @@ interface Level {
  *
  * Every block but the outermost starts with an in-place LeakyReLU on its input and returns
  * concat(input, block(input)); because the activation is in place, the skip half of that
- * concat is LeakyReLU(input). We reproduce that, as the reference outputs depend on it.
+ * concat is LeakyReLU(input). We reproduce that so every intermediate value matches the
+ * reference. (The final output would not show the difference: each concat feeds a ReLU, and
+ * ReLU(LeakyReLU(v)) = ReLU(v). Checked against PyTorch in the reference-output tests.)
  */
 export function unetGenerator(options: UnetOptions): IrGraph {
   // options.dropout only adds Dropout modules (no keys) to the deep middle blocks; inference runs with them off.
