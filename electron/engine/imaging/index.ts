@@ -1,0 +1,19 @@
+/** Imaging: files in, sRGB rasters and model tensors in the middle, encoded files out. */
+export type { DecodedImage, OutputFormat, RasterImage } from './raster.js';
+export { MAX_INPUT_PIXELS } from './limits.js';
+export { decodeImage, resizeTarget, type DecodeOptions } from './decode.js';
+export { DEFAULT_QUALITY, encodeImage, extensionFor, outputFormatFor, type EncodeOptions } from './encode.js';
+export {
+  batchItemOffset,
+  imageToTensor,
+  imagesToTensor,
+  paddedSize,
+  reflectIndex,
+  tensorToImage,
+  writeImageToTensor,
+  type BatchTensor,
+  type ImageTensor,
+  type PaddedSize,
+  type RgbPixels,
+} from './tensor.js';
+export { IMAGE_EXTENSIONS, isImagePath, listImageFiles, type ListedImages } from './files.js';

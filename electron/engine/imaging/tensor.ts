@@ -1,0 +1,190 @@
+import { StudioError } from '../errors.js';
+
+/**
+ * Images <-> NCHW float32 tensors with the generators' conventions: x in [0,255] -> x/127.5 - 1
+ * on the way in, y -> (y+1)*127.5 rounded and clamped on the way out, and reflect padding on the
+ * right and bottom up to the size multiple the network needs, cropped off again afterwards.
+ *
+ * These loops run on every image at full resolution, so they are plain typed-array loops with
+ * lookup tables and no per-pixel allocation or function-call dispatch.
+ */
+
+export interface PaddedSize {
+  paddedWidth: number;
+  paddedHeight: number;
+}
+
+/** A 1 x 3 x paddedHeight x paddedWidth tensor (or N x 3 x ... for a batch). */
+export interface ImageTensor extends PaddedSize {
+  data: Float32Array;
+}
+
+export interface BatchTensor extends ImageTensor {
+  batch: number;
+}
+
+/** An RGB image as the tensor helpers take it: interleaved HWC, 3 channels, 8 bits. */
+export interface RgbPixels {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+}
+
+// x/127.5 - 1 for every byte value, rounded once to float32 exactly as a per-pixel division would be.
+const TO_UNIT = (() => {
+  const table = new Float32Array(256);
+  for (let x = 0; x < 256; x++) table[x] = x / 127.5 - 1;
+  return table;
+})();
+
+/** Sides rounded up to the next multiple (a multiple of 1 leaves them as they are). */
+export function paddedSize(width: number, height: number, multiple: number): PaddedSize {
+  checkSize(width, height);
+  if (!Number.isInteger(multiple) || multiple < 1) {
+    throw new StudioError('BAD_ARGUMENT', `size multiple must be a positive whole number, got ${String(multiple)}`);
+  }
+  return { paddedWidth: Math.ceil(width / multiple) * multiple, paddedHeight: Math.ceil(height / multiple) * multiple };
+}
+
+/**
+ * The source index for position `i` of a side `n` pixels long under reflect padding, which
+ * mirrors without repeating the edge pixel (PyTorch ReflectionPad, ONNX Pad mode=reflect):
+ * for n = 3, positions 0.. map to 0 1 2 1 0 1 2 1 0 ... Unlike those, padding wider than the
+ * side is allowed and keeps bouncing between the edges (period 2(n-1)), so a 10 px image can
+ * pad to 256. A 1 px side has nothing to reflect and repeats its pixel. Negative `i` (padding on
+ * the left or top) mirrors the same way.
+ */
+export function reflectIndex(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  const m = Math.abs(i) % period;
+  return m < n ? m : period - m;
+}
+
+/** Normalises and reflect-pads one image into a new 1 x 3 x PH x PW tensor. */
+export function imageToTensor(rgb: Uint8Array, width: number, height: number, multiple: number): ImageTensor {
+  const { paddedWidth, paddedHeight } = paddedSize(width, height, multiple);
+  const data = new Float32Array(3 * paddedWidth * paddedHeight);
+  writeImageToTensor(rgb, width, height, data, paddedWidth, paddedHeight, 0);
+  return { data, paddedWidth, paddedHeight };
+}
+
+/**
+ * Stacks images into one N x 3 x PH x PW tensor. They must all pad to the same size: padding a
+ * smaller image further would change the per-image normalisation statistics it is translated with.
+ */
+export function imagesToTensor(images: readonly RgbPixels[], multiple: number): BatchTensor {
+  const first = images[0];
+  if (first === undefined) throw new StudioError('BAD_ARGUMENT', 'a batch needs at least one image');
+  const { paddedWidth, paddedHeight } = paddedSize(first.width, first.height, multiple);
+  const data = new Float32Array(images.length * 3 * paddedWidth * paddedHeight);
+  images.forEach((image, index) => {
+    const own = paddedSize(image.width, image.height, multiple);
+    if (own.paddedWidth !== paddedWidth || own.paddedHeight !== paddedHeight) {
+      throw new StudioError(
+        'BAD_ARGUMENT',
+        `batch images must pad to the same size: image ${index} pads to ${own.paddedWidth} x ${own.paddedHeight}, ` +
+          `image 0 to ${paddedWidth} x ${paddedHeight}`,
+      );
+    }
+    writeImageToTensor(image.rgb, image.width, image.height, data, paddedWidth, paddedHeight, batchItemOffset(index, paddedWidth, paddedHeight));
+  });
+  return { data, paddedWidth, paddedHeight, batch: images.length };
+}
+
+/** Where batch item `index` starts in an N x 3 x PH x PW tensor, in floats. */
+export function batchItemOffset(index: number, paddedWidth: number, paddedHeight: number): number {
+  return index * 3 * paddedWidth * paddedHeight;
+}
+
+/**
+ * Writes one normalised, reflect-padded image into `out` at `offset` (floats): the building
+ * block for batches and for reusing one buffer across images of the same size.
+ */
+export function writeImageToTensor(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  out: Float32Array,
+  paddedWidth: number,
+  paddedHeight: number,
+  offset = 0,
+): void {
+  checkSize(width, height);
+  checkRgb(rgb, width, height);
+  checkTensor(out.length, paddedWidth, paddedHeight, width, height, offset);
+  const plane = paddedWidth * paddedHeight;
+  // Per-column source byte offsets and per-row source indices: the reflection is worked out
+  // once per line, not once per pixel.
+  const columnBytes = new Int32Array(paddedWidth);
+  for (let x = 0; x < paddedWidth; x++) columnBytes[x] = reflectIndex(x, width) * 3;
+  const rowStride = width * 3;
+  for (let y = 0; y < paddedHeight; y++) {
+    const rowStart = reflectIndex(y, height) * rowStride;
+    let o = offset + y * paddedWidth;
+    for (let x = 0; x < paddedWidth; x++, o++) {
+      const s = rowStart + columnBytes[x]!;
+      out[o] = TO_UNIT[rgb[s]!]!;
+      out[o + plane] = TO_UNIT[rgb[s + 1]!]!;
+      out[o + 2 * plane] = TO_UNIT[rgb[s + 2]!]!;
+    }
+  }
+}
+
+/**
+ * Reads one image back out of a 3 x PH x PW tensor starting at `offset` (floats; see
+ * `batchItemOffset`), cropping the padding off: y -> (y+1)*127.5, rounded half up as
+ * Math.round does (after the clamp to [0,255] that is the same as half away from zero), then
+ * clamped. NaN comes out as 0. Returns interleaved HWC RGB.
+ */
+export function tensorToImage(
+  data: Float32Array,
+  paddedWidth: number,
+  paddedHeight: number,
+  width: number,
+  height: number,
+  offset = 0,
+): Uint8Array {
+  checkSize(width, height);
+  checkTensor(data.length, paddedWidth, paddedHeight, width, height, offset);
+  const plane = paddedWidth * paddedHeight;
+  const out = new Uint8Array(width * height * 3);
+  for (let y = 0, d = 0; y < height; y++) {
+    let i = offset + y * paddedWidth;
+    for (let x = 0; x < width; x++, i++, d += 3) {
+      // t = value + 0.5; storing into a Uint8Array truncates, which for t in (0, 255) is
+      // floor(value + 0.5) = Math.round(value). NaN fails both tests and is stored as 0.
+      let t = (data[i]! + 1) * 127.5 + 0.5;
+      out[d] = t <= 0 ? 0 : t >= 255 ? 255 : t;
+      t = (data[i + plane]! + 1) * 127.5 + 0.5;
+      out[d + 1] = t <= 0 ? 0 : t >= 255 ? 255 : t;
+      t = (data[i + 2 * plane]! + 1) * 127.5 + 0.5;
+      out[d + 2] = t <= 0 ? 0 : t >= 255 ? 255 : t;
+    }
+  }
+  return out;
+}
+
+function checkSize(width: number, height: number): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new StudioError('BAD_ARGUMENT', `image size must be positive whole numbers, got ${width} x ${height}`);
+  }
+}
+
+function checkRgb(rgb: Uint8Array, width: number, height: number): void {
+  if (rgb.length !== width * height * 3) {
+    throw new StudioError('BAD_ARGUMENT', `rgb has ${rgb.length} bytes, expected ${width * height * 3} for ${width} x ${height}`);
+  }
+}
+
+function checkTensor(length: number, paddedWidth: number, paddedHeight: number, width: number, height: number, offset: number): void {
+  if (!Number.isInteger(paddedWidth) || !Number.isInteger(paddedHeight) || paddedWidth < width || paddedHeight < height) {
+    throw new StudioError('BAD_ARGUMENT', `padded size ${paddedWidth} x ${paddedHeight} is smaller than the image ${width} x ${height}`);
+  }
+  if (!Number.isInteger(offset) || offset < 0 || offset + 3 * paddedWidth * paddedHeight > length) {
+    throw new StudioError(
+      'BAD_ARGUMENT',
+      `tensor of ${length} floats has no 3 x ${paddedHeight} x ${paddedWidth} item at offset ${offset}`,
+    );
+  }
+}
