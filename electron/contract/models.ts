@@ -36,7 +36,15 @@ export interface ModelManifest {
   card?: string;
   /** CycleGAN halves: the id of the model that translates the other way. */
   reverse?: string;
+  /** Graph tensor names, when they are not the engine's own ('input', 'condition'). */
+  io?: { image: string; condition?: string };
+  /** Models with a fixed input size: images are resized to it and the output back. */
+  fixedSize?: { width: number; height: number };
+  /** Pixel range the model works in: '-1..1' (GAN convention, the default) or '0..1'. */
+  pixelRange?: PixelRange;
 }
+
+export type PixelRange = '-1..1' | '0..1';
 
 export type ModelOrigin = 'bundled' | 'installed';
 

@@ -17,3 +17,4 @@ export {
   type RgbPixels,
 } from './tensor.js';
 export { IMAGE_EXTENSIONS, isImagePath, listImageFiles, type ListedImages } from './files.js';
+export { resizeRgb } from './resize.js';

@@ -1,6 +1,6 @@
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
-import { imageToTensor, tensorToImage, type DecodedImage } from '../imaging/index.js';
+import { imageToTensor, resizeRgb, tensorToImage, type DecodedImage } from '../imaging/index.js';
 import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
 
 export interface TranslatedImage {
@@ -50,19 +50,30 @@ export class ImageToImagePipeline {
 
   async translate(image: DecodedImage, options: TranslateOptions = {}): Promise<TranslatedImage> {
     const { width, height } = image;
-    const tensor = imageToTensor(image.rgb, width, height, this.entry.manifest.sizeMultiple);
+    const { manifest } = this.entry;
+    // Fixed-size models see the image resized to their size; the output is resized back.
+    const fixed = manifest.fixedSize;
+    const inW = fixed?.width ?? width;
+    const inH = fixed?.height ?? height;
+    const rgbIn = fixed === undefined ? image.rgb : await resizeRgb(image.rgb, width, height, inW, inH);
+    const tensor = imageToTensor(rgbIn, inW, inH, fixed === undefined ? manifest.sizeMultiple : 1);
+    const unitRange = manifest.pixelRange === '0..1';
+    if (unitRange) for (let i = 0; i < tensor.data.length; i++) tensor.data[i] = ((tensor.data[i] as number) + 1) * 0.5;
     const result = await this.sessions.run(this.entry.onnxPath, this.device, {
-      input: { data: tensor.data, dims: [1, 3, tensor.paddedHeight, tensor.paddedWidth] },
+      [manifest.io?.image ?? 'input']: { data: tensor.data, dims: [1, 3, tensor.paddedHeight, tensor.paddedWidth] },
       ...this.extraFeeds(1, options),
     });
     const [, channels, outH, outW] = result.dims;
     if (channels !== 3 || outH !== tensor.paddedHeight || outW !== tensor.paddedWidth) {
       throw new StudioError(
         'BAD_MODEL',
-        `${this.entry.manifest.id}: output shape [${result.dims.join(', ')}] does not match the input [1, 3, ${tensor.paddedHeight}, ${tensor.paddedWidth}]`,
+        `${manifest.id}: output shape [${result.dims.join(', ')}] does not match the input [1, 3, ${tensor.paddedHeight}, ${tensor.paddedWidth}]`,
       );
     }
-    const rgb = tensorToImage(result.output, tensor.paddedWidth, tensor.paddedHeight, width, height);
+    const output = result.output;
+    if (unitRange) for (let i = 0; i < output.length; i++) output[i] = (output[i] as number) * 2 - 1;
+    let rgb = tensorToImage(output, tensor.paddedWidth, tensor.paddedHeight, inW, inH);
+    if (fixed !== undefined) rgb = await resizeRgb(rgb, inW, inH, width, height);
     return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks };
   }
 
@@ -100,7 +111,7 @@ export class ConditionalPipeline extends ImageToImagePipeline {
     const vector = this.conditionVector(options);
     const data = new Float32Array(batch * vector.length);
     for (let b = 0; b < batch; b++) data.set(vector, b * vector.length);
-    return { condition: { data, dims: [batch, vector.length] } };
+    return { [this.entry.manifest.io?.condition ?? 'condition']: { data, dims: [batch, vector.length] } };
   }
 }
 

@@ -34,6 +34,9 @@ export const manifestSchema = z
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),
     card: z.string().regex(/^[^/\\]+$/, 'a file name beside the manifest').optional(),
     reverse: z.string().regex(MODEL_ID_PATTERN).optional(),
+    io: z.object({ image: z.string().min(1), condition: z.string().min(1).optional() }).strict().optional(),
+    fixedSize: z.object({ width: z.number().int().min(1).max(16384), height: z.number().int().min(1).max(16384) }).strict().optional(),
+    pixelRange: z.enum(['-1..1', '0..1']).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
