@@ -1,0 +1,8 @@
+/**
+ * PyTorch checkpoints without Python: the zip and legacy containers, a pickle reader that
+ * allows only what a state dict needs, and detection of the generator architecture.
+ */
+export { parseCheckpoint, readCheckpoint, type CheckpointTensor, type StateDict } from './reader.js';
+export { detectArchitecture, parseArchitectureOption, type ArchitectureOverride, type Detection } from './detect-architecture.js';
+export { isAllowedGlobal } from './torch-pickle.js';
+export type { FloatDtype } from './dtypes.js';
