@@ -30,3 +30,12 @@ export function collectSetting(value: string, previous: Record<string, number> =
   if (name in previous) throw new InvalidArgumentError(`${name} is set twice`);
   return { ...previous, [name]: number };
 }
+
+/** A comma-separated list of names, e.g. `--attributes Black_Hair,Blond_Hair`. */
+export function parseList(value: string): string[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(s))) {
+    throw new InvalidArgumentError(`"${value}" must be names separated by commas (letters, digits, _ and -)`);
+  }
+  return items;
+}

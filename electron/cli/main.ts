@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { StudioError } from '../engine/errors.js';
 import { ModelLibrary } from '../engine/library/index.js';
 import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
-import { collectSetting, parseFormat, parseIntIn } from './args.js';
+import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
+import { catalogCommand, downloadCommand } from './catalog-command.js';
+import { importCommand, type ImportCliOptions } from './import-command.js';
 import { modelsCommand } from './models-command.js';
 import { translateCommand, type TranslateCliOptions } from './translate-command.js';
 
@@ -43,6 +45,37 @@ export async function main(argv: string[]): Promise<number> {
     .option('--overwrite', 'replace existing output files instead of choosing a free name')
     .action(async (inputs: string[], options: TranslateCliOptions) => {
       exitCode = await translateCommand(inputs, options, { library, sessions });
+    });
+
+  program
+    .command('import')
+    .description('convert a PyTorch checkpoint (.pth/.ckpt) or an ONNX model into the library; prints the new id')
+    .argument('<file>', 'the checkpoint or .onnx file (never executed, never modified)')
+    .option('--name <name>', 'display name (default: the file name)')
+    .option('--id <id>', 'library id (default: from the name)')
+    .option('--arch <arch>', 'override detection: resnet_9blocks, resnet_6blocks, unet_128, unet_256, stargan, with options like ",ngf=64,norm=batch"')
+    .option('--attributes <a,b,...>', "a conditional model's condition entries in order (default c0,c1,...)", parseList)
+    .option('--license <licence>', 'licence to record in the card')
+    .addOption(new Option('--kind <kind>', 'model kind (default: from the architecture)').choices(['cyclegan', 'pix2pix', 'conditional']))
+    .addOption(new Option('--range <range>', 'ONNX models: pixel range the model expects').choices(['-1..1', '0..1']))
+    .action(async (file: string, options: ImportCliOptions) => {
+      exitCode = await importCommand(file, options, library);
+    });
+
+  program
+    .command('catalog')
+    .description('list the official pretrained models that can be downloaded')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: { json?: boolean }) => {
+      exitCode = await catalogCommand(library, options);
+    });
+
+  program
+    .command('download')
+    .description('download an official model from the catalog, convert it and install it; prints the new id')
+    .argument('<name>', 'catalog name, e.g. cyclegan-horse2zebra or horse2zebra')
+    .action(async (name: string) => {
+      exitCode = await downloadCommand(name, library);
     });
 
   try {
