@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       preferredSize: 256,
       attributes: [],
       architecture: describeArchitecture(STANDARD),
+      network: STANDARD,
       source: 'benchmark',
       licence: 'MIT',
     });

@@ -1,5 +1,30 @@
 /** Model descriptions shared by the engine, the CLI and the renderer. Plain data only. */
 
+/**
+ * The generator families of the public reference implementations, with every option that
+ * changes their layout. Stored in manifests of models the engine built, so keep it plain JSON.
+ */
+export type Architecture =
+  | {
+      family: 'resnet';
+      ngf: number;
+      nBlocks: number;
+      norm: 'instance' | 'batch';
+      dropout: boolean;
+      inputChannels: number;
+      outputChannels: number;
+    }
+  | {
+      family: 'unet';
+      numDowns: number;
+      ngf: number;
+      norm: 'instance' | 'batch';
+      dropout: boolean;
+      inputChannels: number;
+      outputChannels: number;
+    }
+  | { family: 'stargan'; convDim: number; cDim: number; repeatNum: number };
+
 export const MODEL_KINDS = ['cyclegan', 'pix2pix', 'conditional'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -27,6 +52,11 @@ export interface ModelManifest {
   attributes: AttributeSpec[];
   /** Free-form architecture summary, for example "resnet_9blocks (ngf 64, instance norm)". */
   architecture?: string;
+  /**
+   * The exact network, for models built by the engine from a known family. Lets the engine
+   * rebuild the graph (e.g. to tile large images with whole-image statistics).
+   */
+  network?: Architecture;
   /** Where the weights came from: a URL, a recipe, a file name. */
   source: string;
   licence: string;

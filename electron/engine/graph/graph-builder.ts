@@ -172,8 +172,3 @@ export class GraphBuilder {
     };
   }
 }
-
-/** Whether a norm of this kind carries a learnable scale and shift in the reference code. */
-export function normIsAffine(kind: NormKind): boolean {
-  return kind === 'batch';
-}

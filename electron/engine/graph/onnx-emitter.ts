@@ -61,6 +61,27 @@ export interface EmitOptions {
   /** Free-form strings stored in the model's metadata_props (architecture, source, ...). */
   metadata?: Record<string, string>;
   producerVersion?: string;
+  /**
+   * How normalisation layers get their statistics. 'image' (default): from the image being
+   * translated. 'collect': the same, and every layer's per-channel mean and variance are
+   * extra outputs. 'inject': taken from extra inputs, so that tiles of a large image can be
+   * normalised with the statistics of the whole image (see imaging/tiling).
+   */
+  normStats?: 'image' | 'collect' | 'inject';
+}
+
+/** Names of the statistics tensors of norm layer k (outputs with 'collect', inputs with 'inject'). */
+export function statNames(k: number): { mean: string; variance: string } {
+  return { mean: `stats/${k}/mean`, variance: `stats/${k}/var` };
+}
+
+/** Channels of each normalisation layer, in graph order (the layout of the statistics). */
+export function normLayerChannels(graph: IrGraph): number[] {
+  const shapes = new Map<string, readonly number[]>([
+    ...graph.params.map((p) => [p.name, p.shape] as const),
+    ...graph.constants.map((c) => [c.name, c.shape] as const),
+  ]);
+  return graph.nodes.flatMap((n) => (n.op === 'instanceNorm' ? [shapes.get(n.scale)?.[0] ?? 0] : []));
 }
 
 /**
@@ -94,7 +115,28 @@ export function emitOnnx(graph: IrGraph, weights: WeightMap, options: EmitOption
     initializers.push(floatTensor(c.name, c.shape, new Float32Array(size).fill(c.fill)));
   }
 
-  for (const node of graph.nodes) lower(node, nodes, int64Const);
+  const mode = options.normStats ?? 'image';
+  const statInputs: onnxProto.onnx.IValueInfoProto[] = [];
+  const statOutputs: onnxProto.onnx.IValueInfoProto[] = [];
+  const channels = normLayerChannels(graph);
+  let normIndex = 0;
+  for (const node of graph.nodes) {
+    if (node.op === 'instanceNorm' && mode !== 'image') {
+      const k = normIndex++;
+      const names = statNames(k);
+      const dims = [mode === 'inject' ? 1 : 'batch', channels[k] ?? 0, 1, 1];
+      if (mode === 'collect') {
+        lower(node, nodes, int64Const);
+        lowerStatistics(node.input, names, nodes);
+        statOutputs.push(valueInfo(names.mean, dims), valueInfo(names.variance, dims));
+      } else {
+        lowerInjectedNorm(node, names, nodes, int64Const);
+        statInputs.push(valueInfo(names.mean, dims), valueInfo(names.variance, dims));
+      }
+      continue;
+    }
+    lower(node, nodes, int64Const);
+  }
 
   const imageDims = (channels: number): (number | string)[] => ['batch', channels, 'height', 'width'];
   const model: onnxProto.onnx.IModelProto = {
@@ -107,13 +149,55 @@ export function emitOnnx(graph: IrGraph, weights: WeightMap, options: EmitOption
       name: graph.name,
       node: nodes,
       initializer: initializers,
-      input: graph.inputs.map((i) =>
-        valueInfo(i.name, i.layout === 'image' ? imageDims(i.channels) : ['batch', i.channels]),
-      ),
-      output: [valueInfo(graph.output.name, imageDims(graph.output.channels))],
+      input: [
+        ...graph.inputs.map((i) => valueInfo(i.name, i.layout === 'image' ? imageDims(i.channels) : ['batch', i.channels])),
+        ...statInputs,
+      ],
+      output: [valueInfo(graph.output.name, imageDims(graph.output.channels)), ...statOutputs],
     },
   };
   return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+}
+
+/** Per-channel mean and (biased) variance over height and width, as InstanceNormalization uses. */
+function lowerStatistics(x: string, names: { mean: string; variance: string }, out: NodeProto[]): void {
+  const axes = intsAttr('axes', [2, 3]);
+  const centred = `${names.variance}/centred`;
+  const squared = `${names.variance}/squared`;
+  out.push({ opType: 'ReduceMean', input: [x], output: [names.mean], attribute: [axes, intAttr('keepdims', 1)], name: `ReduceMean:${names.mean}` });
+  out.push({ opType: 'Sub', input: [x, names.mean], output: [centred], name: `Sub:${centred}` });
+  out.push({ opType: 'Mul', input: [centred, centred], output: [squared], name: `Mul:${squared}` });
+  out.push({ opType: 'ReduceMean', input: [squared], output: [names.variance], attribute: [axes, intAttr('keepdims', 1)], name: `ReduceMean:${names.variance}` });
+}
+
+/** y = (x - mean) * scale / sqrt(var + eps) + shift, with mean and var given as inputs. */
+function lowerInjectedNorm(
+  node: Extract<IrNode, { op: 'instanceNorm' }>,
+  names: { mean: string; variance: string },
+  out: NodeProto[],
+  int64Const: (v: number[]) => string,
+): void {
+  const p = node.output;
+  const emit = (opType: string, input: string[], output: string): void => {
+    out.push({ opType, input, output: [output], name: `${opType}:${output}` });
+  };
+  const shape = int64Const([1, -1, 1, 1]);
+  const epsName = `${p}/eps`;
+  out.push({
+    opType: 'Constant',
+    input: [],
+    output: [epsName],
+    attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: floatTensor(epsName, [], new Float32Array([node.epsilon])) }],
+    name: `Constant:${epsName}`,
+  });
+  emit('Add', [names.variance, epsName], `${p}/var_eps`);
+  emit('Sqrt', [`${p}/var_eps`], `${p}/std`);
+  emit('Reshape', [node.scale, shape], `${p}/scale4`);
+  emit('Reshape', [node.shift, shape], `${p}/shift4`);
+  emit('Div', [`${p}/scale4`, `${p}/std`], `${p}/gain`);
+  emit('Sub', [node.input, names.mean], `${p}/centred`);
+  emit('Mul', [`${p}/centred`, `${p}/gain`], `${p}/scaled`);
+  emit('Add', [`${p}/scaled`, `${p}/shift4`], node.output);
 }
 
 function lower(node: IrNode, out: NodeProto[], int64Const: (v: number[]) => string): void {

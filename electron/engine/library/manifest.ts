@@ -14,6 +14,13 @@ const attributeSchema = z
   .refine((a) => a.min < a.max, { message: 'min must be below max' })
   .refine((a) => a.default >= a.min && a.default <= a.max, { message: 'default must lie within min..max' });
 
+const positive = z.number().int().min(1).max(4096);
+const networkSchema = z.discriminatedUnion('family', [
+  z.object({ family: z.literal('resnet'), ngf: positive, nBlocks: z.number().int().min(0).max(64), norm: z.enum(['instance', 'batch']), dropout: z.boolean(), inputChannels: positive, outputChannels: positive }).strict(),
+  z.object({ family: z.literal('unet'), numDowns: z.number().int().min(5).max(10), ngf: positive, norm: z.enum(['instance', 'batch']), dropout: z.boolean(), inputChannels: positive, outputChannels: positive }).strict(),
+  z.object({ family: z.literal('stargan'), convDim: positive, cDim: z.number().int().min(1).max(256), repeatNum: z.number().int().min(0).max(64) }).strict(),
+]);
+
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export const manifestSchema = z
@@ -29,6 +36,7 @@ export const manifestSchema = z
     preferredSize: z.number().int().min(8).max(8192),
     attributes: z.array(attributeSchema),
     architecture: z.string().optional(),
+    network: networkSchema.optional(),
     source: z.string(),
     licence: z.string(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits'),

@@ -135,6 +135,7 @@ async function importCheckpoint(library: ModelLibrary, path: string, options: Im
       preferredSize: options.preferredSize ?? (arch.family === 'stargan' ? 128 : 256),
       attributes,
       architecture: describeArchitecture(arch),
+      network: arch,
       source: options.source ?? basename(path),
       licence,
       card: 'card.md',

@@ -1,29 +1,7 @@
-import type { NormKind } from '../graph/graph-builder.js';
 
-/**
- * The generator families of the public reference implementations, with every option that
- * changes their layout. Stored in manifests and model cards, so keep it plain JSON.
- */
-export type Architecture =
-  | {
-      family: 'resnet';
-      ngf: number;
-      nBlocks: number;
-      norm: NormKind;
-      dropout: boolean;
-      inputChannels: number;
-      outputChannels: number;
-    }
-  | {
-      family: 'unet';
-      numDowns: number;
-      ngf: number;
-      norm: NormKind;
-      dropout: boolean;
-      inputChannels: number;
-      outputChannels: number;
-    }
-  | { family: 'stargan'; convDim: number; cDim: number; repeatNum: number };
+/** The generator families and their layout options; defined in the contract (manifests carry it). */
+export type { Architecture } from '../../contract/models.js';
+import type { Architecture } from '../../contract/models.js';
 
 /** Input sides must be multiples of this; the imaging step pads (reflect) and crops back. */
 export function sizeMultiple(arch: Architecture): number {

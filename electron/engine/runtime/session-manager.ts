@@ -20,6 +20,8 @@ export interface RunResult {
   /** The model's first output. */
   output: Float32Array;
   dims: number[];
+  /** Every output by name (the first one included). */
+  outputs: Map<string, { data: Float32Array; dims: number[] }>;
   provider: ProviderName;
   fallbacks: Fallback[];
 }
@@ -120,12 +122,16 @@ export class SessionManager {
         const ortFeeds: Record<string, ort.Tensor> = {};
         for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);
         const results = await cached.session.run(ortFeeds);
-        const first = results[cached.session.outputNames[0] ?? ''];
+        const outputs = new Map<string, { data: Float32Array; dims: number[] }>();
+        for (const name of cached.session.outputNames) {
+          const t = results[name];
+          if (t === undefined) continue;
+          outputs.set(name, { data: t.data as Float32Array, dims: [...t.dims] });
+          t.dispose();
+        }
+        const first = outputs.get(cached.session.outputNames[0] ?? '');
         if (first === undefined) throw new Error('the model returned no output');
-        const output = first.data as Float32Array;
-        const dims = [...first.dims];
-        first.dispose();
-        return { output, dims, provider, fallbacks };
+        return { output: first.data, dims: first.dims, outputs, provider, fallbacks };
       } catch (err) {
         if (provider === 'cpu') {
           throw new StudioError('INTERNAL', `the model failed to run on the CPU: ${shortReason(err)}`, {

@@ -47,6 +47,7 @@ const manifest: ModelManifest = parseManifest(
     preferredSize: 256,
     attributes: [],
     architecture: describeArchitecture(arch),
+    network: arch,
     source: 'models/recipes/tiny-dusk (trained with PyTorch on procedurally generated images)',
     licence: 'MIT (weights trained by the GAN Studio project on its own generated data)',
     sha256: sha256Bytes(onnx),
