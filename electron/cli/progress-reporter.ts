@@ -58,11 +58,15 @@ export class ProgressReporter {
         this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
         for (const f of event.fallbacks) this.fallbackNotes.add(`${f.provider} ${f.reason}`);
         if (event.renamed) this.renamed.push({ input: event.input, output: event.output });
-        if (this.bar !== null) this.bar.increment(1);
+        if (this.bar !== null) {
+          for (const note of event.notes) this.line(`${this.show(event.input)}: ${note}`);
+          this.bar.increment(1);
+        }
         else {
           this.line(
             `ok    ${this.show(event.input)} -> ${this.show(event.output)} (${event.width}x${event.height}, ${Math.round(event.ms)} ms, ${event.provider})`,
           );
+          for (const note of event.notes) this.line(`      ${note}`);
         }
         return;
       }

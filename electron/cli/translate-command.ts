@@ -14,6 +14,8 @@ export interface TranslateCliOptions {
   size?: number;
   set?: Record<string, number>;
   overwrite?: boolean;
+  maxMemory?: number;
+  tile?: number;
 }
 
 /** Runs a batch from the command line; returns the exit code (0 all done, 1 some failed). */
@@ -43,6 +45,8 @@ export async function translateCommand(
         ...(options.set === undefined ? {} : { attributes: options.set }),
         device: options.device,
         overwrite: options.overwrite ?? false,
+        ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
+        ...(options.tile === undefined ? {} : { tileSize: options.tile }),
       },
       deps,
       (event) => reporter.handle(event),

@@ -33,6 +33,8 @@ export type JobEvent =
       output: string;
       /** The output name differs from the plain one because that file already existed. */
       renamed: boolean;
+      /** How the image was processed when it was not simply whole (tiles, retries). */
+      notes: string[];
       width: number;
       height: number;
       ms: number;
@@ -60,4 +62,8 @@ export interface TranslateJobSpec {
   device: string;
   /** Replace existing output files instead of choosing a free name. */
   overwrite?: boolean;
+  /** Memory one translation may plan for, in MB; larger images run in tiles. */
+  maxMemoryMB?: number;
+  /** Always tile, with tiles of this many pixels (mainly for tests and previews). */
+  tileSize?: number;
 }

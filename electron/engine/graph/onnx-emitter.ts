@@ -63,8 +63,8 @@ export interface EmitOptions {
   producerVersion?: string;
   /**
    * How normalisation layers get their statistics. 'image' (default): from the image being
-   * translated. 'collect': the same, and every layer's per-channel mean and variance are
-   * extra outputs. 'inject': taken from extra inputs, so that tiles of a large image can be
+   * translated. 'collect' (batch of one): the same, and every layer's per-channel mean and
+   * variance are extra outputs. 'inject': taken from extra inputs, so that tiles of a large image can be
    * normalised with the statistics of the whole image (see imaging/tiling).
    */
   normStats?: 'image' | 'collect' | 'inject';
@@ -124,13 +124,16 @@ export function emitOnnx(graph: IrGraph, weights: WeightMap, options: EmitOption
     if (node.op === 'instanceNorm' && mode !== 'image') {
       const k = normIndex++;
       const names = statNames(k);
-      const dims = [mode === 'inject' ? 1 : 'batch', channels[k] ?? 0, 1, 1];
+      const dims = [channels[k] ?? 0];
       if (mode === 'collect') {
-        lower(node, nodes, int64Const);
-        lowerStatistics(node.input, names, nodes);
+        // Normalise with the statistics just computed (not a separate InstanceNormalization):
+        // the layer then depends on them, so onnxruntime computes them at once and frees the
+        // activation, instead of keeping every layer's input alive for reductions run last.
+        lowerStatistics(node.input, names, nodes, int64Const);
+        lowerInjectedNorm(node, names, nodes);
         statOutputs.push(valueInfo(names.mean, dims), valueInfo(names.variance, dims));
       } else {
-        lowerInjectedNorm(node, names, nodes, int64Const);
+        lowerInjectedNorm(node, names, nodes);
         statInputs.push(valueInfo(names.mean, dims), valueInfo(names.variance, dims));
       }
       continue;
@@ -159,45 +162,41 @@ export function emitOnnx(graph: IrGraph, weights: WeightMap, options: EmitOption
   return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
 }
 
-/** Per-channel mean and (biased) variance over height and width, as InstanceNormalization uses. */
-function lowerStatistics(x: string, names: { mean: string; variance: string }, out: NodeProto[]): void {
+/**
+ * Per-channel mean and (biased) variance over height and width of a one-image batch, as
+ * InstanceNormalization uses, as [C] vectors: var = sum(x^2) / n - mean^2. ReduceSumSquare needs no full-size temporary, which keeps the
+ * statistics pass close to the memory of a plain run.
+ */
+function lowerStatistics(x: string, names: { mean: string; variance: string }, out: NodeProto[], int64Const: (v: number[]) => string): void {
+  const p = names.variance;
+  const push = (opType: string, input: string[], output: string, attribute: Attribute[] = []): void => {
+    out.push({ opType, input, output: [output], attribute, name: `${opType}:${output}` });
+  };
   const axes = intsAttr('axes', [2, 3]);
-  const centred = `${names.variance}/centred`;
-  const squared = `${names.variance}/squared`;
-  out.push({ opType: 'ReduceMean', input: [x], output: [names.mean], attribute: [axes, intAttr('keepdims', 1)], name: `ReduceMean:${names.mean}` });
-  out.push({ opType: 'Sub', input: [x, names.mean], output: [centred], name: `Sub:${centred}` });
-  out.push({ opType: 'Mul', input: [centred, centred], output: [squared], name: `Mul:${squared}` });
-  out.push({ opType: 'ReduceMean', input: [squared], output: [names.variance], attribute: [axes, intAttr('keepdims', 1)], name: `ReduceMean:${names.variance}` });
+  push('ReduceMean', [x], `${p}/mean4`, [axes, intAttr('keepdims', 1)]);
+  push('Reshape', [`${p}/mean4`, int64Const([-1])], names.mean);
+  push('ReduceSumSquare', [x], `${p}/sumsq`, [axes, intAttr('keepdims', 1)]);
+  push('Shape', [x], `${p}/hw`, [intAttr('start', 2), intAttr('end', 4)]);
+  push('ReduceProd', [`${p}/hw`], `${p}/n64`, [intAttr('keepdims', 0)]);
+  push('Cast', [`${p}/n64`], `${p}/n`, [intAttr('to', onnx.TensorProto.DataType.FLOAT)]);
+  push('Div', [`${p}/sumsq`, `${p}/n`], `${p}/meansq`);
+  push('Mul', [`${p}/mean4`, `${p}/mean4`], `${p}/sqmean`);
+  push('Sub', [`${p}/meansq`, `${p}/sqmean`], `${p}/var4`);
+  push('Reshape', [`${p}/var4`, int64Const([-1])], names.variance);
 }
 
-/** y = (x - mean) * scale / sqrt(var + eps) + shift, with mean and var given as inputs. */
-function lowerInjectedNorm(
-  node: Extract<IrNode, { op: 'instanceNorm' }>,
-  names: { mean: string; variance: string },
-  out: NodeProto[],
-  int64Const: (v: number[]) => string,
-): void {
-  const p = node.output;
-  const emit = (opType: string, input: string[], output: string): void => {
-    out.push({ opType, input, output: [output], name: `${opType}:${output}` });
-  };
-  const shape = int64Const([1, -1, 1, 1]);
-  const epsName = `${p}/eps`;
+/**
+ * Normalisation with given statistics: BatchNormalization in inference form computes exactly
+ * scale * (x - mean) / sqrt(var + eps) + shift with per-channel inputs, in one fused operator.
+ */
+function lowerInjectedNorm(node: Extract<IrNode, { op: 'instanceNorm' }>, names: { mean: string; variance: string }, out: NodeProto[]): void {
   out.push({
-    opType: 'Constant',
-    input: [],
-    output: [epsName],
-    attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: floatTensor(epsName, [], new Float32Array([node.epsilon])) }],
-    name: `Constant:${epsName}`,
+    opType: 'BatchNormalization',
+    input: [node.input, node.scale, node.shift, names.mean, names.variance],
+    output: [node.output],
+    attribute: [floatAttr('epsilon', node.epsilon)],
+    name: `BatchNormalization:${node.output}`,
   });
-  emit('Add', [names.variance, epsName], `${p}/var_eps`);
-  emit('Sqrt', [`${p}/var_eps`], `${p}/std`);
-  emit('Reshape', [node.scale, shape], `${p}/scale4`);
-  emit('Reshape', [node.shift, shape], `${p}/shift4`);
-  emit('Div', [`${p}/scale4`, `${p}/std`], `${p}/gain`);
-  emit('Sub', [node.input, names.mean], `${p}/centred`);
-  emit('Mul', [`${p}/centred`, `${p}/gain`], `${p}/scaled`);
-  emit('Add', [`${p}/scaled`, `${p}/shift4`], node.output);
 }
 
 function lower(node: IrNode, out: NodeProto[], int64Const: (v: number[]) => string): void {

@@ -18,3 +18,4 @@ export {
 } from './tensor.js';
 export { IMAGE_EXTENSIONS, isImagePath, listImageFiles, type ListedImages } from './files.js';
 export { resizeRgb } from './resize.js';
+export { blendWeight, planTiles, type Tile, type TilePlan } from './tiling.js';

@@ -1,7 +1,8 @@
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
-import { imageToTensor, resizeRgb, tensorToImage, type DecodedImage } from '../imaging/index.js';
+import { imageToTensor, paddedSize, resizeRgb, tensorToImage, type DecodedImage } from '../imaging/index.js';
 import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
+import { TiledTranslator } from './tiled-translator.js';
 
 export interface TranslatedImage {
   width: number;
@@ -10,11 +11,26 @@ export interface TranslatedImage {
   alpha: Uint8Array | null;
   provider: ProviderName;
   fallbacks: Fallback[];
+  /** What the pipeline decided on the way (tiling, retries), in words for the user. */
+  notes: string[];
 }
 
 export interface TranslateOptions {
   /** Attribute values by name (conditional models); unset ones take the manifest default. */
   attributes?: Readonly<Record<string, number>>;
+  /** Progress within this image, 0..1, with a status line (tiles of a large image). */
+  onProgress?: (fraction: number, status: string) => void;
+}
+
+export interface PipelineSettings {
+  /** Where derived files (the tiling variants of a model) are cached. */
+  cacheDir: string;
+  /** Memory one translation may plan for; larger images run in tiles. */
+  budgetBytes: number;
+  /** Always tile, with tiles of this size (pixels). */
+  tileSize?: number;
+  /** Caps the longest side of the copy whole-image statistics are gathered on (the budget decides otherwise). */
+  statsMaxSide?: number;
 }
 
 /**
@@ -22,10 +38,13 @@ export interface TranslateOptions {
  * condition vector for conditional models); `dispose` lets go of the model's sessions.
  */
 export class ImageToImagePipeline {
+  private tiler: TiledTranslator | undefined;
+
   constructor(
     readonly entry: ModelEntry,
     protected readonly sessions: SessionManager,
     protected readonly device: DeviceChoice,
+    protected readonly settings: PipelineSettings,
   ) {
     const { inputChannels, outputChannels } = entry.manifest;
     if (inputChannels !== 3 || outputChannels !== 3) {
@@ -53,6 +72,20 @@ export class ImageToImagePipeline {
     const { manifest } = this.entry;
     // Fixed-size models see the image resized to their size; the output is resized back.
     const fixed = manifest.fixedSize;
+    if (fixed === undefined && manifest.network !== undefined) {
+      this.tiler ??= new TiledTranslator(this.entry, this.sessions, this.settings.cacheDir);
+      const { paddedWidth, paddedHeight } = paddedSize(width, height, manifest.sizeMultiple);
+      if (this.settings.tileSize !== undefined || this.tiler.estimate(paddedWidth, paddedHeight) > this.settings.budgetBytes) {
+        const tiled = await this.tiler.translate(image.rgb, width, height, this.device, {
+          budgetBytes: this.settings.budgetBytes,
+          ...(this.settings.tileSize === undefined ? {} : { tileSize: this.settings.tileSize }),
+          ...(this.settings.statsMaxSide === undefined ? {} : { statsMaxSide: this.settings.statsMaxSide }),
+          ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+          extraFeeds: this.extraFeeds(1, options),
+        });
+        return { width, height, rgb: tiled.rgb, alpha: image.alpha, provider: tiled.provider, fallbacks: tiled.fallbacks, notes: tiled.notes };
+      }
+    }
     const inW = fixed?.width ?? width;
     const inH = fixed?.height ?? height;
     const rgbIn = fixed === undefined ? image.rgb : await resizeRgb(image.rgb, width, height, inW, inH);
@@ -74,7 +107,7 @@ export class ImageToImagePipeline {
     if (unitRange) for (let i = 0; i < output.length; i++) output[i] = (output[i] as number) * 2 - 1;
     let rgb = tensorToImage(output, tensor.paddedWidth, tensor.paddedHeight, inW, inH);
     if (fixed !== undefined) rgb = await resizeRgb(rgb, inW, inH, width, height);
-    return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks };
+    return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes: [] };
   }
 
   async dispose(): Promise<void> {
@@ -116,12 +149,20 @@ export class ConditionalPipeline extends ImageToImagePipeline {
 }
 
 /** The registry from a manifest's kind to its pipeline. */
-export function createPipeline(entry: ModelEntry, sessions: SessionManager, device: DeviceChoice): ImageToImagePipeline {
+export function createPipeline(entry: ModelEntry, sessions: SessionManager, device: DeviceChoice, settings: PipelineSettings): ImageToImagePipeline {
   switch (entry.manifest.kind) {
     case 'cyclegan':
     case 'pix2pix':
-      return new ImageToImagePipeline(entry, sessions, device);
+      return new ImageToImagePipeline(entry, sessions, device, settings);
     case 'conditional':
-      return new ConditionalPipeline(entry, sessions, device);
+      return new ConditionalPipeline(entry, sessions, device, settings);
   }
+}
+
+/**
+ * The default memory budget of one translation: a quarter of the memory free now, kept
+ * between 512 MB and 1.5 GB so that a 24-megapixel photo stays well under 2.5 GB of RSS.
+ */
+export function defaultBudgetBytes(freeBytes: number): number {
+  return Math.min(1.5 * 2 ** 30, Math.max(512 * 2 ** 20, freeBytes / 4));
 }

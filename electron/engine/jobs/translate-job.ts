@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { freemem } from 'node:os';
+import { join } from 'node:path';
 import type { JobEvent, OutputFormat, TranslateJobSpec } from '../../contract/jobs.js';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError, toErrorInfo } from '../errors.js';
@@ -6,7 +8,7 @@ import { decodeImage, encodeImage, extensionFor, listImageFiles, outputFormatFor
 import type { ModelLibrary } from '../library/index.js';
 import { isDeviceChoice, type SessionManager } from '../runtime/index.js';
 import { OutputWriter } from './output-writer.js';
-import { createPipeline } from './pipeline.js';
+import { createPipeline, defaultBudgetBytes } from './pipeline.js';
 
 export interface JobSummary {
   jobId: string;
@@ -54,9 +56,16 @@ export async function runTranslateJob(
   }
   const model = await ctx.library.resolve(spec.model);
   await ctx.library.verify(model);
-  const pipeline = createPipeline(model, ctx.sessions, spec.device);
-  const options = spec.attributes === undefined ? {} : { attributes: spec.attributes };
-  pipeline.validate(options);
+  if (spec.maxMemoryMB !== undefined && !(spec.maxMemoryMB >= 64)) {
+    throw new StudioError('BAD_ARGUMENT', `the memory budget must be at least 64 MB, got ${spec.maxMemoryMB}`);
+  }
+  const pipeline = createPipeline(model, ctx.sessions, spec.device, {
+    cacheDir: join(ctx.library.home, 'cache'),
+    budgetBytes: spec.maxMemoryMB === undefined ? defaultBudgetBytes(freemem()) : spec.maxMemoryMB * 2 ** 20,
+    ...(spec.tileSize === undefined ? {} : { tileSize: spec.tileSize }),
+  });
+  const attributeOptions = spec.attributes === undefined ? {} : { attributes: spec.attributes };
+  pipeline.validate(attributeOptions);
 
   const { files, errors } = await listImageFiles(spec.inputs);
   const writer = new OutputWriter(spec.outDir, files, spec.overwrite ?? false);
@@ -100,7 +109,10 @@ export async function runTranslateJob(
       next = files[f + 1] === undefined ? undefined : decodeSettled(files[f + 1] as string, spec.shorterSide);
       if (!decoded.ok) throw decoded.error;
       emitProgress(0.1, 'translating');
-      const result = await pipeline.translate(decoded.image, options);
+      const result = await pipeline.translate(decoded.image, {
+        ...attributeOptions,
+        onProgress: (fraction, status) => emitProgress(0.1 + 0.8 * fraction, status),
+      });
       emitProgress(0.9, 'writing');
       const format: OutputFormat = spec.format === 'auto' ? outputFormatFor(decoded.image.format) : spec.format;
       const bytes = await encodeImage(result, spec.quality === undefined ? { format } : { format, quality: spec.quality });
@@ -113,6 +125,7 @@ export async function runTranslateJob(
         input,
         output: written.path,
         renamed: written.renamed,
+        notes: result.notes,
         width: result.width,
         height: result.height,
         ms: performance.now() - itemStart,

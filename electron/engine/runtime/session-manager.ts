@@ -186,6 +186,9 @@ export class SessionManager {
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       graphOptimizationLevel: 'all',
+      // Without the arena, memory a large run needed goes back when the run ends, so the
+      // memory budget of tiling holds (an arena keeps its peak for the session's life).
+      enableCpuMemArena: false,
       // Warnings (such as a missing Vulkan loader) are reported through fallbacks instead.
       logSeverityLevel: 3,
       ...(this.threads === undefined ? {} : { intraOpNumThreads: this.threads }),

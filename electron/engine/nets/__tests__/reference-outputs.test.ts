@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emitOnnx } from '../../graph/onnx-emitter.js';
+import { emitOnnx, normLayerChannels, statNames } from '../../graph/onnx-emitter.js';
 import { readSafetensors, type TensorFile } from '../../graph/safetensors.js';
 import { SessionManager, type TensorInput } from '../../runtime/index.js';
 import { buildGenerator, type Architecture } from '../index.js';
@@ -98,6 +98,30 @@ describe('emitted generators match PyTorch reference outputs', () => {
       expect(Math.abs((both.output[i] ?? 0) - (expected[i] ?? 0))).toBeLessThan(1e-4);
       expect(Math.abs((both.output[size + i] ?? 0) - (single.output[i] ?? 0))).toBeLessThan(1e-5);
     }
+  });
+
+  it('reproduces the reference when norm statistics are collected in one run and injected in another', async () => {
+    const file = await readSafetensors(join(FIXTURES, 'resnet9_batch_dropout.safetensors'));
+    const graph = buildGenerator(architectureOf(file.metadata));
+    const weights = new Map([...file.tensors].filter(([k]) => !k.startsWith('__')).map(([k, t]) => [k, t.data]));
+    const collectPath = join(work, 'collect.onnx');
+    const injectPath = join(work, 'inject.onnx');
+    await writeFile(collectPath, emitOnnx(graph, weights, { normStats: 'collect' }));
+    await writeFile(injectPath, emitOnnx(graph, weights, { normStats: 'inject' }));
+    const input = tensor(file, '__input__');
+    const collected = await sessions.run(collectPath, 'cpu', { input });
+    const feeds: Record<string, TensorInput> = { input };
+    const channels = normLayerChannels(graph);
+    expect(channels).toHaveLength(23);
+    channels.forEach((c, k) => {
+      const names = statNames(k);
+      for (const name of [names.mean, names.variance]) feeds[name] = { data: collected.outputs.get(name)?.data ?? new Float32Array(), dims: [c] };
+    });
+    const injected = await sessions.run(injectPath, 'cpu', feeds);
+    const expected = tensor(file, '__output__').data;
+    let maxDiff = 0;
+    for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs((injected.output[i] ?? NaN) - (expected[i] ?? NaN)));
+    expect(maxDiff).toBeLessThan(1e-4);
   });
 
   it('refuses weights that do not fit, naming the keys', () => {
