@@ -15,6 +15,8 @@ export interface MemoryEstimate {
  * RSS measured for resnet_9blocks ngf 64 on the CPU provider without the memory arena, the
  * whole process included: 547 MB at 512 px (live-tensor peak here 136 MB) and 1384 MB at
  * 1024 px (540 MB). peakLive x 2.5 + weights x 2 + 150 MB covers both (581 and 1591 MB).
+ * Whole-image runs keep the arena for speed and peak higher (750 MB at 512 px), so the
+ * estimate decides between whole and tiled a little generously for them.
  */
 const LIVE_FACTOR = 2.5;
 const WEIGHT_FACTOR = 2;

@@ -105,10 +105,12 @@ export class TiledTranslator {
     const small = await resizeRgb(rgb, width, height, w, h);
     const tensor = imageToTensor(small, w, h, this.entry.manifest.sizeMultiple);
     const { collect } = await this.variantPaths();
-    const result = await this.sessions.run(collect, device, {
-      input: { data: tensor.data, dims: [1, 3, tensor.paddedHeight, tensor.paddedWidth] },
-      ...extraFeeds,
-    });
+    const result = await this.sessions.run(
+      collect,
+      device,
+      { input: { data: tensor.data, dims: [1, 3, tensor.paddedHeight, tensor.paddedWidth] }, ...extraFeeds },
+      { lowMemory: true },
+    );
     const stats: Float32Array[] = [];
     normLayerChannels(this.graph).forEach((channels, k) => {
       const names = statNames(k);
@@ -243,11 +245,12 @@ export class TiledTranslator {
       }
       for (const tile of row) {
         const input = tileTensor(rgb, width, height, tile);
-        const result = await this.sessions.run(inject, device, {
-          input: { data: input, dims: [1, 3, tile.height, tile.width] },
-          ...options.extraFeeds,
-          ...statFeeds,
-        });
+        const result = await this.sessions.run(
+          inject,
+          device,
+          { input: { data: input, dims: [1, 3, tile.height, tile.width] }, ...options.extraFeeds, ...statFeeds },
+          { lowMemory: true },
+        );
         provider = result.provider;
         fallbacks.push(...result.fallbacks);
         const o = result.output;

@@ -16,7 +16,6 @@ export async function createBareRunner(modelPath: string, feeds: Record<string, 
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
-    enableCpuMemArena: false,
     logSeverityLevel: 3,
   });
   const ortFeeds: Record<string, ort.Tensor> = {};
