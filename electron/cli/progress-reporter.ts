@@ -18,6 +18,7 @@ export class ProgressReporter {
   readonly renamed: { input: string; output: string }[] = [];
   private bar: cliProgress.SingleBar | null = null;
   private multi: cliProgress.MultiBar | null = null;
+  private total = 0;
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -41,18 +42,20 @@ export class ProgressReporter {
           this.multi = new cliProgress.MultiBar(
             {
               stream: this.stream,
-              format: ' {bar} {percentage}% | {value}/{total} files | ETA {eta_formatted} | {file}',
+              format: ' {bar} {percentage}% | {total} file(s) | ETA {eta_formatted} | {file}',
               hideCursor: true,
               clearOnComplete: true,
               etaBuffer: 20,
             },
             cliProgress.Presets.shades_classic,
           );
+          this.total = event.total;
           this.bar = this.multi.create(event.total, 0, { file: '' });
         }
         return;
       case 'item-progress':
-        this.bar?.update({ file: `${this.show(event.input)} (${event.status})` });
+        // Fractional progress, so one large tiled photo moves the bar and its ETA too.
+        this.bar?.update(Math.round(event.progress * this.total * 100) / 100, { file: `${this.show(event.input)} (${event.status})` });
         return;
       case 'item-done': {
         this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
@@ -60,7 +63,7 @@ export class ProgressReporter {
         if (event.renamed) this.renamed.push({ input: event.input, output: event.output });
         if (this.bar !== null) {
           for (const note of event.notes) this.line(`${this.show(event.input)}: ${note}`);
-          this.bar.increment(1);
+          this.bar.update(event.progress * this.total);
         }
         else {
           this.line(
@@ -73,7 +76,7 @@ export class ProgressReporter {
       case 'item-error':
         this.failures.push({ input: event.input, message: event.error.message });
         this.line(`FAIL  ${this.show(event.input)}: ${event.error.message}`);
-        this.bar?.increment(1);
+        this.bar?.update(event.progress * this.total);
         return;
       case 'finished':
       case 'cancelled':
