@@ -127,8 +127,10 @@ export class TiledTranslator {
    * Every norm layer's statistics for the whole image, gathered on the largest copy of it that
    * fits the memory budget (the image itself when it fits). A downscaled copy lacks the finest
    * detail, so its variances run low; the error this leaves is measured in docs/BENCHMARKS.md
-   * (tiling section). Extrapolating the variances from two scales, or correcting them with
-   * full-resolution crops, was tried and made it worse, so neither is done.
+   * (tiling section). Tried and dropped because they made it worse: extrapolating the
+   * variances from two scales, correcting them with full-resolution crops, and refining all
+   * layers at once from the statistics of a full-size pass run with the downscaled ones
+   * (that iteration diverges: each layer's statistics move once the earlier layers' change).
    */
   async statistics(rgb: Uint8Array, width: number, height: number, device: DeviceChoice, options: TilingOptions): Promise<{ stats: Statistics; note: string; provider: ProviderName; fallbacks: Fallback[] }> {
     const m = this.entry.manifest.sizeMultiple;
