@@ -8,10 +8,10 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emitOnnx } from '../electron/engine/graph/onnx-emitter.js';
-import { readSafetensors } from '../electron/engine/graph/safetensors.js';
+import { readSafetensors, stateDictWeights } from '../electron/engine/graph/safetensors.js';
 import { randomWeights } from '../electron/engine/graph/weights.js';
 import { packageRoot } from '../electron/engine/library/paths.js';
-import { buildGenerator, describeArchitecture, type Architecture } from '../electron/engine/nets/index.js';
+import { architectureFromMetadata, buildGenerator, describeArchitecture, type Architecture } from '../electron/engine/nets/index.js';
 import { SessionManager, type TensorInput } from '../electron/engine/runtime/index.js';
 import { machineLine, median } from './benchmarks-file.js';
 
@@ -28,14 +28,6 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-function archOf(meta: Record<string, string>): Architecture {
-  const n = (k: string): number => Number(meta[k]);
-  const norm = meta.norm === 'batch' ? 'batch' : 'instance';
-  if (meta.family === 'resnet') return { family: 'resnet', ngf: n('ngf'), nBlocks: n('n_blocks'), norm, dropout: meta.dropout === 'true', inputChannels: 3, outputChannels: 3 };
-  if (meta.family === 'unet') return { family: 'unet', numDowns: n('num_downs'), ngf: n('ngf'), norm, dropout: meta.dropout === 'true', inputChannels: 3, outputChannels: 3 };
-  return { family: 'stargan', convDim: n('conv_dim'), cDim: n('c_dim'), repeatNum: n('repeat_num') };
-}
-
 async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'gs-gpu-'));
@@ -45,8 +37,8 @@ async function main(): Promise<void> {
   const fixtures = join(packageRoot(), 'electron/engine/nets/__tests__/fixtures');
   for (const name of ['resnet6_instance', 'resnet9_batch_dropout', 'unet128_batch', 'unet256_instance', 'stargan']) {
     const file = await readSafetensors(join(fixtures, `${name}.safetensors`));
-    const arch = archOf(file.metadata);
-    const weights = new Map([...file.tensors].filter(([k]) => !k.startsWith('__')).map(([k, t]) => [k, t.data]));
+    const arch = architectureFromMetadata(file.metadata);
+    const weights = stateDictWeights(file);
     const path = join(work, `${name}.onnx`);
     await writeFile(path, emitOnnx(buildGenerator(arch), weights));
     const t = (k: string): TensorInput => ({ data: file.tensors.get(k)?.data ?? new Float32Array(), dims: file.tensors.get(k)?.shape ?? [] });

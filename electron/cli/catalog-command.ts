@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { StudioError } from '../engine/errors.js';
 import { findCatalogEntry, listCatalog } from '../engine/library/catalog/index.js';
 import { installCatalogModel, type ModelLibrary } from '../engine/library/index.js';
+import { formatTable } from './table.js';
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -17,9 +18,7 @@ export async function catalogCommand(library: ModelLibrary, options: { json?: bo
   }
   const rows = entries.map((e) => [e.name, e.kind, e.direction, `~${mb(e.expectedBytes)}`, e.licence, installed.has(e.name) ? 'installed' : '']);
   const header = ['NAME', 'KIND', 'DIRECTION', 'SIZE', 'LICENCE', ''];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+  process.stdout.write(`${formatTable(header, rows)}\n`);
   process.stdout.write('\nDownload one with: gan-studio download <name>\n');
   return 0;
 }

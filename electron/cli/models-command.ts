@@ -1,3 +1,4 @@
+import { formatTable } from './table.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 
 function megabytes(bytes: number): string {
@@ -28,9 +29,7 @@ export async function modelsCommand(library: ModelLibrary, options: { json?: boo
       m.manifest.attributes.length > 0 ? m.manifest.attributes.map((a) => `${a.name} ${a.min}..${a.max}`).join(', ') : '',
     ]);
     const header = ['ID', 'NAME', 'KIND', 'WHERE', 'SIZE', 'ATTRIBUTES'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-    const format = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-    process.stdout.write(`${[format(header), ...rows.map(format)].join('\n')}\n`);
+    process.stdout.write(`${formatTable(header, rows)}\n`);
   }
   for (const p of problems) process.stderr.write(`warning: skipped ${p.path}: ${p.reason}\n`);
   return 0;

@@ -93,3 +93,8 @@ export async function writeSafetensors(
 ): Promise<void> {
   await writeFile(path, serializeSafetensors(tensors, metadata));
 }
+
+/** The state-dict tensors of a file as a weight map, leaving out `__input__`-style extras. */
+export function stateDictWeights(file: TensorFile): Map<string, Float32Array> {
+  return new Map([...file.tensors].filter(([name]) => !name.startsWith('__')).map(([name, t]) => [name, t.data]));
+}

@@ -4,7 +4,7 @@ import { resnetGenerator } from './resnet-generator.js';
 import { starganGenerator } from './stargan-generator.js';
 import { unetGenerator } from './unet-generator.js';
 
-export { describeArchitecture, sizeMultiple, type Architecture } from './architecture.js';
+export { architectureFromMetadata, describeArchitecture, sizeMultiple, type Architecture } from './architecture.js';
 export { resnetGenerator, starganGenerator, unetGenerator };
 
 /** The IR graph of any supported generator family. */

@@ -1,5 +1,5 @@
 import ort from 'onnxruntime-node';
-import type { TensorInput } from './session-manager.js';
+import { toOrtFeeds, type TensorInput } from './session-manager.js';
 
 export interface BareRunner {
   /** One session.run on the prepared feeds; returns its wall time in ms. */
@@ -18,8 +18,7 @@ export async function createBareRunner(modelPath: string, feeds: Record<string, 
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
   });
-  const ortFeeds: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);
+  const ortFeeds = toOrtFeeds(feeds);
   await session.run(ortFeeds); // warm-up: the first run allocates
   return {
     async runOnce() {

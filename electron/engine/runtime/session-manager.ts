@@ -70,6 +70,13 @@ export function cudaProviderInstalled(): boolean {
   }
 }
 
+/** Wraps plain float32 arrays as onnxruntime tensors (no copy). */
+export function toOrtFeeds(feeds: Record<string, TensorInput>): Record<string, ort.Tensor> {
+  const out: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) out[name] = new ort.Tensor('float32', t.data, t.dims);
+  return out;
+}
+
 function shortReason(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   // onnxruntime prefixes messages with a source location; the last clause is the useful part.
@@ -124,9 +131,7 @@ export class SessionManager {
         continue;
       }
       try {
-        const ortFeeds: Record<string, ort.Tensor> = {};
-        for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);
-        const results = await cached.session.run(ortFeeds);
+        const results = await cached.session.run(toOrtFeeds(feeds));
         const outputs = new Map<string, { data: Float32Array; dims: number[] }>();
         for (const name of cached.session.outputNames) {
           const t = results[name];

@@ -8,28 +8,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelManifest } from '../../../electron/contract/models.js';
 import { emitOnnx } from '../../../electron/engine/graph/onnx-emitter.js';
-import { readSafetensors } from '../../../electron/engine/graph/safetensors.js';
+import { readSafetensors, stateDictWeights } from '../../../electron/engine/graph/safetensors.js';
 import { sha256Bytes } from '../../../electron/engine/library/hash.js';
 import { parseManifest } from '../../../electron/engine/library/manifest.js';
-import { buildGenerator, describeArchitecture, sizeMultiple, type Architecture } from '../../../electron/engine/nets/index.js';
+import { architectureFromMetadata, buildGenerator, describeArchitecture, sizeMultiple } from '../../../electron/engine/nets/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const target = join(here, '..', '..', 'tiny-dusk');
 
 const weightsFile = await readSafetensors(join(here, 'weights.safetensors'));
 const meta = weightsFile.metadata;
-if (meta.family !== 'unet') throw new Error(`expected U-Net weights, found ${meta.family}`);
-const arch: Architecture = {
-  family: 'unet',
-  numDowns: Number(meta.num_downs),
-  ngf: Number(meta.ngf),
-  norm: meta.norm === 'batch' ? 'batch' : 'instance',
-  dropout: meta.dropout === 'true',
-  inputChannels: 3,
-  outputChannels: 3,
-};
+const arch = architectureFromMetadata(meta);
+if (arch.family !== 'unet') throw new Error(`expected U-Net weights, found ${arch.family}`);
 const graph = buildGenerator(arch);
-const weights = new Map([...weightsFile.tensors].map(([k, t]) => [k, t.data]));
+const weights = stateDictWeights(weightsFile);
 const onnx = emitOnnx(graph, weights, { metadata: { architecture: describeArchitecture(arch), recipe: 'tiny-dusk' } });
 const parameters = graph.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
 

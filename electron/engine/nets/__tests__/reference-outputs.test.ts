@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitOnnx, normLayerChannels, statNames } from '../../graph/onnx-emitter.js';
-import { readSafetensors, type TensorFile } from '../../graph/safetensors.js';
+import { readSafetensors, stateDictWeights, type TensorFile } from '../../graph/safetensors.js';
 import { SessionManager, type TensorInput } from '../../runtime/index.js';
-import { buildGenerator, type Architecture } from '../index.js';
+import { architectureFromMetadata, buildGenerator, type Architecture } from '../index.js';
 
 /**
  * Each fixture holds a state dict made by real PyTorch with modules written to the public
@@ -22,21 +22,6 @@ const CASES = [
   'unet256_instance',
   'stargan',
 ] as const;
-
-function architectureOf(meta: Record<string, string>): Architecture {
-  const int = (k: string): number => Number.parseInt(meta[k] ?? 'NaN', 10);
-  const norm = meta.norm === 'batch' ? 'batch' : 'instance';
-  switch (meta.family) {
-    case 'resnet':
-      return { family: 'resnet', ngf: int('ngf'), nBlocks: int('n_blocks'), norm, dropout: meta.dropout === 'true', inputChannels: 3, outputChannels: 3 };
-    case 'unet':
-      return { family: 'unet', numDowns: int('num_downs'), ngf: int('ngf'), norm, dropout: meta.dropout === 'true', inputChannels: 3, outputChannels: 3 };
-    case 'stargan':
-      return { family: 'stargan', convDim: int('conv_dim'), cDim: int('c_dim'), repeatNum: int('repeat_num') };
-    default:
-      throw new Error(`unknown family ${meta.family}`);
-  }
-}
 
 function tensor(file: TensorFile, name: string): TensorInput {
   const t = file.tensors.get(name);
@@ -56,9 +41,9 @@ afterAll(async () => {
 
 async function emitFixture(name: string): Promise<{ file: TensorFile; path: string; arch: Architecture }> {
   const file = await readSafetensors(join(FIXTURES, `${name}.safetensors`));
-  const arch = architectureOf(file.metadata);
+  const arch = architectureFromMetadata(file.metadata);
   const graph = buildGenerator(arch);
-  const weights = new Map([...file.tensors].filter(([k]) => !k.startsWith('__')).map(([k, t]) => [k, t.data]));
+  const weights = stateDictWeights(file);
   // Every key of the checkpoint is either a graph parameter or one the graph ignores on purpose.
   const known = new Set([...graph.params.map((p) => p.name), ...graph.unusedKeys]);
   expect([...weights.keys()].filter((k) => !known.has(k))).toEqual([]);
@@ -102,8 +87,8 @@ describe('emitted generators match PyTorch reference outputs', () => {
 
   it('reproduces the reference when norm statistics are collected in one run and injected in another', async () => {
     const file = await readSafetensors(join(FIXTURES, 'resnet9_batch_dropout.safetensors'));
-    const graph = buildGenerator(architectureOf(file.metadata));
-    const weights = new Map([...file.tensors].filter(([k]) => !k.startsWith('__')).map(([k, t]) => [k, t.data]));
+    const graph = buildGenerator(architectureFromMetadata(file.metadata));
+    const weights = stateDictWeights(file);
     const collectPath = join(work, 'collect.onnx');
     const injectPath = join(work, 'inject.onnx');
     await writeFile(collectPath, emitOnnx(graph, weights, { normStats: 'collect' }));
