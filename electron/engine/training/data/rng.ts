@@ -78,3 +78,17 @@ export class Rng {
     return t;
   }
 }
+
+/**
+ * 0..n-1 in a random order (Fisher-Yates), for walking a dataset once per epoch in a
+ * different order each time, as the reference trainers' shuffling data loader does.
+ */
+export function shuffledIndices(rng: Rng, n: number): number[] {
+  if (!Number.isInteger(n) || n < 0) throw new StudioError('BAD_ARGUMENT', `cannot shuffle ${String(n)} indices`);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}

@@ -19,6 +19,12 @@ export interface AugmentOptions {
   flip: boolean;
 }
 
+/** Options for opening a dataset: the augmentation, and how much memory decoded images may use. */
+export interface DatasetOptions extends AugmentOptions {
+  /** Bytes of decoded images kept in memory (default 512 MiB). */
+  cacheBytes?: number;
+}
+
 /** A file left out of a dataset, and why, in words for the user. */
 export interface SkippedFile {
   path: string;
@@ -32,7 +38,7 @@ export interface CropParams {
   flip: boolean;
 }
 
-export function checkAugmentOptions(opts: AugmentOptions): void {
+export function checkAugmentOptions(opts: DatasetOptions): void {
   const { loadSize, cropSize } = opts;
   for (const [name, value] of [
     ['loadSize', loadSize],
@@ -45,6 +51,11 @@ export function checkAugmentOptions(opts: AugmentOptions): void {
   if (cropSize > loadSize) {
     throw new StudioError('BAD_ARGUMENT', `cropSize (${cropSize}) cannot be larger than loadSize (${loadSize})`);
   }
+  const { cacheBytes } = opts;
+  if (cacheBytes !== undefined && !(Number.isFinite(cacheBytes) && cacheBytes >= 0)) {
+    throw new StudioError('BAD_ARGUMENT', `cacheBytes must be a number of bytes from 0, got ${String(cacheBytes)}`);
+  }
+  if (typeof opts.flip !== 'boolean') throw new StudioError('BAD_ARGUMENT', `flip must be true or false, got ${String(opts.flip)}`);
 }
 
 /**
