@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'IO_ERROR',
   'OUTPUT_EXISTS',
   'CANCELLED',
+  'TRAINING_DIVERGED',
   'INTERNAL',
 ] as const;
 

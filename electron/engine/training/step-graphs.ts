@@ -58,8 +58,10 @@ export function buildCycleganStep(o: CycleganStepOptions): StepGraph {
   const realB = t.input('real_B', shape);
   const poolA = t.input('pool/fake_A', shape);
   const poolB = t.input('pool/fake_B', shape);
-  const useA = t.input('pool/use_A', []);
-  const useB = t.input('pool/use_B', []);
+  // One choice per image of the batch, as the reference pool decides image by image.
+  const useShape = [o.batch, 1, 1, 1];
+  const useA = t.input('pool/use_A', useShape);
+  const useB = t.input('pool/use_B', useShape);
   const stepSize = t.input(STEP_SIZE, []);
   const bc2 = t.input(BC2, []);
 
@@ -120,8 +122,8 @@ export function buildCycleganStep(o: CycleganStepOptions): StepGraph {
       ['real_B', shape],
       ['pool/fake_A', shape],
       ['pool/fake_B', shape],
-      ['pool/use_A', []],
-      ['pool/use_B', []],
+      ['pool/use_A', useShape],
+      ['pool/use_B', useShape],
     ]),
     losses,
     images,

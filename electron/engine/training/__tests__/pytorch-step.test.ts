@@ -45,7 +45,7 @@ async function runStep(file: TensorFile, step: StepGraph): Promise<Comparison> {
   const feeds: Record<string, TensorInput> = {};
   for (const [name, dims] of step.dataInputs) {
     if (name === 'pool/use_A' || name === 'pool/use_B') {
-      feeds[name] = { data: Float32Array.of(Number(file.metadata[name.slice(5)])), dims: [] };
+      feeds[name] = { data: Float32Array.of(Number(file.metadata[name.slice(5)])), dims };
     } else {
       feeds[name] = { data: tensor(file, name), dims };
     }
