@@ -36,6 +36,8 @@ export interface TrainSettings {
   lambdaIdentity: number;
   lambdaL1: number;
   seed: number;
+  /** CycleGAN's pool of earlier fakes the discriminators see (default 50, as the reference). */
+  poolSize?: number;
   sampleEvery: number;
   checkpointEvery: number;
   /** Name of the exported model(s). */

@@ -89,7 +89,7 @@ export class TrainingRun {
       }
     }
     await truncateLossLog(options.runDir, 0);
-    return new TrainingRun(options.runDir, record, networks, data, state, 0, new Rng(settings.seed), new Rng(settings.seed + 1), { A: new FakePool(), B: new FakePool() }, 0);
+    return new TrainingRun(options.runDir, record, networks, data, state, 0, new Rng(settings.seed), new Rng(settings.seed + 1), newPools(settings), 0);
   }
 
   static async resume(dir: string, overrides: { device?: string } = {}): Promise<TrainingRun> {
@@ -119,7 +119,7 @@ export class TrainingRun {
         }
       }
     }
-    const pools = { A: new FakePool(), B: new FakePool() };
+    const pools = newPools(settings);
     for (const side of ['A', 'B'] as const) {
       for (let k = 0; ; k++) {
         const image = checkpoint.tensors.get(`pool/${side}/${k}`);
@@ -374,6 +374,10 @@ export class TrainingRun {
     this.record.exports.push(...ids);
     await writeRunRecord(this.dir, this.record);
   }
+}
+
+function newPools(s: TrainSettings): { A: FakePool; B: FakePool } {
+  return { A: new FakePool(s.poolSize ?? 50), B: new FakePool(s.poolSize ?? 50) };
 }
 
 function discriminatorFor(s: TrainSettings, conditionSize: number): IrGraph {
