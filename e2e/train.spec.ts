@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, mkdtemp, rm, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,38 @@ describe('gan-studio train', () => {
     expect(translated.code, translated.stderr).toBe(0);
     expect((await stat(join(work, 'out', 'img-000.png'))).size).toBeGreaterThan(0);
   }, 300_000);
+
+  it('conditional: attributes.csv beside the targets becomes the exported model\'s sliders', async () => {
+    const inputs = join(work, 'cond', 'in');
+    const targets = join(work, 'cond', 'out');
+    await writeFolder(inputs, 4, 32, (s) => blobImage(s, 32));
+    await writeFolder(targets, 4, 32, (s) => tint(blobImage(s, 32), s % 2 === 0));
+    await writeFile(join(targets, 'attributes.csv'), 'file,warm,snow\nimg-000.png,0,0.5\nimg-001.png,1,0\nimg-002.png,0,1\nimg-003.png,1,0.25\n');
+    const result = await runCli(
+      ['train', '--mode', 'conditional', '--a', inputs, '--b', targets, '--ngf', '4', '--ndf', '4', '--d-layers', '2', '--size', '32', '--iterations', '4', '--device', 'cpu', '--name', 'sliders', '--run', join(work, 'cond-run')],
+      { env },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('sliders');
+    const models = JSON.parse((await runCli(['models', '--json'], { env })).stdout) as { models: { id: string; kind: string; attributes: { name: string }[] }[] };
+    const model = models.models.find((m) => m.id === 'sliders');
+    expect(model?.kind).toBe('conditional');
+    expect(model?.attributes.map((a) => a.name)).toEqual(['warm', 'snow']);
+    const translated = await runCli(['translate', '-m', 'sliders', '--set', 'warm=1', '--set', 'snow=0', join(inputs, 'img-000.png'), '-o', join(work, 'cond-out'), '-d', 'cpu'], { env });
+    expect(translated.code, translated.stderr).toBe(0);
+  }, 120_000);
+
+  it('pix2pix --edges trains from photos alone', async () => {
+    const photos = join(work, 'photos');
+    await writeFolder(photos, 3, 40, (s) => blobImage(s, 40));
+    const result = await runCli(
+      ['train', '--mode', 'pix2pix', '--edges', '--a', photos, ...common, '--iterations', '3', '--sample-every', '3', '--name', 'edges', '--run', join(work, 'edges-run')],
+      { env },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('pairs: 3');
+    expect(await readdir(join(work, 'edges-run', 'samples'))).toEqual(['iter-0000003.png']);
+  }, 120_000);
 
   it('refuses folders without enough images, naming the folder, and trains nothing', async () => {
     const empty = join(work, 'empty');
