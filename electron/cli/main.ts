@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { StudioError } from '../engine/errors.js';
+import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
 import { ModelLibrary } from '../engine/library/index.js';
 import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
 import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
@@ -8,6 +9,14 @@ import { importCommand, type ImportCliOptions } from './import-command.js';
 import { modelsCommand } from './models-command.js';
 import { trainCommand, type TrainCliOptions } from './train-command.js';
 import { translateCommand, type TranslateCliOptions } from './translate-command.js';
+
+function parseSweepOption(value: string): SweepSpec {
+  try {
+    return parseSweep(value);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
+}
 
 function parseRate(value: string): number {
   const n = Number(value);
@@ -52,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--overwrite', 'replace existing output files instead of choosing a free name')
     .option('--max-memory <MB>', 'memory one image may use; larger images run in tiles (default: a quarter of free memory, 512 to 1536 MB)', parseIntIn(64, 1_048_576))
     .option('--tile <pixels>', 'always translate in tiles of this size', parseIntIn(64, 16384))
+    .option('--sweep <name=from:to:steps>', "write one output per step of a conditional model's attribute, and a contact sheet", parseSweepOption)
     .action(async (inputs: string[], options: TranslateCliOptions) => {
       exitCode = await translateCommand(inputs, options, { library, sessions });
     });
