@@ -89,13 +89,22 @@ export function detectEdges(rgb: Uint8Array, width: number, height: number, opti
   // looks nothing like HED's object outlines. Looking again at a coarser scale (more blur) is
   // what removes texture while keeping object boundaries; only when that is not enough are the
   // thresholds raised, keeping the strongest structure.
-  let lines = traceAtScale(rgb, width, height, sigma, 1, settings);
+  let blurred = colourPlanes(rgb, width, height).map((plane) => blurPlane(plane, width, height, gaussianKernel(sigma)));
+  let scale = ridgesAtScale(blurred, width, height, sigma, settings);
+  let lines = trace(scale, 1, settings);
   const budget = maxDensity * width * height;
-  for (let coarser = 1; coarser <= 3 && countSet(lines) > budget; coarser++) {
-    lines = traceAtScale(rgb, width, height, sigma * Math.pow(1.4, coarser), 1, settings);
+  for (let coarser = 1, current = sigma; coarser <= 3 && countSet(lines) > budget; coarser++) {
+    // Blurring the blurred planes further is cheaper than starting over: Gaussian blurs add
+    // up in variance, so the extra blur needs only sqrt(next^2 - current^2).
+    const next = sigma * Math.pow(1.4, coarser);
+    const extra = gaussianKernel(Math.sqrt(next * next - current * current));
+    blurred = blurred.map((plane) => blurPlane(plane, width, height, extra));
+    current = next;
+    scale = ridgesAtScale(blurred, width, height, next, settings);
+    lines = trace(scale, 1, settings);
   }
   for (let stricter = 1; stricter <= 12 && countSet(lines) > budget; stricter++) {
-    lines = traceAtScale(rgb, width, height, sigma * Math.pow(1.4, 3), Math.pow(1.2, stricter), settings);
+    lines = trace(scale, Math.pow(1.2, stricter), settings);
   }
   return drawStrokes(lines, width, height, strokeWidth);
 }
@@ -107,22 +116,30 @@ interface TraceSettings {
   minLength: number;
 }
 
-/** One-pixel edge lines (1 on a line, else 0) found at blur `sigma`, thresholds scaled by `strictness`. */
-function traceAtScale(rgb: Uint8Array, width: number, height: number, sigma: number, strictness: number, settings: TraceSettings): Uint8Array {
-  const { magnitude, dirX, dirY } = colourGradient(rgb, width, height, sigma);
+/** The ridges (one-pixel maxima of gradient strength) at one blur, with their thresholds. */
+interface ScaleRidges {
+  width: number;
+  height: number;
+  ridges: Uint8Array;
+  magnitude: Float32Array;
+  high: number;
+  low: number;
+}
+
+function ridgesAtScale(blurred: Float32Array[], width: number, height: number, sigma: number, settings: TraceSettings): ScaleRidges {
+  const { magnitude, dirX, dirY } = colourGradient(blurred, width, height);
   // Gradient of a blurred step of height h peaks at h / (sqrt(2 pi) sigma): scaling by that
   // factor reads magnitudes as step heights in grey levels, whatever the blur.
   const toStepHeight = sigma > 0 ? Math.sqrt(2 * Math.PI) * sigma : 1;
   const floor = settings.minContrast / toStepHeight;
   const ridges = suppressNonMaxima(magnitude, dirX, dirY, width, height, floor);
-  const { high, low } = thresholds(
-    ridges,
-    magnitude,
-    settings.strongShare,
-    settings.lowRatio,
-    floor,
-    STRONG_STEP / toStepHeight,
-  );
+  const { high, low } = thresholds(ridges, magnitude, settings.strongShare, settings.lowRatio, floor, STRONG_STEP / toStepHeight);
+  return { width, height, ridges, magnitude, high, low };
+}
+
+/** One-pixel edge lines (1 on a line, else 0), with both thresholds scaled by `strictness`. */
+function trace(scale: ScaleRidges, strictness: number, settings: TraceSettings): Uint8Array {
+  const { width, height, ridges, magnitude, high, low } = scale;
   const lines = hysteresis(ridges, magnitude, width, height, high * strictness, low * strictness);
   removeShortPieces(lines, width, height, settings.minLength);
   return lines;
@@ -161,59 +178,66 @@ function gaussianKernel(sigma: number): Float32Array {
   return kernel;
 }
 
-/** Separable blur of one plane with mirrored borders. */
+/** The three colour channels of interleaved RGB as separate float planes. */
+function colourPlanes(rgb: Uint8Array, width: number, height: number): Float32Array[] {
+  const pixels = width * height;
+  return [0, 1, 2].map((c) => {
+    const plane = new Float32Array(pixels);
+    for (let p = 0; p < pixels; p++) plane[p] = rgb[p * 3 + c]!;
+    return plane;
+  });
+}
+
+/**
+ * Separable blur of one plane with mirrored borders. Both passes walk memory in order (the
+ * vertical one adds whole weighted rows), which matters more than the arithmetic here.
+ */
 function blurPlane(plane: Float32Array, width: number, height: number, kernel: Float32Array): Float32Array {
   const radius = (kernel.length - 1) / 2;
   if (radius === 0) return plane;
-  const tmp = new Float32Array(plane.length);
-  const out = new Float32Array(plane.length);
+  const taps = kernel.length;
   const columns = new Int32Array(width + 2 * radius);
   for (let i = 0; i < columns.length; i++) columns[i] = mirror(i - radius, width);
+  // Float64 scratch: V8 reads doubles without a conversion in the inner loops.
+  const padded = new Float64Array(width + 2 * radius);
+  const tmp = new Float64Array(plane.length);
   for (let y = 0; y < height; y++) {
     const row = y * width;
+    for (let i = 0; i < padded.length; i++) padded[i] = plane[row + columns[i]!]!;
     for (let x = 0; x < width; x++) {
-      let s = 0;
-      for (let k = 0; k < kernel.length; k++) s += kernel[k]! * plane[row + columns[x + k]!]!;
-      tmp[row + x] = s;
+      let sum = 0;
+      for (let k = 0; k < taps; k++) sum += kernel[k]! * padded[x + k]!;
+      tmp[row + x] = sum;
     }
   }
-  const rows = new Int32Array(height + 2 * radius);
-  for (let i = 0; i < rows.length; i++) rows[i] = mirror(i - radius, height) * width;
+  const out = new Float32Array(plane.length);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let s = 0;
-      for (let k = 0; k < kernel.length; k++) s += kernel[k]! * tmp[rows[y + k]! + x]!;
-      out[y * width + x] = s;
+    const row = y * width;
+    for (let k = 0; k < taps; k++) {
+      const weight = kernel[k]!;
+      const source = mirror(y + k - radius, height) * width;
+      for (let x = 0; x < width; x++) out[row + x]! += weight * tmp[source + x]!;
     }
   }
   return out;
 }
 
 /**
- * Di Zenzo colour gradient: per pixel the strength (square root of the structure tensor's
+ * Di Zenzo colour gradient of the blurred colour planes: per pixel the strength (square root of the structure tensor's
  * larger eigenvalue) and the unit direction across the edge.
  */
-function colourGradient(
-  rgb: Uint8Array,
-  width: number,
-  height: number,
-  sigma: number,
-): { magnitude: Float32Array; dirX: Float32Array; dirY: Float32Array } {
+function colourGradient(blurredPlanes: Float32Array[], width: number, height: number): { magnitude: Float32Array; dirX: Float32Array; dirY: Float32Array } {
   const pixels = width * height;
-  const kernel = gaussianKernel(sigma);
   const sxx = new Float32Array(pixels);
   const syy = new Float32Array(pixels);
   const sxy = new Float32Array(pixels);
-  const plane = new Float32Array(pixels);
   const left = new Int32Array(width);
   const right = new Int32Array(width);
   for (let x = 0; x < width; x++) {
     left[x] = mirror(x - 1, width);
     right[x] = mirror(x + 1, width);
   }
-  for (let c = 0; c < 3; c++) {
-    for (let p = 0; p < pixels; p++) plane[p] = rgb[p * 3 + c]!;
-    const blurred = blurPlane(plane, width, height, kernel);
+  for (const blurred of blurredPlanes) {
     for (let y = 0; y < height; y++) {
       const up = mirror(y - 1, height) * width;
       const mid = y * width;
@@ -243,11 +267,20 @@ function colourGradient(
     const b = syy[p]!;
     const d = sxy[p]!;
     const root = Math.sqrt((a - b) * (a - b) + 4 * d * d);
-    magnitude[p] = Math.sqrt(Math.max(0, (a + b + root) / 2));
-    // Eigenvector of the larger eigenvalue: the direction across the edge.
-    const angle = 0.5 * Math.atan2(2 * d, a - b);
-    dirX[p] = Math.cos(angle);
-    dirY[p] = Math.sin(angle);
+    const lambda = Math.max(0, (a + b + root) / 2);
+    magnitude[p] = Math.sqrt(lambda);
+    // Eigenvector of the larger eigenvalue, the direction across the edge: (d, lambda - a)
+    // and (lambda - b, d) both are one; take the longer for numerical safety.
+    let vx = d;
+    let vy = lambda - a;
+    const ux = lambda - b;
+    if (ux * ux + d * d > vx * vx + vy * vy) {
+      vx = ux;
+      vy = d;
+    }
+    const length = Math.hypot(vx, vy);
+    dirX[p] = length > 0 ? vx / length : 1;
+    dirY[p] = length > 0 ? vy / length : 0;
   }
   return { magnitude, dirX, dirY };
 }
