@@ -21,7 +21,8 @@ export class FileSource<T> {
     private readonly cache: RasterCache<T>,
     private readonly load: (index: number) => Promise<T>,
     private readonly skipped: SkippedFile[],
-    private readonly describeItem: (index: number) => string = (index) => items[index]!,
+    /** The path to list for a failed item; a pair names whichever of its files the error names. */
+    private readonly describeItem: (index: number, err: StudioError) => string = (index) => items[index]!,
   ) {}
 
   get size(): number {
@@ -39,7 +40,7 @@ export class FileSource<T> {
         if (!(err instanceof StudioError) || (err.code !== 'BAD_IMAGE' && err.code !== 'IO_ERROR')) throw err;
         if (!this.failed.has(i)) {
           this.failed.add(i);
-          this.skipped.push({ path: this.describeItem(i), reason: err.message });
+          this.skipped.push({ path: this.describeItem(i, err), reason: err.message });
         }
       }
     }

@@ -4,7 +4,7 @@ import { expectStudioError, makeTempDir } from '../../../imaging/__tests__/helpe
 import { openPairedDataset } from '../paired-dataset.js';
 import { Rng } from '../rng.js';
 import type { TrainImage } from '../train-image.js';
-import { planeMean, toByte, writeImage, writeSolid, writeText } from './fixtures.js';
+import { planeMean, toByte, writeImage, writeSolid, writeText, writeTruncatedJpeg } from './fixtures.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -136,6 +136,22 @@ describe('openPairedDataset, two folders', () => {
       if (green === 9) expect(red).toBe(40 * 3 + 20);
       else expect(Math.abs(red - green)).toBeLessThanOrEqual(2);
     }
+  });
+
+  it('lists the damaged file of a pair, and gives the next pair in its place', async () => {
+    for (const [i, name] of ['x', 'y', 'z'].entries()) await writeSolid(join(dir, `damaged/a/${name}.png`), 16, [50 * (i + 1), 0, 0]);
+    await writeSolid(join(dir, 'damaged/b/x.png'), 16, [0, 50, 0]);
+    await writeTruncatedJpeg(join(dir, 'damaged/b/y.jpg'), 48);
+    await writeSolid(join(dir, 'damaged/b/z.png'), 16, [0, 150, 0]);
+    const data = await openPairedDataset(
+      { kind: 'two-folders', dirA: join(dir, 'damaged/a'), dirB: join(dir, 'damaged/b') },
+      { loadSize: 16, cropSize: 16, flip: false },
+    );
+    expect(data.size).toBe(3);
+    const { a, b } = await data.sample(new Rng(0), 1);
+    expect([toByte(planeMean(a.data, 0, 256)), toByte(planeMean(b.data, 1, 256))]).toEqual([150, 150]);
+    expect(data.skipped.map((s) => s.path)).toEqual([join(dir, 'damaged/b/y.jpg')]);
+    expect(data.skipped[0]!.reason).toContain('truncated');
   });
 
   it('takes attributes.csv from the B folder; rows naming no image are listed', async () => {

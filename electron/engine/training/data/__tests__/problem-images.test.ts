@@ -52,6 +52,6 @@ describe('training decode of the problem-image set', () => {
     // EXIF orientation applied: the stored bottom-left quadrant (blue) is shown top-left.
     const topLeft = rgbAt(rotated, 4, 4);
     const blue = ROTATED_STORED_QUADRANTS.bottomLeft;
-    for (let c = 0; c < 3; c++) expect(Math.abs(topLeft[c]! - blue[c])).toBeLessThan(40);
+    for (let c = 0; c < 3; c++) expect(Math.abs(topLeft[c]! - blue[c]!)).toBeLessThan(40);
   });
 });
