@@ -19,7 +19,8 @@ import { StudioError } from '../errors.js';
  * 4. Hysteresis whose thresholds come from the image itself (a quantile of the ridge strengths,
  *    with a floor in grey levels): a low-contrast photo still gets its outline, a busy one is
  *    not flooded, and a flat image gets none. Weak ridges survive only when connected to a
- *    strong one, which keeps contours continuous.
+ *    strong one, which keeps contours continuous; long weak lines are kept on their own too,
+ *    since a seam or a flap meets the outline at a T-junction whose gap cuts it off there.
  *    Busy pictures get their thresholds raised until the strokes cover at most a few percent
  *    of the picture, as HED's do.
  * 5. Connected pieces shorter than a few percent of the image side are dropped: HED's maps have
@@ -39,7 +40,7 @@ export interface EdgeOptions {
    * the candidate ridges seed contours; hysteresis extends them along weaker connected ridges.
    */
   strongShare?: number;
-  /** Weak threshold as a fraction of the strong one. Default 0.4. */
+  /** Weak threshold as a fraction of the strong one. Default 0.3. */
   lowRatio?: number;
   /** Smallest contrast, as the height of a grey-level step (0..255), ever taken as an edge. Default 12. */
   minContrast?: number;
@@ -69,7 +70,7 @@ export function detectEdges(rgb: Uint8Array, width: number, height: number, opti
   const shorter = Math.min(width, height);
   const sigma = options.sigma ?? 1.7 * Math.max(1, shorter / 256);
   const strongShare = options.strongShare ?? 0.25;
-  const lowRatio = options.lowRatio ?? 0.4;
+  const lowRatio = options.lowRatio ?? 0.3;
   const minContrast = options.minContrast ?? 12;
   const minLength = options.minLength ?? Math.max(6, Math.round(0.03 * shorter));
   const strokeWidth = options.strokeWidth ?? 2;
@@ -83,7 +84,8 @@ export function detectEdges(rgb: Uint8Array, width: number, height: number, opti
   if (strokeWidth !== 1 && strokeWidth !== 2) {
     throw new StudioError('BAD_ARGUMENT', `strokeWidth must be 1 or 2, got ${String(strokeWidth)}`);
   }
-  const settings: TraceSettings = { strongShare, lowRatio, minContrast, minLength };
+  // Long enough to be a seam or a fold rather than grain: a sixth of the shorter side.
+  const settings: TraceSettings = { strongShare, lowRatio, minContrast, minLength, minWeakLength: Math.max(2 * minLength, Math.round(shorter / 6)) };
 
   // Busy pictures (circuit boards, foliage, patterned fabric) would come out as a thicket that
   // looks nothing like HED's object outlines. Looking again at a coarser scale (more blur) is
@@ -114,6 +116,7 @@ interface TraceSettings {
   lowRatio: number;
   minContrast: number;
   minLength: number;
+  minWeakLength: number;
 }
 
 /** The ridges (one-pixel maxima of gradient strength) at one blur, with their thresholds. */
@@ -141,6 +144,7 @@ function ridgesAtScale(blurred: Float32Array[], width: number, height: number, s
 function trace(scale: ScaleRidges, strictness: number, settings: TraceSettings): Uint8Array {
   const { width, height, ridges, magnitude, high, low } = scale;
   const lines = hysteresis(ridges, magnitude, width, height, high * strictness, low * strictness);
+  addLongWeakLines(lines, ridges, magnitude, width, height, low * strictness, settings.minWeakLength);
   removeShortPieces(lines, width, height, settings.minLength);
   return lines;
 }
@@ -372,30 +376,53 @@ function hysteresis(ridges: Uint8Array, magnitude: Float32Array, width: number, 
   return lines;
 }
 
+/** Gathers the 8-connected piece of `mask` pixels around `start` into `piece`, marking them in `seen`. */
+function gatherPiece(start: number, mask: Uint8Array, seen: Uint8Array, width: number, height: number, piece: number[]): void {
+  piece.length = 0;
+  piece.push(start);
+  seen[start] = 1;
+  for (let i = 0; i < piece.length; i++) {
+    const q = piece[i]!;
+    const qx = q % width;
+    const qy = (q - qx) / width;
+    for (let ny = Math.max(0, qy - 1); ny <= Math.min(height - 1, qy + 1); ny++) {
+      for (let nx = Math.max(0, qx - 1); nx <= Math.min(width - 1, qx + 1); nx++) {
+        const n = ny * width + nx;
+        if (seen[n] === 0 && mask[n] === 1) {
+          seen[n] = 1;
+          piece.push(n);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Adds weak ridges that hysteresis left out because they touch no strong one, when they run on
+ * for at least `minLength` pixels. An inner line that meets the outline at a T-junction is cut
+ * off from it there (the outline's stronger gradient suppresses the junction), yet a long weak
+ * line is a seam or a fold, which HED draws; texture makes short pieces.
+ */
+function addLongWeakLines(lines: Uint8Array, ridges: Uint8Array, magnitude: Float32Array, width: number, height: number, low: number, minLength: number): void {
+  const weak = new Uint8Array(lines.length);
+  for (let p = 0; p < lines.length; p++) weak[p] = lines[p] === 0 && ridges[p] === 1 && magnitude[p]! >= low ? 1 : 0;
+  const seen = new Uint8Array(lines.length);
+  const piece: number[] = [];
+  for (let p = 0; p < lines.length; p++) {
+    if (seen[p] === 1 || weak[p] === 0) continue;
+    gatherPiece(p, weak, seen, width, height, piece);
+    if (piece.length >= minLength) for (const q of piece) lines[q] = 1;
+  }
+}
+
 /** Clears 8-connected pieces of fewer than `minLength` pixels, in place. */
 function removeShortPieces(lines: Uint8Array, width: number, height: number, minLength: number): void {
   if (minLength <= 1) return;
   const seen = new Uint8Array(lines.length);
   const piece: number[] = [];
   for (let p = 0; p < lines.length; p++) {
-    if (lines[p] !== 1 || seen[p] === 1) continue;
-    piece.length = 0;
-    piece.push(p);
-    seen[p] = 1;
-    for (let i = 0; i < piece.length; i++) {
-      const q = piece[i]!;
-      const qx = q % width;
-      const qy = (q - qx) / width;
-      for (let ny = Math.max(0, qy - 1); ny <= Math.min(height - 1, qy + 1); ny++) {
-        for (let nx = Math.max(0, qx - 1); nx <= Math.min(width - 1, qx + 1); nx++) {
-          const n = ny * width + nx;
-          if (lines[n] === 1 && seen[n] === 0) {
-            seen[n] = 1;
-            piece.push(n);
-          }
-        }
-      }
-    }
+    if (seen[p] === 1 || lines[p] !== 1) continue;
+    gatherPiece(p, lines, seen, width, height, piece);
     if (piece.length < minLength) for (const q of piece) lines[q] = 0;
   }
 }

@@ -104,6 +104,26 @@ describe('detectEdges on drawn shapes', () => {
     });
   }
 
+  it('draws a faint inner seam that meets the outline, as HED draws the flap of a bag', () => {
+    // A brown block on white, its lower half 25 grey levels darker: the seam between the halves
+    // is far weaker than the outline and joins it only at a T-junction.
+    const width = 160;
+    const height = 120;
+    const rgb = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const inside = x >= 20 && x < 140 && y >= 20 && y < 100;
+        const colour = !inside ? [248, 248, 246] : y < 60 ? [170, 100, 60] : [152, 86, 51];
+        rgb.set(colour.map((v) => v + noise(x, y)), (y * width + x) * 3);
+      }
+    }
+    const edges = detectEdges(rgb, width, height);
+    const seam = Array.from({ length: 100 }, (_, i) => ({ x: 30 + i, y: 59.5 }));
+    expect(coverage(edges, width, height, seam, 1)).toBeGreaterThan(0.9);
+    // ...and nothing else inside the halves.
+    for (const y of [35, 45, 75, 85]) expect(Array.from(edges.subarray(y * width + 30, y * width + 130)).every((v) => v === 255)).toBe(true);
+  });
+
   it('draws no frame around the picture and finds nothing in smooth shading', () => {
     const shaded = new Uint8Array(SIZE * SIZE * 3);
     for (let i = 0; i < SIZE * SIZE; i++) {
