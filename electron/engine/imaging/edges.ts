@@ -21,11 +21,12 @@ import { StudioError } from '../errors.js';
  *    not flooded, and a flat image gets none. Weak ridges survive only when connected to a
  *    strong one, which keeps contours continuous; long weak lines are kept on their own too,
  *    since a seam or a flap meets the outline at a T-junction whose gap cuts it off there.
- *    Busy pictures get their thresholds raised until the strokes cover at most a few percent
- *    of the picture, as HED's do.
  * 5. Connected pieces shorter than a few percent of the image side are dropped: HED's maps have
  *    almost no isolated specks.
- * 6. The one-pixel lines are drawn as black cores with a grey half-pixel rim on either side:
+ * 6. Busy pictures, whose strokes would cover more than a few percent of the picture (HED's
+ *    rarely do), are looked at again at coarser scales, which drops texture and keeps objects;
+ *    only if that is not enough are the thresholds raised.
+ * 7. The one-pixel lines are drawn as black cores with a grey rim on their four neighbours:
  *    HED strokes are soft and about two pixels wide, and a symmetric rim widens the line
  *    without moving it off the true contour.
  *
@@ -48,7 +49,8 @@ export interface EdgeOptions {
   minLength?: number;
   /**
    * Largest share of the picture the stroke cores may cover (0..1). Default 0.06; busier
-   * results are thinned by raising the thresholds. HED maps of objects cover a few percent.
+   * results are traced again at coarser scales, then with higher thresholds. HED maps of
+   * objects cover a few percent.
    */
   maxDensity?: number;
   /** 1: bare one-pixel black lines. 2 (default): black core plus a grey rim, HED-like soft strokes. */
@@ -227,8 +229,8 @@ function blurPlane(plane: Float32Array, width: number, height: number, kernel: F
 }
 
 /**
- * Di Zenzo colour gradient of the blurred colour planes: per pixel the strength (square root of the structure tensor's
- * larger eigenvalue) and the unit direction across the edge.
+ * Di Zenzo colour gradient of the blurred colour planes: per pixel the strength (square root
+ * of the structure tensor's larger eigenvalue) and the unit direction across the edge.
  */
 function colourGradient(blurredPlanes: Float32Array[], width: number, height: number): { magnitude: Float32Array; dirX: Float32Array; dirY: Float32Array } {
   const pixels = width * height;

@@ -133,6 +133,9 @@ describe('detectEdges on drawn shapes', () => {
     }
     expect(detectEdges(shaded, SIZE, SIZE).every((v) => v === 255)).toBe(true);
     expect(detectEdges(new Uint8Array(30 * 20 * 3).fill(77), 30, 20).every((v) => v === 255)).toBe(true);
+    // Pictures smaller than the blur still work (the mirror keeps bouncing).
+    expect(Array.from(detectEdges(Uint8Array.of(9, 9, 9), 1, 1))).toEqual([255]);
+    expect(detectEdges(Uint8Array.from({ length: 3 * 2 * 3 }, (_, i) => (i < 9 ? 0 : 255)), 3, 2)).toHaveLength(6);
   });
 
   it('is deterministic and leaves its input alone', () => {
