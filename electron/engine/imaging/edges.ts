@@ -81,7 +81,7 @@ export function detectEdges(rgb: Uint8Array, width: number, height: number, opti
   checkOption('strongShare', strongShare, 0, 1);
   checkOption('lowRatio', lowRatio, 0, 1);
   checkOption('minContrast', minContrast, 0, 255);
-  checkOption('minLength', minLength, 0, width * height);
+  checkOption('minLength', minLength, 0, Number.MAX_SAFE_INTEGER);
   checkOption('maxDensity', maxDensity, 0, 1);
   if (strokeWidth !== 1 && strokeWidth !== 2) {
     throw new StudioError('BAD_ARGUMENT', `strokeWidth must be 1 or 2, got ${String(strokeWidth)}`);
