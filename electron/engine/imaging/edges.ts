@@ -339,12 +339,13 @@ function thresholds(
   floor: number,
   cap: number,
 ): { high: number; low: number } {
-  const strengths: number[] = [];
-  for (let p = 0; p < ridges.length; p++) {
-    if (ridges[p] === 1 && magnitude[p]! >= floor) strengths.push(magnitude[p]!);
-  }
-  if (strengths.length === 0) return { high: Infinity, low: Infinity };
-  strengths.sort((a, b) => a - b);
+  let count = 0;
+  for (let p = 0; p < ridges.length; p++) if (ridges[p] === 1 && magnitude[p]! >= floor) count++;
+  if (count === 0) return { high: Infinity, low: Infinity };
+  // A typed array sorts numerically and natively, several times faster than number[].
+  const strengths = new Float32Array(count);
+  for (let p = 0, i = 0; p < ridges.length; p++) if (ridges[p] === 1 && magnitude[p]! >= floor) strengths[i++] = magnitude[p]!;
+  strengths.sort();
   const index = Math.min(strengths.length - 1, Math.floor((1 - strongShare) * strengths.length));
   // Clean, simple pictures have few ridges, all of them real outlines: a cap makes any clearly
   // visible step seed an edge there. The quantile governs busy photos, where it is lower.
