@@ -1,10 +1,12 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStudioError, makeTempDir } from '../../../imaging/__tests__/helpers.js';
 import { openPairedDataset } from '../paired-dataset.js';
 import { Rng } from '../rng.js';
 import type { TrainImage } from '../train-image.js';
-import { planeMean, toByte, writeImage, writeSolid, writeText, writeTruncatedJpeg } from './fixtures.js';
+import { planeMean, rgbFrom, toByte, writeImage, writeSolid, writeText, writeTruncatedJpeg } from './fixtures.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -95,6 +97,25 @@ describe('openPairedDataset, side by side', () => {
     }
     expect(flipped).toBeGreaterThan(4);
     expect(flipped).toBeLessThan(20);
+  });
+
+  it('splits the picture as shown, after EXIF orientation', async () => {
+    // Shown as 128 x 64 (A dark on the left, B light on the right); stored turned a quarter
+    // anticlockwise with orientation 6, so a split of the stored pixels would mix A and B.
+    const shown = await sharp(rgbFrom(128, 64, (x) => (x < 64 ? [30, 30, 30] : [220, 220, 220])), { raw: { width: 128, height: 64, channels: 3 } })
+      .png()
+      .toBuffer();
+    await mkdir(join(dir, 'turned'), { recursive: true });
+    for (const name of ['p.jpg', 'q.jpg']) {
+      await sharp(await sharp(shown).rotate(-90).png().toBuffer())
+        .jpeg({ quality: 95 })
+        .withMetadata({ orientation: 6 })
+        .toFile(join(dir, 'turned', name));
+    }
+    const data = await openPairedDataset({ kind: 'side-by-side', dir: join(dir, 'turned') }, { loadSize: 32, cropSize: 32, flip: false });
+    const { a, b } = await data.sample(new Rng(0), 0);
+    expect(Math.abs(toByte(planeMean(a.data, 0, 32 * 32)) - 30)).toBeLessThan(4);
+    expect(Math.abs(toByte(planeMean(b.data, 0, 32 * 32)) - 220)).toBeLessThan(4);
   });
 
   it('never flips when flip is off', async () => {
