@@ -118,6 +118,18 @@ describe('openPairedDataset, side by side', () => {
     expect(Math.abs(toByte(planeMean(b.data, 0, 32 * 32)) - 220)).toBeLessThan(4);
   });
 
+  it('gives identical samples for the same seed, also when calls overlap', async () => {
+    const run = async (seed: number): Promise<Float32Array[]> => {
+      const data = await openPairedDataset({ kind: 'side-by-side', dir: join(dir, 'sbs') }, { loadSize: 72, cropSize: 56, flip: true });
+      const rng = new Rng(seed);
+      const samples = await Promise.all(Array.from({ length: 6 }, (_, i) => data.sample(rng, i)));
+      return samples.flatMap((s) => [s.a.data, s.b.data]);
+    };
+    const first = await run(5);
+    expect(await run(5)).toEqual(first);
+    expect(await run(6)).not.toEqual(first);
+  });
+
   it('never flips when flip is off', async () => {
     const data = await openPairedDataset({ kind: 'side-by-side', dir: join(dir, 'sbs') }, { loadSize: 72, cropSize: 56, flip: false });
     const rng = new Rng(3);
