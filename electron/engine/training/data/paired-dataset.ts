@@ -83,6 +83,7 @@ export async function openPairedDataset(source: PairedSource, opts: PairedDatase
     cache,
     (i) => loadPair(usable[i]!),
     skipped,
+    `the ${roleOf(source)} folder ${targetFolder.dir}`,
     (i, err) => {
       const pair = usable[i]!;
       return err.message.includes(pair.b) && !err.message.includes(pair.a) ? pair.b : pair.a;

@@ -89,6 +89,14 @@ describe('openUnpairedDataset', () => {
     expect(data.skipped[0]!.reason).toContain('truncated');
   });
 
+  it('says so when no image of a folder can be decoded', async () => {
+    await writeTruncatedJpeg(join(dir, 'allbad/1.jpg'), 40);
+    await writeTruncatedJpeg(join(dir, 'allbad/2.jpg'), 40);
+    const data = await openUnpairedDataset(join(dir, 'allbad'), join(dir, 'b'), opts);
+    await expectStudioError(data.sample(new Rng(0), 0), 'BAD_ARGUMENT', `None of the 2 images in the A folder ${join(dir, 'allbad')} could be decoded`, 'truncated');
+    expect(data.skipped.map((s) => s.path)).toEqual([join(dir, 'allbad/1.jpg'), join(dir, 'allbad/2.jpg')]);
+  });
+
   it('refuses folders with fewer than two images, saying how many it found', async () => {
     await expectStudioError(
       openUnpairedDataset(join(dir, 'none'), join(dir, 'b'), opts),
