@@ -14,6 +14,7 @@ export const DEFAULT_CACHE_BYTES = 512 * 1024 * 1024;
  */
 export class FileSource<T> {
   private readonly failed = new Set<number>();
+  private lastFailure: string | undefined;
 
   constructor(
     readonly items: readonly string[],
@@ -21,7 +22,10 @@ export class FileSource<T> {
     private readonly cache: RasterCache<T>,
     private readonly load: (index: number) => Promise<T>,
     private readonly skipped: SkippedFile[],
-    private readonly describeItem: (index: number) => string = (index) => items[index]!,
+    /** Where the items come from, for the message when none can be decoded: "the A folder /x". */
+    private readonly origin: string,
+    /** The path to list for a failed item; a pair names whichever of its files the error names. */
+    private readonly describeItem: (index: number, err: StudioError) => string = (index) => items[index]!,
   ) {}
 
   get size(): number {
@@ -37,13 +41,18 @@ export class FileSource<T> {
         return { value, index: i };
       } catch (err) {
         if (!(err instanceof StudioError) || (err.code !== 'BAD_IMAGE' && err.code !== 'IO_ERROR')) throw err;
+        this.lastFailure = err.message;
         if (!this.failed.has(i)) {
           this.failed.add(i);
-          this.skipped.push({ path: this.describeItem(i), reason: err.message });
+          this.skipped.push({ path: this.describeItem(i, err), reason: err.message });
         }
       }
     }
-    throw new StudioError('BAD_ARGUMENT', `None of the ${this.items.length} images could be decoded; see the skipped files for each cause`);
+    throw new StudioError(
+      'BAD_ARGUMENT',
+      `None of the ${this.items.length} images in ${this.origin} could be decoded` +
+        (this.lastFailure === undefined ? '' : `; for example: ${this.lastFailure}`),
+    );
   }
 }
 

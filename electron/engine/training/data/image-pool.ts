@@ -85,7 +85,12 @@ function copyImage(img: TrainImage): TrainImage {
   return { width: img.width, height: img.height, data: img.data.slice() };
 }
 
+// Every platform the studio ships on is little-endian; the byte-swapping path keeps the saved
+// form the same on any other.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function floatsToBase64(data: Float32Array): string {
+  if (LITTLE_ENDIAN) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
   const bytes = Buffer.alloc(data.length * 4);
   for (let i = 0; i < data.length; i++) bytes.writeFloatLE(data[i]!, i * 4);
   return bytes.toString('base64');
@@ -95,6 +100,7 @@ function base64ToFloats(text: string): Float32Array | null {
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length % 4 !== 0) return null;
   const floats = new Float32Array(bytes.length / 4);
-  for (let i = 0; i < floats.length; i++) floats[i] = bytes.readFloatLE(i * 4);
+  if (LITTLE_ENDIAN) new Uint8Array(floats.buffer).set(bytes);
+  else for (let i = 0; i < floats.length; i++) floats[i] = bytes.readFloatLE(i * 4);
   return floats;
 }

@@ -28,28 +28,34 @@ export async function loadSquareRaster(path: string, loadSize: number): Promise<
   }
 }
 
-/** A side-by-side pair: left half A, right half B (B takes the odd column), each resized square. */
+/**
+ * A side-by-side pair: left half A, right half B (B takes the odd column), each resized square.
+ * Each half is cut out inside its own decode pipeline, so a huge AB image streams through
+ * libvips instead of being held in memory whole.
+ */
 export async function loadSideBySideRasters(path: string, loadSize: number): Promise<{ a: Uint8Array; b: Uint8Array }> {
   const bytes = await readBytes(path);
-  let whole: { data: Buffer; width: number; height: number };
+  let width: number;
+  let height: number;
   try {
-    const { data, info } = await openPipeline(bytes).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    whole = { data, width: info.width, height: info.height };
-    checkChannels(info.channels);
+    // The size as shown, after EXIF orientation, which is what the halves are cut from.
+    ({ width, height } = (await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata()).autoOrient);
   } catch (err) {
     throw await diagnose(path, err);
   }
-  const { data, width, height } = whole;
   if (width < 2) {
     throw new StudioError('BAD_IMAGE', `Cannot split ${path} into A and B halves: it is only ${width} pixel wide`);
   }
   const half = Math.floor(width / 2);
-  const raw = { raw: { width, height, channels: 3 as const } };
-  const [a, b] = await Promise.all([
-    toSquare(sharp(data, raw).extract({ left: 0, top: 0, width: half, height }), loadSize),
-    toSquare(sharp(data, raw).extract({ left: half, top: 0, width: width - half, height }), loadSize),
-  ]);
-  return { a, b };
+  try {
+    const [a, b] = await Promise.all([
+      toSquare(openPipeline(bytes).extract({ left: 0, top: 0, width: half, height }), loadSize),
+      toSquare(openPipeline(bytes).extract({ left: half, top: 0, width: width - half, height }), loadSize),
+    ]);
+    return { a, b };
+  } catch (err) {
+    throw await diagnose(path, err);
+  }
 }
 
 async function readBytes(path: string): Promise<Buffer> {

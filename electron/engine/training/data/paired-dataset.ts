@@ -70,31 +70,10 @@ export async function openPairedDataset(source: PairedSource, opts: PairedDatase
   const { loadSize, cropSize } = opts;
   const { pairs, skipped, targetFolder, loadPair, what } = await listPairs(source, loadSize);
 
-  let attributeNames: string[] = [];
-  let attributeRows: Float32Array[] = [];
-  let usable = pairs;
-  if (opts.attributes === true) {
-    const csvPath = join(targetFolder.dir, ATTRIBUTES_FILE);
-    const table = await readAttributeTable(csvPath);
-    attributeNames = table.names;
-    usable = [];
-    const used = new Set<string>();
-    for (const pair of pairs) {
-      const row = table.rows.get(pair.key);
-      if (row === undefined) {
-        skipped.push({ path: pair.b, reason: `no row for it in ${csvPath}` });
-        continue;
-      }
-      used.add(pair.key);
-      usable.push(pair);
-      attributeRows.push(row.values);
-    }
-    for (const [key, row] of table.rows) {
-      if (!used.has(key)) skipped.push({ path: csvPath, reason: `line ${row.line}: no image named ${key} in ${targetFolder.dir}` });
-    }
-  } else {
-    attributeRows = usable.map(() => new Float32Array(0));
-  }
+  const { usable, attributeNames, attributeRows } =
+    opts.attributes === true
+      ? await attachAttributes(pairs, join(targetFolder.dir, ATTRIBUTES_FILE), targetFolder.dir, skipped)
+      : { usable: pairs, attributeNames: [], attributeRows: pairs.map(() => new Float32Array(0)) };
   requireImages(targetFolder, roleOf(source), usable.length, opts.attributes === true ? `${what} with a row in ${ATTRIBUTES_FILE}` : what);
 
   const cache = new RasterCache<PairRasters>(opts.cacheBytes ?? DEFAULT_CACHE_BYTES, (r) => r.a.byteLength + r.b.byteLength);
@@ -104,7 +83,11 @@ export async function openPairedDataset(source: PairedSource, opts: PairedDatase
     cache,
     (i) => loadPair(usable[i]!),
     skipped,
-    (i) => usable[i]!.a,
+    `the ${roleOf(source)} folder ${targetFolder.dir}`,
+    (i, err) => {
+      const pair = usable[i]!;
+      return err.message.includes(pair.b) && !err.message.includes(pair.a) ? pair.b : pair.a;
+    },
   );
 
   return {
@@ -123,6 +106,36 @@ export async function openPairedDataset(source: PairedSource, opts: PairedDatase
       };
     },
   };
+}
+
+/**
+ * Keeps the pairs that have a row in attributes.csv, each with its values; pairs without a row,
+ * and rows naming no image, are listed in `skipped`.
+ */
+async function attachAttributes(
+  pairs: PairFiles[],
+  csvPath: string,
+  targetDir: string,
+  skipped: SkippedFile[],
+): Promise<{ usable: PairFiles[]; attributeNames: string[]; attributeRows: Float32Array[] }> {
+  const table = await readAttributeTable(csvPath);
+  const usable: PairFiles[] = [];
+  const attributeRows: Float32Array[] = [];
+  const used = new Set<string>();
+  for (const pair of pairs) {
+    const row = table.rows.get(pair.key);
+    if (row === undefined) {
+      skipped.push({ path: pair.b, reason: `no row for it in ${csvPath}` });
+      continue;
+    }
+    used.add(pair.key);
+    usable.push(pair);
+    attributeRows.push(row.values);
+  }
+  for (const [key, row] of table.rows) {
+    if (!used.has(key)) skipped.push({ path: csvPath, reason: `line ${row.line}: no image named ${key} in ${targetDir}` });
+  }
+  return { usable, attributeNames: table.names, attributeRows };
 }
 
 function roleOf(source: PairedSource): string {

@@ -47,7 +47,7 @@ export async function writeSampleGrid(rows: readonly (readonly TrainImage[])[], 
     await writeFile(temp, png);
     await rename(temp, path);
   } catch (err) {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => undefined);
     throw new StudioError('IO_ERROR', `Cannot write the sample grid ${path}: ${describeSystemError(err)}`, { cause: err });
   }
 }

@@ -84,23 +84,24 @@ const TO_UNIT = (() => {
 export function cropToTrainImage(pixels: Uint8Array, channels: 1 | 3, loadSize: number, cropSize: number, crop: CropParams): TrainImage {
   const plane = cropSize * cropSize;
   const data = new Float32Array(3 * plane);
+  // A flipped crop reads its source row right to left; branches stay out of the pixel loop.
+  const step = crop.flip ? -channels : channels;
   for (let y = 0; y < cropSize; y++) {
-    const rowStart = ((crop.y + y) * loadSize + crop.x) * channels;
-    let o = y * cropSize;
-    for (let x = 0; x < cropSize; x++, o++) {
-      const sx = crop.flip ? cropSize - 1 - x : x;
-      const s = rowStart + sx * channels;
-      if (channels === 3) {
-        data[o] = TO_UNIT[pixels[s]!]!;
-        data[o + plane] = TO_UNIT[pixels[s + 1]!]!;
-        data[o + 2 * plane] = TO_UNIT[pixels[s + 2]!]!;
-      } else {
-        const v = TO_UNIT[pixels[s]!]!;
-        data[o] = v;
-        data[o + plane] = v;
-        data[o + 2 * plane] = v;
+    let s = ((crop.y + y) * loadSize + crop.x + (crop.flip ? cropSize - 1 : 0)) * channels;
+    const o = y * cropSize;
+    if (channels === 3) {
+      for (let x = 0; x < cropSize; x++, s += step) {
+        data[o + x] = TO_UNIT[pixels[s]!]!;
+        data[o + x + plane] = TO_UNIT[pixels[s + 1]!]!;
+        data[o + x + 2 * plane] = TO_UNIT[pixels[s + 2]!]!;
       }
+    } else {
+      for (let x = 0; x < cropSize; x++, s += step) data[o + x] = TO_UNIT[pixels[s]!]!;
     }
+  }
+  if (channels === 1) {
+    data.copyWithin(plane, 0, plane);
+    data.copyWithin(2 * plane, 0, plane);
   }
   return { data, width: cropSize, height: cropSize };
 }

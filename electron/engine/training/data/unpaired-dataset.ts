@@ -27,8 +27,8 @@ export async function openUnpairedDataset(dirA: string, dirB: string, opts: Data
   const skipped = [...folderA.skipped, ...folderB.skipped];
   const { loadSize, cropSize } = opts;
   const cache = new RasterCache<Uint8Array>(opts.cacheBytes ?? DEFAULT_CACHE_BYTES, (raster) => raster.byteLength);
-  const sourceA = new FileSource(folderA.files, 'A:', cache, (i) => loadSquareRaster(folderA.files[i]!, loadSize), skipped);
-  const sourceB = new FileSource(folderB.files, 'B:', cache, (i) => loadSquareRaster(folderB.files[i]!, loadSize), skipped);
+  const sourceA = new FileSource(folderA.files, 'A:', cache, (i) => loadSquareRaster(folderA.files[i]!, loadSize), skipped, `the A folder ${folderA.dir}`);
+  const sourceB = new FileSource(folderB.files, 'B:', cache, (i) => loadSquareRaster(folderB.files[i]!, loadSize), skipped, `the B folder ${folderB.dir}`);
 
   return {
     sizeA: sourceA.size,
