@@ -6,5 +6,4 @@ export { openUnpairedDataset, type UnpairedDataset } from './unpaired-dataset.js
 export { openPairedDataset, type PairedDataset, type PairedDatasetOptions, type PairedSample, type PairedSource } from './paired-dataset.js';
 export { ATTRIBUTES_FILE } from './attributes-csv.js';
 export { MIN_IMAGES } from './folder-scan.js';
-export { ImagePool, DEFAULT_POOL_SIZE, type ImagePoolJson } from './image-pool.js';
 export { writeSampleGrid, SAMPLE_GRID_GAP } from './sample-grid.js';
