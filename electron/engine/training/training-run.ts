@@ -9,6 +9,7 @@ import { isDeviceChoice, openGraphRunner, type GraphRunner, type TensorInput } f
 import { Rng, writeSampleGrid, type TrainImage } from './data/index.js';
 import { FakePool, type PoolPlan } from './fake-pool.js';
 import { runNetworks, type RunNetwork } from './networks.js';
+import { lockRun } from './runs-service.js';
 import {
   LossLogWriter,
   readCheckpoint,
@@ -167,7 +168,14 @@ export class TrainingRun {
     const emit = options.onEvent ?? ((): void => undefined);
     const step = this.buildStep();
     const device = isDeviceChoice(s.device) ? s.device : 'auto';
-    const runner = await openGraphRunner(step.model, device, options.threads === undefined ? {} : { threads: options.threads });
+    const unlock = await lockRun(this.dir);
+    let runner: GraphRunner;
+    try {
+      runner = await openGraphRunner(step.model, device, options.threads === undefined ? {} : { threads: options.threads });
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
     emit({
       type: 'train-started',
       runDir: this.dir,
@@ -239,6 +247,7 @@ export class TrainingRun {
       await pending?.catch(() => undefined);
       await log.close();
       await runner.release();
+      await unlock();
     }
   }
 
