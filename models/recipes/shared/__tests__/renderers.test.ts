@@ -32,7 +32,7 @@ function isWarmLight(rgb: Uint8Array, i: number): boolean {
   const r = rgb[i] ?? 0;
   const g = rgb[i + 1] ?? 0;
   const b = rgb[i + 2] ?? 0;
-  return r > 200 && g > 150 && b < 150 && r - b > 90;
+  return r > 200 && g > 150 && b < 175 && r - b > 80;
 }
 
 function isStrictlyDecreasing(values: number[]): boolean {
