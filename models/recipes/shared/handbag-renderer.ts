@@ -99,7 +99,16 @@ export function randomHandbagLayout(seed: number): HandbagLayout {
   };
 }
 
+/** Bags fill most of the frame, as in edges2handbags; sizes below are scaled about the centre. */
+const BAG_SCALE = 1.12;
+
 function makeBody(rnd: Random, shape: HandbagShape): HandbagBody {
+  const b = makeUnscaledBody(rnd, shape);
+  const k = BAG_SCALE;
+  return { ...b, bottom: 500 + (b.bottom - 500) * k, height: b.height * k, topWidth: b.topWidth * k, bottomWidth: b.bottomWidth * k, topArc: b.topArc * k, sideBulge: b.sideBulge * k, bottomRadius: b.bottomRadius * k };
+}
+
+function makeUnscaledBody(rnd: Random, shape: HandbagShape): HandbagBody {
   const centreX = 500 + rnd.range(-15, 15);
   switch (shape) {
     case 'tote': {

@@ -86,6 +86,22 @@ export interface SceneHill {
   ridge: number[];
 }
 
+export interface SceneCar {
+  x: number;
+  /** y of the wheels' contact with the road. */
+  y: number;
+  length: number;
+  colour: string;
+  facingRight: boolean;
+}
+
+/** Country details: a dirt path to the horizon, crop strips near the horizon, a fence. */
+export interface SceneCountryside {
+  path: { bottomX: number; topX: number; bottomWidth: number; bend: number } | null;
+  fields: { y: number; height: number; colour: string }[];
+  fence: { y: number; x0: number; x1: number; spacing: number } | null;
+}
+
 export interface SceneLayout {
   seed: number;
   kind: 'street' | 'landscape';
@@ -102,6 +118,8 @@ export interface SceneLayout {
   lamps: SceneLamp[];
   ground: string;
   road: { top: number; bottom: number; color: string; dashes: number[] } | null;
+  cars: SceneCar[];
+  countryside: SceneCountryside | null;
   tufts: ScenePoint[];
   flakes: (ScenePoint & { r: number })[];
 }
@@ -123,6 +141,8 @@ export function randomSceneLayout(seed: number): SceneLayout {
   const road = kind === 'street' ? makeRoad(rnd, horizon) : null;
   const trees = makeTrees(rnd, horizon, kind, road);
   const lamps = makeLamps(rnd, horizon, kind);
+  const cars = road ? makeCars(rnd, road) : [];
+  const countryside = kind === 'landscape' ? makeCountryside(rnd, horizon) : null;
   const cloudCount = rnd.int(0, 6);
   const clouds: SceneCloud[] = [];
   for (let i = 0; i < cloudCount; i++) {
@@ -153,6 +173,8 @@ export function randomSceneLayout(seed: number): SceneLayout {
     lamps,
     ground: rnd.pick(GROUND),
     road,
+    cars,
+    countryside,
     tufts,
     flakes,
   };
@@ -278,6 +300,42 @@ function makeRoad(rnd: Random, horizon: number): SceneLayout['road'] {
   return { top, bottom, color: rnd.pick(['#5b5e66', '#4d5058', '#686b70']), dashes };
 }
 
+const CAR_COLOURS = ['#c0392b', '#2471a3', '#f4d03f', '#ecf0f1', '#1c2833', '#7d8c8d', '#27ae60', '#e67e22'];
+
+function makeCars(rnd: Random, road: NonNullable<SceneLayout['road']>): SceneCar[] {
+  const count = rnd.int(0, 3);
+  const mid = (road.top + road.bottom) / 2;
+  return Array.from({ length: count }, (_, i) => {
+    const farLane = rnd.chance(0.5);
+    return {
+      x: (i + rnd.range(0.1, 0.7)) * (VIEW / count),
+      y: farLane ? mid - 8 : road.bottom - 14,
+      length: rnd.range(150, 200),
+      colour: rnd.pick(CAR_COLOURS),
+      facingRight: !farLane,
+    };
+  }).sort((a, b) => a.y - b.y);
+}
+
+function makeCountryside(rnd: Random, horizon: number): SceneCountryside {
+  const fields: SceneCountryside['fields'] = [];
+  if (rnd.chance(0.6)) {
+    let y = horizon;
+    const palette = ['#9cbf5a', '#c9b458', '#7fae4a', '#b7c86a', '#d6c27a'];
+    for (let i = 0; i < rnd.int(2, 4); i++) {
+      const height = rnd.range(14, 34) * (1 + i * 0.6);
+      fields.push({ y, height, colour: rnd.pick(palette) });
+      y += height;
+    }
+  }
+  const pathWidth = rnd.range(140, 260);
+  return {
+    path: rnd.chance(0.6) ? { bottomX: rnd.range(250, 750), topX: rnd.range(300, 700), bottomWidth: pathWidth, bend: rnd.range(-200, 200) } : null,
+    fields,
+    fence: rnd.chance(0.5) ? { y: rnd.range(horizon + 90, Math.min(960, horizon + 200)), x0: rnd.range(-20, 300), x1: rnd.range(600, 1020), spacing: rnd.range(45, 70) } : null,
+  };
+}
+
 function makeTrees(rnd: Random, horizon: number, kind: SceneLayout['kind'], road: SceneLayout['road']): SceneTree[] {
   const count = kind === 'landscape' ? rnd.int(4, 11) : rnd.int(0, 4);
   const trees: SceneTree[] = [];
@@ -360,7 +418,7 @@ class Lighting {
   }
 
   fogAmount(depth: number): number {
-    return clamp01(this.c.fog) * (0.25 + 0.68 * depth);
+    return clamp01(this.c.fog) * (0.15 + 0.67 * depth);
   }
 
   get night(): number {
@@ -382,9 +440,12 @@ export function sceneSvg(layout: SceneLayout, c: SceneConditions, size: number):
   parts.push(drawClouds(layout, light));
   for (const hill of layout.hills) parts.push(drawHill(hill, light, layout.horizon));
   parts.push(drawGround(layout, light));
+  if (layout.countryside) parts.push(drawCountryside(layout.countryside, layout.horizon, light));
   for (const b of layout.buildings) parts.push(drawBuilding(b, light));
   parts.push(drawRoad(layout, light));
+  for (const car of layout.cars) parts.push(drawCar(car, light));
   for (const t of layout.trees) parts.push(drawTree(t, layout, light));
+  if (layout.countryside?.fence) parts.push(drawFence(layout.countryside.fence, light));
   for (const l of layout.lamps) parts.push(drawLamp(l, light));
   parts.push(drawFogVeil(light));
   parts.push(drawFlakes(layout, light));
@@ -570,10 +631,73 @@ function drawRoad(layout: SceneLayout, light: Lighting): string {
   parts.push(`<rect x="0" y="${n(road.top)}" width="${VIEW}" height="${n(road.bottom - road.top)}" fill="${light.surface(road.color, 0.2, 0.55)}"/>`);
   parts.push(`<rect x="0" y="${n(road.top - 6)}" width="${VIEW}" height="8" fill="${kerb}"/>`);
   parts.push(`<rect x="0" y="${n(road.bottom)}" width="${VIEW}" height="${n(VIEW - road.bottom)}" fill="${pavement}"/><rect x="0" y="${n(road.bottom)}" width="${VIEW}" height="8" fill="${kerb}"/>`);
+  // Paving joints on the near pavement: texture that also shows perspective.
+  const joints: string[] = [];
+  const slab = 70;
+  for (let i = -2; i * slab < VIEW + slab * 2; i++) {
+    const x = i * slab;
+    joints.push(`M${n(x)} ${n(road.bottom + 8)} L${n(x + (x - 500) * 0.25)} ${VIEW}`);
+  }
+  for (let y = road.bottom + 40; y < VIEW; y += 45) joints.push(`M0 ${n(y)} H${VIEW}`);
+  parts.push(`<path d="${joints.join(' ')}" stroke="${kerb}" stroke-width="3" fill="none" opacity="${op(0.8 - 0.6 * clamp01(light.c.snow))}"/>`);
   const mid = (road.top + road.bottom) / 2;
   const dashColor = light.surface('#f1efe6', 0.2, 0.3);
   const dashW = (road.dashes[1] ?? 100) - (road.dashes[0] ?? 0);
   parts.push(`<g fill="${dashColor}" opacity="${op((1 - clamp01(light.c.snow) * 0.7))}">${road.dashes.map((x) => `<rect x="${n(x)}" y="${n(mid - 5)}" width="${n(dashW / 2)}" height="10"/>`).join('')}</g>`);
+  return parts.join('');
+}
+
+function drawCountryside(country: SceneCountryside, horizon: number, light: Lighting): string {
+  const parts: string[] = [];
+  for (const f of country.fields) parts.push(`<rect x="0" y="${n(f.y)}" width="${VIEW}" height="${n(f.height)}" fill="${light.surface(f.colour, 0.5, 0.85)}"/><rect x="0" y="${n(f.y + f.height - 3)}" width="${VIEW}" height="3" fill="${light.surface('#5e7a34', 0.5, 0.6)}"/>`);
+  const p = country.path;
+  if (p) {
+    const half = p.bottomWidth / 2;
+    const midX = (p.bottomX + p.topX) / 2 + p.bend;
+    const midY = (horizon + VIEW) / 2;
+    const d = `M${n(p.bottomX - half)} ${VIEW} Q${n(midX - half * 0.4)} ${n(midY)} ${n(p.topX - 6)} ${n(horizon)} L${n(p.topX + 6)} ${n(horizon)} Q${n(midX + half * 0.4)} ${n(midY)} ${n(p.bottomX + half)} ${VIEW} Z`;
+    parts.push(`<path d="${d}" fill="${light.surface('#b89a6a', 0.3, 0.9)}"/>`);
+  }
+  return parts.join('');
+}
+
+function drawFence(fence: NonNullable<SceneCountryside['fence']>, light: Lighting): string {
+  const wood = light.surface('#7a5a3a', 0.25);
+  const posts: string[] = [];
+  for (let x = fence.x0; x <= fence.x1; x += fence.spacing) posts.push(`<rect x="${n(x - 5)}" y="${n(fence.y - 60)}" width="10" height="64"/>`);
+  const snow = clamp01(light.c.snow);
+  const cap = snow > 0 ? `<rect x="${n(fence.x0 - 6)}" y="${n(fence.y - 52 - 8 * snow)}" width="${n(fence.x1 - fence.x0 + 12)}" height="${n(8 * snow + 2)}" rx="3" fill="${light.surface('#f4f7fc', 0.25)}" opacity="${op(snow * 1.5)}"/>` : '';
+  return `<g fill="${wood}">${posts.join('')}<rect x="${n(fence.x0)}" y="${n(fence.y - 50)}" width="${n(fence.x1 - fence.x0)}" height="8"/><rect x="${n(fence.x0)}" y="${n(fence.y - 24)}" width="${n(fence.x1 - fence.x0)}" height="8"/></g>${cap}`;
+}
+
+function drawCar(car: SceneCar, light: Lighting): string {
+  const depth = 0.2;
+  const l = car.length;
+  const x = car.x - l / 2;
+  const bodyTop = car.y - 58;
+  const body = light.surface(car.colour, depth);
+  const dark = light.surface('#1b1e24', depth);
+  const glass = light.surface('#8fb3cc', depth);
+  const on = smoothstep(0.4, 0.75, light.night);
+  const cabinX = x + l * (car.facingRight ? 0.18 : 0.27);
+  const front = car.facingRight ? x + l - 10 : x;
+  const back = car.facingRight ? x : x + l - 10;
+  const head = light.emissive(mix(multiply(hexToRgb('#e8e4d0'), light.ambient), hexToRgb('#fff6c8'), on), depth);
+  const tail = light.emissive(mix(multiply(hexToRgb('#8a1e1e'), light.ambient), hexToRgb('#ff3b30'), on), depth);
+  const parts = [
+    `<path d="M${n(cabinX)} ${n(bodyTop)} L${n(cabinX + 12)} ${n(bodyTop - 34)} L${n(cabinX + l * 0.5)} ${n(bodyTop - 34)} L${n(cabinX + l * 0.55 + 6)} ${n(bodyTop)} Z" fill="${body}"/>`,
+    `<path d="M${n(cabinX + 10)} ${n(bodyTop - 3)} L${n(cabinX + 19)} ${n(bodyTop - 28)} L${n(cabinX + l * 0.26)} ${n(bodyTop - 28)} L${n(cabinX + l * 0.26)} ${n(bodyTop - 3)} Z M${n(cabinX + l * 0.29)} ${n(bodyTop - 3)} L${n(cabinX + l * 0.29)} ${n(bodyTop - 28)} L${n(cabinX + l * 0.49)} ${n(bodyTop - 28)} L${n(cabinX + l * 0.53)} ${n(bodyTop - 3)} Z" fill="${glass}"/>`,
+    `<rect x="${n(x)}" y="${n(bodyTop)}" width="${n(l)}" height="42" rx="12" fill="${body}"/>`,
+    `<rect x="${n(front)}" y="${n(bodyTop + 8)}" width="10" height="10" fill="${head}"/><rect x="${n(back)}" y="${n(bodyTop + 8)}" width="10" height="10" fill="${tail}"/>`,
+    `<circle cx="${n(x + l * 0.22)}" cy="${n(car.y - 16)}" r="17" fill="${dark}"/><circle cx="${n(x + l * 0.78)}" cy="${n(car.y - 16)}" r="17" fill="${dark}"/>`,
+  ];
+  if (on > 0.001) {
+    const dir = car.facingRight ? 1 : -1;
+    const fx = car.facingRight ? x + l : x;
+    parts.push(`<polygon points="${n(fx)},${n(bodyTop + 8)} ${n(fx + dir * 150)},${n(bodyTop - 4)} ${n(fx + dir * 150)},${n(car.y + 4)} ${n(fx)},${n(bodyTop + 18)}" fill="#fff3c0" opacity="${op(on * 0.22 * (1 - 0.4 * clamp01(light.c.fog)))}"/>`);
+  }
+  const snow = clamp01(light.c.snow);
+  if (snow > 0) parts.push(`<rect x="${n(cabinX + 8)}" y="${n(bodyTop - 34 - 10 * snow)}" width="${n(l * 0.5 - 6)}" height="${n(10 * snow + 3)}" rx="4" fill="${light.surface('#f4f7fc', depth)}" opacity="${op(snow * 1.5)}"/>`);
   return parts.join('');
 }
 
@@ -635,7 +759,7 @@ function drawLamp(lamp: SceneLamp, light: Lighting): string {
 function drawFogVeil(light: Lighting): string {
   const f = clamp01(light.c.fog);
   if (f <= 0.001) return '';
-  return `<rect width="${VIEW}" height="${VIEW}" fill="url(#fogVeil)" opacity="${op(f * 0.6)}"/>`;
+  return `<rect width="${VIEW}" height="${VIEW}" fill="url(#fogVeil)" opacity="${op(f * 0.5)}"/>`;
 }
 
 function drawFlakes(layout: SceneLayout, light: Lighting): string {
