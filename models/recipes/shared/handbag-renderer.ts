@@ -105,7 +105,7 @@ const BAG_SCALE = 1.12;
 function makeBody(rnd: Random, shape: HandbagShape): HandbagBody {
   const b = makeUnscaledBody(rnd, shape);
   const k = BAG_SCALE;
-  return { ...b, bottom: 500 + (b.bottom - 500) * k, height: b.height * k, topWidth: b.topWidth * k, bottomWidth: b.bottomWidth * k, topArc: b.topArc * k, sideBulge: b.sideBulge * k, bottomRadius: b.bottomRadius * k };
+  return { ...b, bottom: 500 + (b.bottom - 500) * k - 25, height: b.height * k, topWidth: b.topWidth * k, bottomWidth: b.bottomWidth * k, topArc: b.topArc * k, sideBulge: b.sideBulge * k, bottomRadius: b.bottomRadius * k };
 }
 
 function makeUnscaledBody(rnd: Random, shape: HandbagShape): HandbagBody {
@@ -128,7 +128,7 @@ function makeUnscaledBody(rnd: Random, shape: HandbagShape): HandbagBody {
       return { shape, centreX, bottom: rnd.range(830, 870), height: rnd.range(460, 540), topWidth: w * rnd.range(1.05, 1.2), bottomWidth: w, topArc: -rnd.range(0, 20), sideBulge: rnd.range(15, 40), bottomRadius: rnd.range(70, 120) };
     }
     case 'clutch': {
-      const w = rnd.range(700, 820);
+      const w = rnd.range(640, 760);
       return { shape, centreX, bottom: rnd.range(700, 740), height: rnd.range(330, 420), topWidth: w, bottomWidth: w, topArc: 0, sideBulge: 0, bottomRadius: rnd.range(16, 50) };
     }
     case 'satchel': {
@@ -282,7 +282,9 @@ function drawHandle(layout: HandbagLayout, which: 0 | 1): string {
   const right = b.centreX + b.topWidth * h.spread + offset;
   const yl = topAt(b, left) + 18;
   const yr = topAt(b, right) + 18;
-  const peak = Math.min(yl, yr) - h.height - b.topArc * 0.6;
+  const base = Math.min(yl, yr);
+  // A cubic's apex sits three quarters of the way to its control points; keep it in frame.
+  const peak = Math.max(base - h.height - b.topArc * 0.6, base - (base - 70) / 0.75);
   const d = `M${n(left)} ${n(yl)} C${n(left)} ${n(peak)} ${n(right)} ${n(peak)} ${n(right)} ${n(yr)}`;
   const colour = which === 1 ? rgbToHex(mix(hexToRgb(h.colour), [0, 0, 0], 0.25)) : h.colour;
   const parts = [

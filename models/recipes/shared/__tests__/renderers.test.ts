@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { randomHandbagLayout, renderHandbag } from '../handbag-renderer.js';
-import { randomSceneLayout, renderScene, type SceneConditions, type SceneLayout } from '../scene-renderer.js';
+import { handbagSvg, randomHandbagLayout, renderHandbag } from '../handbag-renderer.js';
+import { randomSceneLayout, renderScene, sceneSvg, type SceneConditions, type SceneLayout } from '../scene-renderer.js';
 
 const SIZE = 96;
 const STEPS = [0, 0.25, 0.5, 0.75, 1];
@@ -62,6 +62,20 @@ describe('scene renderer', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
     expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
     expect(JSON.parse(JSON.stringify(randomSceneLayout(7)))).toEqual(randomSceneLayout(7));
+  });
+
+  it('varies across seeds and writes finite numbers for any conditions', () => {
+    const kinds = new Set<string>();
+    const horizons = new Set<number>();
+    for (let seed = 1; seed <= 60; seed++) {
+      const layout = randomSceneLayout(seed);
+      kinds.add(layout.kind);
+      horizons.add(Math.round(layout.horizon / 50));
+      const c = { timeOfDay: (seed % 7) / 6, snow: (seed % 5) / 4, fog: (seed % 3) / 2 };
+      expect(sceneSvg(layout, c, 64), `seed ${seed}`).not.toMatch(/NaN|Infinity|undefined/);
+    }
+    expect([...kinds].sort()).toEqual(['landscape', 'street']);
+    expect(horizons.size).toBeGreaterThanOrEqual(3);
   });
 
   it('gets darker monotonically from midday to night, for every layout tried', async () => {
@@ -134,6 +148,19 @@ describe('handbag renderer', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
     expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
     expect(JSON.parse(JSON.stringify(randomHandbagLayout(3)))).toEqual(randomHandbagLayout(3));
+  });
+
+  it('varies shapes and materials across seeds and writes finite numbers', () => {
+    const shapes = new Set<string>();
+    const materials = new Set<string>();
+    for (let seed = 1; seed <= 80; seed++) {
+      const layout = randomHandbagLayout(seed);
+      shapes.add(layout.body.shape);
+      materials.add(layout.material);
+      expect(handbagSvg(layout, 64), `seed ${seed}`).not.toMatch(/NaN|Infinity|undefined/);
+    }
+    expect(shapes.size).toBe(6);
+    expect(materials.size).toBe(6);
   });
 
   it('draws one bag on white: white corners, the bag covering 25-75% of the frame', async () => {
