@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { StudioError } from '../engine/errors.js';
 import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
-import { ModelLibrary } from '../engine/library/index.js';
+import { DEFAULT_MODEL, ModelLibrary } from '../engine/library/index.js';
 import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
 import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
 import { catalogCommand, downloadCommand } from './catalog-command.js';
@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('translate')
     .description('translate image files or folders (recursed) with a model')
     .argument('<input...>', 'image files or folders')
-    .requiredOption('-m, --model <id|path>', 'model id from `gan-studio models`, or a model folder')
+    .option('-m, --model <id|path>', 'model id from `gan-studio models`, or a model folder', DEFAULT_MODEL)
     .option('-o, --out <dir>', 'output folder', 'translated')
     .addOption(new Option('-d, --device <device>', 'where to run').choices(DEVICE_CHOICES).default('auto'))
     .option('-f, --format <format>', "output format: png, jpg or webp (default: the input's, else png)", parseFormat)
