@@ -1,5 +1,5 @@
 /**
- * `npm run recipe -- <name> [--seed N] [--iterations N] [--work DIR] [--device D] [--no-install]`
+ * `npm run recipe -- <name> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install]`
  *
  * Regenerates a starter model's data and trains it from scratch with GAN Studio's own trainer,
  * deterministic given the seed; installs the model into models/<id>/, its sample grid into
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   const name = args[0];
   const recipe = name === undefined ? undefined : RECIPES[name];
   if (name === undefined || recipe === undefined) {
-    process.stderr.write(`usage: npm run recipe -- <${Object.keys(RECIPES).join('|')}> [--seed N] [--iterations N] [--work DIR] [--device D] [--no-install]\n`);
+    process.stderr.write(`usage: npm run recipe -- <${Object.keys(RECIPES).join('|')}> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install]\n`);
     return 2;
   }
   const seed = Number(option(args, '--seed') ?? 1);
@@ -45,6 +45,7 @@ async function main(): Promise<number> {
     ...(iterations === undefined ? {} : { iterations: Number(iterations) }),
     work,
     device: option(args, '--device') ?? 'cpu',
+    ...(option(args, '--threads') === undefined ? {} : { threads: Number(option(args, '--threads')) }),
     install: !args.includes('--no-install'),
   });
   const seconds = (performance.now() - started) / 1000;

@@ -24,9 +24,9 @@ import { randomSceneLayout, renderScene } from '../shared/scene-renderer.js';
 export const DAY2NIGHT = {
   trainLayouts: 240,
   heldOut: 16,
-  size: 128,
-  loadSize: 143,
-  iterations: 1500,
+  size: 96,
+  loadSize: 107,
+  iterations: 1000,
 } as const;
 
 const layoutSeed = (seed: number, i: number): number => seed * 100_003 + i;
@@ -81,7 +81,7 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
     name: 'day2night',
     device: o.device,
   };
-  const { run, seconds, provider } = await trainToEnd(settings, o.work);
+  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
 
   // Held-out layouts, rendered both ways.
   const days: RgbImage[] = [];

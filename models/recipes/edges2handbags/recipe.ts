@@ -23,7 +23,7 @@ import {
  * and SSIM of the output against the true render, and of the edge map itself (the trivial
  * baseline).
  */
-export const EDGES2HANDBAGS = { train: 320, heldOut: 16, size: 128, loadSize: 143, iterations: 2500 } as const;
+export const EDGES2HANDBAGS = { train: 320, heldOut: 16, size: 128, loadSize: 143, iterations: 1800 } as const;
 
 const bagSeed = (seed: number, i: number): number => seed * 7_919 + i;
 const HELD_OUT_BASE = 60_000;
@@ -51,7 +51,7 @@ export async function edges2handbags(o: RecipeOptions): Promise<Record<string, s
     dataA: photos,
     edges: true,
     arch: 'unet_128',
-    ngf: 32,
+    ngf: 24,
     ndf: 32,
     dLayers: 3,
     norm: 'batch',
@@ -70,7 +70,7 @@ export async function edges2handbags(o: RecipeOptions): Promise<Record<string, s
     name: 'edges2handbags',
     device: o.device,
   };
-  const { run, seconds, provider } = await trainToEnd(settings, o.work);
+  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
 
   const truth: RgbImage[] = [];
   for (let i = 0; i < EDGES2HANDBAGS.heldOut; i++) {

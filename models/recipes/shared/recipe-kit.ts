@@ -22,6 +22,8 @@ export interface RecipeOptions {
   /** Where data and the run folder go. */
   work: string;
   device: string;
+  /** CPU threads for training (onnxruntime's default: all cores). */
+  threads?: number;
   /** Write the model into models/<id>/ and the grid and card into docs/models/ (off for smoke runs). */
   install: boolean;
 }
@@ -53,13 +55,14 @@ export async function generate(label: string, count: number, make: (i: number) =
 }
 
 /** Trains a run to completion, printing a progress line about every 5%. */
-export async function trainToEnd(settings: TrainSettings, work: string): Promise<{ run: TrainingRun; seconds: number; provider: string }> {
+export async function trainToEnd(settings: TrainSettings, work: string, threads?: number): Promise<{ run: TrainingRun; seconds: number; provider: string }> {
   const runDir = join(work, 'run');
   await rm(runDir, { recursive: true, force: true });
   const run = await TrainingRun.create(settings, { library: new ModelLibrary({ home: join(work, 'home') }), runDir });
   let provider = '';
   let seconds = 0;
   await run.train({
+    ...(threads === undefined ? {} : { threads }),
     onEvent: (e: TrainEvent) => {
       if (e.type === 'train-started') provider = e.provider;
       if (e.type === 'train-progress' && (e.iteration % Math.max(1, Math.floor(e.iterations / 20)) === 0 || e.iteration === e.iterations)) {
