@@ -480,12 +480,12 @@ function defs(layout: SceneLayout, light: Lighting): string {
   const glow = WARM_LIGHTS[0] ?? [255, 210, 110];
   return [
     '<defs>',
-    `<linearGradient id="sky" x1="0" y1="0" x2="0" y2="${n(layout.horizon / VIEW)}"><stop offset="0" stop-color="${rgbToHex(topColor)}"/><stop offset="1" stop-color="${rgbToHex(horizon)}"/></linearGradient>`,
+    `<linearGradient id="sky" x1="0" y1="0" x2="0" y2="${op(layout.horizon / VIEW)}"><stop offset="0" stop-color="${rgbToHex(topColor)}"/><stop offset="1" stop-color="${rgbToHex(horizon)}"/></linearGradient>`,
     `<linearGradient id="ground" gradientUnits="userSpaceOnUse" x1="0" y1="${layout.horizon}" x2="0" y2="${VIEW}"><stop offset="0" stop-color="${groundFar}"/><stop offset="1" stop-color="${groundNear}"/></linearGradient>`,
     `<radialGradient id="lampGlow"><stop offset="0" stop-color="${rgbToHex(glow)}" stop-opacity="0.9"/><stop offset="0.35" stop-color="${rgbToHex(glow)}" stop-opacity="0.35"/><stop offset="1" stop-color="${rgbToHex(glow)}" stop-opacity="0"/></radialGradient>`,
     `<radialGradient id="sunGlow"><stop offset="0" stop-color="#fff4c8" stop-opacity="0.8"/><stop offset="1" stop-color="#ffd080" stop-opacity="0"/></radialGradient>`,
     `<radialGradient id="moonGlow"><stop offset="0" stop-color="#dfe8ff" stop-opacity="0.45"/><stop offset="1" stop-color="#dfe8ff" stop-opacity="0"/></radialGradient>`,
-    `<linearGradient id="fogVeil" gradientUnits="userSpaceOnUse" x1="0" y1="0" x2="0" y2="${VIEW}"><stop offset="0" stop-color="${rgbToHex(light.fogColor)}" stop-opacity="0.25"/><stop offset="${n(layout.horizon / VIEW)}" stop-color="${rgbToHex(light.fogColor)}" stop-opacity="0.85"/><stop offset="1" stop-color="${rgbToHex(light.fogColor)}" stop-opacity="0.2"/></linearGradient>`,
+    `<linearGradient id="fogVeil" gradientUnits="userSpaceOnUse" x1="0" y1="0" x2="0" y2="${VIEW}"><stop offset="0" stop-color="${rgbToHex(light.fogColor)}" stop-opacity="0.25"/><stop offset="${op(layout.horizon / VIEW)}" stop-color="${rgbToHex(light.fogColor)}" stop-opacity="0.85"/><stop offset="1" stop-color="${rgbToHex(light.fogColor)}" stop-opacity="0.2"/></linearGradient>`,
     `<filter id="grain" x="0" y="0" width="1" height="1"><feTurbulence type="fractalNoise" baseFrequency="0.35" numOctaves="2" seed="${layout.seed % 1000}"/><feColorMatrix type="matrix" values="0 0 0 0 0.5  0 0 0 0 0.5  0 0 0 0 0.5  1 0 0 0 0"/></filter>`,
     '</defs>',
   ].join('');
@@ -576,7 +576,7 @@ function drawBuilding(b: SceneBuilding, light: Lighting): string {
   const snowFill = light.surface('#f4f7fc', depth);
   if (b.roof === 'flat') {
     parts.push(`<rect x="${n(b.x - 6)}" y="${n(top - 10)}" width="${n(b.width + 12)}" height="12" fill="${roof}"/>`);
-    if (snow > 0) parts.push(`<rect x="${op(b.x - 6)}" y="${n(top - 10 - 18 * snow)}" width="${n(b.width + 12)}" height="${n(18 * snow + 4)}" rx="6" fill="${snowFill}" opacity="${n(Math.min(1, snow * 1.5))}"/>`);
+    if (snow > 0) parts.push(`<rect x="${n(b.x - 6)}" y="${n(top - 10 - 18 * snow)}" width="${n(b.width + 12)}" height="${n(18 * snow + 4)}" rx="6" fill="${snowFill}" opacity="${op(Math.min(1, snow * 1.5))}"/>`);
   } else if (b.roof === 'stepped') {
     const w2 = b.width * 0.55;
     const x2 = b.x + (b.width - w2) / 2;
@@ -588,7 +588,7 @@ function drawBuilding(b: SceneBuilding, light: Lighting): string {
     if (snow > 0) {
       const k = 0.3 + 0.5 * snow;
       // Snow covers the roof from the ridge down, further as snow increases.
-      parts.push(`<polygon points="${op(b.x + b.width / 2 - (b.width / 2 + 10) * k)},${n(top - peak * (1 - k))} ${n(b.x + b.width / 2)},${n(top - peak - 6)} ${n(b.x + b.width / 2 + (b.width / 2 + 10) * k)},${n(top - peak * (1 - k))}" fill="${snowFill}" opacity="${n(Math.min(1, snow * 1.5))}"/>`);
+      parts.push(`<polygon points="${n(b.x + b.width / 2 - (b.width / 2 + 10) * k)},${n(top - peak * (1 - k))} ${n(b.x + b.width / 2)},${n(top - peak - 6)} ${n(b.x + b.width / 2 + (b.width / 2 + 10) * k)},${n(top - peak * (1 - k))}" fill="${snowFill}" opacity="${op(Math.min(1, snow * 1.5))}"/>`);
     }
   }
   const t = light.night;
@@ -616,7 +616,7 @@ function drawBuilding(b: SceneBuilding, light: Lighting): string {
       const white = light.surface('#f2efe8', depth);
       for (let x = ax; x < ax + width - 10; x += 28) parts.push(`<rect x="${n(x)}" y="${n(ay)}" width="12" height="22" fill="${white}"/>`);
     }
-    if (snow > 0) parts.push(`<rect x="${op(ax - 4)}" y="${n(ay - 10 * snow)}" width="${n(width + 8)}" height="${n(10 * snow + 2)}" rx="4" fill="${snowFill}" opacity="${n(Math.min(1, snow * 1.5))}"/>`);
+    if (snow > 0) parts.push(`<rect x="${n(ax - 4)}" y="${n(ay - 10 * snow)}" width="${n(width + 8)}" height="${n(10 * snow + 2)}" rx="4" fill="${snowFill}" opacity="${op(Math.min(1, snow * 1.5))}"/>`);
   }
   return parts.join('');
 }
@@ -721,7 +721,7 @@ function drawTree(tree: SceneTree, layout: SceneLayout, light: Lighting): string
       parts.push(`<polygon points="${n(tree.x)},${n(top)} ${n(tree.x + half)},${n(bottom)} ${n(tree.x - half)},${n(bottom)}" fill="${k % 2 ? leafDark : leaf}"/>`);
       if (snow > 0) {
         const s = 0.25 + 0.35 * snow;
-        parts.push(`<polygon points="${op(tree.x)},${n(top)} ${n(tree.x + half * s)},${n(top + (bottom - top) * s)} ${n(tree.x - half * s)},${n(top + (bottom - top) * s)}" fill="${snowFill}" opacity="${n(snow)}"/>`);
+        parts.push(`<polygon points="${n(tree.x)},${n(top)} ${n(tree.x + half * s)},${n(top + (bottom - top) * s)} ${n(tree.x - half * s)},${n(top + (bottom - top) * s)}" fill="${snowFill}" opacity="${op(snow)}"/>`);
       }
     }
   } else {
@@ -730,7 +730,7 @@ function drawTree(tree: SceneTree, layout: SceneLayout, light: Lighting): string
     parts.push(`<rect x="${n(tree.x - h * 0.04)}" y="${n(cy)}" width="${n(h * 0.08)}" height="${n(tree.y - cy)}" fill="${trunk}"/>`);
     parts.push(`<circle cx="${n(tree.x)}" cy="${n(cy)}" r="${n(crownR)}" fill="${leafDark}"/>`);
     for (const b of tree.blobs) parts.push(`<circle cx="${n(tree.x + b.dx * crownR - 4)}" cy="${n(cy + b.dy * crownR - 4)}" r="${n(b.r * crownR)}" fill="${leaf}"/>`);
-    if (snow > 0) parts.push(`<ellipse cx="${op(tree.x)}" cy="${n(cy - crownR * 0.7)}" rx="${n(crownR * (0.5 + 0.3 * snow))}" ry="${n(crownR * (0.15 + 0.2 * snow))}" fill="${snowFill}" opacity="${n(snow)}"/>`);
+    if (snow > 0) parts.push(`<ellipse cx="${n(tree.x)}" cy="${n(cy - crownR * 0.7)}" rx="${n(crownR * (0.5 + 0.3 * snow))}" ry="${n(crownR * (0.15 + 0.2 * snow))}" fill="${snowFill}" opacity="${op(snow)}"/>`);
   }
   return parts.join('');
 }
@@ -750,8 +750,10 @@ function drawLamp(lamp: SceneLamp, light: Lighting): string {
   ];
   if (on > 0.001) {
     const glow = on * (1 - clamp01(light.c.fog) * 0.3);
-    parts.push(`<ellipse cx="${n(lamp.x)}" cy="${n(lamp.y + 6)}" rx="70" ry="16" fill="#ffd36b" opacity="${op(glow * 0.4)}"/>`);
-    parts.push(`<circle cx="${op(lamp.x)}" cy="${n(headY + 10)}" r="${n(70 + 30 * clamp01(light.c.fog))}" fill="url(#lampGlow)" opacity="${n(glow)}"/>`);
+    parts.push(`<ellipse cx="${n(lamp.x)}" cy="${n(lamp.y + 6)}" rx="80" ry="18" fill="#ffd36b" opacity="${op(glow * 0.45)}"/>`);
+    // A faint cone of light under the head, then the halo; fog spreads the halo wider.
+    parts.push(`<polygon points="${n(lamp.x - 14)},${n(headY + 18)} ${n(lamp.x + 14)},${n(headY + 18)} ${n(lamp.x + 75)},${n(lamp.y + 6)} ${n(lamp.x - 75)},${n(lamp.y + 6)}" fill="#ffe08a" opacity="${op(glow * 0.12)}"/>`);
+    parts.push(`<circle cx="${n(lamp.x)}" cy="${n(headY + 10)}" r="${n(95 + 45 * clamp01(light.c.fog))}" fill="url(#lampGlow)" opacity="${op(glow)}"/>`);
   }
   return parts.join('');
 }

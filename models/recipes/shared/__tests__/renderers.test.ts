@@ -138,6 +138,30 @@ describe('scene renderer', () => {
       }
     }
   });
+
+  it('changes smoothly: no condition jumps between neighbouring slider steps, and each one matters', async () => {
+    const size = 64;
+    const steps = Array.from({ length: 21 }, (_, i) => i / 20);
+    const least = { timeOfDay: 80, snow: 10, fog: 15 };
+    const layouts = [randomSceneLayout(1), randomSceneLayout(4)];
+    expect(layouts.map((l) => l.kind).sort()).toEqual(['landscape', 'street']);
+    for (const layout of layouts) {
+      for (const key of ['timeOfDay', 'snow', 'fog'] as const) {
+        const frames: Uint8Array[] = [];
+        for (const v of steps) frames.push(await renderScene(layout, { timeOfDay: 0.3, snow: 0.3, fog: 0.3, [key]: v }, size));
+        const diffs = frames.slice(1).map((frame, i) => {
+          const prev = frames[i] ?? frame;
+          let sum = 0;
+          for (let j = 0; j < frame.length; j++) sum += Math.abs((frame[j] ?? 0) - (prev[j] ?? 0));
+          return sum / frame.length;
+        });
+        const median = [...diffs].sort((a, b) => a - b)[10] ?? 0;
+        const total = diffs.reduce((a, b) => a + b, 0);
+        expect(Math.max(...diffs), `seed ${layout.seed} ${key}: largest step against the median`).toBeLessThan(2 * median);
+        expect(total, `seed ${layout.seed} ${key}: total change`).toBeGreaterThan(least[key]);
+      }
+    }
+  });
 });
 
 describe('handbag renderer', () => {
