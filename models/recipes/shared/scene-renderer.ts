@@ -53,6 +53,8 @@ export interface SceneBuilding {
   awning: { color: string; stripes: boolean } | null;
   /** Horizontal ledges every floor, for texture. */
   floorLines: number[];
+  /** Facade surface: bare render, brick courses or horizontal siding boards. */
+  texture: 'plain' | 'brick' | 'siding';
 }
 
 export interface SceneTree {
@@ -255,6 +257,7 @@ function makeStreetBuildings(rnd: Random, horizon: number): SceneBuilding[] {
       door,
       awning: door && rnd.chance(0.5) ? { color: rnd.pick(AWNINGS), stripes: rnd.chance(0.5) } : null,
       floorLines: rnd.chance(0.5) ? floorLines : [],
+      texture: rnd.pick(['plain', 'brick', 'brick', 'siding'] as const),
     });
     x += width + (rnd.chance(0.3) ? rnd.range(10, 60) : 0);
   }
@@ -286,6 +289,7 @@ function makeHouses(rnd: Random, horizon: number): SceneBuilding[] {
       door: { x: x + width * rnd.range(0.15, 0.65), width: 28, height: 50 },
       awning: null,
       floorLines: [],
+      texture: rnd.pick(['plain', 'brick', 'siding', 'siding'] as const),
     });
   }
   return houses;
@@ -568,6 +572,7 @@ function drawBuilding(b: SceneBuilding, light: Lighting): string {
   const wall = light.surface(b.wall, depth);
   const wallShade = light.surface(rgbToHex(mix(hexToRgb(b.wall), [0, 0, 0], 0.25)), depth);
   parts.push(`<rect x="${n(b.x)}" y="${n(top)}" width="${n(b.width)}" height="${n(b.height)}" fill="${wall}"/>`);
+  if (b.texture !== 'plain') parts.push(facadeTexture(b, top, light, depth));
   // A shaded right edge gives the facades some volume.
   parts.push(`<rect x="${n(b.x + b.width - 14)}" y="${n(top)}" width="14" height="${n(b.height)}" fill="${wallShade}"/>`);
   for (const y of b.floorLines) parts.push(`<rect x="${n(b.x)}" y="${n(y)}" width="${n(b.width)}" height="4" fill="${wallShade}"/>`);
@@ -619,6 +624,21 @@ function drawBuilding(b: SceneBuilding, light: Lighting): string {
     if (snow > 0) parts.push(`<rect x="${n(ax - 4)}" y="${n(ay - 10 * snow)}" width="${n(width + 8)}" height="${n(10 * snow + 2)}" rx="4" fill="${snowFill}" opacity="${op(Math.min(1, snow * 1.5))}"/>`);
   }
   return parts.join('');
+}
+
+/** Brick courses or siding boards as thin lines in a darker wall tone, clipped to the facade. */
+function facadeTexture(b: SceneBuilding, top: number, light: Lighting, depth: number): string {
+  const line = light.surface(rgbToHex(mix(hexToRgb(b.wall), [30, 20, 20], 0.3)), depth);
+  const courses: string[] = [];
+  const pitch = b.texture === 'brick' ? 14 : 22;
+  for (let y = top + pitch, row = 0; y < b.base; y += pitch, row++) {
+    courses.push(`M${n(b.x)} ${n(y)} H${n(b.x + b.width)}`);
+    if (b.texture === 'brick') {
+      // Head joints alternate between courses, as bricks are laid.
+      for (let x = b.x + (row % 2 ? 14 : 0) + 28; x < b.x + b.width; x += 28) courses.push(`M${n(x)} ${n(y - pitch)} V${n(y)}`);
+    }
+  }
+  return `<path d="${courses.join(' ')}" stroke="${line}" stroke-width="${b.texture === 'brick' ? 2 : 3}" fill="none" opacity="0.55"/>`;
 }
 
 function drawRoad(layout: SceneLayout, light: Lighting): string {
