@@ -27,6 +27,8 @@ export interface HandbagBody {
   /** How far the sides bow outward at mid-height. */
   sideBulge: number;
   bottomRadius: number;
+  /** Depth of the side panel seen in a slight three-quarter view (0: straight on). */
+  gusset: number;
 }
 
 export interface HandbagLayout {
@@ -105,10 +107,13 @@ const BAG_SCALE = 1.12;
 function makeBody(rnd: Random, shape: HandbagShape): HandbagBody {
   const b = makeUnscaledBody(rnd, shape);
   const k = BAG_SCALE;
-  return { ...b, bottom: 500 + (b.bottom - 500) * k - 25, height: b.height * k, topWidth: b.topWidth * k, bottomWidth: b.bottomWidth * k, topArc: b.topArc * k, sideBulge: b.sideBulge * k, bottomRadius: b.bottomRadius * k };
+  // Boxy bags are sometimes shot a little from the side, showing a side panel and the top.
+  const boxy = shape === 'tote' || shape === 'trapezoid' || shape === 'satchel' || shape === 'clutch';
+  const gusset = boxy && rnd.chance(0.45) ? rnd.range(28, 70) : 0;
+  return { ...b, gusset, centreX: b.centreX - gusset / 2, bottom: 500 + (b.bottom - 500) * k - 25, height: b.height * k, topWidth: b.topWidth * k, bottomWidth: b.bottomWidth * k, topArc: b.topArc * k, sideBulge: b.sideBulge * k, bottomRadius: b.bottomRadius * k };
 }
 
-function makeUnscaledBody(rnd: Random, shape: HandbagShape): HandbagBody {
+function makeUnscaledBody(rnd: Random, shape: HandbagShape): Omit<HandbagBody, 'gusset'> {
   const centreX = 500 + rnd.range(-15, 15);
   switch (shape) {
     case 'tote': {
@@ -173,8 +178,14 @@ function bodyPath(b: HandbagBody, inset: number): string {
   ].join(' ');
 }
 
+/**
+ * Contour colour: darker than the material, except on near-black materials where a dark line
+ * would vanish; there a lighter piping-like line keeps every contour visible to the edge detector.
+ */
 function outline(colour: string): string {
-  return rgbToHex(mix(hexToRgb(colour), [0, 0, 0], 0.6));
+  const c = hexToRgb(colour);
+  const luma = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  return rgbToHex(luma < 60 ? mix(c, [200, 200, 205], 0.45) : mix(c, [0, 0, 0], 0.6));
 }
 
 function stitch(colour: string): string {
@@ -194,12 +205,13 @@ export function handbagSvg(layout: HandbagLayout, size: number): string {
   parts.push(defs(layout));
   parts.push(`<rect width="${VIEW}" height="${VIEW}" fill="#ffffff"/>`);
   // Soft contact shadow, kept well inside the frame so the corners stay pure white.
-  parts.push(`<ellipse cx="${n(b.centreX)}" cy="${n(b.bottom + 8)}" rx="${n(b.bottomWidth * 0.52)}" ry="22" fill="#000" opacity="0.28" filter="url(#shadow)"/>`);
+  parts.push(`<ellipse cx="${n(b.centreX + b.gusset / 2)}" cy="${n(b.bottom + 8)}" rx="${n(b.bottomWidth * 0.52 + b.gusset / 2)}" ry="22" fill="#000" opacity="0.28" filter="url(#shadow)"/>`);
   if (layout.strap) parts.push(drawStrap(layout));
   if (layout.handles.count === 2) parts.push(drawHandle(layout, 1));
   if (layout.feet) {
     for (const dx of [-0.36, 0.36]) parts.push(`<rect x="${n(b.centreX + dx * b.bottomWidth - 14)}" y="${n(b.bottom - 6)}" width="28" height="16" rx="6" fill="${hw.mid}" stroke="${hw.dark}" stroke-width="3"/>`);
   }
+  if (b.gusset > 0) parts.push(drawGusset(layout));
   const path = bodyPath(b, 0);
   parts.push(`<path d="${path}" fill="url(#material)"/>`);
   if (layout.material === 'quilted') parts.push(`<path d="${path}" fill="url(#quilt)" clip-path="url(#bodyClip)"/>`);
@@ -302,6 +314,27 @@ function drawHandle(layout: HandbagLayout, which: 0 | 1): string {
   return parts.join('');
 }
 
+/** Side and top panels behind the front, receding up and to the right. */
+function drawGusset(layout: HandbagLayout): string {
+  const b = layout.body;
+  const g = b.gusset;
+  const top = b.bottom - b.height;
+  const tl = b.centreX - b.topWidth / 2;
+  const tr = b.centreX + b.topWidth / 2;
+  const br = b.centreX + b.bottomWidth / 2;
+  const dx = g;
+  const dy = -g * 0.55;
+  const line = outline(layout.colour);
+  const base = hexToRgb(layout.colour);
+  const side = rgbToHex(mix(base, [0, 0, 0], 0.3));
+  const lid = rgbToHex(mix(base, [255, 255, 255], 0.08));
+  const r = Math.min(b.bottomRadius, 40);
+  return [
+    `<path d="M${n(tr)} ${n(top)} L${n(tr + dx)} ${n(top + dy)} L${n(br + dx)} ${n(b.bottom + dy - r)} Q${n(br + dx)} ${n(b.bottom + dy)} ${n(br + dx - r * 0.6)} ${n(b.bottom + dy + r * 0.3)} L${n(br - r)} ${n(b.bottom)} Z" fill="${side}" stroke="${line}" stroke-width="6" stroke-linejoin="round"/>`,
+    `<path d="M${n(tl)} ${n(top)} L${n(tl + dx)} ${n(top + dy)} L${n(tr + dx)} ${n(top + dy)} L${n(tr)} ${n(top)} Z" fill="${lid}" stroke="${line}" stroke-width="6" stroke-linejoin="round"/>`,
+  ].join('');
+}
+
 function drawStrap(layout: HandbagLayout): string {
   const b = layout.body;
   const strap = layout.strap;
@@ -333,6 +366,8 @@ function drawFlap(layout: HandbagLayout, line: string): string {
   const d = `M${n(x0)} ${n(y0)} Q${n(b.centreX)} ${n(y0 - b.topArc * 2)} ${n(x1)} ${n(y0)} ${edge} Z`;
   const flapFill = layout.material === 'stripes' || layout.material === 'checks' ? layout.trim : 'url(#material)';
   const parts = [
+    // The flap casts a thin shadow on the front, a second cue for its lower edge.
+    `<path d="${d}" fill="#000" opacity="0.3" transform="translate(0 9)"/>`,
     `<path d="${d}" fill="${flapFill}"/>`,
     `<path d="${d}" fill="url(#shadeX)"/>`,
     `<path d="${d}" fill="#000" opacity="0.08"/>`,
