@@ -422,7 +422,7 @@ class Lighting {
   }
 
   fogAmount(depth: number): number {
-    return clamp01(this.c.fog) * (0.15 + 0.67 * depth);
+    return clamp01(this.c.fog) * (0.2 + 0.7 * depth);
   }
 
   get night(): number {
@@ -433,6 +433,10 @@ class Lighting {
 // ---------------------------------------------------------------------------------------------
 
 export function sceneSvg(layout: SceneLayout, c: SceneConditions, size: number): string {
+  for (const key of ['timeOfDay', 'snow', 'fog'] as const) {
+    // Values outside 0..1 are clamped; NaN would silently poison every colour, so refuse it.
+    if (!Number.isFinite(c[key])) throw new RangeError(`scene condition ${key} must be a finite number, got ${c[key]}`);
+  }
   const light = new Lighting(c);
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${VIEW} ${VIEW}">`);
@@ -475,7 +479,7 @@ function defs(layout: SceneLayout, light: Lighting): string {
   const t = light.night;
   const tintShift: Rgb = [layout.skyTint * 10, layout.skyTint * 4, -layout.skyTint * 8];
   // Each scene's sky is nudged warmer or cooler by day; the nudge fades out towards night.
-  const top = light.fogged(mix(interpolateKeys(SKY_TOP_KEYS, t), [0, 0, 0], 0), 0.75).map((v, i) => v + (tintShift[i] ?? 0) * (1 - t));
+  const top = light.fogged(interpolateKeys(SKY_TOP_KEYS, t), 0.9).map((v, i) => v + (tintShift[i] ?? 0) * (1 - t));
   const topColor: Rgb = [top[0] ?? 0, top[1] ?? 0, top[2] ?? 0];
   const horizon = light.fogged(interpolateKeys(SKY_HORIZON_KEYS, t), 1);
   const ground = hexToRgb(layout.ground);
@@ -781,7 +785,7 @@ function drawLamp(lamp: SceneLamp, light: Lighting): string {
 function drawFogVeil(light: Lighting): string {
   const f = clamp01(light.c.fog);
   if (f <= 0.001) return '';
-  return `<rect width="${VIEW}" height="${VIEW}" fill="url(#fogVeil)" opacity="${op(f * 0.5)}"/>`;
+  return `<rect width="${VIEW}" height="${VIEW}" fill="url(#fogVeil)" opacity="${op(f * 0.55)}"/>`;
 }
 
 function drawFlakes(layout: SceneLayout, light: Lighting): string {

@@ -75,6 +75,7 @@ describe('scene renderer', () => {
       expect(sceneSvg(layout, c, 64), `seed ${seed}`).not.toMatch(/NaN|Infinity|undefined/);
     }
     expect([...kinds].sort()).toEqual(['landscape', 'street']);
+    expect(() => sceneSvg(randomSceneLayout(1), { timeOfDay: Number.NaN, snow: 0, fog: 0 }, 64)).toThrow(RangeError);
     expect(horizons.size).toBeGreaterThanOrEqual(3);
   });
 
