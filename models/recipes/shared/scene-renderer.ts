@@ -46,7 +46,7 @@ export function sceneSvg(layout: SceneLayout, c: SceneConditions, size: number):
   for (const l of layout.lamps) parts.push(drawLamp(l, light));
   parts.push(drawFogVeil(light));
   parts.push(drawFlakes(layout, light));
-  parts.push(`<rect width="${VIEW}" height="${VIEW}" filter="url(#grain)" opacity="0.07"/>`);
+  parts.push(`<rect width="${VIEW}" height="${VIEW}" fill="url(#grain)" opacity="0.08"/>`);
   parts.push('</svg>');
   return parts.join('');
 }

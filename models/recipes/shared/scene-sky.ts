@@ -2,6 +2,7 @@
 import { clamp01, hexToRgb, interpolateKeys, mix, multiply, type Rgb, rgbToHex, smoothstep } from './color.js';
 import { VIEW, type SceneHill, type SceneLayout } from './scene-layout.js';
 import { type Lighting, SKY_HORIZON_KEYS, SKY_TOP_KEYS, SNOW_WHITE, WARM_LIGHTS } from './scene-lighting.js';
+import { Random } from './prng.js';
 import { n, op } from './svg-format.js';
 
 export function sceneDefs(layout: SceneLayout, light: Lighting): string {
@@ -23,9 +24,26 @@ export function sceneDefs(layout: SceneLayout, light: Lighting): string {
     `<radialGradient id="sunGlow"><stop offset="0" stop-color="#fff4c8" stop-opacity="0.8"/><stop offset="1" stop-color="#ffd080" stop-opacity="0"/></radialGradient>`,
     `<radialGradient id="moonGlow"><stop offset="0" stop-color="#dfe8ff" stop-opacity="0.45"/><stop offset="1" stop-color="#dfe8ff" stop-opacity="0"/></radialGradient>`,
     `<linearGradient id="fogVeil" gradientUnits="userSpaceOnUse" x1="0" y1="0" x2="0" y2="${VIEW}"><stop offset="0" stop-color="${rgbToHex(light.fogColor)}" stop-opacity="0.25"/><stop offset="${op(layout.horizon / VIEW)}" stop-color="${rgbToHex(light.fogColor)}" stop-opacity="0.85"/><stop offset="1" stop-color="${rgbToHex(light.fogColor)}" stop-opacity="0.2"/></linearGradient>`,
-    `<filter id="grain" x="0" y="0" width="1" height="1"><feTurbulence type="fractalNoise" baseFrequency="0.35" numOctaves="2" seed="${layout.seed % 1000}"/><feColorMatrix type="matrix" values="0 0 0 0 0.5  0 0 0 0 0.5  0 0 0 0 0.5  1 0 0 0 0"/></filter>`,
+    grainPattern(layout.seed),
     '</defs>',
   ].join('');
+}
+
+/**
+ * Fine texture over the whole picture: a tile of light and dark specks. A pattern tile is
+ * rasterised once and repeated, several times cheaper than an feTurbulence filter, and is
+ * a constant overlay, so it keeps every condition's effect monotone.
+ */
+function grainPattern(seed: number): string {
+  const rnd = new Random(seed ^ 0x5eed);
+  const tile = 120;
+  const specks: string[] = [];
+  for (let i = 0; i < 220; i++) {
+    const size = rnd.range(2, 5);
+    const light = rnd.chance(0.5);
+    specks.push(`<rect x="${n(rnd.range(0, tile))}" y="${n(rnd.range(0, tile))}" width="${n(size)}" height="${n(size)}" fill="${light ? '#fff' : '#000'}" fill-opacity="${op(rnd.range(0.3, 1))}"/>`);
+  }
+  return `<pattern id="grain" patternUnits="userSpaceOnUse" width="${tile}" height="${tile}">${specks.join('')}</pattern>`;
 }
 
 export function drawStars(layout: SceneLayout, light: Lighting): string {
