@@ -7,140 +7,19 @@
  * Drawing happens in a 1000 x 1000 user space regardless of output size.
  */
 import { hexToRgb, mix, type Rgb, rgbToHex } from './color.js';
-import { Random } from './prng.js';
 import { rasteriseSvg } from './rasterise.js';
+import { n } from './svg-format.js';
+import type { HandbagBody, HandbagHardware, HandbagLayout } from './handbag-layout.js';
 
-export type HandbagShape = 'tote' | 'trapezoid' | 'bowling' | 'bucket' | 'clutch' | 'satchel';
-export type HandbagMaterial = 'leather' | 'suede' | 'stripes' | 'checks' | 'quilted' | 'canvas';
-export type HandbagHardware = 'gold' | 'silver' | 'gunmetal';
-
-export interface HandbagBody {
-  shape: HandbagShape;
-  centreX: number;
-  /** y of the bottom edge. */
-  bottom: number;
-  height: number;
-  topWidth: number;
-  bottomWidth: number;
-  /** How far the top edge bows upward (positive) at its middle. */
-  topArc: number;
-  /** How far the sides bow outward at mid-height. */
-  sideBulge: number;
-  bottomRadius: number;
-}
-
-export interface HandbagLayout {
-  seed: number;
-  body: HandbagBody;
-  material: HandbagMaterial;
-  /** Main colour and the secondary colour used by patterns and trims. */
-  colour: string;
-  accent: string;
-  patternSize: number;
-  patternAngle: number;
-  trim: string;
-  hardware: HandbagHardware;
-  handles: { count: 0 | 1 | 2; thickness: number; height: number; spread: number; colour: string };
-  strap: { thickness: number; colour: string } | null;
-  flap: { depth: number; edge: 'straight' | 'curved' | 'pointed' } | null;
-  closure: 'buckle' | 'turnlock' | 'snap' | 'zip' | 'none';
-  /** Twin buckled straps down the front (a satchel look). */
-  frontStraps: boolean;
-  pocket: { kind: 'patch' | 'zip'; widthShare: number; heightShare: number; offsetY: number } | null;
-  stitching: boolean;
-  feet: boolean;
-}
+export { randomHandbagLayout } from './handbag-layout.js';
+export type { HandbagBody, HandbagHardware, HandbagLayout, HandbagMaterial, HandbagShape } from './handbag-layout.js';
 
 const VIEW = 1000;
-const LEATHER = ['#6b3b22', '#8b4a2b', '#2b2b2e', '#a8322d', '#c8a27a', '#3c4a6b', '#7a1f3d', '#d9c7a8', '#4f6b4a', '#b5651d', '#e0b8a8', '#1f1f24', '#9c8f86', '#d6a23e'];
-const ACCENTS = ['#f2ede4', '#1d2a4a', '#b83a32', '#e8c766', '#2f5d50', '#ffffff', '#5a3a2a'];
 const HARDWARE: Record<HandbagHardware, { light: string; mid: string; dark: string }> = {
   gold: { light: '#fff0b0', mid: '#d4a93c', dark: '#8a6a1c' },
   silver: { light: '#ffffff', mid: '#b9bec6', dark: '#6d737c' },
   gunmetal: { light: '#9aa0a8', mid: '#555a62', dark: '#2a2d33' },
 };
-
-export function randomHandbagLayout(seed: number): HandbagLayout {
-  const rnd = new Random(seed);
-  const shape = rnd.pick(['tote', 'trapezoid', 'bowling', 'bucket', 'clutch', 'satchel'] as const);
-  const body = makeBody(rnd, shape);
-  const material = rnd.pick(['leather', 'leather', 'leather', 'suede', 'stripes', 'checks', 'quilted', 'canvas'] as const);
-  const colour = rnd.pick(LEATHER);
-  const handleCount = shape === 'clutch' ? (rnd.chance(0.25) ? 1 : 0) : shape === 'satchel' || shape === 'bowling' ? rnd.pick([1, 2] as const) : rnd.pick([1, 2, 2] as const);
-  const bodyTop = body.bottom - body.height;
-  const handleRoom = bodyTop - 40;
-  const hasFlap = shape === 'satchel' || shape === 'clutch' ? true : shape === 'bucket' ? false : rnd.chance(0.35);
-  const trimLike = rnd.chance(0.5);
-  const darker = rgbToHex(mix(hexToRgb(colour), [0, 0, 0], 0.35));
-  return {
-    seed,
-    body,
-    material,
-    colour,
-    accent: rnd.pick(ACCENTS),
-    patternSize: rnd.range(22, 60),
-    patternAngle: rnd.pick([0, 0, 45, 90]),
-    trim: trimLike ? darker : rnd.pick(LEATHER),
-    hardware: rnd.pick(['gold', 'silver', 'gunmetal'] as const),
-    handles: {
-      count: handleCount,
-      thickness: rnd.range(14, 34),
-      height: Math.min(handleRoom, rnd.range(0.45, 1.05) * body.topWidth * 0.6),
-      spread: rnd.range(0.28, 0.42),
-      colour: trimLike ? darker : colour,
-    },
-    strap: rnd.chance(shape === 'clutch' ? 0.3 : 0.35) ? { thickness: rnd.range(8, 16), colour: trimLike ? darker : colour } : null,
-    flap: hasFlap ? { depth: rnd.range(0.3, shape === 'clutch' ? 0.6 : 0.5), edge: rnd.pick(['straight', 'curved', 'pointed'] as const) } : null,
-    closure: hasFlap ? rnd.pick(['buckle', 'turnlock', 'snap'] as const) : rnd.pick(['zip', 'zip', 'snap', 'none'] as const),
-    frontStraps: shape === 'satchel' && rnd.chance(0.6),
-    pocket: !hasFlap && rnd.chance(0.45) ? { kind: rnd.pick(['patch', 'zip'] as const), widthShare: rnd.range(0.45, 0.75), heightShare: rnd.range(0.25, 0.4), offsetY: rnd.range(0.45, 0.6) } : null,
-    stitching: rnd.chance(0.75),
-    feet: shape !== 'clutch' && rnd.chance(0.4),
-  };
-}
-
-/** Bags fill most of the frame, as in edges2handbags; sizes below are scaled about the centre. */
-const BAG_SCALE = 1.12;
-
-function makeBody(rnd: Random, shape: HandbagShape): HandbagBody {
-  const b = makeUnscaledBody(rnd, shape);
-  const k = BAG_SCALE;
-  return { ...b, bottom: 500 + (b.bottom - 500) * k - 25, height: b.height * k, topWidth: b.topWidth * k, bottomWidth: b.bottomWidth * k, topArc: b.topArc * k, sideBulge: b.sideBulge * k, bottomRadius: b.bottomRadius * k };
-}
-
-function makeUnscaledBody(rnd: Random, shape: HandbagShape): HandbagBody {
-  const centreX = 500 + rnd.range(-15, 15);
-  switch (shape) {
-    case 'tote': {
-      const w = rnd.range(560, 720);
-      return { shape, centreX, bottom: rnd.range(820, 860), height: rnd.range(420, 520), topWidth: w * rnd.range(1.0, 1.12), bottomWidth: w, topArc: 0, sideBulge: 0, bottomRadius: rnd.range(10, 40) };
-    }
-    case 'trapezoid': {
-      const w = rnd.range(620, 760);
-      return { shape, centreX, bottom: rnd.range(820, 860), height: rnd.range(400, 500), topWidth: w * rnd.range(0.6, 0.78), bottomWidth: w, topArc: 0, sideBulge: rnd.range(0, 15), bottomRadius: rnd.range(20, 60) };
-    }
-    case 'bowling': {
-      const w = rnd.range(620, 760);
-      return { shape, centreX, bottom: rnd.range(800, 850), height: rnd.range(360, 440), topWidth: w * 0.8, bottomWidth: w, topArc: rnd.range(90, 150), sideBulge: rnd.range(25, 50), bottomRadius: rnd.range(60, 110) };
-    }
-    case 'bucket': {
-      const w = rnd.range(460, 560);
-      return { shape, centreX, bottom: rnd.range(830, 870), height: rnd.range(460, 540), topWidth: w * rnd.range(1.05, 1.2), bottomWidth: w, topArc: -rnd.range(0, 20), sideBulge: rnd.range(15, 40), bottomRadius: rnd.range(70, 120) };
-    }
-    case 'clutch': {
-      const w = rnd.range(640, 760);
-      return { shape, centreX, bottom: rnd.range(700, 740), height: rnd.range(330, 420), topWidth: w, bottomWidth: w, topArc: 0, sideBulge: 0, bottomRadius: rnd.range(16, 50) };
-    }
-    case 'satchel': {
-      const w = rnd.range(600, 740);
-      return { shape, centreX, bottom: rnd.range(820, 860), height: rnd.range(420, 500), topWidth: w * rnd.range(0.92, 1), bottomWidth: w, topArc: rnd.range(0, 25), sideBulge: rnd.range(0, 12), bottomRadius: rnd.range(40, 80) };
-    }
-  }
-}
-
-function n(v: number): string {
-  return (Math.round(v * 10) / 10).toString();
-}
 
 /** Outline of the body shrunk by `inset` on every side (stitching and trims follow it). */
 function bodyPath(b: HandbagBody, inset: number): string {
@@ -173,8 +52,14 @@ function bodyPath(b: HandbagBody, inset: number): string {
   ].join(' ');
 }
 
+/**
+ * Contour colour: darker than the material, except on near-black materials where a dark line
+ * would vanish; there a lighter piping-like line keeps every contour visible to the edge detector.
+ */
 function outline(colour: string): string {
-  return rgbToHex(mix(hexToRgb(colour), [0, 0, 0], 0.6));
+  const c = hexToRgb(colour);
+  const luma = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  return rgbToHex(luma < 60 ? mix(c, [200, 200, 205], 0.45) : mix(c, [0, 0, 0], 0.6));
 }
 
 function stitch(colour: string): string {
@@ -194,12 +79,13 @@ export function handbagSvg(layout: HandbagLayout, size: number): string {
   parts.push(defs(layout));
   parts.push(`<rect width="${VIEW}" height="${VIEW}" fill="#ffffff"/>`);
   // Soft contact shadow, kept well inside the frame so the corners stay pure white.
-  parts.push(`<ellipse cx="${n(b.centreX)}" cy="${n(b.bottom + 8)}" rx="${n(b.bottomWidth * 0.52)}" ry="22" fill="#000" opacity="0.28" filter="url(#shadow)"/>`);
+  parts.push(`<ellipse cx="${n(b.centreX + b.gusset / 2)}" cy="${n(b.bottom + 8)}" rx="${n(b.bottomWidth * 0.52 + b.gusset / 2)}" ry="22" fill="#000" opacity="0.28" filter="url(#shadow)"/>`);
   if (layout.strap) parts.push(drawStrap(layout));
   if (layout.handles.count === 2) parts.push(drawHandle(layout, 1));
   if (layout.feet) {
     for (const dx of [-0.36, 0.36]) parts.push(`<rect x="${n(b.centreX + dx * b.bottomWidth - 14)}" y="${n(b.bottom - 6)}" width="28" height="16" rx="6" fill="${hw.mid}" stroke="${hw.dark}" stroke-width="3"/>`);
   }
+  if (b.gusset > 0) parts.push(drawGusset(layout));
   const path = bodyPath(b, 0);
   parts.push(`<path d="${path}" fill="url(#material)"/>`);
   if (layout.material === 'quilted') parts.push(`<path d="${path}" fill="url(#quilt)" clip-path="url(#bodyClip)"/>`);
@@ -302,6 +188,27 @@ function drawHandle(layout: HandbagLayout, which: 0 | 1): string {
   return parts.join('');
 }
 
+/** Side and top panels behind the front, receding up and to the right. */
+function drawGusset(layout: HandbagLayout): string {
+  const b = layout.body;
+  const g = b.gusset;
+  const top = b.bottom - b.height;
+  const tl = b.centreX - b.topWidth / 2;
+  const tr = b.centreX + b.topWidth / 2;
+  const br = b.centreX + b.bottomWidth / 2;
+  const dx = g;
+  const dy = -g * 0.55;
+  const line = outline(layout.colour);
+  const base = hexToRgb(layout.colour);
+  const side = rgbToHex(mix(base, [0, 0, 0], 0.3));
+  const lid = rgbToHex(mix(base, [255, 255, 255], 0.08));
+  const r = Math.min(b.bottomRadius, 40);
+  return [
+    `<path d="M${n(tr)} ${n(top)} L${n(tr + dx)} ${n(top + dy)} L${n(br + dx)} ${n(b.bottom + dy - r)} Q${n(br + dx)} ${n(b.bottom + dy)} ${n(br + dx - r * 0.6)} ${n(b.bottom + dy + r * 0.3)} L${n(br - r)} ${n(b.bottom)} Z" fill="${side}" stroke="${line}" stroke-width="6" stroke-linejoin="round"/>`,
+    `<path d="M${n(tl)} ${n(top)} L${n(tl + dx)} ${n(top + dy)} L${n(tr + dx)} ${n(top + dy)} L${n(tr)} ${n(top)} Z" fill="${lid}" stroke="${line}" stroke-width="6" stroke-linejoin="round"/>`,
+  ].join('');
+}
+
 function drawStrap(layout: HandbagLayout): string {
   const b = layout.body;
   const strap = layout.strap;
@@ -333,6 +240,8 @@ function drawFlap(layout: HandbagLayout, line: string): string {
   const d = `M${n(x0)} ${n(y0)} Q${n(b.centreX)} ${n(y0 - b.topArc * 2)} ${n(x1)} ${n(y0)} ${edge} Z`;
   const flapFill = layout.material === 'stripes' || layout.material === 'checks' ? layout.trim : 'url(#material)';
   const parts = [
+    // The flap casts a thin shadow on the front, a second cue for its lower edge.
+    `<path d="${d}" fill="#000" opacity="0.3" transform="translate(0 9)"/>`,
     `<path d="${d}" fill="${flapFill}"/>`,
     `<path d="${d}" fill="url(#shadeX)"/>`,
     `<path d="${d}" fill="#000" opacity="0.08"/>`,

@@ -1,14 +1,19 @@
 /**
  * Writes a contact sheet of both renderers, for eyeballing changes:
  *   npx tsx models/recipes/shared/preview.ts out.png [tileSize=128] [firstSeed=1]
- * Rows: 4 layouts across five times of day, then snow and fog steps, then 16 handbags.
+ * The format follows the extension (.png, .jpg, .webp).
+ * Rows: 4 layouts across five times of day, then snow and fog steps, then 16 handbags, each
+ * row of bags followed by the engine's edge maps of them (what edges2handbags trains on).
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import sharp from 'sharp';
+import { detectEdges } from '../../../electron/engine/imaging/edges.js';
 import { renderHandbag, randomHandbagLayout } from './handbag-renderer.js';
 import { renderScene, randomSceneLayout, type SceneConditions } from './scene-renderer.js';
 
 const out = process.argv[2];
-if (!out) throw new Error('usage: preview.ts <out.png> [tileSize] [firstSeed]');
+if (!out) throw new Error('usage: preview.ts <out.png|out.jpg> [tileSize] [firstSeed]');
 const tile = Number(process.argv[3] ?? 128);
 const firstSeed = Number(process.argv[4] ?? 1);
 const steps = [0, 0.25, 0.5, 0.75, 1];
@@ -42,17 +47,31 @@ for (const key of ['snow', 'fog'] as const) {
 }
 const sceneMs = (performance.now() - started) / rendered;
 const bagStart = performance.now();
+const bagRows: Uint8Array[][] = [];
 for (let r = 0; r < 2; r++) {
   const row: Uint8Array[] = [];
   for (let c = 0; c < columns; c++) row.push(await renderHandbag(randomHandbagLayout(firstSeed + r * columns + c), tile));
-  tiles.push(row);
+  bagRows.push(row);
 }
 const bagMs = (performance.now() - bagStart) / (2 * columns);
+for (const row of bagRows) {
+  tiles.push(row);
+  tiles.push(row.map((rgb) => greyToRgb(detectEdges(rgb, tile, tile))));
+}
+
+function greyToRgb(grey: Uint8Array): Uint8Array {
+  const rgb = new Uint8Array(grey.length * 3);
+  grey.forEach((v, i) => rgb.fill(v, i * 3, i * 3 + 3));
+  return rgb;
+}
 
 const width = columns * tile + (columns + 1) * gap;
 const height = tiles.length * tile + (tiles.length + 1) * gap;
 const composites = tiles.flatMap((row, r) =>
   row.map((data, c) => ({ input: Buffer.from(data), raw: { width: tile, height: tile, channels: 3 as const }, left: gap + c * (tile + gap), top: gap + r * (tile + gap) })),
 );
-await sharp({ create: { width, height, channels: 3, background: '#202020' } }).composite(composites).png().toFile(out);
+await mkdir(dirname(out), { recursive: true });
+const sheet = sharp({ create: { width, height, channels: 3, background: '#202020' } }).composite(composites);
+// JPEG at a modest quality keeps a sheet small enough to commit under docs/.
+await (/\.jpe?g$/i.test(out) ? sheet.jpeg({ quality: 72, mozjpeg: true }) : sheet).toFile(out);
 console.log(`wrote ${out}: scenes ${sceneMs.toFixed(1)} ms each, handbags ${bagMs.toFixed(1)} ms each at ${tile} px`);

@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 
 export async function rasteriseSvg(svg: string, size: number): Promise<Uint8Array> {
+  if (!Number.isInteger(size) || size < 8 || size > 4096) throw new RangeError(`render size must be an integer from 8 to 4096, got ${size}`);
   const { data, info } = await sharp(Buffer.from(svg))
     .resize(size, size, { fit: 'fill' })
     .flatten({ background: '#ffffff' })

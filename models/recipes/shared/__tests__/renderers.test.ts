@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handbagSvg, randomHandbagLayout, renderHandbag } from '../handbag-renderer.js';
+import { type HandbagLayout, handbagSvg, randomHandbagLayout, renderHandbag } from '../handbag-renderer.js';
 import { randomSceneLayout, renderScene, sceneSvg, type SceneConditions, type SceneLayout } from '../scene-renderer.js';
 
 const SIZE = 96;
@@ -61,7 +61,10 @@ describe('scene renderer', () => {
     expect(a.length).toBe(SIZE * SIZE * 3);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
     expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
-    expect(JSON.parse(JSON.stringify(randomSceneLayout(7)))).toEqual(randomSceneLayout(7));
+    // A layout stored as JSON (say, beside a recipe's data) renders exactly as the original.
+    const stored = JSON.parse(JSON.stringify(randomSceneLayout(7))) as SceneLayout;
+    const night: SceneConditions = { timeOfDay: 0.9, snow: 0.4, fog: 0.3 };
+    expect(sceneSvg(stored, night, SIZE)).toBe(sceneSvg(randomSceneLayout(7), night, SIZE));
   });
 
   it('varies across seeds and writes finite numbers for any conditions', () => {
@@ -75,6 +78,7 @@ describe('scene renderer', () => {
       expect(sceneSvg(layout, c, 64), `seed ${seed}`).not.toMatch(/NaN|Infinity|undefined/);
     }
     expect([...kinds].sort()).toEqual(['landscape', 'street']);
+    expect(() => sceneSvg(randomSceneLayout(1), { timeOfDay: Number.NaN, snow: 0, fog: 0 }, 64)).toThrow(RangeError);
     expect(horizons.size).toBeGreaterThanOrEqual(3);
   });
 
@@ -138,6 +142,30 @@ describe('scene renderer', () => {
       }
     }
   });
+
+  it('changes smoothly: no condition jumps between neighbouring slider steps, and each one matters', async () => {
+    const size = 64;
+    const steps = Array.from({ length: 21 }, (_, i) => i / 20);
+    const least = { timeOfDay: 80, snow: 10, fog: 15 };
+    const layouts = [randomSceneLayout(1), randomSceneLayout(4)];
+    expect(layouts.map((l) => l.kind).sort()).toEqual(['landscape', 'street']);
+    for (const layout of layouts) {
+      for (const key of ['timeOfDay', 'snow', 'fog'] as const) {
+        const frames: Uint8Array[] = [];
+        for (const v of steps) frames.push(await renderScene(layout, { timeOfDay: 0.3, snow: 0.3, fog: 0.3, [key]: v }, size));
+        const diffs = frames.slice(1).map((frame, i) => {
+          const prev = frames[i] ?? frame;
+          let sum = 0;
+          for (let j = 0; j < frame.length; j++) sum += Math.abs((frame[j] ?? 0) - (prev[j] ?? 0));
+          return sum / frame.length;
+        });
+        const median = [...diffs].sort((a, b) => a - b)[10] ?? 0;
+        const total = diffs.reduce((a, b) => a + b, 0);
+        expect(Math.max(...diffs), `seed ${layout.seed} ${key}: largest step against the median`).toBeLessThan(2 * median);
+        expect(total, `seed ${layout.seed} ${key}: total change`).toBeGreaterThan(least[key]);
+      }
+    }
+  });
 });
 
 describe('handbag renderer', () => {
@@ -147,7 +175,8 @@ describe('handbag renderer', () => {
     const c = await renderHandbag(randomHandbagLayout(4), SIZE);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
     expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
-    expect(JSON.parse(JSON.stringify(randomHandbagLayout(3)))).toEqual(randomHandbagLayout(3));
+    const stored = JSON.parse(JSON.stringify(randomHandbagLayout(3))) as HandbagLayout;
+    expect(handbagSvg(stored, SIZE)).toBe(handbagSvg(randomHandbagLayout(3), SIZE));
   });
 
   it('varies shapes and materials across seeds and writes finite numbers', () => {
