@@ -26,7 +26,7 @@ export const DAY2NIGHT = {
   heldOut: 16,
   size: 96,
   loadSize: 107,
-  iterations: 1000,
+  iterations: 900,
 } as const;
 
 const layoutSeed = (seed: number, i: number): number => seed * 100_003 + i;
@@ -63,7 +63,7 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
     edges: false,
     arch: 'resnet_6blocks',
     ngf: 16,
-    ndf: 32,
+    ndf: 24,
     dLayers: 3,
     norm: 'instance',
     iterations: o.iterations ?? DAY2NIGHT.iterations,
