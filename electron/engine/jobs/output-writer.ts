@@ -16,6 +16,8 @@ export class OutputWriter {
     readonly outDir: string,
     inputs: readonly string[],
     private readonly overwrite: boolean,
+    /** Appended to every output's stem, e.g. the model id. */
+    private readonly suffix = '',
   ) {
     this.inputs = new Set(inputs.map((p) => resolve(p)));
   }
@@ -30,7 +32,7 @@ export class OutputWriter {
 
   /** Writes the bytes for an input; returns the path written and whether the name was changed. */
   async write(input: string, extension: string, bytes: Uint8Array): Promise<{ path: string; renamed: boolean }> {
-    const stem = basename(input, extname(input));
+    const stem = `${basename(input, extname(input))}${this.suffix}`;
     const tmp = join(this.outDir, `.${stem}.${randomBytes(6).toString('hex')}.partial`);
     try {
       await writeFile(tmp, bytes);
