@@ -1,0 +1,26 @@
+import { utilityProcess } from 'electron';
+import type { FromEngine } from '../engine/host/protocol.js';
+import type { EngineLauncher } from '../studio/engine-supervisor.js';
+import { ENGINE_ENTRY } from '../studio/fork-launcher.js';
+
+/** Starts the engine in an Electron utilityProcess, so a native crash never takes the window. */
+export const utilityEngine: EngineLauncher = () => {
+  const child = utilityProcess.fork(ENGINE_ENTRY, [], { serviceName: 'GAN Studio engine', stdio: 'inherit' });
+  let exited = false;
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (message) => {
+      if (!exited) child.postMessage(message);
+    },
+    onMessage: (listener) => child.on('message', (m: FromEngine) => listener(m)),
+    onExit: (listener) => {
+      child.once('exit', (code) => {
+        exited = true;
+        listener(`exited with code ${code}`);
+      });
+    },
+    kill: () => void child.kill(),
+  };
+};
