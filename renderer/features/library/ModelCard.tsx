@@ -17,7 +17,7 @@ const KIND_LABEL: Record<ModelSummary['kind'], string> = { cyclegan: 'CycleGAN',
 export function ModelCard({ model, onDelete }: { model: ModelSummary; onDelete: (model: ModelSummary) => void }) {
   const [showCard, setShowCard] = useState(false);
   return (
-    <Card data-testid="model-card" data-model-id={model.id} sx={{ display: 'flex', flexDirection: 'column' }}>
+    <Card data-testid="model-card" data-model-id={model.id} data-origin={model.origin} sx={{ display: 'flex', flexDirection: 'column' }}>
       <CardContent sx={{ flex: 1 }}>
         <Stack direction="row" spacing={0.5} sx={{ mb: 1, flexWrap: 'wrap', gap: 0.5 }}>
           <Chip size="small" color="primary" label={KIND_LABEL[model.kind]} />

@@ -36,7 +36,7 @@ export function ModelPicker({
         </Select>
       </FormControl>
       {selected !== undefined && (
-        <Box data-testid="model-card">
+        <Box data-testid="picked-model">
           <Stack direction="row" spacing={0.5} sx={{ mb: 1, flexWrap: 'wrap', gap: 0.5 }}>
             <Chip size="small" label={selected.kind} color="primary" variant="outlined" />
             <Chip size="small" label={selected.origin} variant="outlined" />
