@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { protocol } from 'electron';
+import { protocol, type Session } from 'electron';
 
 export const APP_SCHEME = 'studio';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -14,21 +14,23 @@ export function registerSchemes(): void {
   ]);
 }
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // MUI (emotion) writes its styles into <style> elements at run time.
-  "style-src 'self' 'unsafe-inline'",
-  `img-src 'self' ${MEDIA_SCHEME}: blob: data:`,
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
-
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml' };
+
+/**
+ * The strict CSP on every response the window receives. renderer/index.html carries the same
+ * policy in a meta tag, which also covers responses of the app protocol. MUI (emotion) writes
+ * its styles into <style> elements at run time, hence style-src 'unsafe-inline'.
+ */
+export function enforceContentSecurityPolicy(session: Session): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': ["default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' studio-media: blob: data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'"],
+      },
+    });
+  });
+}
 
 /** Serves the built renderer from studio://app/ with the strict CSP on every response. */
 export function serveRenderer(rendererDir: string): void {
@@ -39,7 +41,7 @@ export function serveRenderer(rendererDir: string): void {
     if (relative.split(sep).includes('..')) return new Response('bad path', { status: 400 });
     try {
       const body = await readFile(join(rendererDir, relative));
-      return new Response(body, { headers: { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY } });
+      return new Response(body, { headers: { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream' } });
     } catch {
       return new Response('not found', { status: 404 });
     }

@@ -3,11 +3,11 @@
  * engine in a utilityProcess). All job state lives in the StudioService's JobManager.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, session, shell } from 'electron';
 import type { EventChannels } from '../contract/ipc.js';
 import { packageRoot } from '../engine/library/index.js';
 import { StudioService } from '../studio/studio-service.js';
-import { registerSchemes, serveRenderer } from './app-protocol.js';
+import { enforceContentSecurityPolicy, registerSchemes, serveRenderer } from './app-protocol.js';
 import { registerCatalogIpc } from './ipc/catalog.js';
 import { registerEngineIpc } from './ipc/engine.js';
 import { registerJobsIpc } from './ipc/jobs.js';
@@ -60,6 +60,7 @@ app.on('second-instance', () => {
 
 void app.whenReady().then(() => {
   const root = packageRoot();
+  enforceContentSecurityPolicy(session.defaultSession);
   serveRenderer(join(root, 'dist', 'renderer'));
   serveMedia(service.jobs);
   void service.start();

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
 import { APP_ORIGIN } from './app-protocol.js';
 
 /**
  * The studio window, locked down per the architecture: context isolation, sandbox and web
- * security on, no Node in the page, navigation and new windows refused (web links open in the
- * user's browser instead), permission requests denied.
+ * security on, no Node in the page, navigation and new windows refused, permission requests
+ * denied.
  */
 export function createStudioWindow(preloadPath: string): BrowserWindow {
   const win = new BrowserWindow({
@@ -16,7 +16,8 @@ export function createStudioWindow(preloadPath: string): BrowserWindow {
     title: 'GAN Studio',
     show: false,
     webPreferences: {
-      preload: preloadPath,
+      // Reviewed: the preload only exposes the contract's methods (electron/preload/index.ts).
+      preload: preloadPath, // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -28,6 +29,8 @@ export function createStudioWindow(preloadPath: string): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click must not open anything either.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
@@ -35,10 +38,7 @@ export function createStudioWindow(preloadPath: string): BrowserWindow {
     if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;
