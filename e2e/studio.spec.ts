@@ -79,7 +79,7 @@ describe('the Translate page', () => {
     const files = await writeBatch(join(root, 'in-20'), 19, { width: 320, height: 240 }, true);
     await app.translate.recordRowStatuses();
     await app.translate.dropFiles(files.map((f) => f.path));
-    await expect.poll(() => app.translate.rows().count(), { timeout: 30_000 }).toBe(20);
+    await app.translate.waitForSummary(/ of 20 translated/, 30_000);
     await app.translate.waitForSummary('19 of 20 translated · 1 failed');
 
     const statuses = await app.translate.recordedStatuses();
@@ -88,7 +88,8 @@ describe('the Translate page', () => {
     expect(await corrupt.getAttribute('data-status')).toBe('failed');
     expect(await corrupt.getByTestId('row-error').innerText()).toMatch(/could not be read as an image/);
     await corrupt.getByRole('button', { name: 'Details' }).click();
-    expect(await corrupt.getByTestId('row-error').innerText()).toMatch(/BAD_IMAGE: .*corrupt\.jpg.*truncated/i);
+    expect(await page.getByTestId('row-error-detail').innerText()).toMatch(/BAD_IMAGE: .*corrupt\.jpg.*truncated/i);
+    await page.keyboard.press('Escape');
 
     const written = (await readdir(outDir())).sort();
     expect(written).toEqual(files.filter((f) => f.name !== 'corrupt.jpg').map((f) => f.name).sort());

@@ -2,12 +2,13 @@
 // Functions passed to page.evaluate run in the browser, hence the DOM types.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { JSHandle, Locator, Page } from 'playwright-core';
 
 /** The Translate page: dropping files, the queue and the before/after view. */
 export class TranslatePageObject {
   constructor(readonly page: Page) {}
 
+  /** Rows in the DOM: the queue is windowed, so only those in view (and a few more). */
   rows(): Locator {
     return this.page.getByTestId('queue-row');
   }
@@ -29,8 +30,13 @@ export class TranslatePageObject {
    * carrying a DataTransfer with the files' real bytes.
    */
   async dropFiles(paths: string[]): Promise<void> {
+    await this.dispatchDrop(await this.prepareDrop(paths));
+  }
+
+  /** Builds the drop's DataTransfer in the page (kept apart so benchmarks can leave it out). */
+  async prepareDrop(paths: string[]): Promise<JSHandle<DataTransfer>> {
     const files = await Promise.all(paths.map(async (p) => ({ name: basename(p), base64: (await readFile(p)).toString('base64') })));
-    const transfer = await this.page.evaluateHandle((list) => {
+    return this.page.evaluateHandle((list) => {
       const dt = new DataTransfer();
       for (const f of list) {
         const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
@@ -38,6 +44,9 @@ export class TranslatePageObject {
       }
       return dt;
     }, files);
+  }
+
+  async dispatchDrop(transfer: JSHandle<DataTransfer>): Promise<void> {
     const target = this.page.locator('main');
     await target.dispatchEvent('dragenter', { dataTransfer: transfer });
     await target.dispatchEvent('dragover', { dataTransfer: transfer });

@@ -4,6 +4,7 @@
  * channel it was started with and does the work the studio asks for, one request at a time
  * per kind (translations are sent one by one by the JobManager).
  */
+import { setPriority } from 'node:os';
 import { ModelLibrary } from '../library/index.js';
 import { SessionManager } from '../runtime/index.js';
 import { EngineService } from './engine-service.js';
@@ -28,6 +29,18 @@ function isRequest(value: unknown): value is ToEngine {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Partial<ToEngine>;
   return m.kind === 'request' && typeof m.id === 'number' && (ENGINE_METHODS as readonly string[]).includes(String(m.method));
+}
+
+/**
+ * The engine yields the processor to the window: a batch keeps every core busy, and on a small
+ * machine the page would otherwise stutter. Threads started later (onnxruntime's pool, libuv)
+ * inherit this niceness; a refusal (some sandboxes) only means normal priority.
+ */
+const ENGINE_NICENESS = 10;
+try {
+  setPriority(ENGINE_NICENESS);
+} catch {
+  // Keep normal priority.
 }
 
 const channel = parentChannel();

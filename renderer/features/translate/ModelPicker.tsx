@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import FormControl from '@mui/material/FormControl';
@@ -10,7 +11,7 @@ import Typography from '@mui/material/Typography';
 import type { ModelSummary } from '../../../electron/contract/ipc.js';
 
 /** Chooses the model and shows its card; conditional models get a slider per attribute. */
-export function ModelPicker({
+export const ModelPicker = memo(function ModelPicker({
   models,
   selected,
   onSelect,
@@ -67,4 +68,4 @@ export function ModelPicker({
       )}
     </Stack>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import FormControl from '@mui/material/FormControl';
 import InputLabel from '@mui/material/InputLabel';
 import MenuItem from '@mui/material/MenuItem';
@@ -11,7 +11,7 @@ import type { NamingSetting, Settings } from '../../../electron/contract/ipc.js'
 import type { OutputFormat } from '../../../electron/contract/jobs.js';
 
 /** Output folder, format, quality and naming; each change is saved as the new default. */
-export function OutputOptions({ settings, onChange }: { settings: Settings; onChange: (patch: Partial<Settings>) => void }) {
+export const OutputOptions = memo(function OutputOptions({ settings, onChange }: { settings: Settings; onChange: (patch: Partial<Settings>) => void }) {
   const [folder, setFolder] = useState(settings.outputDir);
   useEffect(() => setFolder(settings.outputDir), [settings.outputDir]);
   const lossy = settings.format === 'jpeg' || settings.format === 'webp' || settings.format === 'auto';
@@ -54,4 +54,4 @@ export function OutputOptions({ settings, onChange }: { settings: Settings; onCh
       )}
     </Stack>
   );
-}
+});

@@ -1,10 +1,10 @@
 import { memo, useState } from 'react';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
-import Collapse from '@mui/material/Collapse';
 import IconButton from '@mui/material/IconButton';
 import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
+import Popover from '@mui/material/Popover';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import CloseIcon from '@mui/icons-material/Close';
@@ -33,9 +33,12 @@ export interface QueueRowActions {
   canOpen: boolean;
 }
 
+/** Every row has the same height, so the queue can be windowed. */
+export const QUEUE_ROW_HEIGHT = 64;
+
 /** One file of the queue. Memoised: a batch update re-renders only the rows that changed. */
 export const QueueRow = memo(function QueueRow({ item, actions }: { item: QueueItem; actions: QueueRowActions }) {
-  const [details, setDetails] = useState(false);
+  const [details, setDetails] = useState<HTMLElement | null>(null);
   const chip = CHIP[item.status];
   const download = item.status === 'done' ? actions.downloadUrl(item) : null;
   return (
@@ -44,7 +47,7 @@ export const QueueRow = memo(function QueueRow({ item, actions }: { item: QueueI
       data-testid="queue-row"
       data-status={item.status}
       data-name={item.name}
-      sx={{ display: 'flex', gap: 1.5, alignItems: 'center', px: 1.5, py: 1, borderBottom: 1, borderColor: 'divider', listStyle: 'none' }}
+      sx={{ display: 'flex', gap: 1.5, alignItems: 'center', px: 1.5, height: QUEUE_ROW_HEIGHT, boxSizing: 'border-box', borderBottom: 1, borderColor: 'divider', listStyle: 'none' }}
     >
       <Box sx={{ width: 48, height: 48, flex: '0 0 48px', borderRadius: 1, overflow: 'hidden', bgcolor: 'action.hover', display: 'grid', placeItems: 'center' }}>
         {item.status === 'failed' ? (
@@ -65,16 +68,22 @@ export const QueueRow = memo(function QueueRow({ item, actions }: { item: QueueI
             </Typography>
           </Box>
         ) : item.status === 'failed' && item.error !== undefined ? (
-          <Typography variant="caption" color="error" component="div" data-testid="row-error">
+          <Typography variant="caption" color="error" component="div" data-testid="row-error" noWrap>
             {plainWords(item.error)}{' '}
-            <Link component="button" variant="caption" onClick={() => setDetails((d) => !d)} aria-expanded={details}>
-              {details ? 'Hide details' : 'Details'}
+            <Link component="button" variant="caption" onClick={(e) => setDetails(e.currentTarget)} aria-expanded={details !== null} aria-haspopup="dialog">
+              Details
             </Link>
-            <Collapse in={details}>
-              <Box component="span" sx={{ display: 'block', fontFamily: 'ui-monospace, monospace', whiteSpace: 'pre-wrap', color: 'text.secondary' }}>
-                {`${item.error.code}: ${item.error.message}`}
+            <Popover
+              open={details !== null}
+              anchorEl={details}
+              onClose={() => setDetails(null)}
+              anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}
+              slotProps={{ paper: { sx: { p: 2, maxWidth: 560 }, role: 'dialog', 'aria-label': `Details of ${item.name}` } as object }}
+            >
+              <Box component="pre" data-testid="row-error-detail" sx={{ m: 0, fontFamily: 'ui-monospace, monospace', fontSize: 12, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                {`${item.error.code}: ${item.error.message}${item.error.detail === undefined ? '' : `\n${item.error.detail}`}`}
               </Box>
-            </Collapse>
+            </Popover>
           </Typography>
         ) : item.status === 'done' ? (
           <Typography variant="caption" color="text.secondary" noWrap component="div">

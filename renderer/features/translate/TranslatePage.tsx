@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -12,11 +12,11 @@ import ClearAllIcon from '@mui/icons-material/ClearAll';
 import CloudUploadIcon from '@mui/icons-material/CloudUploadOutlined';
 import CreateNewFolderIcon from '@mui/icons-material/CreateNewFolderOutlined';
 import ReplayIcon from '@mui/icons-material/Replay';
-import type { ModelSummary, StudioJobEvent } from '../../../electron/contract/ipc.js';
+import type { ModelSummary, Settings, StudioJobEvent } from '../../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 import { filesFromInput } from '../../api/dropped-files.js';
 import type { PickedFile } from '../../api/platform.js';
-import { useEventBuffer } from '../../api/useEventBuffer.js';
+import { FLUSH_MS, useEventBuffer } from '../../api/useEventBuffer.js';
 import { ErrorNotice } from '../../app/ErrorNotice.js';
 import { formatDuration } from '../../app/format.js';
 import { useStudio } from '../../app/StudioContext.js';
@@ -24,7 +24,8 @@ import { useWindowDrop } from '../../app/useWindowDrop.js';
 import { BeforeAfterDialog, type CompareTarget } from './BeforeAfterDialog.js';
 import { ModelPicker } from './ModelPicker.js';
 import { OutputOptions } from './OutputOptions.js';
-import { QueueRow, type QueueRowActions } from './QueueRow.js';
+import { QueueList } from './QueueList.js';
+import type { QueueRowActions } from './QueueRow.js';
 import { batchReducer, initialBatch, summarize, type QueueItem } from './batch-state.js';
 
 /** Drop or pick images, watch the queue, compare results. */
@@ -45,10 +46,14 @@ export function TranslatePage({ onProgress }: { onProgress: (progress: number | 
     void api.modelsList({}).then((r) => (r.ok ? setModels(r.data.models) : setError(r.error)));
   }, [api]);
 
+  // Queue updates are transitions: React renders them in small slices, so typing, dragging the
+  // split or scrolling never waits behind a big batch update.
   useEventBuffer(api, 'jobs:event', (events: StudioJobEvent[]) => {
     const at = Date.now();
-    dispatch({ type: 'events', events, now: at });
-    setNow(at);
+    startTransition(() => {
+      dispatch({ type: 'events', events, now: at });
+      setNow(at);
+    });
   });
 
   const summary = useMemo(() => summarize(batch, now), [batch, now]);
@@ -65,10 +70,17 @@ export function TranslatePage({ onProgress }: { onProgress: (progress: number | 
       }
       setError(null);
       setUploading({ sent: 0, total: files.length });
+      // Upload progress is shown at most every 100 ms: one render per file would flood a big drop.
+      let shown = 0;
       try {
-        const inputs = await platform.prepareInputs(files, (sent, total) => setUploading({ sent, total }));
+        const inputs = await platform.prepareInputs(files, (sent, total) => {
+          const at = performance.now();
+          if (at - shown < FLUSH_MS && sent < total) return;
+          shown = at;
+          setUploading({ sent, total });
+        });
         const started = await api.jobsStart({ inputs, model: model.id, ...(model.attributes.length > 0 ? { attributes } : {}) });
-        if (started.ok) dispatch({ type: 'added', started: started.data });
+        if (started.ok) startTransition(() => dispatch({ type: 'added', started: started.data }));
         else setError(started.error);
       } catch (err) {
         setError({ code: 'IO_ERROR', message: err instanceof Error ? err.message : String(err) });
@@ -91,6 +103,9 @@ export function TranslatePage({ onProgress }: { onProgress: (progress: number | 
     }),
     [api, platform],
   );
+
+  const selectModel = useCallback((id: string) => void updateSettings({ model: id }), [updateSettings]);
+  const changeOutput = useCallback((patch: Partial<Settings>) => void updateSettings(patch), [updateSettings]);
 
   const jobIds = useMemo(() => [...new Set(batch.items.map((i) => i.jobId))], [batch.items]);
   const cancelAll = (): void => jobIds.forEach((jobId) => void api.jobsCancel({ jobId }));
@@ -180,11 +195,7 @@ export function TranslatePage({ onProgress }: { onProgress: (progress: number | 
               </Typography>
             </Box>
           ) : (
-            <Box component="ul" sx={{ m: 0, p: 0, maxHeight: '60vh', overflow: 'auto' }} data-testid="queue" aria-label="Queue">
-              {batch.items.map((item) => (
-                <QueueRow key={item.key} item={item} actions={actions} />
-              ))}
-            </Box>
+            <QueueList items={batch.items} actions={actions} />
           )}
         </Card>
       </Stack>
@@ -200,7 +211,7 @@ export function TranslatePage({ onProgress }: { onProgress: (progress: number | 
             ) : models.length === 0 ? (
               <Typography variant="body2">No models yet: import one or download one on the Library page.</Typography>
             ) : (
-              <ModelPicker models={models} selected={model} onSelect={(id) => void updateSettings({ model: id })} attributes={attributes} onAttributes={setAttributes} />
+              <ModelPicker models={models} selected={model} onSelect={selectModel} attributes={attributes} onAttributes={setAttributes} />
             )}
           </CardContent>
         </Card>
@@ -210,7 +221,7 @@ export function TranslatePage({ onProgress }: { onProgress: (progress: number | 
               <Typography variant="overline" color="text.secondary">
                 Output
               </Typography>
-              <OutputOptions settings={settings} onChange={(patch) => void updateSettings(patch)} />
+              <OutputOptions settings={settings} onChange={changeOutput} />
             </CardContent>
           </Card>
         )}
