@@ -8,7 +8,7 @@
  */
 /// <reference lib="dom" />
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineLine, writeBenchmarkSection } from '../bench/benchmarks-file.js';
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     })()`);
     const drop = await app.translate.prepareDrop(files.map((f) => f.path));
     await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
+    const loadBefore = loadavg()[0] ?? 0;
     const started = Date.now();
     await page.evaluate('window.__dropAt = performance.now()');
     await app.translate.dispatchDrop(drop);
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     const section = `## Studio responsiveness during a ${COUNT}-image batch (Chromium trace)
 
 Machine: ${machineLine()}. Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench:ui\`.
+Load average when the batch started: ${loadBefore.toFixed(1)} (other work on the machine stretches every number here).
 
 Debian's Chromium (headless, software rendering) against \`gan-studio serve\`: ${COUNT} JPEGs (320 x 240)
 dropped on the Translate page, uploaded, translated by a tiny random-weight ResNet on the CPU

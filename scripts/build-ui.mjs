@@ -16,7 +16,7 @@ await build({
   platform: 'browser',
   target: ['chrome120'],
   jsx: 'automatic',
-  minify: true,
+  minify: process.env.UI_MINIFY !== '0',
   sourcemap: true,
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
