@@ -1,10 +1,17 @@
 import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../engine/library/index.js';
 import type { FromEngine } from '../engine/host/protocol.js';
 import type { EngineLauncher } from './engine-supervisor.js';
 
-/** The engine entry point, compiled beside this file in dist/. */
-export const ENGINE_ENTRY = fileURLToPath(new URL('../engine/host/engine-process.js', import.meta.url));
+/**
+ * The engine entry point, compiled beside this file in dist/ (tests run this module from its
+ * TypeScript source, and then use the built one).
+ */
+const besideThis = fileURLToPath(new URL('../engine/host/engine-process.js', import.meta.url));
+export const ENGINE_ENTRY = existsSync(besideThis) ? besideThis : join(packageRoot(), 'dist', 'electron', 'engine', 'host', 'engine-process.js');
 
 /** Starts the engine as a Node child process (browser mode and tests). */
 export const forkEngine: EngineLauncher = () => {
