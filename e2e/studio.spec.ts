@@ -29,7 +29,8 @@ beforeAll(async () => {
   const home = join(root, 'home');
   await installTinyModel(home, 'tiny');
   // Settings written by an earlier session: the studio must pick them up (model and theme).
-  await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'tiny', theme: 'light' }));
+  // The bundled dusk model makes before/after screenshots a reviewer can judge.
+  await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'tiny-dusk', theme: 'light' }));
   await mkdir(SCREENSHOTS, { recursive: true });
   serve = await startServe({ GAN_STUDIO_HOME: home, HOME: root });
   browser = await launchChromium();
@@ -147,6 +148,7 @@ describe('the Translate page', () => {
     process.kill(enginePid as number, 'SIGKILL');
     await app.translate.engineNotice().waitFor({ timeout: 30_000 });
     expect(await app.translate.engineNotice().innerText()).toMatch(/SIGKILL/);
+    await app.screenshot(join(SCREENSHOTS, 'engine-restarted-light.png'));
     await app.translate.waitForSummary('40 of 40 translated', 120_000);
     const written = (await readdir(out)).sort();
     expect(written).toEqual(files.map((f) => f.name).sort());

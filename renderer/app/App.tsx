@@ -92,7 +92,7 @@ export function App({ platform }: { platform: Platform }) {
             )}
             {/* The Translate page stays mounted so its queue keeps receiving events on other pages. */}
             <Box hidden={page !== 'translate'}>
-              <TranslatePage onProgress={setProgress} />
+              <TranslatePage onProgress={setProgress} engine={engine} />
             </Box>
             {page === 'library' && <LibraryPage />}
             {page === 'settings' && <SettingsPage engine={engine} />}

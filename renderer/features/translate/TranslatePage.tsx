@@ -12,7 +12,7 @@ import ClearAllIcon from '@mui/icons-material/ClearAll';
 import CloudUploadIcon from '@mui/icons-material/CloudUploadOutlined';
 import CreateNewFolderIcon from '@mui/icons-material/CreateNewFolderOutlined';
 import ReplayIcon from '@mui/icons-material/Replay';
-import type { ModelSummary, Settings, StudioJobEvent } from '../../../electron/contract/ipc.js';
+import type { EngineStatus, ModelSummary, Settings, StudioJobEvent } from '../../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 import { filesFromInput } from '../../api/dropped-files.js';
 import type { PickedFile } from '../../api/platform.js';
@@ -29,7 +29,7 @@ import type { QueueRowActions } from './QueueRow.js';
 import { batchReducer, initialBatch, summarize, type QueueItem } from './batch-state.js';
 
 /** Drop or pick images, watch the queue, compare results. */
-export function TranslatePage({ onProgress }: { onProgress: (progress: number | null) => void }) {
+export function TranslatePage({ onProgress, engine }: { onProgress: (progress: number | null) => void; engine: EngineStatus | null }) {
   const { platform, settings, updateSettings } = useStudio();
   const { api } = platform;
   const [batch, dispatch] = useReducer(batchReducer, initialBatch);
@@ -39,6 +39,9 @@ export function TranslatePage({ onProgress }: { onProgress: (progress: number | 
   const [uploading, setUploading] = useState<{ sent: number; total: number } | null>(null);
   const [compare, setCompare] = useState<CompareTarget | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  // Engine restarts are reported by the studio whether or not a file was in flight.
+  const [acknowledgedRestarts, setAcknowledgedRestarts] = useState(0);
+  const restarted = engine !== null && engine.restarts > acknowledgedRestarts;
   const filePicker = useRef<HTMLInputElement>(null);
   const folderPicker = useRef<HTMLInputElement>(null);
 
@@ -118,9 +121,17 @@ export function TranslatePage({ onProgress }: { onProgress: (progress: number | 
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: 'minmax(0,1fr) 340px' }, gap: 3, alignItems: 'start' }}>
       <Stack spacing={2} sx={{ minWidth: 0 }}>
-        {batch.engineNotice !== null && (
-          <Alert severity="warning" onClose={() => dispatch({ type: 'dismiss-engine-notice' })} data-testid="engine-notice">
-            The translation engine stopped ({batch.engineNotice.reason}). It was restarted and the batch carries on where it was; no file is translated twice.
+        {(restarted || batch.engineNotice !== null) && (
+          <Alert
+            severity="warning"
+            onClose={() => {
+              setAcknowledgedRestarts(engine?.restarts ?? 0);
+              dispatch({ type: 'dismiss-engine-notice' });
+            }}
+            data-testid="engine-notice"
+          >
+            The translation engine stopped ({engine?.lastExit ?? batch.engineNotice?.reason ?? 'unknown reason'})
+            {engine?.state === 'failed' ? '. It stopped too often to be restarted again: save your work and restart the studio.' : '. It was restarted and the batch carries on where it was; no file is translated twice.'}
           </Alert>
         )}
         {error !== null && <ErrorNotice error={error} onClose={() => setError(null)} />}
