@@ -188,10 +188,14 @@ describe('themes and screenshots', () => {
     await page.getByTestId('app').waitFor();
     await expect.poll(() => app.themeMode()).toBe('dark');
 
-    // A fresh batch with a failed row and the before/after view, in dark.
+    // A fresh batch with a failed row and the before/after view, in dark, into a new folder.
+    await app.translate.engineNotice().getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('output-folder').fill(join(root, 'out-dark'));
+    await page.getByTestId('output-folder').blur();
     const files = await writeBatch(join(root, 'in-dark'), 5, { width: 320, height: 240 }, true);
     await app.translate.dropFiles(files.map((f) => f.path));
     await app.translate.waitForSummary('5 of 6 translated · 1 failed');
+    expect((await readdir(join(root, 'out-dark'))).length).toBe(5);
     await app.screenshot(join(SCREENSHOTS, 'translate-finished-dark.png'));
     await app.translate.openCompare('photo-003.jpg');
     await app.screenshot(join(SCREENSHOTS, 'before-after-dark.png'));
