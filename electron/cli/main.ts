@@ -1,13 +1,29 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { StudioError } from '../engine/errors.js';
-import { ModelLibrary } from '../engine/library/index.js';
+import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
+import { DEFAULT_MODEL, ModelLibrary } from '../engine/library/index.js';
 import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
 import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
 import { catalogCommand, downloadCommand } from './catalog-command.js';
 import { importCommand, type ImportCliOptions } from './import-command.js';
 import { modelsCommand } from './models-command.js';
 import { serveCommand, type ServeCliOptions } from './serve-command.js';
+import { trainCommand, type TrainCliOptions } from './train-command.js';
 import { translateCommand, type TranslateCliOptions } from './translate-command.js';
+
+function parseSweepOption(value: string): SweepSpec {
+  try {
+    return parseSweep(value);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function parseRate(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n >= 1) throw new InvalidArgumentError(`"${value}" must be a number between 0 and 1`);
+  return n;
+}
 
 /** Errors that come from how the command was called rather than from the files: exit 2. */
 const USAGE_CODES = new Set(['BAD_ARGUMENT', 'MODEL_NOT_FOUND']);
@@ -36,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('translate')
     .description('translate image files or folders (recursed) with a model')
     .argument('<input...>', 'image files or folders')
-    .requiredOption('-m, --model <id|path>', 'model id from `gan-studio models`, or a model folder')
+    .option('-m, --model <id|path>', 'model id from `gan-studio models`, or a model folder', DEFAULT_MODEL)
     .option('-o, --out <dir>', 'output folder', 'translated')
     .addOption(new Option('-d, --device <device>', 'where to run').choices(DEVICE_CHOICES).default('auto'))
     .option('-f, --format <format>', "output format: png, jpg or webp (default: the input's, else png)", parseFormat)
@@ -46,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--overwrite', 'replace existing output files instead of choosing a free name')
     .option('--max-memory <MB>', 'memory one image may use; larger images run in tiles (default: a quarter of free memory, 512 to 1536 MB)', parseIntIn(64, 1_048_576))
     .option('--tile <pixels>', 'always translate in tiles of this size', parseIntIn(64, 16384))
+    .option('--sweep <name=from:to:steps>', "write one output per step of a conditional model's attribute, and a contact sheet", parseSweepOption)
     .action(async (inputs: string[], options: TranslateCliOptions) => {
       exitCode = await translateCommand(inputs, options, { library, sessions });
     });
@@ -88,6 +105,39 @@ export async function main(argv: string[]): Promise<number> {
     .option('--open', 'open the URL in the default browser')
     .action(async (options: ServeCliOptions) => {
       exitCode = await serveCommand(options);
+    });
+
+  program
+    .command('train')
+    .description('fine-tune or train a model on your own folders; prints the new model id(s) last')
+    .addOption(new Option('--mode <mode>', 'what to train').choices(['cyclegan', 'pix2pix', 'conditional']))
+    .option('--a <dir>', 'folder A: domain A (cyclegan), inputs or side-by-side AB images (pix2pix), photos (with --edges)')
+    .option('--b <dir>', 'folder B: domain B (cyclegan), or targets matched to A by file name (pix2pix, conditional: with attributes.csv)')
+    .option('--from <model>', 'library model to start the generator (cyclegan: A to B) from')
+    .option('--from-b <model>', 'cyclegan: library model to start the B to A generator from')
+    .addOption(new Option('--arch <arch>', 'generator architecture when training from scratch').choices(['resnet_6blocks', 'resnet_9blocks', 'unet_128', 'unet_256', 'stargan']))
+    .option('--ngf <n>', 'generator width (default 64)', parseIntIn(1, 256))
+    .option('--ndf <n>', 'discriminator width (default 64)', parseIntIn(1, 256))
+    .option('--d-layers <n>', 'PatchGAN layers (default 3: 70 x 70 patches)', parseIntIn(1, 6))
+    .addOption(new Option('--norm <norm>', 'normalisation (default: instance; batch for pix2pix)').choices(['instance', 'batch']))
+    .option('--edges', 'pix2pix: --a holds photos; the inputs are edge maps derived from them')
+    .option('--iterations <n>', 'training iterations (default 2000)', parseIntIn(1, 10_000_000))
+    .option('--size <pixels>', 'crop size the networks train at (default 256)', parseIntIn(16, 4096))
+    .option('--load-size <pixels>', 'images are resized to this before the random crop (default size x 286/256)', parseIntIn(16, 8192))
+    .option('--batch <n>', 'batch size (default 1)', parseIntIn(1, 64))
+    .option('--no-flip', 'no random horizontal flips')
+    .option('--lr <rate>', 'Adam learning rate (default 0.0002)', parseRate)
+    .option('--seed <n>', 'random seed (default 1)', parseIntIn(0, 2 ** 31))
+    .option('--sample-every <n>', 'write a sample grid every n iterations (default 100)', parseIntIn(1, 10_000_000))
+    .option('--checkpoint-every <n>', 'checkpoint every n iterations (default 200)', parseIntIn(1, 10_000_000))
+    .addOption(new Option('-d, --device <device>', 'where to train').choices(DEVICE_CHOICES).default('auto'))
+    .option('--threads <n>', 'CPU threads (default: all cores)', parseIntIn(1, 1024))
+    .option('--name <name>', 'name of the exported model(s)')
+    .option('--run <dir>', 'run folder (default: <studio home>/runs/<name>-<time>)')
+    .option('--resume <dir>', 'continue a paused or interrupted run from its last checkpoint')
+    .option('--no-export', 'do not add the trained generator(s) to the library')
+    .action(async (options: TrainCliOptions) => {
+      exitCode = await trainCommand(options, library);
     });
 
   try {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { OutputFormat } from '../contract/jobs.js';
-import { runTranslateJob } from '../engine/jobs/index.js';
+import { runSweepJob, runTranslateJob, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import type { SessionManager } from '../engine/runtime/index.js';
 import { ProgressReporter } from './progress-reporter.js';
@@ -16,6 +16,7 @@ export interface TranslateCliOptions {
   overwrite?: boolean;
   maxMemory?: number;
   tile?: number;
+  sweep?: SweepSpec;
 }
 
 /** Runs a batch from the command line; returns the exit code (0 all done, 1 some failed). */
@@ -24,6 +25,7 @@ export async function translateCommand(
   options: TranslateCliOptions,
   deps: { library: ModelLibrary; sessions: SessionManager },
 ): Promise<number> {
+  if (options.sweep !== undefined) return sweepCommand(inputs, options, options.sweep, deps);
   const reporter = new ProgressReporter(process.stderr);
   const controller = new AbortController();
   const onSigint = (): void => {
@@ -70,6 +72,50 @@ export async function translateCommand(
     return summary.failed > 0 || total === 0 ? 1 : 0;
   } finally {
     reporter.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** `translate --sweep NAME=FROM:TO:STEPS`: one output per step and a contact sheet per input. */
+async function sweepCommand(
+  inputs: string[],
+  options: TranslateCliOptions,
+  sweep: SweepSpec,
+  deps: { library: ModelLibrary; sessions: SessionManager },
+): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+    process.stderr.write('\nCancelling after the current file (Ctrl+C again to stop at once)...\n');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runSweepJob(
+      {
+        inputs,
+        model: options.model,
+        outDir: resolve(options.out),
+        format: options.format ?? 'auto',
+        ...(options.quality === undefined ? {} : { quality: options.quality }),
+        ...(options.size === undefined ? {} : { shorterSide: options.size }),
+        ...(options.set === undefined ? {} : { attributes: options.set }),
+        sweep,
+        device: options.device,
+        overwrite: options.overwrite ?? false,
+      },
+      deps,
+      (p) => {
+        if (p.error !== undefined) process.stderr.write(`failed: ${p.input}: ${p.error}\n`);
+        else process.stderr.write(`${p.input}: ${sweep.name} = ${p.value.toFixed(3)} (${p.step}/${p.steps}) -> ${p.output ?? ''}\n`);
+      },
+      controller.signal,
+    );
+    const sheets = result.written.filter((w) => w.endsWith('-sweep.png')).length;
+    process.stderr.write(`${result.cancelled ? 'Cancelled' : 'Done'}: ${result.written.length - sheets} images and ${sheets} contact sheet${sheets === 1 ? '' : 's'}${result.failed > 0 ? `; ${result.failed} failed` : ''}.\n`);
+    if (result.cancelled) return 130;
+    return result.failed > 0 || sheets === 0 ? 1 : 0;
+  } finally {
     process.off('SIGINT', onSigint);
   }
 }

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'CANCELLED',
   /** The engine process stopped while it worked on the request (it is restarted). */
   'ENGINE_LOST',
+  'TRAINING_DIVERGED',
   'INTERNAL',
 ] as const;
 

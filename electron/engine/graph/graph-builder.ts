@@ -98,9 +98,10 @@ export class GraphBuilder {
   /**
    * A normalisation layer with the semantics of the reference test scripts: statistics of the
    * current image. `affine` layers have `<key>.weight` / `<key>.bias`; BatchNorm's running
-   * statistics are recorded as ignored keys.
+   * statistics are recorded as ignored keys. `batchStatistics` marks a BatchNorm layer, which in
+   * training normalises over the whole batch.
    */
-  norm(x: string, key: string, channels: number, options: { affine: boolean; tracksStats: boolean }): string {
+  norm(x: string, key: string, channels: number, options: { affine: boolean; tracksStats: boolean; batchStatistics?: boolean }): string {
     const { affine, tracksStats } = options;
     const output = this.fresh('norm');
     const scale = affine ? this.param(`${key}.weight`, [channels]) : this.constant([channels], 1);
@@ -108,7 +109,7 @@ export class GraphBuilder {
     if (tracksStats) {
       this.ignoreKeys(`${key}.running_mean`, `${key}.running_var`, `${key}.num_batches_tracked`);
     }
-    this.nodes.push({ op: 'instanceNorm', input: x, output, scale, shift, epsilon: 1e-5 });
+    this.nodes.push({ op: 'instanceNorm', input: x, output, scale, shift, epsilon: 1e-5, batchStatistics: options.batchStatistics === true });
     return output;
   }
 

@@ -58,6 +58,11 @@ export type IrNode =
       readonly scale: string;
       readonly shift: string;
       readonly epsilon: number;
+      /**
+       * A BatchNorm layer: in training (train mode) its statistics span the whole batch. Inference
+       * always uses the image's own, as the reference test scripts effectively do at batch 1.
+       */
+      readonly batchStatistics?: boolean;
     })
   | (Unary & { readonly op: 'pad'; readonly mode: 'reflect' | 'zero'; readonly amount: number })
   | (Unary & { readonly op: 'relu' | 'tanh' | 'sigmoid' })

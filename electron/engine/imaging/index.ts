@@ -19,3 +19,4 @@ export {
 export { IMAGE_EXTENSIONS, isImagePath, listImageFiles, type ListedImages } from './files.js';
 export { resizeRgb } from './resize.js';
 export { blendWeight, planTiles, type Tile, type TilePlan } from './tiling.js';
+export { detectEdges, type EdgeOptions } from './edges.js';

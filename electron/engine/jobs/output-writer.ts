@@ -32,7 +32,11 @@ export class OutputWriter {
 
   /** Writes the bytes for an input; returns the path written and whether the name was changed. */
   async write(input: string, extension: string, bytes: Uint8Array): Promise<{ path: string; renamed: boolean }> {
-    const stem = `${basename(input, extname(input))}${this.suffix}`;
+    return this.writeNamed(`${basename(input, extname(input))}${this.suffix}`, extension, bytes, input);
+  }
+
+  /** Writes bytes under `<stem>.<extension>` (or the next free `<stem>-n`), for outputs named otherwise than their input. */
+  async writeNamed(stem: string, extension: string, bytes: Uint8Array, input = stem): Promise<{ path: string; renamed: boolean }> {
     const tmp = join(this.outDir, `.${stem}.${randomBytes(6).toString('hex')}.partial`);
     try {
       await writeFile(tmp, bytes);

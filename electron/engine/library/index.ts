@@ -4,3 +4,5 @@ export { bundledModelsDir, packageRoot, studioHome } from './paths.js';
 export { sha256Bytes, sha256File } from './hash.js';
 export { importModelFile, slugify, type ImportOptions, type ImportReport } from './model-importer.js';
 export { installCatalogModel, type InstallCatalogOptions } from './catalog-install.js';
+/** The model translate and the studio pick when none is named: the bundled day-to-night starter. */
+export const DEFAULT_MODEL = 'day2night';

@@ -18,3 +18,4 @@ export function buildGenerator(arch: Architecture): IrGraph {
       return starganGenerator(arch);
   }
 }
+export { patchganDiscriminator, type PatchganOptions } from './patchgan-discriminator.js';

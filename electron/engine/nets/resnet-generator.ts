@@ -20,7 +20,7 @@ export function resnetGenerator(options: ResnetOptions): IrGraph {
   const inC = options.inputChannels ?? 3;
   const outC = options.outputChannels ?? 3;
   const useBias = norm === 'instance';
-  const normOpts = { affine: norm === 'batch', tracksStats: norm === 'batch' };
+  const normOpts = { affine: norm === 'batch', tracksStats: norm === 'batch', batchStatistics: norm === 'batch' };
   const g = new GraphBuilder(`resnet_${nBlocks}blocks_ngf${ngf}`);
   let x = g.input('input', 'image', inC);
 

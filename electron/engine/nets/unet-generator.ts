@@ -35,7 +35,7 @@ export function unetGenerator(options: UnetOptions): IrGraph {
   const inC = options.inputChannels ?? 3;
   const outC = options.outputChannels ?? 3;
   const useBias = norm === 'instance';
-  const normOpts = { affine: norm === 'batch', tracksStats: norm === 'batch' };
+  const normOpts = { affine: norm === 'batch', tracksStats: norm === 'batch', batchStatistics: norm === 'batch' };
   const g = new GraphBuilder(`unet_${2 ** numDowns}_ngf${ngf}`);
 
   // Outermost to innermost, as the reference nests them.

@@ -1,0 +1,172 @@
+import { join, resolve } from 'node:path';
+import type { TrainArch, TrainEvent, TrainMode, TrainSettings } from '../contract/training.js';
+import { StudioError } from '../engine/errors.js';
+import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.js';
+import { exportRunModels } from '../engine/training/export-models.js';
+import { TrainingRun } from '../engine/training/training-run.js';
+
+export interface TrainCliOptions {
+  mode?: TrainMode;
+  a?: string;
+  b?: string;
+  from?: string;
+  fromB?: string;
+  arch?: TrainArch;
+  ngf?: number;
+  ndf?: number;
+  dLayers?: number;
+  norm?: 'instance' | 'batch';
+  edges?: boolean;
+  iterations?: number;
+  size?: number;
+  loadSize?: number;
+  batch?: number;
+  flip: boolean;
+  lr?: number;
+  seed?: number;
+  sampleEvery?: number;
+  checkpointEvery?: number;
+  device: string;
+  name?: string;
+  run?: string;
+  resume?: string;
+  export: boolean;
+  threads?: number;
+}
+
+const DEFAULT_ARCH: Record<TrainMode, TrainArch> = { cyclegan: 'resnet_9blocks', pix2pix: 'unet_256', conditional: 'stargan' };
+
+function settingsFrom(o: TrainCliOptions): TrainSettings {
+  if (o.mode === undefined) throw new StudioError('BAD_ARGUMENT', 'say what to train with --mode cyclegan|pix2pix|conditional (or continue a run with --resume DIR)');
+  if (o.a === undefined) throw new StudioError('BAD_ARGUMENT', '--a DIR is required: the folder of training images');
+  const size = o.size ?? 256;
+  return {
+    mode: o.mode,
+    dataA: resolve(o.a),
+    ...(o.b === undefined ? {} : { dataB: resolve(o.b) }),
+    edges: o.edges === true,
+    ...(o.from === undefined ? {} : { from: o.from }),
+    ...(o.fromB === undefined ? {} : { fromB: o.fromB }),
+    arch: o.arch ?? DEFAULT_ARCH[o.mode],
+    ngf: o.ngf ?? 64,
+    ndf: o.ndf ?? 64,
+    dLayers: o.dLayers ?? 3,
+    // The reference recipes: CycleGAN and StarGAN-style models use instance norm, pix2pix batch norm.
+    norm: o.norm ?? (o.mode === 'pix2pix' ? 'batch' : 'instance'),
+    iterations: o.iterations ?? 2000,
+    size,
+    // The reference loads at 286 for a 256 crop: the same 1.117 ratio at any size.
+    loadSize: o.loadSize ?? Math.round((size * 286) / 256),
+    batch: o.batch ?? 1,
+    flip: o.flip,
+    lr: o.lr ?? 2e-4,
+    lambdaCycle: 10,
+    lambdaIdentity: 0.5,
+    lambdaL1: 100,
+    seed: o.seed ?? 1,
+    sampleEvery: o.sampleEvery ?? 100,
+    checkpointEvery: o.checkpointEvery ?? 200,
+    name: o.name ?? `${o.mode}-${new Date().toISOString().slice(0, 10)}`,
+    device: o.device,
+  };
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * Prints training progress: one updating line on a terminal, otherwise a line about every 2%
+ * and at samples and checkpoints (logs and CI).
+ */
+class TrainReporter {
+  private lastLogged = -1;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  handle(e: TrainEvent): void {
+    const tty = this.stream.isTTY === true;
+    switch (e.type) {
+      case 'train-started': {
+        const counts = Object.entries(e.data.counts).map(([k, v]) => `${k}: ${v}`).join(', ');
+        this.stream.write(`${e.resumed ? 'resuming' : 'training'} in ${e.runDir} on ${e.provider} (${counts}), from iteration ${e.iteration} of ${e.iterations}\n`);
+        for (const f of e.fallbacks) this.stream.write(`  ${f.provider} not used: ${f.reason}\n`);
+        for (const s of e.data.skipped) this.stream.write(`  skipped ${s.path}: ${s.reason}\n`);
+        return;
+      }
+      case 'train-progress': {
+        const losses = Object.entries(e.losses).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ');
+        const text = `iter ${e.iteration}/${e.iterations} (${Math.floor(e.progress * 100)}%) epoch ${e.epoch.toFixed(1)} | ${losses} | ${e.secondsPerIteration.toFixed(2)} s/it | ETA ${duration(e.etaSeconds)}`;
+        if (tty) this.stream.write(`\r\x1b[K${text}`);
+        else {
+          const step = Math.max(1, Math.floor(e.iterations / 50));
+          if (e.iteration - this.lastLogged >= step || e.iteration === e.iterations) {
+            this.stream.write(`${text}\n`);
+            this.lastLogged = e.iteration;
+          }
+        }
+        return;
+      }
+      case 'train-sample':
+        if (!tty) this.stream.write(`sample: ${e.path}\n`);
+        return;
+      case 'train-checkpoint':
+        if (!tty) this.stream.write(`checkpoint at iteration ${e.iteration}\n`);
+        return;
+      case 'train-finished':
+        if (tty) this.stream.write('\n');
+        return;
+    }
+  }
+}
+
+export async function trainCommand(options: TrainCliOptions, library: ModelLibrary): Promise<number> {
+  let run: TrainingRun;
+  if (options.resume !== undefined) {
+    run = await TrainingRun.resume(resolve(options.resume), options.device === 'auto' ? {} : { device: options.device });
+  } else {
+    const settings = settingsFrom(options);
+    const runDir = resolve(options.run ?? join(studioHome(), 'runs', `${slugify(settings.name)}-${timestamp()}`));
+    run = await TrainingRun.create(settings, { library, runDir });
+  }
+  const reporter = new TrainReporter(process.stderr);
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    if (controller.signal.aborted) return;
+    process.stderr.write('\npausing: finishing this iteration and writing a checkpoint...\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const outcome = await run.train({
+      signal: controller.signal,
+      onEvent: (e) => reporter.handle(e),
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    });
+    if (outcome.status === 'paused') {
+      process.stderr.write(`paused at iteration ${outcome.iteration}; continue with: gan-studio train --resume ${run.dir}\n`);
+      return 130;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (!options.export) {
+    process.stderr.write(`done; the run is in ${run.dir}\n`);
+    return 0;
+  }
+  const entries = await exportRunModels(run, library);
+  process.stderr.write(`exported to the library (run folder: ${run.dir})\n`);
+  // The last line is the new model id(s), for scripts.
+  process.stdout.write(`${entries.map((e) => e.manifest.id).join(' ')}\n`);
+  return 0;
+}

@@ -1,0 +1,151 @@
+import { open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Architecture } from '../../contract/models.js';
+import type { TrainDataSummary, TrainSettings } from '../../contract/training.js';
+import { StudioError, describeSystemError } from '../errors.js';
+import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
+
+/**
+ * A run's folder: run.json (settings, networks, data), checkpoint.json pointing at the latest
+ * state-<iteration>.safetensors (weights, Adam moments, pool), losses.jsonl (one line per
+ * iteration) and samples/. Every file a reader may see mid-run is written to a temporary name
+ * and renamed, so a crash or kill -9 leaves the previous checkpoint whole.
+ */
+export interface RunRecord {
+  version: 1;
+  settings: TrainSettings;
+  networks: { id: string; origin: string; arch?: Architecture }[];
+  conditionSize: number;
+  data: TrainDataSummary;
+  createdAt: string;
+  /** Library ids of the models exported from this run. */
+  exports: string[];
+}
+
+export interface CheckpointRecord {
+  iteration: number;
+  stateFile: string;
+  dataRng: number[];
+  poolRng: number[];
+  /** Seconds of training before this checkpoint (across resumes). */
+  seconds: number;
+  provider: string;
+}
+
+export interface LossLine {
+  i: number;
+  t: number;
+  [loss: string]: number;
+}
+
+export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(temp, content);
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw new StudioError('IO_ERROR', `could not write ${path}: ${describeSystemError(err)}`, { cause: err });
+  }
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new StudioError('IO_ERROR', `${path}: cannot read the ${what} (${describeSystemError(err)}); is this a training run folder?`, { cause: err });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new StudioError('BAD_CHECKPOINT', `${path}: the ${what} is not valid JSON (damaged?)`);
+  }
+}
+
+export const runRecordPath = (dir: string): string => join(dir, 'run.json');
+const checkpointPath = (dir: string): string => join(dir, 'checkpoint.json');
+export const lossLogPath = (dir: string): string => join(dir, 'losses.jsonl');
+
+export async function readRunRecord(dir: string): Promise<RunRecord> {
+  const record = (await readJson(runRecordPath(dir), 'run description')) as Partial<RunRecord>;
+  if (record.version !== 1 || record.settings === undefined || !Array.isArray(record.networks)) {
+    throw new StudioError('BAD_CHECKPOINT', `${runRecordPath(dir)}: not a run description this version understands`);
+  }
+  return record as RunRecord;
+}
+
+export async function writeRunRecord(dir: string, record: RunRecord): Promise<void> {
+  await writeAtomic(runRecordPath(dir), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export async function readCheckpoint(dir: string): Promise<{ record: CheckpointRecord; tensors: Map<string, Float32Array> } | null> {
+  try {
+    await readFile(checkpointPath(dir));
+  } catch {
+    return null;
+  }
+  const record = (await readJson(checkpointPath(dir), 'checkpoint')) as CheckpointRecord;
+  const file = await readSafetensors(join(dir, record.stateFile)).catch((err: unknown) => {
+    throw new StudioError('BAD_CHECKPOINT', `${join(dir, record.stateFile)}: the checkpoint's state cannot be read (${describeSystemError(err)})`, { cause: err });
+  });
+  return { record, tensors: new Map([...file.tensors].map(([k, v]) => [k, v.data])) };
+}
+
+/** Writes the state file, then points checkpoint.json at it, then drops older state files. */
+export async function writeCheckpoint(
+  dir: string,
+  record: Omit<CheckpointRecord, 'stateFile'>,
+  tensors: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>,
+): Promise<string> {
+  const stateFile = `state-${String(record.iteration).padStart(7, '0')}.safetensors`;
+  await writeAtomic(join(dir, stateFile), serializeSafetensors(tensors, { iteration: String(record.iteration) }));
+  await writeAtomic(checkpointPath(dir), `${JSON.stringify({ ...record, stateFile }, null, 2)}\n`);
+  for (const name of await readdir(dir)) {
+    if (name.startsWith('state-') && name.endsWith('.safetensors') && name !== stateFile) await rm(join(dir, name), { force: true });
+  }
+  return join(dir, stateFile);
+}
+
+export async function readLossLog(dir: string): Promise<LossLine[]> {
+  let text = '';
+  try {
+    text = await readFile(lossLogPath(dir), 'utf8');
+  } catch {
+    return [];
+  }
+  const lines: LossLine[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      lines.push(JSON.parse(line) as LossLine);
+    } catch {
+      // A line cut short by a kill mid-write: everything after it is lost anyway.
+      break;
+    }
+  }
+  return lines;
+}
+
+/** Drops log lines of iterations after the checkpoint: they are trained again on resume. */
+export async function truncateLossLog(dir: string, iteration: number): Promise<void> {
+  const kept = (await readLossLog(dir)).filter((l) => l.i <= iteration);
+  await writeAtomic(lossLogPath(dir), kept.map((l) => `${JSON.stringify(l)}\n`).join(''));
+}
+
+/** Appends loss lines as they come; plain appends survive a killed process (the kernel has them). */
+export class LossLogWriter {
+  private constructor(private readonly handle: Awaited<ReturnType<typeof open>>) {}
+
+  static async open(dir: string): Promise<LossLogWriter> {
+    return new LossLogWriter(await open(lossLogPath(dir), 'a'));
+  }
+
+  async append(line: LossLine): Promise<void> {
+    await this.handle.write(`${JSON.stringify(line)}\n`);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}

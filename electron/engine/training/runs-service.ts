@@ -1,0 +1,186 @@
+import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TrainSettings } from '../../contract/training.js';
+import { StudioError, describeSystemError } from '../errors.js';
+import { ATTRIBUTES_FILE, MIN_IMAGES } from './data/index.js';
+import { scanImageFolder } from './data/folder-scan.js';
+import { readLossLog, readRunRecord, type LossLine } from './run-files.js';
+
+/**
+ * What the studio's fine-tune page and runs list need from the engine: every run under the
+ * studio home with its status, a folder check before a run starts, and run deletion. Pure
+ * Node; the training itself is TrainingRun.
+ */
+export type RunStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'not started';
+
+export interface RunSummary {
+  dir: string;
+  name: string;
+  mode: TrainSettings['mode'];
+  status: RunStatus;
+  iteration: number;
+  iterations: number;
+  createdAt: string;
+  /** Last time the run wrote its loss log. */
+  updatedAt: string;
+  counts: Record<string, number>;
+  exports: string[];
+  /** The newest sample grid, if any. */
+  latestSample: string | null;
+  settings: TrainSettings;
+}
+
+const LOCK = 'training.lock';
+
+/** Marks a run as being trained by this process (removed when training stops). */
+export async function lockRun(dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, LOCK);
+  const holder = await lockHolder(dir);
+  if (holder !== null && holder !== process.pid) {
+    throw new StudioError('BAD_ARGUMENT', `${dir} is being trained by another process (pid ${holder}); pause it there first`);
+  }
+  await writeFile(path, `${process.pid}\n`);
+  return () => rm(path, { force: true });
+}
+
+/** The pid training the run, if that process is alive; a lock left by a killed process is stale. */
+async function lockHolder(dir: string): Promise<number | null> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(await readFile(join(dir, LOCK), 'utf8'), 10);
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
+  }
+}
+
+async function checkpointIteration(dir: string): Promise<number> {
+  try {
+    return (JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as { iteration?: number }).iteration ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function latestSample(dir: string): Promise<string | null> {
+  try {
+    const names = (await readdir(join(dir, 'samples'))).filter((n) => n.endsWith('.png')).sort();
+    const last = names.at(-1);
+    return last === undefined ? null : join(dir, 'samples', last);
+  } catch {
+    return null;
+  }
+}
+
+export async function summarizeRun(dir: string): Promise<RunSummary> {
+  const record = await readRunRecord(dir);
+  const iteration = await checkpointIteration(dir);
+  const iterations = record.settings.iterations;
+  const holder = await lockHolder(dir);
+  let updatedAt = record.createdAt;
+  try {
+    updatedAt = (await stat(join(dir, 'losses.jsonl'))).mtime.toISOString();
+  } catch {
+    // no iterations logged yet
+  }
+  let status: RunStatus;
+  if (holder !== null) status = 'running';
+  else if (iteration >= iterations) status = 'completed';
+  else if (iteration === 0) status = 'not started';
+  else {
+    // A lock file without a live process: the trainer died (crash, kill -9, power loss).
+    const stale = await stat(join(dir, LOCK)).then(
+      () => true,
+      () => false,
+    );
+    status = stale ? 'interrupted' : 'paused';
+  }
+  return {
+    dir,
+    name: record.settings.name,
+    mode: record.settings.mode,
+    status,
+    iteration,
+    iterations,
+    createdAt: record.createdAt,
+    updatedAt,
+    counts: record.data.counts,
+    exports: record.exports,
+    latestSample: await latestSample(dir),
+    settings: record.settings,
+  };
+}
+
+/** Every run under `<home>/runs`, newest first; folders that are not runs are left out. */
+export async function listRuns(home: string): Promise<RunSummary[]> {
+  const root = join(home, 'runs');
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return [];
+  }
+  const runs: RunSummary[] = [];
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    try {
+      runs.push(await summarizeRun(join(root, name)));
+    } catch {
+      // not a run folder (or a damaged one): the list shows the runs it can read
+    }
+  }
+  return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** Deletes a run folder (never while it trains); exported models stay in the library. */
+export async function deleteRun(dir: string): Promise<void> {
+  await readRunRecord(dir); // refuses folders that are not runs
+  if ((await lockHolder(dir)) !== null) throw new StudioError('BAD_ARGUMENT', `${dir} is training; pause or stop it before deleting it`);
+  const trash = `${dir}.deleting-${process.pid}`;
+  try {
+    await rename(dir, trash);
+    await rm(trash, { recursive: true, force: true });
+  } catch (err) {
+    throw new StudioError('IO_ERROR', `could not delete ${dir}: ${describeSystemError(err)}`, { cause: err });
+  }
+}
+
+export async function runLosses(dir: string): Promise<LossLine[]> {
+  return readLossLog(dir);
+}
+
+export interface FolderCheck {
+  dir: string;
+  count: number;
+  /** Up to `previews` image paths, for a thumbnail strip. */
+  previews: string[];
+  skipped: { path: string; reason: string }[];
+  /** Attribute names when the folder has an attributes.csv. */
+  attributes: string[];
+  /** Things the user should know before training, in words. */
+  warnings: string[];
+}
+
+/** Looks into a folder the way training will, for the fine-tune page's immediate check. */
+export async function checkTrainingFolder(dir: string, previews = 8): Promise<FolderCheck> {
+  const scanned = await scanImageFolder(dir, 'training');
+  const warnings: string[] = [];
+  const count = scanned.files.length;
+  if (count < MIN_IMAGES) warnings.push(count === 0 ? 'no readable images: training needs at least 2' : `only ${count} readable image: training needs at least 2`);
+  else if (count < 50) warnings.push(`only ${count} images: expect overfitting (a few hundred work much better)`);
+  if (scanned.skipped.length > 0) warnings.push(`${scanned.skipped.length} file${scanned.skipped.length === 1 ? '' : 's'} will be skipped (not readable as images)`);
+  let attributes: string[] = [];
+  try {
+    const header = (await readFile(join(scanned.dir, ATTRIBUTES_FILE), 'utf8')).split(/\r?\n/)[0] ?? '';
+    attributes = header.split(',').slice(1).map((s) => s.trim()).filter((s) => s !== '');
+  } catch {
+    // no attributes.csv: fine for every mode but conditional
+  }
+  return { dir: scanned.dir, count, previews: scanned.files.slice(0, previews), skipped: scanned.skipped, attributes, warnings };
+}

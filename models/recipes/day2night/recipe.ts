@@ -1,0 +1,161 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TrainSettings } from '../../../electron/contract/training.js';
+import { colourStats, mean, type RgbImage } from '../shared/metrics.js';
+import {
+  generate,
+  installBundled,
+  minutes,
+  parameterCount,
+  trainToEnd,
+  translateWithRun,
+  writeDocsGrid,
+  writeRgbPng,
+  type RecipeOptions,
+} from '../shared/recipe-kit.js';
+import { randomSceneLayout, renderScene } from '../shared/scene-renderer.js';
+
+/**
+ * day2night: a CycleGAN trained on unpaired halves of the rendered scenes (one set of layouts
+ * by day, a different set by night), exported in both directions (night2day is the reverse).
+ * Evaluated on held-out layouts: the luminance and colour of translated day renders against
+ * the true night renders of the same layouts.
+ */
+export const DAY2NIGHT = {
+  trainLayouts: 240,
+  heldOut: 16,
+  size: 128,
+  loadSize: 143,
+  iterations: 1500,
+} as const;
+
+const layoutSeed = (seed: number, i: number): number => seed * 100_003 + i;
+const HELD_OUT_BASE = 50_000;
+
+export async function day2night(o: RecipeOptions): Promise<Record<string, string>> {
+  const started = performance.now();
+  const { size, loadSize } = DAY2NIGHT;
+  const dirA = join(o.work, 'day');
+  const dirB = join(o.work, 'night');
+  await mkdir(dirA, { recursive: true });
+  await mkdir(dirB, { recursive: true });
+  // Unpaired: the day half and the night half are different layouts.
+  const half = DAY2NIGHT.trainLayouts / 2;
+  let rng = o.seed >>> 0 || 1;
+  const uniform = (): number => {
+    rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
+    return rng / 4294967296;
+  };
+  await generate('day renders', half, async (i) => {
+    const img = await renderScene(randomSceneLayout(layoutSeed(o.seed, i)), { timeOfDay: 0.15 * uniform(), snow: 0, fog: 0 }, loadSize);
+    await writeRgbPng(join(dirA, `${String(i).padStart(4, '0')}.png`), { rgb: img, width: loadSize, height: loadSize });
+  });
+  await generate('night renders', half, async (i) => {
+    const img = await renderScene(randomSceneLayout(layoutSeed(o.seed, half + i)), { timeOfDay: 0.88 + 0.12 * uniform(), snow: 0, fog: 0 }, loadSize);
+    await writeRgbPng(join(dirB, `${String(i).padStart(4, '0')}.png`), { rgb: img, width: loadSize, height: loadSize });
+  });
+  const dataSeconds = (performance.now() - started) / 1000;
+
+  const settings: TrainSettings = {
+    mode: 'cyclegan',
+    dataA: dirA,
+    dataB: dirB,
+    edges: false,
+    arch: 'resnet_6blocks',
+    ngf: 16,
+    ndf: 32,
+    dLayers: 3,
+    norm: 'instance',
+    iterations: o.iterations ?? DAY2NIGHT.iterations,
+    size,
+    loadSize,
+    batch: 1,
+    flip: true,
+    lr: 2e-4,
+    lambdaCycle: 10,
+    lambdaIdentity: 0.5,
+    lambdaL1: 100,
+    seed: o.seed,
+    sampleEvery: 200,
+    checkpointEvery: 200,
+    name: 'day2night',
+    device: o.device,
+  };
+  const { run, seconds, provider } = await trainToEnd(settings, o.work);
+
+  // Held-out layouts, rendered both ways.
+  const days: RgbImage[] = [];
+  const nights: RgbImage[] = [];
+  for (let i = 0; i < DAY2NIGHT.heldOut; i++) {
+    const layout = randomSceneLayout(layoutSeed(o.seed, HELD_OUT_BASE + i));
+    days.push({ rgb: await renderScene(layout, { timeOfDay: 0.05, snow: 0, fog: 0 }, size), width: size, height: size });
+    nights.push({ rgb: await renderScene(layout, { timeOfDay: 0.95, snow: 0, fog: 0 }, size), width: size, height: size });
+  }
+  const translated = await translateWithRun(run, 'G_A', days);
+  const back = await translateWithRun(run, 'G_B', nights);
+  const nightLuma = nights.map((n) => colourStats(n).luma);
+  const outLuma = translated.map((t) => colourStats(t).luma);
+  const dayLuma = days.map((d) => colourStats(d).luma);
+  const range = { min: Math.min(...nightLuma), max: Math.max(...nightLuma) };
+  const inRange = outLuma.filter((l) => l >= range.min && l <= range.max).length;
+  const blueRatio = (imgs: RgbImage[]): number => mean(imgs.map((i) => colourStats(i)).map((s) => s.b / Math.max(1, s.r)));
+  const evaluation = {
+    'day inputs, mean luma': mean(dayLuma).toFixed(1),
+    'translated (day2night), mean luma': mean(outLuma).toFixed(1),
+    'true night renders, mean luma': mean(nightLuma).toFixed(1),
+    'true night renders, luma range': `${range.min.toFixed(1)} .. ${range.max.toFixed(1)}`,
+    'translated inside the night range': `${inRange} of ${outLuma.length}`,
+    'blue/red ratio: day / translated / night': `${blueRatio(days).toFixed(2)} / ${blueRatio(translated).toFixed(2)} / ${blueRatio(nights).toFixed(2)}`,
+    'night2day on night renders, mean luma': mean(back.map((b) => colourStats(b).luma)).toFixed(1),
+  };
+  const totalSeconds = (performance.now() - started) / 1000;
+  process.stderr.write(`day2night: ${JSON.stringify(evaluation, null, 1)}\n`);
+  if (!o.install) return evaluation;
+
+  const grid = await writeDocsGrid('day2night', days.slice(0, 4).map((d, i) => [d, translated[i] ?? d, nights[i] ?? d, back[i] ?? d]));
+  const table = Object.entries(evaluation).map(([k, v]) => `| ${k} | ${v} |`).join('\n');
+  const card = (direction: string, other: string): string => `# ${direction === 'day2night' ? 'Day to night' : 'Night to day'}
+
+**What it is.** A CycleGAN generator (resnet_6blocks, ngf ${settings.ngf}, ${parameterCount(run, direction === 'day2night' ? 'G_A' : 'G_B').toLocaleString('en-US')} parameters)
+trained by GAN Studio's own trainer, ${direction === 'day2night' ? 'turning day scenes into night' : 'turning night scenes into day'}. Its
+reverse is \`${other}\`.
+
+**Trained on.** Procedurally rendered illustration-style scenes (\`models/recipes/shared/scene-renderer.ts\`):
+${half} layouts by day and ${half} other layouts by night, unpaired, ${loadSize} px resized, random ${size} px crops and flips.
+${settings.iterations} iterations, batch 1, Adam lr 2e-4 (linear decay over the second half), LSGAN + cycle x 10 +
+identity x 5, PatchGAN ndf ${settings.ndf}; seed ${o.seed}; ${minutes(seconds)} of training on the ${provider} provider
+(${minutes(dataSeconds)} to render the data, ${minutes(totalSeconds)} in all). Rerun: \`npm run recipe -- day2night\`.
+
+**Held-out evaluation** (${DAY2NIGHT.heldOut} layouts never seen in training, ${size} px):
+
+| measure | value |
+| --- | --- |
+${table}
+
+**Limits.** Trained on rendered scenes: expect illustration-like results on photos; fine-tune it
+on your own photos for better ones (\`gan-studio train --mode cyclegan --from day2night --from-b night2day\`).
+
+![samples](../../docs/models/day2night.png)
+
+Licence: MIT. Source: GAN Studio's own recipe and rendered data.
+`;
+  await installBundled(run, 'G_A', {
+    id: 'day2night',
+    name: 'Day to night',
+    kind: 'cyclegan',
+    description: 'Turns day scenes into night: dark skies, lit windows, lamps. Trained on rendered scenes.',
+    reverse: 'night2day',
+    preferredSize: 256,
+    card: card('day2night', 'night2day'),
+  });
+  await installBundled(run, 'G_B', {
+    id: 'night2day',
+    name: 'Night to day',
+    kind: 'cyclegan',
+    description: 'Turns night scenes into day. The reverse of day2night, trained with it.',
+    reverse: 'day2night',
+    preferredSize: 256,
+    card: card('night2day', 'day2night'),
+  });
+  return { ...evaluation, grid, 'training time': minutes(seconds), iterations: String(settings.iterations), provider };
+}

@@ -1,0 +1,68 @@
+/**
+ * `npm run recipe -- <name> [--seed N] [--iterations N] [--work DIR] [--device D] [--no-install]`
+ *
+ * Regenerates a starter model's data and trains it from scratch with GAN Studio's own trainer,
+ * deterministic given the seed; installs the model into models/<id>/, its sample grid into
+ * docs/models/, and its held-out evaluation into the card and docs/BENCHMARKS.md. Prints how
+ * long it took. Hours on a small CPU: run it in the background.
+ */
+import { mkdir } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { machineLine, writeBenchmarkSection } from '../../bench/benchmarks-file.js';
+import { day2night } from './day2night/recipe.js';
+import { edges2handbags } from './edges2handbags/recipe.js';
+import { sceneAttributes } from './scene-attributes/recipe.js';
+import type { RecipeOptions } from './shared/recipe-kit.js';
+
+const RECIPES: Record<string, (o: RecipeOptions) => Promise<Record<string, string>>> = {
+  day2night,
+  edges2handbags,
+  'scene-attributes': sceneAttributes,
+};
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const name = args[0];
+  const recipe = name === undefined ? undefined : RECIPES[name];
+  if (name === undefined || recipe === undefined) {
+    process.stderr.write(`usage: npm run recipe -- <${Object.keys(RECIPES).join('|')}> [--seed N] [--iterations N] [--work DIR] [--device D] [--no-install]\n`);
+    return 2;
+  }
+  const seed = Number(option(args, '--seed') ?? 1);
+  const iterations = option(args, '--iterations');
+  const work = resolve(option(args, '--work') ?? join(tmpdir(), `gan-studio-recipe-${name}-${seed}`));
+  await mkdir(work, { recursive: true });
+  const started = performance.now();
+  process.stderr.write(`recipe ${name}: seed ${seed}, work folder ${work}\n`);
+  const result = await recipe({
+    seed,
+    ...(iterations === undefined ? {} : { iterations: Number(iterations) }),
+    work,
+    device: option(args, '--device') ?? 'cpu',
+    install: !args.includes('--no-install'),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (!args.includes('--no-install')) {
+    const rows = Object.entries(result).filter(([k]) => k !== 'grid').map(([k, v]) => `| ${k} | ${v} |`);
+    await writeBenchmarkSection(
+      `starter-${name}`,
+      `## Starter model \`${name}\`: held-out evaluation
+
+${new Date().toISOString().slice(0, 10)}, ${machineLine()}, ${cpus().length} threads; \`npm run recipe -- ${name}\` (seed ${seed}), ${(seconds / 60).toFixed(1)} min in all.
+
+| measure | value |
+| --- | --- |
+${rows.join('\n')}`,
+    );
+  }
+  process.stderr.write(`recipe ${name} finished in ${(seconds / 60).toFixed(1)} min\n`);
+  return 0;
+}
+
+process.exitCode = await main();
