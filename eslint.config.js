@@ -20,12 +20,18 @@ export default tseslint.config(
   },
   {
     files: ['electron/contract/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: [...nodeBuiltins, 'electron', 'electron/*', 'onnxruntime-node', 'sharp'], message: 'contract/ and renderer/ must not import Node, Electron or native modules.' }] }],
+      'no-restricted-imports': ['error', { patterns: [
+        { group: [...nodeBuiltins, 'onnxruntime-node', 'sharp'], message: 'contract/ and renderer/ must not import Node, Electron or native modules.' },
+        // A regex, because the gitignore-style 'electron/*' would also match our own ../electron/contract.
+        { regex: '^electron(/.*)?$', message: 'contract/ and renderer/ must not import Electron.' },
+        { regex: '/(engine|studio|server|main|preload|cli)/', message: 'the renderer reaches the studio only through electron/contract.' },
+      ] }],
     },
   },
   {
-    files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts'],
+    files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'electron/studio/**/*.ts', 'electron/server/**/*.ts'],
     ignores: ['electron/engine/runtime/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
@@ -39,6 +45,26 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'electron/*'], message: 'engine/ never imports electron.' }] }],
     },
+  },
+  {
+    // Electron main and preload: no image or tensor work there, so no engine internals either.
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['onnxruntime-node', 'onnxruntime-common', 'sharp'], message: 'main stays thin: image and tensor work happens in the engine process.' },
+        { group: ['**/engine/jobs/*', '**/engine/imaging/*', '**/engine/runtime/*', '**/engine/graph/*', '**/engine/nets/*', '**/engine/checkpoints/*'], message: 'main reaches the engine through the studio service, never directly.' },
+      ] }],
+    },
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'child_process', '**/engine/*', '**/engine/**', '**/studio/*'], message: 'the preload only bridges the contract.' }] }],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
     files: ['bench/**/*.ts', 'e2e/**/*.ts', 'models/**/*.ts'],

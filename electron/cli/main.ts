@@ -7,6 +7,7 @@ import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
 import { catalogCommand, downloadCommand } from './catalog-command.js';
 import { importCommand, type ImportCliOptions } from './import-command.js';
 import { modelsCommand } from './models-command.js';
+import { serveCommand, type ServeCliOptions } from './serve-command.js';
 import { trainCommand, type TrainCliOptions } from './train-command.js';
 import { translateCommand, type TranslateCliOptions } from './translate-command.js';
 
@@ -95,6 +96,15 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<name>', 'catalog name, e.g. cyclegan-horse2zebra or horse2zebra')
     .action(async (name: string) => {
       exitCode = await downloadCommand(name, library);
+    });
+
+  program
+    .command('serve')
+    .description('run the studio in a browser: serves it on 127.0.0.1 and prints the URL (with its access token)')
+    .option('-p, --port <port>', 'port to listen on (default: any free port)', parseIntIn(1, 65535))
+    .option('--open', 'open the URL in the default browser')
+    .action(async (options: ServeCliOptions) => {
+      exitCode = await serveCommand(options);
     });
 
   program

@@ -62,6 +62,8 @@ export interface TranslateJobSpec {
   device: string;
   /** Replace existing output files instead of choosing a free name. */
   overwrite?: boolean;
+  /** Appended to each output's name before the extension (`photo` -> `photo-night`). */
+  nameSuffix?: string;
   /** Memory one translation may plan for, in MB; larger images run in tiles. */
   maxMemoryMB?: number;
   /** Always tile, with tiles of this many pixels (mainly for tests and previews). */

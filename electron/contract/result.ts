@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'IO_ERROR',
   'OUTPUT_EXISTS',
   'CANCELLED',
+  /** The engine process stopped while it worked on the request (it is restarted). */
+  'ENGINE_LOST',
   'TRAINING_DIVERGED',
   'INTERNAL',
 ] as const;

@@ -16,6 +16,8 @@ export class OutputWriter {
     readonly outDir: string,
     inputs: readonly string[],
     private readonly overwrite: boolean,
+    /** Appended to every output's stem, e.g. the model id. */
+    private readonly suffix = '',
   ) {
     this.inputs = new Set(inputs.map((p) => resolve(p)));
   }
@@ -30,7 +32,7 @@ export class OutputWriter {
 
   /** Writes the bytes for an input; returns the path written and whether the name was changed. */
   async write(input: string, extension: string, bytes: Uint8Array): Promise<{ path: string; renamed: boolean }> {
-    return this.writeNamed(basename(input, extname(input)), extension, bytes, input);
+    return this.writeNamed(`${basename(input, extname(input))}${this.suffix}`, extension, bytes, input);
   }
 
   /** Writes bytes under `<stem>.<extension>` (or the next free `<stem>-n`), for outputs named otherwise than their input. */

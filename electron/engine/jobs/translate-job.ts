@@ -68,7 +68,10 @@ export async function runTranslateJob(
   pipeline.validate(attributeOptions);
 
   const { files, errors } = await listImageFiles(spec.inputs);
-  const writer = new OutputWriter(spec.outDir, files, spec.overwrite ?? false);
+  if (spec.nameSuffix !== undefined && !/^[\w.-]*$/.test(spec.nameSuffix)) {
+    throw new StudioError('BAD_ARGUMENT', `a name suffix may hold only letters, digits, dots, dashes and underscores, got "${spec.nameSuffix}"`);
+  }
+  const writer = new OutputWriter(spec.outDir, files, spec.overwrite ?? false, spec.nameSuffix ?? '');
   await writer.prepare();
 
   const total = files.length + errors.length;

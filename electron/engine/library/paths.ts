@@ -46,7 +46,11 @@ export function packageRoot(): string {
   }
 }
 
-/** The read-only bundled models shipped in the repository's models/ folder. */
-export function bundledModelsDir(): string {
-  return join(packageRoot(), 'models');
+/**
+ * The read-only bundled models: the repository's models/ folder, or where the packaged app
+ * keeps them (its resources folder, passed in GAN_STUDIO_BUNDLED_MODELS by Electron main).
+ */
+export function bundledModelsDir(env: NodeJS.ProcessEnv = process.env): string {
+  const packaged = env.GAN_STUDIO_BUNDLED_MODELS;
+  return packaged !== undefined && packaged !== '' ? resolve(packaged) : join(packageRoot(), 'models');
 }

@@ -1,0 +1,79 @@
+/// <reference lib="dom" />
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INVOKE_CHANNELS, methodName } from '../electron/contract/ipc.js';
+import { writeBatch } from './fixtures/batch-images.js';
+import { electronBinary } from './fixtures/electron-binary.js';
+import { REPO_ROOT } from './fixtures/run-cli.js';
+import { installTinyModel } from './fixtures/tiny-model.js';
+import { StudioApp } from './pages/studio-app.js';
+
+const binary = electronBinary();
+if ('missing' in binary) process.stderr.write(`e2e/electron.spec.ts skipped: ${binary.missing}\n`);
+
+/** The same flows as the browser-mode spec, in the real desktop app (where Electron exists). */
+describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
+  let root: string;
+  let electronApp: ElectronApplication;
+  let page: Page;
+  let app: StudioApp;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'gs-electron-'));
+    const home = join(root, 'home');
+    await installTinyModel(home, 'tiny');
+    await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'tiny', outputDir: join(root, 'out') }));
+    electronApp = await electron.launch({
+      executablePath: 'path' in binary ? binary.path : '',
+      args: [REPO_ROOT, '--no-sandbox', '--disable-gpu'],
+      env: { ...process.env, GAN_STUDIO_HOME: home, HOME: root },
+    });
+    page = await electronApp.firstWindow();
+    app = new StudioApp(page);
+    await page.getByTestId('app').waitFor();
+  });
+
+  afterAll(async () => {
+    await electronApp?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('exposes exactly one method per contract channel and nothing of Node', async () => {
+    const shape = await page.evaluate(() => {
+      const w = window as unknown as { studio: Record<string, unknown>; require?: unknown; process?: unknown };
+      return { keys: Object.keys(w.studio).sort(), hasRequire: w.require !== undefined, hasProcess: w.process !== undefined };
+    });
+    expect(shape.keys).toEqual([...INVOKE_CHANNELS.map(methodName), 'on'].sort());
+    expect(shape.hasRequire).toBe(false);
+    expect(shape.hasProcess).toBe(false);
+  });
+
+  it('translates picked files into the output folder and shows them through the media protocol', async () => {
+    const files = await writeBatch(join(root, 'in'), 3, { width: 160, height: 120 }, true);
+    await page.getByTestId('file-input').setInputFiles(files.map((f) => f.path));
+    await app.translate.waitForSummary('3 of 4 translated · 1 failed', 60_000);
+    expect((await readdir(join(root, 'out'))).sort()).toEqual(['photo-001.jpg', 'photo-002.jpg', 'photo-003.jpg']);
+    const dialog = await app.translate.openCompare('photo-001.jpg');
+    expect(await dialog.getByRole('img', { name: 'photo-001.jpg after' }).getAttribute('src')).toMatch(/^studio-media:\/\/job\//);
+    await page.keyboard.press('Escape');
+  });
+
+  it('lists the library and switches theme', async () => {
+    await app.goTo('Library');
+    await expect.poll(() => app.library.cards().count()).toBeGreaterThanOrEqual(2);
+    await app.goTo('Settings');
+    await app.settings.chooseTheme('Dark');
+    await expect.poll(() => app.themeMode()).toBe('dark');
+  });
+
+  it('refuses navigation away from the app', async () => {
+    await page.evaluate(() => {
+      window.location.href = 'https://example.com/';
+    });
+    await page.waitForTimeout(500);
+    expect(page.url()).toMatch(/^studio:\/\/app\//);
+  });
+});

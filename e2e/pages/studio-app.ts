@@ -1,0 +1,36 @@
+import type { Page } from 'playwright-core';
+import { LibraryPageObject } from './library-page.js';
+import { SettingsPageObject } from './settings-page.js';
+import { TranslatePageObject } from './translate-page.js';
+
+/** The whole studio window: navigation between pages and the theme it shows. */
+export class StudioApp {
+  readonly translate: TranslatePageObject;
+  readonly library: LibraryPageObject;
+  readonly settings: SettingsPageObject;
+
+  constructor(readonly page: Page) {
+    this.translate = new TranslatePageObject(page);
+    this.library = new LibraryPageObject(page);
+    this.settings = new SettingsPageObject(page);
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.getByTestId('app').waitFor();
+  }
+
+  async goTo(name: 'Translate' | 'Library' | 'Settings'): Promise<void> {
+    await this.page.getByRole('tab', { name }).click();
+  }
+
+  themeMode(): Promise<string | null> {
+    return this.page.getByTestId('app').getAttribute('data-theme-mode');
+  }
+
+  async screenshot(path: string): Promise<void> {
+    // Let MUI's transitions settle so the pictures show the final state.
+    await this.page.waitForTimeout(300);
+    await this.page.screenshot({ path, fullPage: true });
+  }
+}

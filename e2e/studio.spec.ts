@@ -1,0 +1,205 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBatch } from './fixtures/batch-images.js';
+import { launchChromium } from './fixtures/chromium.js';
+import { enginePidOf, startServe, type ServeHandle } from './fixtures/studio-serve.js';
+import { installTinyModel } from './fixtures/tiny-model.js';
+import { StudioApp } from './pages/studio-app.js';
+
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const CHECKPOINT = fileURLToPath(new URL('../electron/engine/library/__tests__/fixtures/resnet6_instance.pth', import.meta.url));
+
+let root: string;
+let browser: Browser;
+let serve: ServeHandle;
+let page: Page;
+let app: StudioApp;
+const outDir = (): string => join(root, 'Pictures', 'GAN Studio');
+
+/** Collects errors the page reports, so a test fails on a broken page and not only on a missing element. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gs-studio-'));
+  const home = join(root, 'home');
+  await installTinyModel(home, 'tiny');
+  // Settings written by an earlier session: the studio must pick them up (model and theme).
+  // The bundled dusk model makes before/after screenshots a reviewer can judge.
+  await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'tiny-dusk', theme: 'light' }));
+  await mkdir(SCREENSHOTS, { recursive: true });
+  serve = await startServe({ GAN_STUDIO_HOME: home, HOME: root });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  app = new StudioApp(page);
+  await app.open(serve.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('browser mode security', () => {
+  it('refuses the page, the API and the socket without the token, and foreign Host headers', async () => {
+    const base = new URL(serve.url);
+    const noToken = await fetch(`${base.origin}/`);
+    expect(noToken.status).toBe(403);
+    const wrongToken = await fetch(`${base.origin}/api/media/x/0/input?token=${'0'.repeat(48)}`);
+    expect(wrongToken.status).toBe(403);
+    const other = await browser.newPage();
+    const closed = await other.evaluate(
+      (origin) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`${origin.replace('http', 'ws')}/api/ws?token=nope`);
+          ws.onopen = () => resolve('open');
+          ws.onerror = () => resolve('refused');
+        }),
+      base.origin,
+    );
+    await other.close();
+    expect(closed).toBe('refused');
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: base.port, path: base.pathname + base.search, headers: { host: `evil.example:${base.port}` } }, (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(421);
+  });
+});
+
+describe('the Translate page', () => {
+  it('translates 20 dropped images: per-item progress, the corrupt one fails with its reason, outputs on disk', async () => {
+    const files = await writeBatch(join(root, 'in-20'), 19, { width: 320, height: 240 }, true);
+    await app.translate.recordRowStatuses();
+    await app.translate.dropFiles(files.map((f) => f.path));
+    await app.translate.waitForSummary(/ of 20 translated/, 30_000);
+    await app.translate.waitForSummary('19 of 20 translated · 1 failed');
+
+    const statuses = await app.translate.recordedStatuses();
+    expect(statuses).toEqual(expect.arrayContaining(['waiting', 'running', 'done', 'failed']));
+    const corrupt = app.translate.row('corrupt.jpg');
+    expect(await corrupt.getAttribute('data-status')).toBe('failed');
+    expect(await corrupt.getByTestId('row-error').innerText()).toMatch(/could not be read as an image/);
+    await corrupt.getByRole('button', { name: 'Details' }).click();
+    expect(await page.getByTestId('row-error-detail').innerText()).toMatch(/BAD_IMAGE: .*corrupt\.jpg.*truncated/i);
+    await page.keyboard.press('Escape');
+
+    const written = (await readdir(outDir())).sort();
+    expect(written).toEqual(files.filter((f) => f.name !== 'corrupt.jpg').map((f) => f.name).sort());
+    const meta = await sharp(join(outDir(), 'photo-001.jpg')).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 320, 240]);
+    expect(await page.title()).toBe('GAN Studio');
+    await app.screenshot(join(SCREENSHOTS, 'translate-finished-light.png'));
+  }, 180_000);
+
+  it('shows before and after with a draggable split and zoom', async () => {
+    const dialog = await app.translate.openCompare('photo-001.jpg');
+    const split = dialog.getByTestId('compare-split');
+    expect(await split.getAttribute('aria-valuenow')).toBe('50');
+    const frame = await dialog.getByTestId('compare-frame').boundingBox();
+    if (frame === null) throw new Error('the compare frame is not visible');
+    await page.mouse.move(frame.x + frame.width * 0.5, frame.y + frame.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(frame.x + frame.width * 0.25, frame.y + frame.height / 2, { steps: 5 });
+    await page.mouse.up();
+    expect(Number(await split.getAttribute('aria-valuenow'))).toBeCloseTo(25, -1);
+    await split.focus();
+    await page.keyboard.press('ArrowRight');
+    expect(Number(await split.getAttribute('aria-valuenow'))).toBeGreaterThan(25);
+    const before = (await dialog.getByTestId('compare-frame').boundingBox())?.width ?? 0;
+    await dialog.getByRole('slider', { name: 'Zoom' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await dialog.getByTestId('compare-frame').boundingBox())?.width ?? 0).toBeGreaterThan(before * 1.9);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await app.screenshot(join(SCREENSHOTS, 'before-after-light.png'));
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('downloads an output through its download link', async () => {
+    const href = await app.translate.row('photo-002.jpg').getByRole('link', { name: 'Download photo-002.jpg' }).getAttribute('href');
+    const response = await fetch(new URL(href ?? '', serve.url));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toMatch(/attachment; filename\*=UTF-8''photo-002\.jpg/);
+    expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).width).toBe(320);
+  });
+
+  it('restarts a killed engine and finishes the batch with no file lost or translated twice', async () => {
+    await app.translate.page.getByRole('button', { name: 'Clear finished' }).click();
+    const files = await writeBatch(join(root, 'in-kill'), 40, { width: 640, height: 480 }, false);
+    const out = join(root, 'out-kill');
+    await page.getByTestId('output-folder').fill(out);
+    await page.getByTestId('output-folder').blur();
+    await expect.poll(async () => (await page.getByTestId('output-folder').inputValue()) === out).toBe(true);
+    await app.translate.dropFiles(files.map((f) => f.path));
+    await app.translate.waitForSummary(/^[3-9] of 40 translated|^1\d of 40 translated/, 60_000);
+    const enginePid = await enginePidOf(serve.pid);
+    expect(enginePid, 'the engine runs as a child of gan-studio serve').toBeDefined();
+    process.kill(enginePid as number, 'SIGKILL');
+    await app.translate.engineNotice().waitFor({ timeout: 30_000 });
+    expect(await app.translate.engineNotice().innerText()).toMatch(/SIGKILL/);
+    await app.screenshot(join(SCREENSHOTS, 'engine-restarted-light.png'));
+    await app.translate.waitForSummary('40 of 40 translated', 120_000);
+    const written = (await readdir(out)).sort();
+    expect(written).toEqual(files.map((f) => f.name).sort());
+    expect(await enginePidOf(serve.pid)).not.toBe(enginePid);
+    await app.goTo('Settings');
+    expect(await app.settings.engineState()).toMatch(/restarted 1 time · last stop: killed by SIGKILL/);
+    await app.goTo('Translate');
+  }, 240_000);
+});
+
+describe('the Library page', () => {
+  it('lists the models and imports a checkpoint chosen with the picker', async () => {
+    await app.goTo('Library');
+    await expect.poll(() => app.library.cards().count()).toBe(2);
+    expect(await app.library.catalogDownloadButtons().count()).toBeGreaterThan(20);
+    await app.library.importFile(CHECKPOINT);
+    await app.library.importDone().waitFor({ timeout: 60_000 });
+    await expect.poll(() => app.library.cards().count()).toBe(3);
+    const card = app.library.cards().filter({ hasText: 'resnet6_instance' });
+    expect(await card.getAttribute('data-origin')).toBe('installed');
+    expect(await card.innerText()).toMatch(/resnet_6blocks/);
+    await app.screenshot(join(SCREENSHOTS, 'library-light.png'));
+  }, 120_000);
+});
+
+describe('themes and screenshots', () => {
+  it('switches to dark, persists it, and shows every page in both themes', async () => {
+    await app.goTo('Settings');
+    await app.screenshot(join(SCREENSHOTS, 'settings-light.png'));
+    await app.settings.chooseTheme('Dark');
+    await expect.poll(() => app.themeMode()).toBe('dark');
+    await app.screenshot(join(SCREENSHOTS, 'settings-dark.png'));
+    await app.goTo('Library');
+    await app.screenshot(join(SCREENSHOTS, 'library-dark.png'));
+    // A reload reads the saved theme back from the server.
+    await page.reload();
+    await page.getByTestId('app').waitFor();
+    await expect.poll(() => app.themeMode()).toBe('dark');
+
+    // A fresh batch with a failed row and the before/after view, in dark, into a new folder.
+    await app.translate.engineNotice().getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('output-folder').fill(join(root, 'out-dark'));
+    await page.getByTestId('output-folder').blur();
+    const files = await writeBatch(join(root, 'in-dark'), 5, { width: 320, height: 240 }, true);
+    await app.translate.dropFiles(files.map((f) => f.path));
+    await app.translate.waitForSummary('5 of 6 translated · 1 failed');
+    expect((await readdir(join(root, 'out-dark'))).length).toBe(5);
+    await app.screenshot(join(SCREENSHOTS, 'translate-finished-dark.png'));
+    await app.translate.openCompare('photo-003.jpg');
+    await app.screenshot(join(SCREENSHOTS, 'before-after-dark.png'));
+    await page.keyboard.press('Escape');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});

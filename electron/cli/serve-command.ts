@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { startStudioServer } from '../server/studio-server.js';
+
+export interface ServeCliOptions {
+  port?: number;
+  open?: boolean;
+}
+
+/** Opens a URL in the default browser; a failure only means the user opens it by hand. */
+function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
+  child.on('error', () => process.stderr.write(`gan-studio: could not open a browser; open the URL above by hand\n`));
+  child.unref();
+}
+
+/** `gan-studio serve`: browser mode until Ctrl+C. */
+export async function serveCommand(options: ServeCliOptions): Promise<number> {
+  const server = await startStudioServer(options.port === undefined ? {} : { port: options.port });
+  process.stdout.write(`GAN Studio is running at ${server.url}\n(only this computer can reach it; the token in the URL is required; Ctrl+C stops it)\n`);
+  if (options.open === true) openInBrowser(server.url);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}

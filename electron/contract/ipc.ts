@@ -1,0 +1,192 @@
+/**
+ * The one contract between the page and the studio: every invoke channel (`domain:verb`, its
+ * argument and the data of its Result) and every event pushed to the page. Electron main,
+ * the preload bridge, the browser-mode server and the renderer are all typed from these two
+ * maps, so adding a channel here is the only place its shape is written.
+ */
+import type { JobEvent, OutputFormat } from './jobs.js';
+import type { ModelKind, ModelOrigin } from './models.js';
+import type { Result, StudioErrorInfo } from './result.js';
+
+/** A model as the page shows it: the manifest's facts plus where it lives. */
+export interface ModelSummary {
+  id: string;
+  name: string;
+  kind: ModelKind;
+  description: string;
+  architecture: string;
+  source: string;
+  licence: string;
+  origin: ModelOrigin;
+  sizeBytes: number;
+  preferredSize: number;
+  attributes: { name: string; label?: string; min: number; max: number; default: number }[];
+  /** The model card (Markdown), when the folder has one. */
+  card?: string;
+}
+
+export interface ModelListing {
+  models: ModelSummary[];
+  problems: { path: string; reason: string }[];
+}
+
+export interface CatalogItem {
+  name: string;
+  title: string;
+  kind: ModelKind;
+  task: string;
+  licence: string;
+  source: string;
+  approxBytes: number;
+  installed: boolean;
+}
+
+export interface CatalogProgress {
+  name: string;
+  stage: 'download' | 'extract' | 'install' | 'done' | 'failed' | 'cancelled';
+  receivedBytes: number;
+  totalBytes: number | null;
+  error?: StudioErrorInfo;
+}
+
+export const DEVICE_SETTINGS = ['auto', 'cpu', 'gpu'] as const;
+export type DeviceSetting = (typeof DEVICE_SETTINGS)[number];
+export const THEME_SETTINGS = ['system', 'light', 'dark'] as const;
+export type ThemeSetting = (typeof THEME_SETTINGS)[number];
+export const NAMING_SETTINGS = ['keep', 'suffix'] as const;
+/** keep: `photo.png` (a free name like `photo-1.png` when taken); suffix: `photo-<model>.png`. */
+export type NamingSetting = (typeof NAMING_SETTINGS)[number];
+
+export interface Settings {
+  device: DeviceSetting;
+  theme: ThemeSetting;
+  outputDir: string;
+  format: OutputFormat | 'auto';
+  quality: number;
+  naming: NamingSetting;
+  /** The model last picked on the Translate page. */
+  model: string | null;
+}
+
+/** One input of a batch as the queue shows it. */
+export interface JobItem {
+  index: number;
+  /** The file's name as the user knows it (the uploaded or dropped name, with its sub-folder). */
+  name: string;
+}
+
+export interface JobStartArgs {
+  /** Files or folders: host paths in the desktop app, upload ids in browser mode. */
+  inputs: string[];
+  model: string;
+  /** Attributes of a conditional model. */
+  attributes?: Record<string, number>;
+  /** Overrides of the saved settings for this batch; the rest come from Settings. */
+  outputDir?: string;
+  format?: OutputFormat | 'auto';
+  quality?: number;
+  naming?: NamingSetting;
+}
+
+export interface JobStarted {
+  jobId: string;
+  items: JobItem[];
+}
+
+export type EngineState = 'starting' | 'ready' | 'restarting' | 'failed';
+
+export interface EngineStatus {
+  state: EngineState;
+  /** The engine process id, while one runs. */
+  pid: number | null;
+  restarts: number;
+  /** The provider that ran the most recent translation, if any ran yet. */
+  lastProvider: string | null;
+  /** Why the engine last stopped, in words. */
+  lastExit: string | null;
+  mode: 'desktop' | 'browser';
+}
+
+export interface OutputRef {
+  jobId: string;
+  index: number;
+}
+
+/** Every invoke channel: its argument and the data its Result carries. */
+export interface InvokeChannels {
+  'models:list': { args: Record<string, never>; data: ModelListing };
+  'models:import': { args: { path: string; name?: string }; data: ModelSummary };
+  'models:delete': { args: { id: string }; data: { id: string } };
+  'catalog:list': { args: Record<string, never>; data: CatalogItem[] };
+  'catalog:download': { args: { name: string }; data: ModelSummary };
+  'catalog:cancel': { args: { name: string }; data: { name: string } };
+  'jobs:start': { args: JobStartArgs; data: JobStarted };
+  'jobs:cancel': { args: { jobId: string; index?: number }; data: { cancelled: number } };
+  'jobs:retry': { args: { jobId: string }; data: { retried: number } };
+  'settings:get': { args: Record<string, never>; data: Settings };
+  'settings:set': { args: Partial<Settings>; data: Settings };
+  'engine:status': { args: Record<string, never>; data: EngineStatus };
+  'outputs:open': { args: OutputRef & { reveal: boolean }; data: { path: string } };
+}
+
+export type InvokeChannel = keyof InvokeChannels;
+export type ArgsOf<C extends InvokeChannel> = InvokeChannels[C]['args'];
+export type DataOf<C extends InvokeChannel> = InvokeChannels[C]['data'];
+
+/** Job events as the studio sends them: the engine's union plus restart notices and timing. */
+export type StudioJobEvent =
+  | JobEvent
+  | { type: 'engine-lost'; jobId: string; index: number; reason: string }
+  | { type: 'item-cancelled'; jobId: string; index: number }
+  | { type: 'retrying'; jobId: string; indices: number[] };
+
+/** Every event pushed to the page. */
+export interface EventChannels {
+  'jobs:event': StudioJobEvent;
+  'catalog:progress': CatalogProgress;
+  'engine:status': EngineStatus;
+  'settings:changed': Settings;
+}
+
+export type EventChannel = keyof EventChannels;
+
+export const INVOKE_CHANNELS = [
+  'models:list',
+  'models:import',
+  'models:delete',
+  'catalog:list',
+  'catalog:download',
+  'catalog:cancel',
+  'jobs:start',
+  'jobs:cancel',
+  'jobs:retry',
+  'settings:get',
+  'settings:set',
+  'engine:status',
+  'outputs:open',
+] as const satisfies readonly InvokeChannel[];
+
+export const EVENT_CHANNELS = ['jobs:event', 'catalog:progress', 'engine:status', 'settings:changed'] as const satisfies readonly EventChannel[];
+
+/** The handlers a host implements (Electron main, the browser-mode server). */
+export type InvokeHandlers = { [C in InvokeChannel]: (args: ArgsOf<C>) => Promise<Result<DataOf<C>>> };
+
+/**
+ * The API the page sees as `window.studio` in the desktop app, or builds over a WebSocket in
+ * browser mode: one method per channel, named by the channel with the colon dropped and the
+ * verb capitalised (`models:list` -> `modelsList`), plus one subscription per event.
+ */
+type MethodName<C extends string> = C extends `${infer D}:${infer V}` ? `${D}${Capitalize<V>}` : never;
+export type StudioApi = { [C in InvokeChannel as MethodName<C>]: (args: ArgsOf<C>) => Promise<Result<DataOf<C>>> } & {
+  on<E extends EventChannel>(event: E, listener: (payload: EventChannels[E]) => void): () => void;
+};
+
+export function methodName<C extends InvokeChannel>(channel: C): MethodName<C> {
+  const [domain, verb] = channel.split(':') as [string, string];
+  return `${domain}${verb.charAt(0).toUpperCase()}${verb.slice(1)}` as MethodName<C>;
+}
+
+/** Type guard used by hosts to refuse unknown channels from the page. */
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value);
+}

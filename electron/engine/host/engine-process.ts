@@ -1,0 +1,56 @@
+/**
+ * Entry point of the engine process: an Electron utilityProcess in the desktop app, a
+ * child_process.fork() child in browser mode. Pure Node; it talks through whichever parent
+ * channel it was started with and does the work the studio asks for, one request at a time
+ * per kind (translations are sent one by one by the JobManager).
+ */
+import { setPriority } from 'node:os';
+import { ModelLibrary } from '../library/index.js';
+import { SessionManager } from '../runtime/index.js';
+import { EngineService } from './engine-service.js';
+import { ENGINE_METHODS, type FromEngine, type ToEngine } from './protocol.js';
+
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+function parentChannel(): { send: (m: FromEngine) => void; onMessage: (l: (m: unknown) => void) => void } {
+  // Electron adds parentPort to process inside a utilityProcess; engine/ never imports electron.
+  const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (port !== undefined) {
+    return { send: (m) => port.postMessage(m), onMessage: (l) => port.on('message', (e) => l(e.data)) };
+  }
+  if (process.send === undefined) throw new Error('the engine process must be started by the studio (utilityProcess or fork)');
+  return { send: (m) => void process.send?.(m), onMessage: (l) => process.on('message', l) };
+}
+
+function isRequest(value: unknown): value is ToEngine {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Partial<ToEngine>;
+  return m.kind === 'request' && typeof m.id === 'number' && (ENGINE_METHODS as readonly string[]).includes(String(m.method));
+}
+
+/**
+ * The engine yields the processor to the window: a batch keeps every core busy, and on a small
+ * machine the page would otherwise stutter. Threads started later (onnxruntime's pool, libuv)
+ * inherit this niceness; a refusal (some sandboxes) only means normal priority.
+ */
+const ENGINE_NICENESS = 10;
+try {
+  setPriority(ENGINE_NICENESS);
+} catch {
+  // Keep normal priority.
+}
+
+const channel = parentChannel();
+const sessions = new SessionManager();
+const service = new EngineService(new ModelLibrary(), sessions, (event) => channel.send({ kind: 'event', event }));
+
+channel.onMessage((message) => {
+  if (!isRequest(message)) return;
+  void service.handle(message.method, message.args).then((result) => channel.send({ kind: 'response', id: message.id, result }));
+});
+// The studio closes the channel when it quits: leave with it.
+process.on('disconnect', () => process.exit(0));
+channel.send({ kind: 'ready', pid: process.pid });

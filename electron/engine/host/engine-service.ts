@@ -1,0 +1,178 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import type { CatalogItem, ModelSummary } from '../../contract/ipc.js';
+import type { ModelEntry } from '../../contract/models.js';
+import type { Result } from '../../contract/result.js';
+import { StudioError, toResult } from '../errors.js';
+import { listImageFiles } from '../imaging/index.js';
+import { runTranslateJob } from '../jobs/index.js';
+import { findCatalogEntry, listCatalog, plausibleSize } from '../library/catalog/index.js';
+import { importModelFile, installCatalogModel, type ModelLibrary } from '../library/index.js';
+import type { SessionManager } from '../runtime/index.js';
+import type { EngineEvent, EngineMethod, EngineRequests, ExpandedInputs, TranslateItemArgs, TranslatedItem } from './protocol.js';
+
+type Handlers = { [M in EngineMethod]: (args: EngineRequests[M]['args']) => Promise<EngineRequests[M]['data']> };
+
+/**
+ * What the engine process does on request: the library, the catalog and one translation at a
+ * time. It keeps no job state: the studio's JobManager decides what runs next, so a restarted
+ * engine simply takes the next item.
+ */
+export class EngineService {
+  private readonly downloads = new Map<string, AbortController>();
+  private readonly handlers: Handlers;
+
+  constructor(
+    private readonly library: ModelLibrary,
+    private readonly sessions: SessionManager,
+    private readonly emit: (event: EngineEvent) => void,
+  ) {
+    this.handlers = {
+      'models:list': async () => {
+        const { models, problems } = await this.library.list();
+        return { models: await Promise.all(models.map(summarize)), problems };
+      },
+      'models:import': async ({ path, name }) => {
+        const report = await importModelFile(this.library, path, name === undefined ? {} : { name });
+        return summarize(report.entry);
+      },
+      'models:delete': async ({ id }) => {
+        await this.library.remove(id);
+        return { id };
+      },
+      'catalog:list': async () => this.catalog(),
+      'catalog:download': async ({ name }) => this.download(name),
+      'catalog:cancel': async ({ name }) => {
+        this.downloads.get(name)?.abort();
+        return { name };
+      },
+      'files:expand': async ({ inputs }) => expand(inputs),
+      'translate:item': async (args) => this.translate(args),
+    };
+  }
+
+  handle(method: EngineMethod, args: unknown): Promise<Result<unknown>> {
+    const handler = this.handlers[method] as ((a: unknown) => Promise<unknown>) | undefined;
+    if (handler === undefined) return Promise.resolve({ ok: false, error: { code: 'BAD_ARGUMENT', message: `unknown engine request ${String(method)}` } });
+    return toResult(() => handler(args));
+  }
+
+  private async catalog(): Promise<CatalogItem[]> {
+    const { models } = await this.library.list();
+    const installed = new Set(models.map((m) => m.manifest.id));
+    return listCatalog().map((e) => ({
+      name: e.name,
+      title: e.title,
+      kind: e.kind,
+      task: e.task,
+      licence: e.licence,
+      source: e.source,
+      approxBytes: plausibleSize(e).min,
+      installed: installed.has(e.name),
+    }));
+  }
+
+  private async download(name: string): Promise<ModelSummary> {
+    const entry = findCatalogEntry(name);
+    if (this.downloads.has(entry.name)) throw new StudioError('BAD_ARGUMENT', `${entry.name} is already downloading`);
+    const controller = new AbortController();
+    this.downloads.set(entry.name, controller);
+    let received = 0;
+    let total: number | null = null;
+    const report = (stage: 'download' | 'extract' | 'install' | 'done' | 'failed' | 'cancelled', error?: StudioError): void =>
+      this.emit({
+        type: 'catalog-progress',
+        progress: { name: entry.name, stage, receivedBytes: received, totalBytes: total, ...(error === undefined ? {} : { error: error.toInfo() }) },
+      });
+    try {
+      const installed = await installCatalogModel(this.library, entry, {
+        signal: controller.signal,
+        onStage: (stage) => report(stage),
+        onProgress: (p) => {
+          received = p.receivedBytes;
+          total = p.totalBytes;
+          report('download');
+        },
+      });
+      report('done');
+      return await summarize(installed);
+    } catch (err) {
+      const studioError = err instanceof StudioError ? err : new StudioError('INTERNAL', err instanceof Error ? err.message : String(err));
+      report(studioError.code === 'CANCELLED' ? 'cancelled' : 'failed', studioError);
+      throw studioError;
+    } finally {
+      this.downloads.delete(entry.name);
+    }
+  }
+
+  private async translate(args: TranslateItemArgs): Promise<TranslatedItem> {
+    let done: TranslatedItem | undefined;
+    let failure: StudioError | undefined;
+    await runTranslateJob(
+      {
+        inputs: [args.input],
+        model: args.model,
+        outDir: args.outDir,
+        format: args.format,
+        quality: args.quality,
+        device: args.device,
+        nameSuffix: args.nameSuffix,
+        ...(args.attributes === undefined ? {} : { attributes: args.attributes }),
+      },
+      { library: this.library, sessions: this.sessions },
+      (event) => {
+        if (event.type === 'item-progress') {
+          this.emit({ type: 'item-progress', jobId: args.jobId, index: args.index, itemProgress: event.itemProgress, status: event.status });
+        } else if (event.type === 'item-done') {
+          const { output, renamed, notes, width, height, ms, provider, fallbacks } = event;
+          done = { output, renamed, notes, width, height, ms, provider, fallbacks };
+        } else if (event.type === 'item-error') {
+          failure = new StudioError(event.error.code, event.error.message, event.error.detail === undefined ? {} : { detail: event.error.detail });
+        }
+      },
+      undefined,
+      args.jobId,
+    );
+    if (failure !== undefined) throw failure;
+    if (done === undefined) throw new StudioError('INTERNAL', `${args.input}: the engine finished without a result`);
+    return done;
+  }
+}
+
+/** Lists the image files of dropped files and folders, naming each relative to what was dropped. */
+async function expand(inputs: string[]): Promise<ExpandedInputs> {
+  const result: ExpandedInputs = { files: [], errors: [] };
+  for (const input of inputs) {
+    const parent = dirname(input);
+    const { files, errors } = await listImageFiles([input]);
+    for (const path of files) result.files.push({ path, name: relative(parent, path) || basename(path) });
+    for (const e of errors) result.errors.push({ path: e.path, name: relative(parent, e.path) || basename(e.path), message: e.message });
+  }
+  return result;
+}
+
+async function summarize(entry: ModelEntry): Promise<ModelSummary> {
+  const m = entry.manifest;
+  let card: string | undefined;
+  if (m.card !== undefined) {
+    try {
+      card = await readFile(join(entry.dir, basename(m.card)), 'utf8');
+    } catch {
+      // A missing card is not an error: the summary simply has none.
+    }
+  }
+  return {
+    id: m.id,
+    name: m.name,
+    kind: m.kind,
+    description: m.description,
+    architecture: m.architecture ?? 'custom ONNX graph',
+    source: m.source,
+    licence: m.licence,
+    origin: entry.origin,
+    sizeBytes: entry.sizeBytes,
+    preferredSize: m.preferredSize,
+    attributes: m.attributes.map((a) => ({ ...a })),
+    ...(card === undefined ? {} : { card }),
+  };
+}

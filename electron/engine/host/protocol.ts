@@ -1,0 +1,70 @@
+/**
+ * Messages between the studio (Electron main or the browser-mode server) and the engine
+ * process. Plain JSON-compatible data: they cross a utilityProcess port or a fork() channel.
+ */
+import type { CatalogItem, CatalogProgress, ModelListing, ModelSummary } from '../../contract/ipc.js';
+import type { OutputFormat, ProviderReport } from '../../contract/jobs.js';
+import type { Result } from '../../contract/result.js';
+
+export interface ExpandedInputs {
+  /** Image files found, each with the name the user knows it by (relative to what was dropped). */
+  files: { path: string; name: string }[];
+  errors: { path: string; name: string; message: string }[];
+}
+
+export interface TranslateItemArgs {
+  jobId: string;
+  index: number;
+  input: string;
+  model: string;
+  outDir: string;
+  format: OutputFormat | 'auto';
+  quality: number;
+  device: string;
+  nameSuffix: string;
+  attributes?: Record<string, number>;
+}
+
+export interface TranslatedItem extends ProviderReport {
+  output: string;
+  renamed: boolean;
+  notes: string[];
+  width: number;
+  height: number;
+  ms: number;
+}
+
+export interface EngineRequests {
+  'models:list': { args: Record<string, never>; data: ModelListing };
+  'models:import': { args: { path: string; name?: string }; data: ModelSummary };
+  'models:delete': { args: { id: string }; data: { id: string } };
+  'catalog:list': { args: Record<string, never>; data: CatalogItem[] };
+  'catalog:download': { args: { name: string }; data: ModelSummary };
+  'catalog:cancel': { args: { name: string }; data: { name: string } };
+  'files:expand': { args: { inputs: string[] }; data: ExpandedInputs };
+  'translate:item': { args: TranslateItemArgs; data: TranslatedItem };
+}
+
+export type EngineMethod = keyof EngineRequests;
+
+export type EngineEvent =
+  | { type: 'item-progress'; jobId: string; index: number; itemProgress: number; status: string }
+  | { type: 'catalog-progress'; progress: CatalogProgress };
+
+export type ToEngine = { kind: 'request'; id: number; method: EngineMethod; args: unknown };
+
+export type FromEngine =
+  | { kind: 'ready'; pid: number }
+  | { kind: 'response'; id: number; result: Result<unknown> }
+  | { kind: 'event'; event: EngineEvent };
+
+export const ENGINE_METHODS = [
+  'models:list',
+  'models:import',
+  'models:delete',
+  'catalog:list',
+  'catalog:download',
+  'catalog:cancel',
+  'files:expand',
+  'translate:item',
+] as const satisfies readonly EngineMethod[];

@@ -1,0 +1,74 @@
+/**
+ * Electron main: only composes modules (protocols, window, one ipc module per domain, the
+ * engine in a utilityProcess). All job state lives in the StudioService's JobManager.
+ */
+import { join } from 'node:path';
+import { app, BrowserWindow, session, shell } from 'electron';
+import type { EventChannels } from '../contract/ipc.js';
+import { packageRoot } from '../engine/library/index.js';
+import { StudioService } from '../studio/studio-service.js';
+import { enforceContentSecurityPolicy, registerSchemes, serveRenderer } from './app-protocol.js';
+import { registerCatalogIpc } from './ipc/catalog.js';
+import { registerEngineIpc } from './ipc/engine.js';
+import { registerJobsIpc } from './ipc/jobs.js';
+import { registerModelsIpc } from './ipc/models.js';
+import { registerOutputsIpc } from './ipc/outputs.js';
+import { registerSettingsIpc } from './ipc/settings.js';
+import { serveMedia } from './media-protocol.js';
+import { resolveDesktopInputs } from './inputs.js';
+import { utilityEngine } from './utility-engine.js';
+import { createStudioWindow, preloadPath } from './window.js';
+
+app.setName('gan-studio');
+registerSchemes();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let win: BrowserWindow | null = null;
+
+const service = new StudioService({
+  mode: 'desktop',
+  launchEngine: utilityEngine,
+  send: <E extends keyof EventChannels>(event: E, payload: EventChannels[E]) => {
+    if (win !== null && !win.isDestroyed()) win.webContents.send(event, payload);
+    if (event === 'jobs:event') followProgress(payload as EventChannels['jobs:event']);
+  },
+  resolveInputs: resolveDesktopInputs,
+  openPath: async (path, reveal) => {
+    if (reveal) shell.showItemInFolder(path);
+    else {
+      const problem = await shell.openPath(path);
+      if (problem !== '') throw new Error(problem);
+    }
+  },
+});
+
+/** The taskbar / dock progress follows the batch. */
+function followProgress(event: EventChannels['jobs:event']): void {
+  if (win === null || win.isDestroyed()) return;
+  if (event.type === 'item-progress' || event.type === 'item-done' || event.type === 'item-error') win.setProgressBar(event.progress);
+  else if (event.type === 'finished' || event.type === 'cancelled') win.setProgressBar(-1);
+}
+
+for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc]) register(service);
+
+app.on('second-instance', () => {
+  if (win !== null) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+});
+
+void app.whenReady().then(() => {
+  const root = packageRoot();
+  enforceContentSecurityPolicy(session.defaultSession);
+  serveRenderer(join(root, 'dist', 'renderer'));
+  serveMedia(service.jobs);
+  void service.start();
+  win = createStudioWindow(preloadPath(join(root, 'dist')));
+  win.on('closed', () => (win = null));
+});
+
+app.on('window-all-closed', () => {
+  service.stop();
+  app.quit();
+});

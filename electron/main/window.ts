@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { BrowserWindow } from 'electron';
+import { APP_ORIGIN } from './app-protocol.js';
+
+/**
+ * The studio window, locked down per the architecture: context isolation, sandbox and web
+ * security on, no Node in the page, navigation and new windows refused, permission requests
+ * denied.
+ */
+export function createStudioWindow(preloadPath: string): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'GAN Studio',
+    show: false,
+    webPreferences: {
+      // Reviewed: the preload only exposes the contract's methods (electron/preload/index.ts).
+      preload: preloadPath, // eng-disable PRELOAD_JS_CHECK
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // Middle-click must not open anything either.
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+export function preloadPath(distRoot: string): string {
+  return join(distRoot, 'electron', 'preload', 'index.cjs');
+}

@@ -1,0 +1,42 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StudioError } from '../../engine/errors.js';
+import { SettingsStore, defaultSettings } from '../settings-store.js';
+
+let home: string;
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'gs-settings-'));
+});
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('SettingsStore', () => {
+  it('starts from the defaults and persists changes across instances', async () => {
+    const store = new SettingsStore(home);
+    expect(await store.get()).toEqual(defaultSettings());
+    await store.set({ theme: 'dark', device: 'cpu', outputDir: '/tmp/somewhere' });
+    const again = await new SettingsStore(home).get();
+    expect(again).toMatchObject({ theme: 'dark', device: 'cpu', outputDir: '/tmp/somewhere', quality: 92 });
+  });
+
+  it('keeps the valid fields of a damaged file and defaults the others', async () => {
+    await writeFile(join(home, 'settings.json'), JSON.stringify({ theme: 'dark', quality: 900, device: 'quantum' }));
+    expect(await new SettingsStore(home).get()).toMatchObject({ theme: 'dark', quality: 92, device: 'auto' });
+    await writeFile(join(home, 'settings.json'), 'not json');
+    expect(await new SettingsStore(home).get()).toEqual(defaultSettings());
+  });
+
+  it('refuses a bad value with an error naming the field, and saves nothing', async () => {
+    const store = new SettingsStore(home);
+    await store.set({ theme: 'light' });
+    const before = await readFile(store.path, 'utf8');
+    const error = await store.set({ quality: 0 } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StudioError);
+    expect((error as StudioError).code).toBe('BAD_ARGUMENT');
+    expect((error as StudioError).message).toMatch(/quality/);
+    expect(await readFile(store.path, 'utf8')).toBe(before);
+  });
+});

@@ -1,0 +1,32 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../engine/library/index.js';
+import type { FromEngine } from '../engine/host/protocol.js';
+import type { EngineLauncher } from './engine-supervisor.js';
+
+/**
+ * The engine entry point, compiled beside this file in dist/ (tests run this module from its
+ * TypeScript source, and then use the built one).
+ */
+const besideThis = fileURLToPath(new URL('../engine/host/engine-process.js', import.meta.url));
+export const ENGINE_ENTRY = existsSync(besideThis) ? besideThis : join(packageRoot(), 'dist', 'electron', 'engine', 'host', 'engine-process.js');
+
+/** Starts the engine as a Node child process (browser mode and tests). */
+export const forkEngine: EngineLauncher = () => {
+  const child = fork(ENGINE_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    // A send to an engine that just died fails; its exit handler already answers what was pending.
+    send: (message) => void child.send(message, () => undefined),
+    onMessage: (listener) => child.on('message', (m) => listener(m as FromEngine)),
+    onExit: (listener) => {
+      child.once('exit', (code, signal) => listener(signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`));
+      child.once('error', (err) => listener(`could not run: ${err.message}`));
+    },
+    kill: () => void child.kill(),
+  };
+};

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import type { JobItem, JobStarted, StudioJobEvent } from '../contract/ipc.js';
+import type { OutputFormat } from '../contract/jobs.js';
+import type { Result } from '../contract/result.js';
+import type { ExpandedInputs, TranslateItemArgs, TranslatedItem } from '../engine/host/protocol.js';
+
+export interface BatchSpec {
+  model: string;
+  outDir: string;
+  format: OutputFormat | 'auto';
+  quality: number;
+  device: string;
+  nameSuffix: string;
+  attributes?: Record<string, number>;
+}
+
+/** The engine as the JobManager needs it: one translation per request. */
+export interface ItemTranslator {
+  translate(args: TranslateItemArgs): Promise<Result<TranslatedItem>>;
+}
+
+type ItemState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+interface Item {
+  index: number;
+  input: string;
+  name: string;
+  state: ItemState;
+  output?: string;
+  /** How many times the engine died while translating this item. */
+  losses: number;
+  /** Progress within the item, 0..1, while it runs. */
+  within: number;
+}
+
+interface Job {
+  id: string;
+  spec: BatchSpec;
+  items: Item[];
+  started: number;
+  announced: boolean;
+}
+
+/** An item whose translation took the engine down this many times is failed, not retried. */
+const MAX_ENGINE_LOSSES = 2;
+
+/**
+ * All batch state, keyed by job id, lives here in the studio process, never in the engine.
+ * Items go to the engine one at a time, so when the engine dies only the item in flight is
+ * affected: it goes back to the front of the queue, the restarted engine takes it, and items
+ * already done are never sent again.
+ */
+export class JobManager {
+  private readonly jobs = new Map<string, Job>();
+  private readonly order: string[] = [];
+  private pumping = false;
+
+  constructor(
+    private readonly engine: ItemTranslator,
+    private readonly emit: (event: StudioJobEvent) => void,
+    private readonly onProvider: (provider: string) => void = () => undefined,
+  ) {}
+
+  start(spec: BatchSpec, expanded: ExpandedInputs): JobStarted {
+    const id = randomUUID();
+    const items: Item[] = [];
+    for (const f of expanded.files) items.push({ index: items.length, input: f.path, name: f.name, state: 'queued', losses: 0, within: 0 });
+    const failedEarly = expanded.errors.map((e) => ({ item: { index: 0, input: e.path, name: e.name, state: 'failed' as ItemState, losses: 0, within: 0 }, message: e.message }));
+    for (const f of failedEarly) {
+      f.item.index = items.length;
+      items.push(f.item);
+    }
+    const job: Job = { id, spec, items, started: Date.now(), announced: false };
+    this.jobs.set(id, job);
+    this.order.push(id);
+    this.emit({ type: 'queued', jobId: id, total: items.length });
+    for (const f of failedEarly) {
+      this.emit({ type: 'item-error', jobId: id, index: f.item.index, input: f.item.name, error: { code: 'IO_ERROR', message: f.message }, progress: this.progress(job) });
+    }
+    // Let the caller answer the page (which then knows the items) before the first event.
+    setTimeout(() => void this.pump(), 0);
+    return { jobId: id, items: items.map((i): JobItem => ({ index: i.index, name: i.name })) };
+  }
+
+  cancel(jobId: string, index?: number): number {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return 0;
+    const targets = job.items.filter((i) => i.state === 'queued' && (index === undefined || i.index === index));
+    for (const item of targets) {
+      item.state = 'cancelled';
+      this.emit({ type: 'item-cancelled', jobId, index: item.index });
+    }
+    if (index === undefined) {
+      const count = (s: ItemState): number => job.items.filter((i) => i.state === s).length;
+      this.emit({ type: 'cancelled', jobId, succeeded: count('done'), failed: count('failed'), remaining: targets.length });
+    }
+    this.finishIfIdle(job);
+    return targets.length;
+  }
+
+  retry(jobId: string): number {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return 0;
+    const again = job.items.filter((i) => i.state === 'failed' || i.state === 'cancelled');
+    for (const item of again) {
+      item.state = 'queued';
+      item.losses = 0;
+      item.within = 0;
+    }
+    if (again.length > 0) {
+      this.emit({ type: 'retrying', jobId, indices: again.map((i) => i.index) });
+      void this.pump();
+    }
+    return again.length;
+  }
+
+  /** The input or output file of an item, for the page's image views and downloads. */
+  file(jobId: string, index: number, which: 'input' | 'output'): string | undefined {
+    const item = this.jobs.get(jobId)?.items[index];
+    return which === 'input' ? item?.input : item?.output;
+  }
+
+  /** Whole-job progress: finished items count fully, the running one by its own progress. */
+  private progress(job: Job): number {
+    if (job.items.length === 0) return 1;
+    let sum = 0;
+    for (const i of job.items) sum += i.state === 'running' ? i.within : i.state === 'queued' ? 0 : 1;
+    return sum / job.items.length;
+  }
+
+  itemProgress(jobId: string, index: number, within: number, status: string): void {
+    const job = this.jobs.get(jobId);
+    const item = job?.items[index];
+    if (job === undefined || item === undefined || item.state !== 'running') return;
+    item.within = within;
+    this.emit({ type: 'item-progress', jobId, index, input: item.name, itemProgress: within, progress: this.progress(job), status });
+  }
+
+  private next(): { job: Job; item: Item } | undefined {
+    for (const id of this.order) {
+      const job = this.jobs.get(id);
+      const item = job?.items.find((i) => i.state === 'queued');
+      if (job !== undefined && item !== undefined) return { job, item };
+    }
+    return undefined;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let work = this.next(); work !== undefined; work = this.next()) await this.run(work.job, work.item);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async run(job: Job, item: Item): Promise<void> {
+    if (!job.announced) {
+      job.announced = true;
+      job.started = Date.now();
+      this.emit({ type: 'started', jobId: job.id, total: job.items.length, model: job.spec.model, device: job.spec.device });
+    }
+    item.state = 'running';
+    item.within = 0;
+    const result = await this.engine.translate({ jobId: job.id, index: item.index, input: item.input, ...job.spec });
+    if (result.ok) {
+      item.state = 'done';
+      item.output = result.data.output;
+      this.onProvider(result.data.provider);
+      const d = result.data;
+      this.emit({
+        type: 'item-done',
+        jobId: job.id,
+        index: item.index,
+        input: item.name,
+        output: d.output,
+        renamed: d.renamed,
+        notes: d.notes,
+        width: d.width,
+        height: d.height,
+        ms: d.ms,
+        provider: d.provider,
+        fallbacks: d.fallbacks,
+        progress: this.progress(job),
+      });
+    } else if (result.error.code === 'ENGINE_LOST' && item.losses < MAX_ENGINE_LOSSES) {
+      // Back to the queue: the supervisor is restarting the engine and the next request waits for it.
+      item.losses += 1;
+      item.state = 'queued';
+      this.emit({ type: 'engine-lost', jobId: job.id, index: item.index, reason: result.error.message });
+    } else {
+      item.state = 'failed';
+      const error =
+        result.error.code === 'ENGINE_LOST'
+          ? { ...result.error, message: `${item.name}: the engine stopped each time it translated this file`, detail: result.error.message }
+          : result.error;
+      this.emit({ type: 'item-error', jobId: job.id, index: item.index, input: item.name, error, progress: this.progress(job) });
+    }
+    this.finishIfIdle(job);
+  }
+
+  private finishIfIdle(job: Job): void {
+    if (job.items.some((i) => i.state === 'queued' || i.state === 'running')) return;
+    const count = (s: ItemState): number => job.items.filter((i) => i.state === s).length;
+    this.emit({ type: 'finished', jobId: job.id, succeeded: count('done'), failed: count('failed'), ms: Date.now() - job.started });
+  }
+}

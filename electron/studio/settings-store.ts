@@ -1,0 +1,76 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { DEVICE_SETTINGS, NAMING_SETTINGS, THEME_SETTINGS, type Settings } from '../contract/ipc.js';
+import { OUTPUT_FORMATS } from '../contract/jobs.js';
+import { StudioError, describeSystemError } from '../engine/errors.js';
+
+export const settingsSchema = z.object({
+  device: z.enum(DEVICE_SETTINGS),
+  theme: z.enum(THEME_SETTINGS),
+  outputDir: z.string().min(1),
+  format: z.enum([...OUTPUT_FORMATS, 'auto']),
+  quality: z.number().int().min(1).max(100),
+  naming: z.enum(NAMING_SETTINGS),
+  model: z.string().nullable(),
+});
+
+/** The default output folder: ~/Pictures/GAN Studio (HOME decides, so tests can move it). */
+export function defaultOutputDir(): string {
+  return join(homedir(), 'Pictures', 'GAN Studio');
+}
+
+export function defaultSettings(): Settings {
+  return { device: 'auto', theme: 'system', outputDir: defaultOutputDir(), format: 'auto', quality: 92, naming: 'keep', model: null };
+}
+
+/**
+ * Settings persisted as JSON in the studio's home folder. A damaged or outdated file never
+ * stops the app: each field that does not validate falls back to its default.
+ */
+export class SettingsStore {
+  private cached: Settings | undefined;
+  readonly path: string;
+
+  constructor(home: string) {
+    this.path = join(home, 'settings.json');
+  }
+
+  async get(): Promise<Settings> {
+    if (this.cached !== undefined) return { ...this.cached };
+    const defaults = defaultSettings();
+    let stored: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(await readFile(this.path, 'utf8'));
+      if (typeof parsed === 'object' && parsed !== null) stored = parsed as Record<string, unknown>;
+    } catch {
+      // No file yet, or not JSON: start from the defaults.
+    }
+    const merged: Record<string, unknown> = { ...defaults };
+    for (const key of Object.keys(defaults) as (keyof Settings)[]) {
+      const field = settingsSchema.shape[key].safeParse(stored[key]);
+      if (field.success) merged[key] = field.data;
+    }
+    this.cached = settingsSchema.parse(merged);
+    return { ...this.cached };
+  }
+
+  async set(patch: Partial<Settings>): Promise<Settings> {
+    const checked = settingsSchema.partial().safeParse(patch);
+    if (!checked.success) {
+      throw new StudioError('BAD_ARGUMENT', `settings not saved: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    const next = { ...(await this.get()), ...checked.data };
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFile(tmp, `${JSON.stringify(next, null, 2)}\n`);
+      await rename(tmp, this.path);
+    } catch (err) {
+      throw new StudioError('IO_ERROR', `cannot save settings to ${this.path}: ${describeSystemError(err)}`, { cause: err });
+    }
+    this.cached = next;
+    return { ...next };
+  }
+}

@@ -1,0 +1,174 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { EngineStatus, EventChannels, InvokeChannel, InvokeHandlers, Settings } from '../contract/ipc.js';
+import { OUTPUT_FORMATS } from '../contract/jobs.js';
+import type { Result } from '../contract/result.js';
+import { StudioError, toResult } from '../engine/errors.js';
+import { studioHome } from '../engine/library/index.js';
+import { EngineSupervisor, type EngineLauncher } from './engine-supervisor.js';
+import { JobManager } from './job-manager.js';
+import { SettingsStore } from './settings-store.js';
+
+export interface StudioHost {
+  mode: EngineStatus['mode'];
+  launchEngine: EngineLauncher;
+  /** Pushes an event to every page that listens. */
+  send<E extends keyof EventChannels>(event: E, payload: EventChannels[E]): void;
+  /**
+   * Turns what the page sent as inputs into host paths: the desktop app checks they exist,
+   * browser mode maps upload ids and refuses anything outside its upload folder.
+   */
+  resolveInputs(inputs: string[]): Promise<string[]>;
+  /** Shows a file in the system viewer or its folder (desktop only). */
+  openPath?: (path: string, reveal: boolean) => Promise<void>;
+  home?: string;
+}
+
+const empty = z.object({}).strict();
+const argSchemas: { [C in InvokeChannel]: z.ZodType } = {
+  'models:list': empty,
+  'models:import': z.object({ path: z.string().min(1), name: z.string().min(1).optional() }).strict(),
+  'models:delete': z.object({ id: z.string().min(1) }).strict(),
+  'catalog:list': empty,
+  'catalog:download': z.object({ name: z.string().min(1) }).strict(),
+  'catalog:cancel': z.object({ name: z.string().min(1) }).strict(),
+  'jobs:start': z
+    .object({
+      inputs: z.array(z.string().min(1)).min(1).max(100_000),
+      model: z.string().min(1),
+      attributes: z.record(z.string(), z.number()).optional(),
+      outputDir: z.string().min(1).optional(),
+      format: z.enum([...OUTPUT_FORMATS, 'auto']).optional(),
+      quality: z.number().int().min(1).max(100).optional(),
+      naming: z.enum(['keep', 'suffix']).optional(),
+    })
+    .strict(),
+  'jobs:cancel': z.object({ jobId: z.string().min(1), index: z.number().int().min(0).optional() }).strict(),
+  'jobs:retry': z.object({ jobId: z.string().min(1) }).strict(),
+  'settings:get': empty,
+  'settings:set': z.object({}).passthrough(),
+  'engine:status': empty,
+  'outputs:open': z.object({ jobId: z.string().min(1), index: z.number().int().min(0), reveal: z.boolean() }).strict(),
+};
+
+/**
+ * The studio behind every page, desktop or browser: routes each contract channel to the
+ * engine process, the JobManager or the settings, and forwards engine events. Hosts (Electron
+ * main, the browser-mode server) only carry messages and check who sends them.
+ */
+export class StudioService {
+  readonly settings: SettingsStore;
+  readonly supervisor: EngineSupervisor;
+  readonly jobs: JobManager;
+  readonly handlers: InvokeHandlers;
+  private lastProvider: string | null = null;
+
+  constructor(private readonly host: StudioHost) {
+    this.settings = new SettingsStore(host.home ?? studioHome());
+    this.supervisor = new EngineSupervisor(host.launchEngine, {
+      onEvent: (event) => {
+        if (event.type === 'item-progress') this.jobs.itemProgress(event.jobId, event.index, event.itemProgress, event.status);
+        else host.send('catalog:progress', event.progress);
+      },
+      onStatus: () => host.send('engine:status', this.engineStatus()),
+    });
+    this.jobs = new JobManager(
+      { translate: (args) => this.supervisor.request('translate:item', args) },
+      (event) => host.send('jobs:event', event),
+      (provider) => {
+        this.lastProvider = provider;
+      },
+    );
+    const engine = this.supervisor;
+    this.handlers = {
+      'models:list': () => engine.request('models:list', {}),
+      'models:import': async (args) => {
+        const [path] = await host.resolveInputs([args.path]).catch(() => [undefined]);
+        if (path === undefined) return fail('BAD_ARGUMENT', `cannot import ${args.path}: the file is not available to the studio`);
+        return engine.request('models:import', { ...args, path });
+      },
+      'models:delete': (args) => engine.request('models:delete', args),
+      'catalog:list': () => engine.request('catalog:list', {}),
+      'catalog:download': (args) => engine.request('catalog:download', args),
+      'catalog:cancel': (args) => engine.request('catalog:cancel', args),
+      'jobs:start': async (args) => {
+        const inputs = await toResult(() => host.resolveInputs(args.inputs));
+        if (!inputs.ok) return inputs;
+        const expanded = await engine.request('files:expand', { inputs: inputs.data });
+        if (!expanded.ok) return expanded;
+        if (expanded.data.files.length + expanded.data.errors.length === 0) return fail('BAD_ARGUMENT', 'no image files were found in what was dropped');
+        const saved = await this.settings.get();
+        const naming = args.naming ?? saved.naming;
+        return {
+          ok: true,
+          data: this.jobs.start(
+            {
+              model: args.model,
+              outDir: args.outputDir ?? saved.outputDir,
+              format: args.format ?? saved.format,
+              quality: args.quality ?? saved.quality,
+              device: saved.device,
+              nameSuffix: naming === 'suffix' ? `-${args.model.replace(/[^\w.-]/g, '_')}` : '',
+              ...(args.attributes === undefined ? {} : { attributes: args.attributes }),
+            },
+            expanded.data,
+          ),
+        };
+      },
+      'jobs:cancel': async ({ jobId, index }) => ({ ok: true, data: { cancelled: this.jobs.cancel(jobId, index) } }),
+      'jobs:retry': async ({ jobId }) => ({ ok: true, data: { retried: this.jobs.retry(jobId) } }),
+      'settings:get': () => toResult(() => this.settings.get()),
+      'settings:set': (patch) =>
+        toResult(async () => {
+          const next: Settings = await this.settings.set(patch);
+          host.send('settings:changed', next);
+          return next;
+        }),
+      'engine:status': async () => ({ ok: true, data: this.engineStatus() }),
+      'outputs:open': async ({ jobId, index, reveal }) => {
+        const path = this.jobs.file(jobId, index, 'output');
+        if (path === undefined) return fail('BAD_ARGUMENT', 'that item has no output yet');
+        if (host.openPath === undefined) return fail('BAD_ARGUMENT', 'opening files in the system viewer is only available in the desktop app; download the image instead');
+        return toResult(async () => {
+          await host.openPath?.(path, reveal);
+          return { path };
+        });
+      },
+    };
+  }
+
+  /** Validates what the page sent, then runs the channel's handler; never throws. */
+  async invoke(channel: InvokeChannel, args: unknown): Promise<Result<unknown>> {
+    const checked = argSchemas[channel].safeParse(args ?? {});
+    if (!checked.success) {
+      return fail('BAD_ARGUMENT', `${channel}: ${checked.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`);
+    }
+    const handler = this.handlers[channel] as (a: unknown) => Promise<Result<unknown>>;
+    return toResult(async () => {
+      const result = await handler(checked.data);
+      if (!result.ok) throw new StudioError(result.error.code, result.error.message, result.error.detail === undefined ? {} : { detail: result.error.detail });
+      return result.data;
+    });
+  }
+
+  engineStatus(): EngineStatus {
+    return { ...this.supervisor.status, lastProvider: this.lastProvider, mode: this.host.mode };
+  }
+
+  start(): Promise<void> {
+    return this.supervisor.start();
+  }
+
+  stop(): void {
+    this.supervisor.stop();
+  }
+
+  /** Where uploads and other per-session files go. */
+  static sessionDir(home: string, id: string): string {
+    return join(home, 'sessions', id);
+  }
+}
+
+function fail(code: 'BAD_ARGUMENT', message: string): Result<never> {
+  return { ok: false, error: { code, message } };
+}

@@ -1,0 +1,22 @@
+import type { StudioApi } from '../../electron/contract/ipc.js';
+
+/** A file the user dropped or picked, with its path inside what was dropped (folders keep theirs). */
+export interface PickedFile {
+  file: File;
+  relativePath: string;
+}
+
+/**
+ * What differs between the desktop app and browser mode, behind one interface: the contract
+ * API, how picked files become engine inputs, and where images are shown from.
+ */
+export interface Platform {
+  mode: 'desktop' | 'browser';
+  api: StudioApi;
+  /** Turns dropped or picked files into inputs for jobs:start or models:import. */
+  prepareInputs(files: PickedFile[], onProgress?: (sent: number, total: number) => void): Promise<string[]>;
+  /** URL of an item's input or output image. */
+  mediaUrl(jobId: string, index: number, which: 'input' | 'output'): string;
+  /** URL that downloads an item's output, where downloads make sense (browser mode). */
+  downloadUrl(jobId: string, index: number): string | null;
+}

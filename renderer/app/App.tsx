@@ -1,0 +1,104 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import AppBar from '@mui/material/AppBar';
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import CssBaseline from '@mui/material/CssBaseline';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import Toolbar from '@mui/material/Toolbar';
+import Typography from '@mui/material/Typography';
+import useMediaQuery from '@mui/material/useMediaQuery';
+import { ThemeProvider } from '@mui/material/styles';
+import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
+import type { EngineStatus, Settings } from '../../electron/contract/ipc.js';
+import type { StudioErrorInfo } from '../../electron/contract/result.js';
+import type { Platform } from '../api/platform.js';
+import { LibraryPage } from '../features/library/LibraryPage.js';
+import { SettingsPage } from '../features/settings/SettingsPage.js';
+import { TranslatePage } from '../features/translate/TranslatePage.js';
+import { ErrorNotice } from './ErrorNotice.js';
+import { StudioContext } from './StudioContext.js';
+import { studioTheme } from './theme.js';
+
+type Page = 'translate' | 'library' | 'settings';
+
+export function App({ platform }: { platform: Platform }) {
+  const { api } = platform;
+  const [page, setPage] = useState<Page>('translate');
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [engine, setEngine] = useState<EngineStatus | null>(null);
+  const [error, setError] = useState<StudioErrorInfo | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const systemDark = useMediaQuery('(prefers-color-scheme: dark)');
+  const mode = settings?.theme === 'dark' || (settings?.theme !== 'light' && systemDark) ? 'dark' : 'light';
+  const theme = useMemo(() => studioTheme(mode), [mode]);
+
+  useEffect(() => {
+    void api.settingsGet({}).then((r) => (r.ok ? setSettings(r.data) : setError(r.error)));
+    void api.engineStatus({}).then((r) => r.ok && setEngine(r.data));
+    const offSettings = api.on('settings:changed', setSettings);
+    const offEngine = api.on('engine:status', setEngine);
+    return () => {
+      offSettings();
+      offEngine();
+    };
+  }, [api]);
+
+  // The document title carries batch progress (the desktop app also sets the taskbar's).
+  useEffect(() => {
+    document.title = progress === null ? 'GAN Studio' : `${Math.round(progress * 100)}% · GAN Studio`;
+  }, [progress]);
+
+  const updateSettings = useCallback(
+    async (patch: Partial<Settings>) => {
+      const r = await api.settingsSet(patch);
+      if (r.ok) setSettings(r.data);
+      else setError(r.error);
+    },
+    [api],
+  );
+  const context = useMemo(() => ({ platform, settings, updateSettings }), [platform, settings, updateSettings]);
+
+  return (
+    <StudioContext.Provider value={context}>
+      <ThemeProvider theme={theme}>
+        <CssBaseline />
+        <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }} data-theme-mode={mode} data-testid="app">
+          <AppBar position="sticky" color="inherit" sx={{ borderBottom: 1, borderColor: 'divider' }} elevation={0}>
+            <Toolbar sx={{ gap: 3 }}>
+              <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+                <AutoFixHighIcon color="primary" />
+                <Typography variant="h6" component="h1" sx={{ fontSize: 18 }}>
+                  GAN Studio
+                </Typography>
+              </Box>
+              <Tabs value={page} onChange={(_, v: Page) => setPage(v)} aria-label="Pages">
+                <Tab value="translate" label="Translate" />
+                <Tab value="library" label="Library" />
+                <Tab value="settings" label="Settings" />
+              </Tabs>
+              <Box sx={{ flex: 1 }} />
+              {engine !== null && engine.state !== 'ready' && (
+                <Chip size="small" color={engine.state === 'failed' ? 'error' : 'warning'} label={engine.state === 'failed' ? 'Engine stopped' : 'Engine restarting…'} data-testid="engine-chip" />
+              )}
+              {platform.mode === 'browser' && <Chip size="small" variant="outlined" label="Browser mode" />}
+            </Toolbar>
+          </AppBar>
+          <Box component="main" sx={{ p: 3, maxWidth: 1280, mx: 'auto' }}>
+            {error !== null && (
+              <Box sx={{ mb: 2 }}>
+                <ErrorNotice error={error} onClose={() => setError(null)} />
+              </Box>
+            )}
+            {/* The Translate page stays mounted so its queue keeps receiving events on other pages. */}
+            <Box hidden={page !== 'translate'}>
+              <TranslatePage onProgress={setProgress} engine={engine} />
+            </Box>
+            {page === 'library' && <LibraryPage />}
+            {page === 'settings' && <SettingsPage engine={engine} />}
+          </Box>
+        </Box>
+      </ThemeProvider>
+    </StudioContext.Provider>
+  );
+}

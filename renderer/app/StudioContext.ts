@@ -1,0 +1,17 @@
+import { createContext, useContext } from 'react';
+import type { Settings } from '../../electron/contract/ipc.js';
+import type { Platform } from '../api/platform.js';
+
+export interface StudioContextValue {
+  platform: Platform;
+  settings: Settings | null;
+  updateSettings(patch: Partial<Settings>): Promise<void>;
+}
+
+export const StudioContext = createContext<StudioContextValue | null>(null);
+
+export function useStudio(): StudioContextValue {
+  const value = useContext(StudioContext);
+  if (value === null) throw new Error('useStudio outside <StudioContext>');
+  return value;
+}

@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Radio from '@mui/material/Radio';
+import RadioGroup from '@mui/material/RadioGroup';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import ToggleButton from '@mui/material/ToggleButton';
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
+import Typography from '@mui/material/Typography';
+import DarkModeIcon from '@mui/icons-material/DarkModeOutlined';
+import LightModeIcon from '@mui/icons-material/LightModeOutlined';
+import SettingsBrightnessIcon from '@mui/icons-material/SettingsBrightnessOutlined';
+import type { DeviceSetting, EngineStatus, ThemeSetting } from '../../../electron/contract/ipc.js';
+import { useStudio } from '../../app/StudioContext.js';
+
+function Section({ title, hint, children }: { title: string; hint: string; children: React.ReactNode }) {
+  return (
+    <Card>
+      <CardContent sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '260px 1fr' }, gap: 2 }}>
+        <Box>
+          <Typography variant="subtitle1" sx={{ fontWeight: 600 }} component="h2">
+            {title}
+          </Typography>
+          <Typography variant="body2" color="text.secondary">
+            {hint}
+          </Typography>
+        </Box>
+        <Box>{children}</Box>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Device, theme and default output folder; saved as soon as they change. */
+export function SettingsPage({ engine }: { engine: EngineStatus | null }) {
+  const { settings, updateSettings } = useStudio();
+  const [folder, setFolder] = useState(settings?.outputDir ?? '');
+  useEffect(() => setFolder(settings?.outputDir ?? ''), [settings?.outputDir]);
+  if (settings === null) return null;
+  return (
+    <Stack spacing={2}>
+      <Section title="Device" hint="Where translations run. Automatic uses a GPU when one works and falls back to the processor.">
+        <RadioGroup aria-label="Device" value={settings.device} onChange={(e) => void updateSettings({ device: e.target.value as DeviceSetting })}>
+          <FormControlLabel value="auto" control={<Radio />} label="Automatic" />
+          <FormControlLabel value="cpu" control={<Radio />} label="Processor (CPU)" />
+          <FormControlLabel value="gpu" control={<Radio />} label="Graphics card (GPU)" />
+        </RadioGroup>
+        <Typography variant="body2" color="text.secondary" data-testid="provider-in-use">
+          {engine?.lastProvider == null ? 'Provider in use: shown after the first translation.' : `Provider in use: ${engine.lastProvider}`}
+        </Typography>
+      </Section>
+      <Section title="Appearance" hint="Follow the system, or choose light or dark.">
+        <ToggleButtonGroup exclusive value={settings.theme} onChange={(_, v: ThemeSetting | null) => v !== null && void updateSettings({ theme: v })} aria-label="Theme">
+          <ToggleButton value="system" aria-label="System theme">
+            <SettingsBrightnessIcon sx={{ mr: 1 }} /> System
+          </ToggleButton>
+          <ToggleButton value="light" aria-label="Light theme">
+            <LightModeIcon sx={{ mr: 1 }} /> Light
+          </ToggleButton>
+          <ToggleButton value="dark" aria-label="Dark theme">
+            <DarkModeIcon sx={{ mr: 1 }} /> Dark
+          </ToggleButton>
+        </ToggleButtonGroup>
+      </Section>
+      <Section title="Default output folder" hint="Translated images are saved here unless you pick another folder for a batch. Existing files are never replaced.">
+        <Stack direction="row" spacing={1}>
+          <TextField fullWidth size="small" label="Folder" value={folder} onChange={(e) => setFolder(e.target.value)} slotProps={{ htmlInput: { spellCheck: false, 'data-testid': 'settings-output-folder' } }} />
+          <Button variant="contained" disabled={folder.trim() === '' || folder === settings.outputDir} onClick={() => void updateSettings({ outputDir: folder.trim() })}>
+            Save
+          </Button>
+        </Stack>
+      </Section>
+      <Section title="Engine" hint="Translations run in a separate process, restarted automatically if it stops.">
+        <Typography variant="body2" data-testid="engine-state">
+          {engine === null ? 'Unknown' : `${engine.state === 'ready' ? 'Running' : engine.state}${engine.pid === null ? '' : ` (process ${engine.pid})`}; restarted ${engine.restarts} time${engine.restarts === 1 ? '' : 's'}`}
+          {engine?.lastExit != null ? ` · last stop: ${engine.lastExit}` : ''}
+        </Typography>
+      </Section>
+    </Stack>
+  );
+}
