@@ -134,6 +134,20 @@ describe('the Translate page', () => {
     expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).width).toBe(320);
   });
 
+  it('translates a picked folder, sub-folders included, naming rows by their path in it', async () => {
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    const trip = join(root, 'trip');
+    await writeBatch(join(trip, 'day-1'), 2, { width: 96, height: 64 }, false);
+    await writeBatch(join(trip, 'day-2'), 1, { width: 96, height: 64 }, false);
+    await app.translate.pickFolder(trip);
+    await app.translate.waitForSummary('3 of 3 translated');
+    expect(await app.translate.row('trip/day-1/photo-002.jpg').getAttribute('data-status')).toBe('done');
+    expect(await app.translate.row('trip/day-2/photo-001.jpg').getAttribute('data-status')).toBe('done');
+    // Outputs keep the file names; the second photo-001 gets a free name rather than replacing the first.
+    const written = await readdir(outDir());
+    expect(written.filter((n) => /^photo-001(-\d+)?\.jpg$/.test(n)).length).toBe(3);
+  });
+
   it('restarts a killed engine and finishes the batch with no file lost or translated twice', async () => {
     await app.translate.page.getByRole('button', { name: 'Clear finished' }).click();
     const files = await writeBatch(join(root, 'in-kill'), 40, { width: 640, height: 480 }, false);
