@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,6 +172,25 @@ describe('the Translate page', () => {
     expect(await app.settings.engineState()).toMatch(/restarted 1 time · last stop: killed by SIGKILL/);
     await app.goTo('Translate');
   }, 240_000);
+});
+
+describe('keyboard use', () => {
+  it('reaches the pages and the image picker with Tab and Enter alone', async () => {
+    await page.reload();
+    await page.getByTestId('app').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Translate');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('tab', { name: 'Library', selected: true }).count()).toBe(1);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Enter');
+    let chooser = false;
+    page.once('filechooser', () => (chooser = true));
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.textContent === 'Choose images')); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => chooser).toBe(true);
+  });
 });
 
 describe('the Library page', () => {
