@@ -13,6 +13,7 @@ import { installTinyModel } from './fixtures/tiny-model.js';
 import { StudioApp } from './pages/studio-app.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const SAMPLE_PHOTO = fileURLToPath(new URL('../assets/samples/day-scene.jpg', import.meta.url));
 const CHECKPOINT = fileURLToPath(new URL('../electron/engine/library/__tests__/fixtures/resnet6_instance.pth', import.meta.url));
 
 let root: string;
@@ -227,11 +228,11 @@ describe('themes and screenshots', () => {
     await page.getByTestId('output-folder').fill(join(root, 'out-dark'));
     await page.getByTestId('output-folder').blur();
     const files = await writeBatch(join(root, 'in-dark'), 5, { width: 320, height: 240 }, true);
-    await app.translate.dropFiles(files.map((f) => f.path));
-    await app.translate.waitForSummary('5 of 6 translated · 1 failed');
-    expect((await readdir(join(root, 'out-dark'))).length).toBe(5);
+    await app.translate.dropFiles([...files.map((f) => f.path), SAMPLE_PHOTO]);
+    await app.translate.waitForSummary('6 of 7 translated · 1 failed');
+    expect((await readdir(join(root, 'out-dark'))).length).toBe(6);
     await app.screenshot(join(SCREENSHOTS, 'translate-finished-dark.png'));
-    await app.translate.openCompare('photo-003.jpg');
+    await app.translate.openCompare('day-scene.jpg');
     await app.screenshot(join(SCREENSHOTS, 'before-after-dark.png'));
     await page.keyboard.press('Escape');
     expect(pageErrors).toEqual([]);
