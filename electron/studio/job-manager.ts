@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { lstat } from 'node:fs/promises';
 import type { JobItem, JobStarted, StudioJobEvent } from '../contract/ipc.js';
 import type { OutputFormat } from '../contract/jobs.js';
 import type { Result } from '../contract/result.js';
@@ -31,6 +32,8 @@ interface Item {
   losses: number;
   /** Progress within the item, 0..1, while it runs. */
   within: number;
+  /** The output name the engine announced just before placing the file there. */
+  placing?: string;
 }
 
 interface Job {
@@ -147,6 +150,11 @@ export class JobManager {
     this.emit({ type: 'item-progress', jobId, index, input: item.name, itemProgress: within, progress: this.progress(job, item), status });
   }
 
+  itemPlacing(jobId: string, index: number, path: string): void {
+    const item = this.jobs.get(jobId)?.items[index];
+    if (item !== undefined && item.state === 'running') item.placing = path;
+  }
+
   private next(): { job: Job; item: Item } | undefined {
     for (const id of this.order) {
       const job = this.jobs.get(id);
@@ -177,6 +185,7 @@ export class JobManager {
     }
     this.setState(job, item, 'running');
     item.within = 0;
+    item.placing = undefined;
     const result = await this.engine.translate({ jobId: job.id, index: item.index, input: item.input, ...job.spec });
     if (result.ok) {
       this.setState(job, item, 'done');
@@ -196,6 +205,27 @@ export class JobManager {
         ms: d.ms,
         provider: d.provider,
         fallbacks: d.fallbacks,
+        progress: this.progress(job),
+      });
+    } else if (result.error.code === 'ENGINE_LOST' && item.placing !== undefined && (await exists(item.placing))) {
+      // The engine died between placing the output and saying so: the file is complete (it was
+      // written aside and moved into place in one step), so translating again would duplicate it.
+      this.setState(job, item, 'done');
+      item.output = item.placing;
+      this.emit({ type: 'engine-lost', jobId: job.id, index: item.index, reason: result.error.message });
+      this.emit({
+        type: 'item-done',
+        jobId: job.id,
+        index: item.index,
+        input: item.name,
+        output: item.placing,
+        renamed: false,
+        notes: ['the engine stopped just after writing this file; it was kept, not translated again'],
+        width: 0,
+        height: 0,
+        ms: 0,
+        provider: 'unknown',
+        fallbacks: [],
         progress: this.progress(job),
       });
     } else if (result.error.code === 'ENGINE_LOST' && item.losses < MAX_ENGINE_LOSSES) {
@@ -219,5 +249,14 @@ export class JobManager {
     if (job.settled < job.items.length) return;
     const count = (s: ItemState): number => job.items.filter((i) => i.state === s).length;
     this.emit({ type: 'finished', jobId: job.id, succeeded: count('done'), failed: count('failed'), ms: Date.now() - job.started });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -68,6 +68,7 @@ export class StudioService {
     this.supervisor = new EngineSupervisor(host.launchEngine, {
       onEvent: (event) => {
         if (event.type === 'item-progress') this.jobs.itemProgress(event.jobId, event.index, event.itemProgress, event.status);
+        else if (event.type === 'item-placing') this.jobs.itemPlacing(event.jobId, event.index, event.path);
         else host.send('catalog:progress', event.progress);
       },
       onStatus: () => host.send('engine:status', this.engineStatus()),
