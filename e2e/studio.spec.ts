@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { installTinyModel } from './fixtures/tiny-model.js';
 import { StudioApp } from './pages/studio-app.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const SAMPLE_PHOTO = fileURLToPath(new URL('../assets/samples/day-scene.jpg', import.meta.url));
 const CHECKPOINT = fileURLToPath(new URL('../electron/engine/library/__tests__/fixtures/resnet6_instance.pth', import.meta.url));
 
 let root: string;
@@ -134,6 +136,20 @@ describe('the Translate page', () => {
     expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).width).toBe(320);
   });
 
+  it('translates a picked folder, sub-folders included, naming rows by their path in it', async () => {
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    const trip = join(root, 'trip');
+    await writeBatch(join(trip, 'day-1'), 2, { width: 96, height: 64 }, false);
+    await writeBatch(join(trip, 'day-2'), 1, { width: 96, height: 64 }, false);
+    await app.translate.pickFolder(trip);
+    await app.translate.waitForSummary('3 of 3 translated');
+    expect(await app.translate.row('trip/day-1/photo-002.jpg').getAttribute('data-status')).toBe('done');
+    expect(await app.translate.row('trip/day-2/photo-001.jpg').getAttribute('data-status')).toBe('done');
+    // Outputs keep the file names; the second photo-001 gets a free name rather than replacing the first.
+    const written = await readdir(outDir());
+    expect(written.filter((n) => /^photo-001(-\d+)?\.jpg$/.test(n)).length).toBe(3);
+  });
+
   it('restarts a killed engine and finishes the batch with no file lost or translated twice', async () => {
     await app.translate.page.getByRole('button', { name: 'Clear finished' }).click();
     const files = await writeBatch(join(root, 'in-kill'), 40, { width: 640, height: 480 }, false);
@@ -157,6 +173,25 @@ describe('the Translate page', () => {
     expect(await app.settings.engineState()).toMatch(/restarted 1 time · last stop: killed by SIGKILL/);
     await app.goTo('Translate');
   }, 240_000);
+});
+
+describe('keyboard use', () => {
+  it('reaches the pages and the image picker with Tab and Enter alone', async () => {
+    await page.reload();
+    await page.getByTestId('app').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Translate');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('tab', { name: 'Library', selected: true }).count()).toBe(1);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Enter');
+    let chooser = false;
+    page.once('filechooser', () => (chooser = true));
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.textContent === 'Choose images')); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => chooser).toBe(true);
+  });
 });
 
 describe('the Library page', () => {
@@ -193,11 +228,11 @@ describe('themes and screenshots', () => {
     await page.getByTestId('output-folder').fill(join(root, 'out-dark'));
     await page.getByTestId('output-folder').blur();
     const files = await writeBatch(join(root, 'in-dark'), 5, { width: 320, height: 240 }, true);
-    await app.translate.dropFiles(files.map((f) => f.path));
-    await app.translate.waitForSummary('5 of 6 translated · 1 failed');
-    expect((await readdir(join(root, 'out-dark'))).length).toBe(5);
+    await app.translate.dropFiles([...files.map((f) => f.path), SAMPLE_PHOTO]);
+    await app.translate.waitForSummary('6 of 7 translated · 1 failed');
+    expect((await readdir(join(root, 'out-dark'))).length).toBe(6);
     await app.screenshot(join(SCREENSHOTS, 'translate-finished-dark.png'));
-    await app.translate.openCompare('photo-003.jpg');
+    await app.translate.openCompare('day-scene.jpg');
     await app.screenshot(join(SCREENSHOTS, 'before-after-dark.png'));
     await page.keyboard.press('Escape');
     expect(pageErrors).toEqual([]);

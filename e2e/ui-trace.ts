@@ -25,23 +25,35 @@ interface TraceEvent {
   name: string;
   ph: string;
   dur?: number;
+  /** Thread (CPU) time of the slice: wall time minus the time the OS ran something else. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string };
 }
 
-/** The longest RunTask on each renderer main thread (CrRendererMain), in ms. */
-function longestMainThreadTask(events: TraceEvent[]): { ms: number; over50: number } {
+/**
+ * The longest RunTask on the renderer main threads (CrRendererMain), in wall time and in the
+ * thread's own CPU time (the difference is time the OS gave to other processes).
+ */
+function longestMainThreadTask(events: TraceEvent[]): { ms: number; cpuMsOfLongest: number; longestCpuMs: number; over50: number } {
   const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   let ms = 0;
+  let cpuMsOfLongest = 0;
+  let longestCpuMs = 0;
   let over50 = 0;
   for (const e of events) {
     if (e.name !== 'RunTask' || e.ph !== 'X' || e.dur === undefined || !mainThreads.has(`${e.pid}:${e.tid}`)) continue;
     const taskMs = e.dur / 1000;
-    ms = Math.max(ms, taskMs);
+    const cpuMs = (e.tdur ?? e.dur) / 1000;
+    if (taskMs > ms) {
+      ms = taskMs;
+      cpuMsOfLongest = cpuMs;
+    }
+    longestCpuMs = Math.max(longestCpuMs, cpuMs);
     if (taskMs > 50) over50 += 1;
   }
-  return { ms, over50 };
+  return { ms, cpuMsOfLongest, longestCpuMs, over50 };
 }
 
 async function main(): Promise<void> {
@@ -105,11 +117,15 @@ dropped on the Translate page, uploaded, translated by a tiny random-weight ResN
 provider and shown in the queue, with events flushed into React state every 100 ms. The trace
 covers drop to last row done (${(batchMs / 1000).toFixed(1)} s, ${outputs} outputs written). Frames are the gaps
 between \`requestAnimationFrame\` callbacks in the page; tasks are \`RunTask\` slices on the
-renderer main thread. Goal: no frame and no task over ${GOAL_MS} ms — **${verdict}**.
+renderer main thread; the trace also gives each task's own CPU time, which shows how much of a
+long task was the page's work and how much the OS running other processes (the engine, the
+server, other jobs on the machine). Goal: no frame and no task over ${GOAL_MS} ms (wall time) —
+**${verdict}**; the page's own work per task peaks at ${task.longestCpuMs.toFixed(0)} ms.
 
 | measure | value |
 |---|---|
-| longest main-thread task | ${task.ms.toFixed(1)} ms |
+| longest main-thread task (wall time) | ${task.ms.toFixed(1)} ms, of which ${task.cpuMsOfLongest.toFixed(1)} ms on the CPU |
+| longest main-thread task (its own CPU time) | ${task.longestCpuMs.toFixed(1)} ms |
 | main-thread tasks over 50 ms | ${task.over50} |
 | longest frame | ${longestFrame.toFixed(1)} ms |
 | 99th percentile frame | ${p99.toFixed(1)} ms |

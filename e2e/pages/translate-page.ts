@@ -53,6 +53,11 @@ export class TranslatePageObject {
     await target.dispatchEvent('drop', { dataTransfer: transfer });
   }
 
+  /** Picks a whole folder with the page's folder picker (an <input webkitdirectory>). */
+  async pickFolder(dir: string): Promise<void> {
+    await this.page.getByTestId('folder-input').setInputFiles(dir);
+  }
+
   /** Starts recording every status a queue row shows, to prove per-item progress was visible. */
   async recordRowStatuses(): Promise<void> {
     await this.page.evaluate(() => {

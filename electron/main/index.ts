@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, session, shell } from 'electron';
 import type { EventChannels } from '../contract/ipc.js';
-import { packageRoot } from '../engine/library/index.js';
+import { packageRoot } from '../engine/library/paths.js';
 import { StudioService } from '../studio/studio-service.js';
 import { enforceContentSecurityPolicy, registerSchemes, serveRenderer } from './app-protocol.js';
 import { registerCatalogIpc } from './ipc/catalog.js';

@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { isInvokeChannel, type EventChannels } from '../contract/ipc.js';
 import { WIRE_PATHS, type WireMessage, type WireRequest } from '../contract/wire.js';
 import { StudioError, toErrorInfo } from '../engine/errors.js';
-import { packageRoot, studioHome } from '../engine/library/index.js';
+import { packageRoot, studioHome } from '../engine/library/paths.js';
 import { forkEngine } from '../studio/fork-launcher.js';
 import type { EngineLauncher } from '../studio/engine-supervisor.js';
 import { StudioService } from '../studio/studio-service.js';

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../engine/library/index.js';
+import { packageRoot } from '../engine/library/paths.js';
 import type { FromEngine } from '../engine/host/protocol.js';
 import type { EngineLauncher } from './engine-supervisor.js';
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { lstat } from 'node:fs/promises';
 import type { JobItem, JobStarted, StudioJobEvent } from '../contract/ipc.js';
 import type { OutputFormat } from '../contract/jobs.js';
 import type { Result } from '../contract/result.js';
@@ -31,6 +32,8 @@ interface Item {
   losses: number;
   /** Progress within the item, 0..1, while it runs. */
   within: number;
+  /** The output name the engine announced just before placing the file there. */
+  placing?: string;
 }
 
 interface Job {
@@ -39,7 +42,13 @@ interface Job {
   items: Item[];
   started: number;
   announced: boolean;
+  /** Items done, failed or cancelled: kept as a count so progress costs O(1) per event. */
+  settled: number;
+  /** Where the queue's first waiting item may be: everything before it is settled or running. */
+  cursor: number;
 }
+
+const SETTLED: ReadonlySet<ItemState> = new Set(['done', 'failed', 'cancelled']);
 
 /** An item whose translation took the engine down this many times is failed, not retried. */
 const MAX_ENGINE_LOSSES = 2;
@@ -70,7 +79,7 @@ export class JobManager {
       f.item.index = items.length;
       items.push(f.item);
     }
-    const job: Job = { id, spec, items, started: Date.now(), announced: false };
+    const job: Job = { id, spec, items, started: Date.now(), announced: false, settled: failedEarly.length, cursor: 0 };
     this.jobs.set(id, job);
     this.order.push(id);
     this.emit({ type: 'queued', jobId: id, total: items.length });
@@ -87,7 +96,7 @@ export class JobManager {
     if (job === undefined) return 0;
     const targets = job.items.filter((i) => i.state === 'queued' && (index === undefined || i.index === index));
     for (const item of targets) {
-      item.state = 'cancelled';
+      this.setState(job, item, 'cancelled');
       this.emit({ type: 'item-cancelled', jobId, index: item.index });
     }
     if (index === undefined) {
@@ -103,10 +112,11 @@ export class JobManager {
     if (job === undefined) return 0;
     const again = job.items.filter((i) => i.state === 'failed' || i.state === 'cancelled');
     for (const item of again) {
-      item.state = 'queued';
+      this.setState(job, item, 'queued');
       item.losses = 0;
       item.within = 0;
     }
+    job.cursor = 0;
     if (again.length > 0) {
       this.emit({ type: 'retrying', jobId, indices: again.map((i) => i.index) });
       void this.pump();
@@ -120,12 +130,16 @@ export class JobManager {
     return which === 'input' ? item?.input : item?.output;
   }
 
-  /** Whole-job progress: finished items count fully, the running one by its own progress. */
-  private progress(job: Job): number {
+  /** Keeps the settled count in step with every state change. */
+  private setState(job: Job, item: Item, state: ItemState): void {
+    job.settled += (SETTLED.has(state) ? 1 : 0) - (SETTLED.has(item.state) ? 1 : 0);
+    item.state = state;
+  }
+
+  /** Whole-job progress: settled items count fully, the running one by its own progress. */
+  private progress(job: Job, running?: Item): number {
     if (job.items.length === 0) return 1;
-    let sum = 0;
-    for (const i of job.items) sum += i.state === 'running' ? i.within : i.state === 'queued' ? 0 : 1;
-    return sum / job.items.length;
+    return (job.settled + (running?.state === 'running' ? running.within : 0)) / job.items.length;
   }
 
   itemProgress(jobId: string, index: number, within: number, status: string): void {
@@ -133,14 +147,22 @@ export class JobManager {
     const item = job?.items[index];
     if (job === undefined || item === undefined || item.state !== 'running') return;
     item.within = within;
-    this.emit({ type: 'item-progress', jobId, index, input: item.name, itemProgress: within, progress: this.progress(job), status });
+    this.emit({ type: 'item-progress', jobId, index, input: item.name, itemProgress: within, progress: this.progress(job, item), status });
+  }
+
+  itemPlacing(jobId: string, index: number, path: string): void {
+    const item = this.jobs.get(jobId)?.items[index];
+    if (item !== undefined && item.state === 'running') item.placing = path;
   }
 
   private next(): { job: Job; item: Item } | undefined {
     for (const id of this.order) {
       const job = this.jobs.get(id);
-      const item = job?.items.find((i) => i.state === 'queued');
-      if (job !== undefined && item !== undefined) return { job, item };
+      if (job === undefined) continue;
+      // The cursor only moves past items that are no longer waiting; requeues and retries reset it.
+      while (job.cursor < job.items.length && job.items[job.cursor]?.state !== 'queued') job.cursor += 1;
+      const item = job.items[job.cursor];
+      if (item !== undefined) return { job, item };
     }
     return undefined;
   }
@@ -161,11 +183,12 @@ export class JobManager {
       job.started = Date.now();
       this.emit({ type: 'started', jobId: job.id, total: job.items.length, model: job.spec.model, device: job.spec.device });
     }
-    item.state = 'running';
+    this.setState(job, item, 'running');
     item.within = 0;
+    item.placing = undefined;
     const result = await this.engine.translate({ jobId: job.id, index: item.index, input: item.input, ...job.spec });
     if (result.ok) {
-      item.state = 'done';
+      this.setState(job, item, 'done');
       item.output = result.data.output;
       this.onProvider(result.data.provider);
       const d = result.data;
@@ -184,13 +207,35 @@ export class JobManager {
         fallbacks: d.fallbacks,
         progress: this.progress(job),
       });
+    } else if (result.error.code === 'ENGINE_LOST' && item.placing !== undefined && (await exists(item.placing))) {
+      // The engine died between placing the output and saying so: the file is complete (it was
+      // written aside and moved into place in one step), so translating again would duplicate it.
+      this.setState(job, item, 'done');
+      item.output = item.placing;
+      this.emit({ type: 'engine-lost', jobId: job.id, index: item.index, reason: result.error.message });
+      this.emit({
+        type: 'item-done',
+        jobId: job.id,
+        index: item.index,
+        input: item.name,
+        output: item.placing,
+        renamed: false,
+        notes: ['the engine stopped just after writing this file; it was kept, not translated again'],
+        width: 0,
+        height: 0,
+        ms: 0,
+        provider: 'unknown',
+        fallbacks: [],
+        progress: this.progress(job),
+      });
     } else if (result.error.code === 'ENGINE_LOST' && item.losses < MAX_ENGINE_LOSSES) {
       // Back to the queue: the supervisor is restarting the engine and the next request waits for it.
       item.losses += 1;
-      item.state = 'queued';
+      this.setState(job, item, 'queued');
+      job.cursor = Math.min(job.cursor, item.index);
       this.emit({ type: 'engine-lost', jobId: job.id, index: item.index, reason: result.error.message });
     } else {
-      item.state = 'failed';
+      this.setState(job, item, 'failed');
       const error =
         result.error.code === 'ENGINE_LOST'
           ? { ...result.error, message: `${item.name}: the engine stopped each time it translated this file`, detail: result.error.message }
@@ -201,8 +246,17 @@ export class JobManager {
   }
 
   private finishIfIdle(job: Job): void {
-    if (job.items.some((i) => i.state === 'queued' || i.state === 'running')) return;
+    if (job.settled < job.items.length) return;
     const count = (s: ItemState): number => job.items.filter((i) => i.state === s).length;
     this.emit({ type: 'finished', jobId: job.id, succeeded: count('done'), failed: count('failed'), ms: Date.now() - job.started });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { DEVICE_SETTINGS, NAMING_SETTINGS, THEME_SETTINGS, type Settings } from '../contract/ipc.js';
 import { OUTPUT_FORMATS } from '../contract/jobs.js';
@@ -9,7 +9,7 @@ import { StudioError, describeSystemError } from '../engine/errors.js';
 export const settingsSchema = z.object({
   device: z.enum(DEVICE_SETTINGS),
   theme: z.enum(THEME_SETTINGS),
-  outputDir: z.string().min(1),
+  outputDir: z.string().min(1).refine(isAbsolute, 'the output folder must be a full path, like /home/you/Pictures/out'),
   format: z.enum([...OUTPUT_FORMATS, 'auto']),
   quality: z.number().int().min(1).max(100),
   naming: z.enum(NAMING_SETTINGS),

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { EngineStatus, EventChannels, InvokeChannel, InvokeHandlers, Settings } from '../contract/ipc.js';
 import { OUTPUT_FORMATS } from '../contract/jobs.js';
 import type { Result } from '../contract/result.js';
 import { StudioError, toResult } from '../engine/errors.js';
-import { studioHome } from '../engine/library/index.js';
+import { studioHome } from '../engine/library/paths.js';
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor.js';
 import { JobManager } from './job-manager.js';
 import { SettingsStore } from './settings-store.js';
@@ -37,7 +37,7 @@ const argSchemas: { [C in InvokeChannel]: z.ZodType } = {
       inputs: z.array(z.string().min(1)).min(1).max(100_000),
       model: z.string().min(1),
       attributes: z.record(z.string(), z.number()).optional(),
-      outputDir: z.string().min(1).optional(),
+      outputDir: z.string().min(1).refine(isAbsolute, 'the output folder must be a full path').optional(),
       format: z.enum([...OUTPUT_FORMATS, 'auto']).optional(),
       quality: z.number().int().min(1).max(100).optional(),
       naming: z.enum(['keep', 'suffix']).optional(),
@@ -68,6 +68,7 @@ export class StudioService {
     this.supervisor = new EngineSupervisor(host.launchEngine, {
       onEvent: (event) => {
         if (event.type === 'item-progress') this.jobs.itemProgress(event.jobId, event.index, event.itemProgress, event.status);
+        else if (event.type === 'item-placing') this.jobs.itemPlacing(event.jobId, event.index, event.path);
         else host.send('catalog:progress', event.progress);
       },
       onStatus: () => host.send('engine:status', this.engineStatus()),

@@ -15,14 +15,21 @@ interface ParentPort {
   postMessage(message: unknown): void;
 }
 
-function parentChannel(): { send: (m: FromEngine) => void; onMessage: (l: (m: unknown) => void) => void } {
+/** send resolves once the message has left this process (fork), or was handed over (utilityProcess). */
+function parentChannel(): { send: (m: FromEngine) => Promise<void>; onMessage: (l: (m: unknown) => void) => void } {
   // Electron adds parentPort to process inside a utilityProcess; engine/ never imports electron.
   const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
   if (port !== undefined) {
-    return { send: (m) => port.postMessage(m), onMessage: (l) => port.on('message', (e) => l(e.data)) };
+    return {
+      send: async (m) => port.postMessage(m),
+      onMessage: (l) => port.on('message', (e) => l(e.data)),
+    };
   }
   if (process.send === undefined) throw new Error('the engine process must be started by the studio (utilityProcess or fork)');
-  return { send: (m) => void process.send?.(m), onMessage: (l) => process.on('message', l) };
+  return {
+    send: (m) => new Promise((resolve) => process.send?.(m, undefined, undefined, () => resolve()) ?? resolve()),
+    onMessage: (l) => process.on('message', l),
+  };
 }
 
 function isRequest(value: unknown): value is ToEngine {
@@ -53,4 +60,4 @@ channel.onMessage((message) => {
 });
 // The studio closes the channel when it quits: leave with it.
 process.on('disconnect', () => process.exit(0));
-channel.send({ kind: 'ready', pid: process.pid });
+void channel.send({ kind: 'ready', pid: process.pid });

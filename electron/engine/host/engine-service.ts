@@ -25,7 +25,8 @@ export class EngineService {
   constructor(
     private readonly library: ModelLibrary,
     private readonly sessions: SessionManager,
-    private readonly emit: (event: EngineEvent) => void,
+    /** Sends an event to the studio; resolves once it has left this process. */
+    private readonly emit: (event: EngineEvent) => void | Promise<void>,
   ) {
     this.handlers = {
       'models:list': async () => {
@@ -80,7 +81,7 @@ export class EngineService {
     let received = 0;
     let total: number | null = null;
     const report = (stage: 'download' | 'extract' | 'install' | 'done' | 'failed' | 'cancelled', error?: StudioError): void =>
-      this.emit({
+      void this.emit({
         type: 'catalog-progress',
         progress: { name: entry.name, stage, receivedBytes: received, totalBytes: total, ...(error === undefined ? {} : { error: error.toInfo() }) },
       });
@@ -119,10 +120,17 @@ export class EngineService {
         nameSuffix: args.nameSuffix,
         ...(args.attributes === undefined ? {} : { attributes: args.attributes }),
       },
-      { library: this.library, sessions: this.sessions },
+      {
+        library: this.library,
+        sessions: this.sessions,
+        // The studio must hear of the name before the file exists, so it is sent and flushed first.
+        onPlacing: async (_input, path) => {
+          await this.emit({ type: 'item-placing', jobId: args.jobId, index: args.index, path });
+        },
+      },
       (event) => {
         if (event.type === 'item-progress') {
-          this.emit({ type: 'item-progress', jobId: args.jobId, index: args.index, itemProgress: event.itemProgress, status: event.status });
+          void this.emit({ type: 'item-progress', jobId: args.jobId, index: args.index, itemProgress: event.itemProgress, status: event.status });
         } else if (event.type === 'item-done') {
           const { output, renamed, notes, width, height, ms, provider, fallbacks } = event;
           done = { output, renamed, notes, width, height, ms, provider, fallbacks };

@@ -49,7 +49,9 @@ export type EngineMethod = keyof EngineRequests;
 
 export type EngineEvent =
   | { type: 'item-progress'; jobId: string; index: number; itemProgress: number; status: string }
-  | { type: 'catalog-progress'; progress: CatalogProgress };
+  | { type: 'catalog-progress'; progress: CatalogProgress }
+  /** Sent (and flushed) just before an output is placed at `path`: see JobManager's crash recovery. */
+  | { type: 'item-placing'; jobId: string; index: number; path: string };
 
 export type ToEngine = { kind: 'request'; id: number; method: EngineMethod; args: unknown };
 

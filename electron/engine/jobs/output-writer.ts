@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { StudioError, describeSystemError } from '../errors.js';
 
@@ -18,6 +18,12 @@ export class OutputWriter {
     private readonly overwrite: boolean,
     /** Appended to every output's stem, e.g. the model id. */
     private readonly suffix = '',
+    /**
+     * Told each free name just before the output is placed there (no-clobber mode). A caller
+     * that may be killed at any moment (the studio's engine process) records it, so that after
+     * a crash its parent can tell whether the file was placed and need not translate it again.
+     */
+    private readonly onPlacing?: (target: string) => Promise<void>,
   ) {
     this.inputs = new Set(inputs.map((p) => resolve(p)));
   }
@@ -72,6 +78,11 @@ export class OutputWriter {
    * exclusive create followed by a rename over that placeholder.
    */
   private async placeNoClobber(tmp: string, target: string): Promise<boolean> {
+    if (this.onPlacing !== undefined) {
+      // Announce only a name that is free now, so an existing file is never taken for ours.
+      if (await pathExists(target)) return false;
+      await this.onPlacing(target);
+    }
     try {
       await link(tmp, target);
       await unlink(tmp);
@@ -89,5 +100,14 @@ export class OutputWriter {
     }
     await rename(tmp, target);
     return true;
+  }
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }

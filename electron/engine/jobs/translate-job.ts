@@ -22,6 +22,8 @@ export interface JobSummary {
 export interface TranslateJobContext {
   library: ModelLibrary;
   sessions: SessionManager;
+  /** See OutputWriter: told the output path of an input just before it is placed there. */
+  onPlacing?: (input: string, target: string) => Promise<void>;
 }
 
 type Decoded = { ok: true; image: DecodedImage } | { ok: false; error: unknown };
@@ -71,7 +73,15 @@ export async function runTranslateJob(
   if (spec.nameSuffix !== undefined && !/^[\w.-]*$/.test(spec.nameSuffix)) {
     throw new StudioError('BAD_ARGUMENT', `a name suffix may hold only letters, digits, dots, dashes and underscores, got "${spec.nameSuffix}"`);
   }
-  const writer = new OutputWriter(spec.outDir, files, spec.overwrite ?? false, spec.nameSuffix ?? '');
+  let current = '';
+  const onPlacing = ctx.onPlacing;
+  const writer = new OutputWriter(
+    spec.outDir,
+    files,
+    spec.overwrite ?? false,
+    spec.nameSuffix ?? '',
+    onPlacing === undefined ? undefined : (target) => onPlacing(current, target),
+  );
   await writer.prepare();
 
   const total = files.length + errors.length;
@@ -98,6 +108,7 @@ export async function runTranslateJob(
   let next: Promise<Decoded> | undefined = files[0] === undefined ? undefined : decodeSettled(files[0], spec.shorterSide);
   for (let f = 0; f < files.length; f++, index++) {
     const input = files[f] as string;
+    current = input;
     if (signal?.aborted === true) {
       onEvent({ type: 'cancelled', jobId, succeeded, failed, remaining: files.length - f });
       return { jobId, model, succeeded, failed, cancelled: true, ms: performance.now() - started };

@@ -28,12 +28,21 @@ afterAll(async () => {
 });
 
 /** A real engine process, a JobManager over it, and every event it sends. */
-function studio(): { jobs: JobManager; events: StudioJobEvent[]; statuses: SupervisorStatus[]; engine: EngineSupervisor } {
+function studio(onPlacing?: (index: number, engine: EngineSupervisor) => void): {
+  jobs: JobManager;
+  events: StudioJobEvent[];
+  statuses: SupervisorStatus[];
+  engine: EngineSupervisor;
+} {
   const events: StudioJobEvent[] = [];
   const statuses: SupervisorStatus[] = [];
   const engine = new EngineSupervisor(forkEngine, {
     onEvent: (e) => {
       if (e.type === 'item-progress') jobs.itemProgress(e.jobId, e.index, e.itemProgress, e.status);
+      if (e.type === 'item-placing') {
+        jobs.itemPlacing(e.jobId, e.index, e.path);
+        onPlacing?.(e.index, engine);
+      }
     },
     onStatus: (s) => statuses.push(s),
   });
@@ -75,6 +84,61 @@ describe('JobManager over a real engine process', () => {
     expect(engine.status).toMatchObject({ state: 'ready', restarts: 1, lastExit: 'killed by SIGKILL' });
     expect(engine.status.pid).not.toBe(firstPid);
   }, 120_000);
+
+  it('kills at the moment an output is being placed: still exactly one output per input', async () => {
+    // The kill lands either before or after the engine moves the file into place; both must
+    // end with one output per input, never a second copy named photo-1.jpg.
+    const killedAt = new Set<number>();
+    const { jobs, events, engine } = studio((index, eng) => {
+      if ((index === 1 || index === 4 || index === 7) && !killedAt.has(index)) {
+        killedAt.add(index);
+        process.kill(eng.status.pid as number, 'SIGKILL');
+      }
+    });
+    await engine.start();
+    const files = await writeBatch(join(root, 'placing-in'), 9, { width: 128, height: 96 }, false);
+    const expanded = await engine.request('files:expand', { inputs: [join(root, 'placing-in')] });
+    if (!expanded.ok) throw new Error(expanded.error.message);
+    const out = join(root, 'placing-out');
+    jobs.start(spec(out), expanded.data);
+    await until(() => events.some((e) => e.type === 'finished'), 'the batch to finish');
+    expect(killedAt.size).toBe(3);
+    expect(events.filter((e) => e.type === 'engine-lost').length).toBe(3);
+    expect(events.find((e) => e.type === 'finished')).toMatchObject({ succeeded: 9, failed: 0 });
+    expect((await readdir(out)).filter((n) => !n.startsWith('.')).sort()).toEqual(files.map((f) => f.name).sort());
+  }, 120_000);
+
+  it('keeps an output placed just before the engine died instead of translating it again', async () => {
+    // A kill in the instant between placing a file and replying is too narrow to hit on purpose,
+    // so the reply of a real translation is replaced by the one a dead engine gives.
+    const events: StudioJobEvent[] = [];
+    const engine = new EngineSupervisor(forkEngine, {
+      onEvent: (e) => {
+        if (e.type === 'item-placing') jobs.itemPlacing(e.jobId, e.index, e.path);
+      },
+      onStatus: () => undefined,
+    });
+    supervisor = engine;
+    const jobs = new JobManager(
+      {
+        translate: async (args) => {
+          const result = await engine.request('translate:item', args);
+          return args.index === 1 && result.ok ? { ok: false, error: { code: 'ENGINE_LOST', message: 'the engine stopped (killed by SIGKILL)' } } : result;
+        },
+      },
+      (e) => events.push(e),
+    );
+    const files = await writeBatch(join(root, 'lost-reply-in'), 3, { width: 96, height: 64 }, false);
+    const expanded = await engine.request('files:expand', { inputs: [join(root, 'lost-reply-in')] });
+    if (!expanded.ok) throw new Error(expanded.error.message);
+    const out = join(root, 'lost-reply-out');
+    jobs.start(spec(out), expanded.data);
+    await until(() => events.some((e) => e.type === 'finished'), 'the batch to finish');
+    expect(events.find((e) => e.type === 'finished')).toMatchObject({ succeeded: 3, failed: 0 });
+    const kept = events.find((e) => e.type === 'item-done' && e.index === 1);
+    expect(kept?.type === 'item-done' && kept.notes[0]).toMatch(/kept, not translated again/);
+    expect((await readdir(out)).sort()).toEqual(files.map((f) => f.name).sort());
+  }, 60_000);
 
   it('cancels one waiting file or all of them, and retries the failed and cancelled ones', async () => {
     const { jobs, events, engine } = studio();

@@ -38,5 +38,6 @@ describe('SettingsStore', () => {
     expect((error as StudioError).code).toBe('BAD_ARGUMENT');
     expect((error as StudioError).message).toMatch(/quality/);
     expect(await readFile(store.path, 'utf8')).toBe(before);
+    await expect(store.set({ outputDir: 'relative/out' })).rejects.toThrow(/outputDir: the output folder must be a full path/);
   });
 });

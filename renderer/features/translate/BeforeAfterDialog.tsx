@@ -70,6 +70,28 @@ export function BeforeAfterDialog({ target, onClose }: { target: CompareTarget |
                 />
               </>
             )}
+            {(['Before', 'After'] as const).map((label) => (
+              <Box
+                key={label}
+                aria-hidden
+                sx={{
+                  position: 'absolute',
+                  top: 8,
+                  [label === 'Before' ? 'left' : 'right']: 8,
+                  px: 1,
+                  py: 0.25,
+                  borderRadius: 1,
+                  bgcolor: 'rgba(0,0,0,.55)',
+                  color: 'common.white',
+                  fontSize: 12,
+                  lineHeight: 1.6,
+                  fontWeight: 600,
+                  pointerEvents: 'none',
+                }}
+              >
+                {label}
+              </Box>
+            ))}
             <Box
               role="slider"
               tabIndex={0}

@@ -30,7 +30,7 @@ export const OutputOptions = memo(function OutputOptions({ settings, onChange }:
         <FormControl size="small" sx={{ flex: 1 }}>
           <InputLabel id="format-label">Format</InputLabel>
           <Select labelId="format-label" label="Format" value={settings.format} onChange={(e) => onChange({ format: e.target.value as OutputFormat | 'auto' })}>
-            <MenuItem value="auto">Same as input</MenuItem>
+            <MenuItem value="auto">As input</MenuItem>
             <MenuItem value="png">PNG</MenuItem>
             <MenuItem value="jpeg">JPEG</MenuItem>
             <MenuItem value="webp">WebP</MenuItem>

@@ -166,6 +166,7 @@ export function TranslatePage({ onProgress, engine }: { onProgress: (progress: n
               type="file"
               multiple
               hidden
+              data-testid="folder-input"
               {...({ webkitdirectory: '' } as Record<string, string>)}
               onChange={(e) => onPicked(e.currentTarget.files)}
             />
