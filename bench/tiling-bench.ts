@@ -1,6 +1,6 @@
 /**
  * Tiling benchmark: tiled against whole-image translation at 2048 x 1536 on the CPU provider,
- * for a random-weight resnet_9blocks (ngf 64) and the bundled tiny-dusk, with whole-image
+ * for a random-weight resnet_9blocks (ngf 64) and the bundled day2night starter, with whole-image
  * statistics gathered exactly and from a downscaled copy. Writes docs/BENCHMARKS.md.
  * The 24-megapixel peak-RSS check is a separate command (bench/tiling-rss.ts).
  */
@@ -35,7 +35,7 @@ try {
   for (let i = 0; i < rgb.length; i++) rgb[i] = Math.max(0, Math.min(255, (rgb[i] as number) + (((i * 2654435761) >>> 27) - 16) / 2));
   const image = { width: W, height: H, rgb, alpha: null, format: 'png' };
   const rows: string[] = [];
-  for (const id of ['bench-resnet9', 'tiny-dusk']) {
+  for (const id of ['bench-resnet9', 'day2night']) {
     const entry = await library.resolve(id);
     for (const [label, statsSide] of [
       ['exact (full-size pass)', 8192],

@@ -31,8 +31,8 @@ beforeAll(async () => {
   const home = join(root, 'home');
   await installTinyModel(home, 'tiny');
   // Settings written by an earlier session: the studio must pick them up (model and theme).
-  // The bundled dusk model makes before/after screenshots a reviewer can judge.
-  await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'tiny-dusk', theme: 'light' }));
+  // The bundled day2night starter makes before/after screenshots a reviewer can judge.
+  await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'day2night', theme: 'light' }));
   await mkdir(SCREENSHOTS, { recursive: true });
   serve = await startServe({ GAN_STUDIO_HOME: home, HOME: root });
   browser = await launchChromium();
