@@ -152,7 +152,7 @@ describe('the Translate page', () => {
 
   it('restarts a killed engine and finishes the batch with no file lost or translated twice', async () => {
     await app.translate.page.getByRole('button', { name: 'Clear finished' }).click();
-    const files = await writeBatch(join(root, 'in-kill'), 40, { width: 640, height: 480 }, false);
+    const files = await writeBatch(join(root, 'in-kill'), 40, { width: 320, height: 240 }, false);
     const out = join(root, 'out-kill');
     await page.getByTestId('output-folder').fill(out);
     await page.getByTestId('output-folder').blur();
@@ -197,11 +197,13 @@ describe('keyboard use', () => {
 describe('the Library page', () => {
   it('lists the models and imports a checkpoint chosen with the picker', async () => {
     await app.goTo('Library');
-    await expect.poll(() => app.library.cards().count()).toBe(2);
+    // The four bundled starter models and the test's tiny model.
+    await expect.poll(() => app.library.cards().count()).toBe(5);
+    expect(await app.library.cards().filter({ hasText: 'Day to night' }).getAttribute('data-origin')).toBe('bundled');
     expect(await app.library.catalogDownloadButtons().count()).toBeGreaterThan(20);
     await app.library.importFile(CHECKPOINT);
     await app.library.importDone().waitFor({ timeout: 60_000 });
-    await expect.poll(() => app.library.cards().count()).toBe(3);
+    await expect.poll(() => app.library.cards().count()).toBe(6);
     const card = app.library.cards().filter({ hasText: 'resnet6_instance' });
     expect(await card.getAttribute('data-origin')).toBe('installed');
     expect(await card.innerText()).toMatch(/resnet_6blocks/);
