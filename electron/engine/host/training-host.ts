@@ -21,6 +21,8 @@ interface ActiveRun {
   run: TrainingRun;
   controller: AbortController;
   done: Promise<void>;
+  /** The provider the run trains on, once it has started. */
+  provider?: string;
 }
 
 /**
@@ -123,7 +125,10 @@ export class TrainingHost {
   private async launch(dir: string, run: TrainingRun): Promise<RunInfo> {
     const controller = new AbortController();
     const runId = basename(dir);
-    const send = (event: TrainEvent): void => this.emit({ type: 'train-event', runId, event });
+    const send = (event: TrainEvent): void => {
+      if (event.type === 'train-started' && this.active?.dir === dir) this.active.provider = event.provider;
+      this.emit({ type: 'train-event', runId, event });
+    };
     const done = run
       .train({ signal: controller.signal, onEvent: send })
       .then(
@@ -159,7 +164,7 @@ export class TrainingHost {
       exports: summary.exports,
       samples: await sampleFiles(summary.dir),
       settings: summary.settings,
-      provider: await checkpointProvider(summary.dir),
+      provider: (this.active?.dir === summary.dir ? this.active.provider : undefined) ?? (await checkpointProvider(summary.dir)),
     };
   }
 }

@@ -101,7 +101,9 @@ export function useTrainingRun(runId: string | null): TrainingRunView {
     const failure = mine.find((e) => e.type === 'train-error');
     if (failure?.type === 'train-error') setError(failure.error);
     // The run's status changed: reload its summary (not the losses, which the events already carry).
-    if (mine.some((e) => e.type === 'train-started' || e.type === 'train-finished' || e.type === 'train-error') && runId !== null) {
+    // (Also when the run's device is still unknown: its start may have been reported before this view subscribed.)
+    const changed = mine.some((e) => e.type === 'train-started' || e.type === 'train-finished' || e.type === 'train-error');
+    if ((changed || (run !== null && run.provider === null && run.status === 'running')) && runId !== null) {
       void api.trainingHistory({ runId }).then((r) => r.ok && setRun(r.data.run));
     }
   });
