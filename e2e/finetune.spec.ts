@@ -73,6 +73,7 @@ describe('the Fine-tune page', () => {
     // The estimate comes from timing real iterations in the engine before the run starts.
     await ft.estimate().filter({ hasText: /s per iteration, measured/ }).waitFor({ timeout: 60_000 });
     expect(await ft.estimate().innerText()).toMatch(/about .* on cpu/);
+    await app.screenshot(join(SCREENSHOTS, 'finetune-setup-light.png'));
 
     await ft.start();
     await ft.waitForChartPoints(6);
@@ -98,7 +99,7 @@ describe('the Fine-tune page', () => {
     await ft.waitForChartPoints(pausedAt + 4);
     await ft.button('Stop');
     await ft.waitForStatus('stopped');
-    expect(await ft.runRow(runId).getAttribute('data-status')).toBe('stopped');
+    await expect.poll(() => ft.runRow(runId).getAttribute('data-status')).toBe('stopped');
 
     await ft.button('Export');
     const done = page.getByTestId('export-done');
@@ -108,9 +109,12 @@ describe('the Fine-tune page', () => {
   });
 
   it('translates with the exported model on the Translate page right away', async () => {
-    await app.goTo('Translate');
+    await page.getByTestId('export-done').getByRole('button', { name: 'Translate with it' }).click();
+    await expect.poll(async () => (await page.getByTestId('model-select').innerText()).split('\n')[0]).toBe('warm to cool');
+    // Both directions are in the picker too.
     await page.getByTestId('model-select').click();
-    await page.getByRole('option', { name: 'warm to cool', exact: true }).click();
+    await page.getByRole('option', { name: 'warm to cool (reverse)' }).waitFor();
+    await page.keyboard.press('Escape');
     await app.translate.dropFiles([join(root, 'warm', (await readdir(join(root, 'warm'))).sort()[0] ?? '')]);
     await app.translate.waitForSummary('1 of 1 translated', 60_000);
     const outputs = await readdir(join(root, 'Pictures', 'GAN Studio'));

@@ -68,6 +68,13 @@ export function App({ platform }: { platform: Platform }) {
   }, []);
   const onExported = useCallback((_models: ModelSummary[]) => setLibraryVersion((v) => v + 1), []);
 
+  const translateWith = useCallback(
+    (model: string) => {
+      void updateSettings({ model }).then(() => setPage('translate'));
+    },
+    [updateSettings],
+  );
+
   const context = useMemo(() => ({ platform, settings, updateSettings }), [platform, settings, updateSettings]);
 
   return (
@@ -107,7 +114,7 @@ export function App({ platform }: { platform: Platform }) {
             <Box hidden={page !== 'translate'}>
               <TranslatePage onProgress={setProgress} engine={engine} libraryVersion={libraryVersion} />
             </Box>
-            {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onExported={onExported} />}
+            {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onExported={onExported} onUseModel={translateWith} />}
             {page === 'library' && <LibraryPage />}
             {page === 'settings' && <SettingsPage engine={engine} />}
           </Box>

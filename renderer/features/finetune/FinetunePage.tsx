@@ -12,7 +12,18 @@ import { SetupForm } from './SetupForm.js';
  * Fine-tuning: a new run's setup, or the run being watched, and the list of every run. The
  * shown run comes from the App so the start-up resume offer can open it.
  */
-export function FinetunePage({ runId, onRunId, onExported }: { runId: string | null; onRunId: (id: string | null) => void; onExported: (models: ModelSummary[]) => void }) {
+export function FinetunePage({
+  runId,
+  onRunId,
+  onExported,
+  onUseModel,
+}: {
+  runId: string | null;
+  onRunId: (id: string | null) => void;
+  onExported: (models: ModelSummary[]) => void;
+  /** Opens the Translate page with an exported model picked. */
+  onUseModel: (modelId: string) => void;
+}) {
   const { platform } = useStudio();
   const { api } = platform;
   const [runs, setRuns] = useState<RunInfo[]>([]);
@@ -47,7 +58,7 @@ export function FinetunePage({ runId, onRunId, onExported }: { runId: string | n
 
   return (
     <Stack spacing={3} data-testid="finetune-page">
-      {runId === null ? <SetupForm onStarted={(run) => onRunId(run.id)} /> : <LiveRun key={runId} runId={runId} onClose={() => onRunId(null)} onExported={exported} />}
+      {runId === null ? <SetupForm onStarted={(run) => onRunId(run.id)} /> : <LiveRun key={runId} runId={runId} onClose={() => onRunId(null)} onExported={exported} onUseModel={onUseModel} onChanged={() => void refresh()} />}
       <RunsList runs={runs} onOpen={onRunId} onChanged={() => void refresh()} onExported={exported} />
     </Stack>
   );

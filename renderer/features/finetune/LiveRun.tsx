@@ -35,7 +35,20 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
 }
 
 /** A run while it trains (or after): figures, one chart per loss, samples, and its controls. */
-export function LiveRun({ runId, onClose, onExported }: { runId: string; onClose: () => void; onExported: (models: ModelSummary[]) => void }) {
+export function LiveRun({
+  runId,
+  onClose,
+  onExported,
+  onUseModel,
+  onChanged,
+}: {
+  runId: string;
+  /** The run's status changed by a user's action (the runs list reloads). */
+  onChanged: () => void;
+  onClose: () => void;
+  onExported: (models: ModelSummary[]) => void;
+  onUseModel: (modelId: string) => void;
+}) {
   const { platform } = useStudio();
   const { api } = platform;
   const view = useTrainingRun(runId);
@@ -52,6 +65,7 @@ export function LiveRun({ runId, onClose, onExported }: { runId: string; onClose
     const r = await work();
     if (!r.ok) setActionError(r.error);
     await view.refresh();
+    onChanged();
     setBusy(null);
   };
 
@@ -112,8 +126,19 @@ export function LiveRun({ runId, onClose, onExported }: { runId: string; onClose
       {view.error !== null && <ErrorNotice error={view.error} />}
       {actionError !== null && <ErrorNotice error={actionError} onClose={() => setActionError(null)} />}
       {exported !== null && (
-        <Alert severity="success" data-testid="export-done" onClose={() => setExported(null)}>
-          Exported to the library as {exported.map((m) => `“${m.name}”`).join(' and ')}: pick it on the Translate page.
+        <Alert
+          severity="success"
+          data-testid="export-done"
+          onClose={() => setExported(null)}
+          action={
+            exported[0] !== undefined && (
+              <Button color="inherit" size="small" onClick={() => onUseModel(exported[0]?.id ?? '')}>
+                Translate with it
+              </Button>
+            )
+          }
+        >
+          Exported to the library as {exported.map((m) => `“${m.name}”`).join(' and ')}.
         </Alert>
       )}
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' }, gap: 2, alignItems: 'start' }}>

@@ -48,8 +48,8 @@ export const LossChart = memo(function LossChart({ name, iterations, values }: {
         axes: [axis, { ...axis, size: 48 }],
         series: [
           {},
-          { stroke: alpha(theme.palette.primary.main, 0.25), width: 1 },
-          { stroke: theme.palette.primary.main, width: 2 },
+          { stroke: alpha(theme.palette.primary.main, 0.25), width: 1, points: { show: false } },
+          { stroke: theme.palette.primary.main, width: 2, points: { show: false } },
         ],
       },
       [[], [], []],

@@ -53,7 +53,7 @@ function RunRow({ run, onOpen, onChanged, onExported }: { run: RunInfo; onOpen: 
           </Stack>
           <Typography variant="body2" color="text.secondary" noWrap>
             {run.mode}
-            {s.edges ? ' (edges)' : ''} · iteration {run.iteration} of {run.iterations} · {s.size} px · {s.arch} ngf {s.ngf}
+            {s.edges ? ' (edges)' : ''} · {run.status === 'running' ? 'last checkpoint at' : 'iteration'} {run.iteration} of {run.iterations} · {s.size} px · {s.arch} ngf {s.ngf}
             {s.from === undefined ? '' : ` · from ${s.from}`}
           </Typography>
           <Typography variant="caption" color="text.secondary" component="div" noWrap>
