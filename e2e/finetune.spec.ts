@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobImage, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
+import type { TrainSettings } from '../electron/contract/training.js';
+import { ModelLibrary } from '../electron/engine/library/model-library.js';
+import { blobImage, invert, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
+import { TrainingRun } from '../electron/engine/training/training-run.js';
 import { launchChromium } from './fixtures/chromium.js';
 import { startServe, type ServeHandle } from './fixtures/studio-serve.js';
 import { StudioApp } from './pages/studio-app.js';
@@ -34,6 +37,7 @@ beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   await writeFolder(join(root, 'warm'), 8, 48, (s) => tint(blobImage(s, 48), true));
   await writeFolder(join(root, 'cool'), 8, 48, (s) => tint(blobImage(s, 48), false), 50);
+  await trainEarlierRun();
   serve = await startServe({ GAN_STUDIO_HOME: home, HOME: root });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -47,6 +51,39 @@ afterAll(async () => {
   await serve?.stop();
   await rm(root, { recursive: true, force: true });
 });
+
+/** A finished pix2pix run from an earlier session, so the runs list shows more than one run. */
+async function trainEarlierRun(): Promise<void> {
+  await writeFolder(join(root, 'photos'), 4, 32, (s) => blobImage(s, 32));
+  await writeFolder(join(root, 'negatives'), 4, 32, (s) => invert(blobImage(s, 32)));
+  const settings: TrainSettings = {
+    mode: 'pix2pix',
+    dataA: join(root, 'photos'),
+    dataB: join(root, 'negatives'),
+    edges: false,
+    arch: 'resnet_6blocks',
+    ngf: 4,
+    ndf: 4,
+    dLayers: 2,
+    norm: 'instance',
+    iterations: 6,
+    size: 32,
+    loadSize: 32,
+    batch: 1,
+    flip: false,
+    lr: 2e-3,
+    lambdaCycle: 10,
+    lambdaIdentity: 0.5,
+    lambdaL1: 100,
+    seed: 1,
+    sampleEvery: 3,
+    checkpointEvery: 3,
+    name: 'negatives',
+    device: 'cpu',
+  };
+  const run = await TrainingRun.create(settings, { library: new ModelLibrary({ home }), runDir: join(home, 'runs', 'negatives-20261126-171500') });
+  await run.train();
+}
 
 async function lossLines(): Promise<{ i: number }[]> {
   const text = await readFile(join(home, 'runs', runId, 'losses.jsonl'), 'utf8');
