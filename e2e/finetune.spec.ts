@@ -110,6 +110,7 @@ describe('the Fine-tune page', () => {
     // The estimate comes from timing real iterations in the engine before the run starts.
     await ft.estimate().filter({ hasText: /s per iteration, measured/ }).waitFor({ timeout: 60_000 });
     expect(await ft.estimate().innerText()).toMatch(/about .* on cpu/);
+    await ft.scrollToTop();
     await app.screenshot(join(SCREENSHOTS, 'finetune-setup-light.png'));
 
     await ft.start();

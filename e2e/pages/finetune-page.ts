@@ -111,6 +111,10 @@ export class FinetunePageObject {
     return this.page.getByTestId('run-row');
   }
 
+  async scrollToTop(): Promise<void> {
+    await this.page.evaluate(() => window.scrollTo(0, 0));
+  }
+
   resumeOffer(): Locator {
     return this.page.getByTestId('resume-offer');
   }

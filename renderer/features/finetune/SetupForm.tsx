@@ -29,10 +29,10 @@ import { FolderField } from './FolderField.js';
 import { PRESETS, TASKS, buildSettings, compatibleModels, formFromPreset, needsFolderB, type PresetName, type TaskChoice, type TrainForm } from './presets.js';
 
 const FOLDER_HINTS: Record<TaskChoice, [string, string]> = {
-  cyclegan: ['Folder A: one look (e.g. summer photos)', 'Folder B: the other look (e.g. winter photos)'],
-  pix2pix: ['Inputs (e.g. label maps)', 'Targets with the same file names'],
-  edges: ['Photos: edge maps are drawn from them', ''],
-  conditional: ['Photos with attributes.csv', ''],
+  cyclegan: ['One look (e.g. summer photos)', 'The other look (e.g. winter photos)'],
+  pix2pix: ['What the model gets (e.g. label maps)', 'What it should make, with the same file names'],
+  edges: ['Photos of one kind of thing; their edge maps are drawn for you', ''],
+  conditional: ['Photos, with attributes.csv beside them', ''],
 };
 
 /** How long to wait after the last change before timing a few iterations. */
@@ -168,8 +168,10 @@ export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) 
         </Typography>
         <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ alignItems: { md: 'center' } }}>
           <FormControl size="small" sx={{ minWidth: 240 }}>
-            <InputLabel id="start-from-label">Start from</InputLabel>
-            <Select labelId="start-from-label" label="Start from" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="start-from">
+            <InputLabel id="start-from-label" shrink>
+              Start from
+            </InputLabel>
+            <Select labelId="start-from-label" label="Start from" notched displayEmpty value={from} onChange={(e) => setFrom(e.target.value)} data-testid="start-from">
               <MenuItem value="">Scratch (new networks)</MenuItem>
               {startModels.map((m) => (
                 <MenuItem key={m.id} value={m.id}>
