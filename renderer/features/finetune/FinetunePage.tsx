@@ -57,7 +57,15 @@ export function FinetunePage({
   );
 
   return (
-    <Stack spacing={3} data-testid="finetune-page">
+    <Stack
+      spacing={3}
+      data-testid="finetune-page"
+      // Files dropped here but outside a folder box must not reach the Translate page's window-wide drop.
+      onDrop={(e) => {
+        e.preventDefault();
+        e.stopPropagation();
+      }}
+    >
       {runId === null ? <SetupForm onStarted={(run) => onRunId(run.id)} /> : <LiveRun key={runId} runId={runId} onClose={() => onRunId(null)} onExported={exported} onUseModel={onUseModel} onChanged={() => void refresh()} />}
       <RunsList runs={runs} onOpen={onRunId} onChanged={() => void refresh()} onExported={exported} />
     </Stack>
