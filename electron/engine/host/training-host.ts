@@ -111,9 +111,19 @@ export class TrainingHost {
     return { run: await this.info(dir), losses: await runLosses(dir) };
   }
 
+  /** Deletes a run, and the studio's copies of its uploaded folders that no other run uses. */
   async delete(dir: string): Promise<void> {
     if (this.active?.dir === dir) throw new StudioError('BAD_ARGUMENT', 'this run is training: pause or stop it before deleting it');
+    const { settings } = await summarizeRun(dir);
     await deleteRun(dir);
+    const home = dirname(dirname(dir));
+    const copies = join(home, 'datasets') + sep;
+    const stillUsed = new Set((await listRuns(home)).flatMap((r) => [r.settings.dataA, r.settings.dataB]));
+    for (const folder of [settings.dataA, settings.dataB]) {
+      if (folder === undefined || !folder.startsWith(copies) || stillUsed.has(folder)) continue;
+      // <home>/datasets/<upload id>/<folder name>: the upload id's folder holds only this copy.
+      await rm(dirname(folder), { recursive: true, force: true });
+    }
   }
 
   private refuseIfBusy(): void {

@@ -73,7 +73,9 @@ describe('TrainingHost', () => {
   });
 
   it('trains in the background, pauses with a checkpoint, stops (not offered again), resumes and exports', async () => {
-    const started = await host.start(settings(), home);
+    // Folder B as browser mode hands it over: the studio's copy of an upload, removed with the run.
+    const copy = await host.check([join(work, 'cool')], join(home, 'datasets', 'upload-1'));
+    const started = await host.start({ ...settings(), dataB: copy.folder }, home);
     expect(started.status).toBe('running');
     await expect(host.start(settings(), home)).rejects.toThrow(/already training/);
     await waitFor(() => events.filter((e) => e.type === 'train-event' && e.event.type === 'train-progress').length >= 3);
@@ -99,5 +101,7 @@ describe('TrainingHost', () => {
     expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')).exports).toEqual(exported.map((m) => m.id));
     await expect(host.delete(dir)).resolves.toBeUndefined();
     expect(await host.runs(home)).toEqual([]);
+    await expect(access(join(home, 'datasets', 'upload-1'))).rejects.toThrow();
+    await access(join(home, 'datasets', 'x', 'cool'));
   });
 });
