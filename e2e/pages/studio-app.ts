@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { FinetunePageObject } from './finetune-page.js';
 import { LibraryPageObject } from './library-page.js';
 import { SettingsPageObject } from './settings-page.js';
 import { TranslatePageObject } from './translate-page.js';
@@ -8,11 +9,13 @@ export class StudioApp {
   readonly translate: TranslatePageObject;
   readonly library: LibraryPageObject;
   readonly settings: SettingsPageObject;
+  readonly finetune: FinetunePageObject;
 
   constructor(readonly page: Page) {
     this.translate = new TranslatePageObject(page);
     this.library = new LibraryPageObject(page);
     this.settings = new SettingsPageObject(page);
+    this.finetune = new FinetunePageObject(page);
   }
 
   async open(url: string): Promise<void> {
@@ -20,7 +23,7 @@ export class StudioApp {
     await this.page.getByTestId('app').waitFor();
   }
 
-  async goTo(name: 'Translate' | 'Library' | 'Settings'): Promise<void> {
+  async goTo(name: 'Translate' | 'Fine-tune' | 'Library' | 'Settings'): Promise<void> {
     await this.page.getByRole('tab', { name }).click();
   }
 

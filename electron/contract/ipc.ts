@@ -7,6 +7,8 @@
 import type { JobEvent, OutputFormat } from './jobs.js';
 import type { ModelKind, ModelOrigin } from './models.js';
 import type { Result, StudioErrorInfo } from './result.js';
+import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from './finetune.js';
+import type { TrainSettings } from './training.js';
 
 /** A model as the page shows it: the manifest's facts plus where it lives. */
 export interface ModelSummary {
@@ -127,6 +129,16 @@ export interface InvokeChannels {
   'settings:set': { args: Partial<Settings>; data: Settings };
   'engine:status': { args: Record<string, never>; data: EngineStatus };
   'outputs:open': { args: OutputRef & { reveal: boolean }; data: { path: string } };
+  'training:check': { args: { inputs: string[] }; data: FolderCheckInfo };
+  'training:estimate': { args: { settings: TrainSettings }; data: DurationEstimateInfo };
+  'training:start': { args: { settings: TrainSettings }; data: RunInfo };
+  'training:pause': { args: { runId: string }; data: RunInfo };
+  'training:resume': { args: { runId: string }; data: RunInfo };
+  'training:stop': { args: { runId: string }; data: RunInfo };
+  'training:export': { args: { runId: string; name?: string }; data: ModelSummary[] };
+  'training:runs': { args: Record<string, never>; data: RunInfo[] };
+  'training:history': { args: { runId: string }; data: RunHistory };
+  'training:delete': { args: { runId: string }; data: { runId: string } };
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -146,6 +158,7 @@ export interface EventChannels {
   'catalog:progress': CatalogProgress;
   'engine:status': EngineStatus;
   'settings:changed': Settings;
+  'training:event': TrainingEventPayload;
 }
 
 export type EventChannel = keyof EventChannels;
@@ -164,9 +177,19 @@ export const INVOKE_CHANNELS = [
   'settings:set',
   'engine:status',
   'outputs:open',
+  'training:check',
+  'training:estimate',
+  'training:start',
+  'training:pause',
+  'training:resume',
+  'training:stop',
+  'training:export',
+  'training:runs',
+  'training:history',
+  'training:delete',
 ] as const satisfies readonly InvokeChannel[];
 
-export const EVENT_CHANNELS = ['jobs:event', 'catalog:progress', 'engine:status', 'settings:changed'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['jobs:event', 'catalog:progress', 'engine:status', 'settings:changed', 'training:event'] as const satisfies readonly EventChannel[];
 
 /** The handlers a host implements (Electron main, the browser-mode server). */
 export type InvokeHandlers = { [C in InvokeChannel]: (args: ArgsOf<C>) => Promise<Result<DataOf<C>>> };

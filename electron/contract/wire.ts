@@ -17,6 +17,8 @@ export const WIRE_PATHS = {
   upload: '/api/upload',
   /** GET /api/media/<jobId>/<index>/<input|output>; `download=1` asks for an attachment. */
   media: '/api/media',
+  /** GET /api/run-media/<runId>/<sample file>: a training run's sample grids. */
+  runMedia: '/api/run-media',
 } as const;
 
 /** What the page sends as an input in browser mode: every file of one drop or pick. */

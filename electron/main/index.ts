@@ -14,6 +14,7 @@ import { registerJobsIpc } from './ipc/jobs.js';
 import { registerModelsIpc } from './ipc/models.js';
 import { registerOutputsIpc } from './ipc/outputs.js';
 import { registerSettingsIpc } from './ipc/settings.js';
+import { registerTrainingIpc } from './ipc/training.js';
 import { serveMedia } from './media-protocol.js';
 import { resolveDesktopInputs } from './inputs.js';
 import { utilityEngine } from './utility-engine.js';
@@ -31,6 +32,7 @@ const service = new StudioService({
   send: <E extends keyof EventChannels>(event: E, payload: EventChannels[E]) => {
     if (win !== null && !win.isDestroyed()) win.webContents.send(event, payload);
     if (event === 'jobs:event') followProgress(payload as EventChannels['jobs:event']);
+    if (event === 'training:event') followTraining(payload as EventChannels['training:event']);
   },
   resolveInputs: resolveDesktopInputs,
   openPath: async (path, reveal) => {
@@ -49,7 +51,14 @@ function followProgress(event: EventChannels['jobs:event']): void {
   else if (event.type === 'finished' || event.type === 'cancelled') win.setProgressBar(-1);
 }
 
-for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc]) register(service);
+/** The taskbar / dock progress follows a training run too. */
+function followTraining({ event }: EventChannels['training:event']): void {
+  if (win === null || win.isDestroyed()) return;
+  if (event.type === 'train-progress') win.setProgressBar(event.progress);
+  else if (event.type === 'train-finished' || event.type === 'train-error') win.setProgressBar(-1);
+}
+
+for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc, registerTrainingIpc]) register(service);
 
 app.on('second-instance', () => {
   if (win !== null) {
@@ -62,13 +71,13 @@ void app.whenReady().then(() => {
   const root = packageRoot();
   enforceContentSecurityPolicy(session.defaultSession);
   serveRenderer(join(root, 'dist', 'renderer'));
-  serveMedia(service.jobs);
+  serveMedia(service.jobs, service);
   void service.start();
   win = createStudioWindow(preloadPath(join(root, 'dist')));
   win.on('closed', () => (win = null));
 });
 
 app.on('window-all-closed', () => {
-  service.stop();
-  app.quit();
+  // A run in training pauses with a checkpoint before the engine stops; the next start offers to resume it.
+  void service.shutdown().finally(() => app.quit());
 });

@@ -154,6 +154,21 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
     createReadStream(file).pipe(res);
   };
 
+  const serveRunMedia = async (res: ServerResponse, url: URL): Promise<void> => {
+    const [runId, file] = url.pathname.slice(WIRE_PATHS.runMedia.length + 1).split('/');
+    const path = runId === undefined || file === undefined ? undefined : service.sampleFile(runId, file);
+    if (path === undefined) return sendError(res, 400, 'bad sample path');
+    let body: Buffer;
+    try {
+      body = await readFile(path);
+    } catch {
+      return sendError(res, 404, 'no such sample');
+    }
+    // A sample file never changes once written: the page may cache it.
+    res.writeHead(200, { 'content-type': 'image/png', 'x-content-type-options': 'nosniff', 'cache-control': 'private, max-age=86400' });
+    res.end(body);
+  };
+
   const handleUpload = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     try {
       const length = req.headers['content-length'];
@@ -173,6 +188,7 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
       if (!tokenOk(url) || !originOk(req)) return sendError(res, 403, 'missing or wrong token: open the URL that gan-studio serve printed');
       if (req.method === 'POST' && url.pathname === WIRE_PATHS.upload) return void handleUpload(req, res, url);
       if (req.method === 'GET' && url.pathname.startsWith(`${WIRE_PATHS.media}/`)) return void serveMedia(res, url);
+      if (req.method === 'GET' && url.pathname.startsWith(`${WIRE_PATHS.runMedia}/`)) return void serveRunMedia(res, url);
       return sendError(res, 404, 'not found');
     }
     if (req.method !== 'GET') return sendError(res, 405, 'method not allowed');
@@ -224,7 +240,8 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
     token,
     service,
     close: async () => {
-      service.stop();
+      // A run in training pauses with a checkpoint first, so the next start can resume it.
+      await service.shutdown();
       for (const socket of sockets) socket.terminate();
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

@@ -8,6 +8,7 @@ import { studioHome } from '../engine/library/paths.js';
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor.js';
 import { JobManager } from './job-manager.js';
 import { SettingsStore } from './settings-store.js';
+import { sampleFile, trainingArgSchemas, trainingHandlers } from './training-routes.js';
 
 export interface StudioHost {
   mode: EngineStatus['mode'];
@@ -49,6 +50,7 @@ const argSchemas: { [C in InvokeChannel]: z.ZodType } = {
   'settings:set': z.object({}).passthrough(),
   'engine:status': empty,
   'outputs:open': z.object({ jobId: z.string().min(1), index: z.number().int().min(0), reveal: z.boolean() }).strict(),
+  ...trainingArgSchemas,
 };
 
 /**
@@ -62,13 +64,16 @@ export class StudioService {
   readonly jobs: JobManager;
   readonly handlers: InvokeHandlers;
   private lastProvider: string | null = null;
+  readonly home: string;
 
   constructor(private readonly host: StudioHost) {
-    this.settings = new SettingsStore(host.home ?? studioHome());
+    this.home = host.home ?? studioHome();
+    this.settings = new SettingsStore(this.home);
     this.supervisor = new EngineSupervisor(host.launchEngine, {
       onEvent: (event) => {
         if (event.type === 'item-progress') this.jobs.itemProgress(event.jobId, event.index, event.itemProgress, event.status);
         else if (event.type === 'item-placing') this.jobs.itemPlacing(event.jobId, event.index, event.path);
+        else if (event.type === 'train-event') host.send('training:event', { runId: event.runId, event: event.event });
         else host.send('catalog:progress', event.progress);
       },
       onStatus: () => host.send('engine:status', this.engineStatus()),
@@ -135,6 +140,7 @@ export class StudioService {
           return { path };
         });
       },
+      ...trainingHandlers(engine, { mode: host.mode, home: this.home, resolveInputs: (inputs) => host.resolveInputs(inputs) }),
     };
   }
 
@@ -162,6 +168,19 @@ export class StudioService {
 
   stop(): void {
     this.supervisor.stop();
+  }
+
+  /** Quitting: pauses a training run (it checkpoints, so the next start can resume it), then stops the engine. */
+  async shutdown(graceMs = 60_000): Promise<void> {
+    if (this.supervisor.status.state === 'ready') {
+      await Promise.race([this.supervisor.request('training:pause-all', {}), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    }
+    this.stop();
+  }
+
+  /** The host path of a run's sample grid, or undefined for names that are not one. */
+  sampleFile(runId: string, file: string): string | undefined {
+    return sampleFile(this.home, runId, file);
   }
 
   /** Where uploads and other per-session files go. */

@@ -105,5 +105,6 @@ export function createBrowserPlatform(location: Location): Platform {
     },
     mediaUrl: (jobId, index, which) => `${WIRE_PATHS.media}/${jobId}/${index}/${which}?${q}`,
     downloadUrl: (jobId, index) => `${WIRE_PATHS.media}/${jobId}/${index}/output?${q}&download=1`,
+    runMediaUrl: (runId, file) => `${WIRE_PATHS.runMedia}/${encodeURIComponent(runId)}/${encodeURIComponent(file)}?${q}`,
   };
 }

@@ -24,5 +24,6 @@ export function createDesktopPlatform(bridge: DesktopBridge): Platform {
     },
     mediaUrl: (jobId, index, which) => `studio-media://job/${jobId}/${index}/${which}`,
     downloadUrl: () => null,
+    runMediaUrl: (runId, file) => `studio-media://run/${encodeURIComponent(runId)}/${encodeURIComponent(file)}`,
   };
 }

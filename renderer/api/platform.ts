@@ -19,4 +19,6 @@ export interface Platform {
   mediaUrl(jobId: string, index: number, which: 'input' | 'output'): string;
   /** URL that downloads an item's output, where downloads make sense (browser mode). */
   downloadUrl(jobId: string, index: number): string | null;
+  /** URL of a training run's sample grid (its file name, e.g. `iter-0000100.png`). */
+  runMediaUrl(runId: string, file: string): string;
 }

@@ -10,9 +10,11 @@ import Typography from '@mui/material/Typography';
 import useMediaQuery from '@mui/material/useMediaQuery';
 import { ThemeProvider } from '@mui/material/styles';
 import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
-import type { EngineStatus, Settings } from '../../electron/contract/ipc.js';
+import type { EngineStatus, ModelSummary, Settings } from '../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../electron/contract/result.js';
 import type { Platform } from '../api/platform.js';
+import { FinetunePage } from '../features/finetune/FinetunePage.js';
+import { ResumeOffer } from '../features/finetune/ResumeOffer.js';
 import { LibraryPage } from '../features/library/LibraryPage.js';
 import { SettingsPage } from '../features/settings/SettingsPage.js';
 import { TranslatePage } from '../features/translate/TranslatePage.js';
@@ -20,7 +22,7 @@ import { ErrorNotice } from './ErrorNotice.js';
 import { StudioContext } from './StudioContext.js';
 import { studioTheme } from './theme.js';
 
-type Page = 'translate' | 'library' | 'settings';
+type Page = 'translate' | 'finetune' | 'library' | 'settings';
 
 export function App({ platform }: { platform: Platform }) {
   const { api } = platform;
@@ -29,6 +31,9 @@ export function App({ platform }: { platform: Platform }) {
   const [engine, setEngine] = useState<EngineStatus | null>(null);
   const [error, setError] = useState<StudioErrorInfo | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
+  // The run the Fine-tune page shows, and a counter that makes the Translate page reload models after an export.
+  const [runId, setRunId] = useState<string | null>(null);
+  const [libraryVersion, setLibraryVersion] = useState(0);
   const systemDark = useMediaQuery('(prefers-color-scheme: dark)');
   const mode = settings?.theme === 'dark' || (settings?.theme !== 'light' && systemDark) ? 'dark' : 'light';
   const theme = useMemo(() => studioTheme(mode), [mode]);
@@ -57,6 +62,19 @@ export function App({ platform }: { platform: Platform }) {
     },
     [api],
   );
+  const openRun = useCallback((id: string) => {
+    setRunId(id);
+    setPage('finetune');
+  }, []);
+  const onExported = useCallback((_models: ModelSummary[]) => setLibraryVersion((v) => v + 1), []);
+
+  const translateWith = useCallback(
+    (model: string) => {
+      void updateSettings({ model }).then(() => setPage('translate'));
+    },
+    [updateSettings],
+  );
+
   const context = useMemo(() => ({ platform, settings, updateSettings }), [platform, settings, updateSettings]);
 
   return (
@@ -74,6 +92,7 @@ export function App({ platform }: { platform: Platform }) {
               </Box>
               <Tabs value={page} onChange={(_, v: Page) => setPage(v)} aria-label="Pages">
                 <Tab value="translate" label="Translate" />
+                <Tab value="finetune" label="Fine-tune" />
                 <Tab value="library" label="Library" />
                 <Tab value="settings" label="Settings" />
               </Tabs>
@@ -90,10 +109,12 @@ export function App({ platform }: { platform: Platform }) {
                 <ErrorNotice error={error} onClose={() => setError(null)} />
               </Box>
             )}
+            <ResumeOffer onResumed={openRun} />
             {/* The Translate page stays mounted so its queue keeps receiving events on other pages. */}
             <Box hidden={page !== 'translate'}>
-              <TranslatePage onProgress={setProgress} engine={engine} />
+              <TranslatePage onProgress={setProgress} engine={engine} libraryVersion={libraryVersion} />
             </Box>
+            {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onExported={onExported} onUseModel={translateWith} />}
             {page === 'library' && <LibraryPage />}
             {page === 'settings' && <SettingsPage engine={engine} />}
           </Box>

@@ -58,6 +58,11 @@ channel.onMessage((message) => {
   if (!isRequest(message)) return;
   void service.handle(message.method, message.args).then((result) => channel.send({ kind: 'response', id: message.id, result }));
 });
-// The studio closes the channel when it quits: leave with it.
-process.on('disconnect', () => process.exit(0));
+// The studio closes the channel when it quits, or stops the engine: leave with it, but pause a
+// training run first so it checkpoints and can resume on the next start.
+const leave = (): void => {
+  void service.pauseTraining().finally(() => process.exit(0));
+};
+process.on('disconnect', leave);
+process.on('SIGTERM', leave);
 void channel.send({ kind: 'ready', pid: process.pid });

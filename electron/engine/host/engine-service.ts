@@ -9,6 +9,7 @@ import { runTranslateJob } from '../jobs/index.js';
 import { findCatalogEntry, listCatalog, plausibleSize } from '../library/catalog/index.js';
 import { importModelFile, installCatalogModel, type ModelLibrary } from '../library/index.js';
 import type { SessionManager } from '../runtime/index.js';
+import { TrainingHost } from './training-host.js';
 import type { EngineEvent, EngineMethod, EngineRequests, ExpandedInputs, TranslateItemArgs, TranslatedItem } from './protocol.js';
 
 type Handlers = { [M in EngineMethod]: (args: EngineRequests[M]['args']) => Promise<EngineRequests[M]['data']> };
@@ -21,6 +22,7 @@ type Handlers = { [M in EngineMethod]: (args: EngineRequests[M]['args']) => Prom
 export class EngineService {
   private readonly downloads = new Map<string, AbortController>();
   private readonly handlers: Handlers;
+  private readonly training: TrainingHost;
 
   constructor(
     private readonly library: ModelLibrary,
@@ -28,6 +30,8 @@ export class EngineService {
     /** Sends an event to the studio; resolves once it has left this process. */
     private readonly emit: (event: EngineEvent) => void | Promise<void>,
   ) {
+    const training = new TrainingHost(library, emit, summarize);
+    this.training = training;
     this.handlers = {
       'models:list': async () => {
         const { models, problems } = await this.library.list();
@@ -49,7 +53,26 @@ export class EngineService {
       },
       'files:expand': async ({ inputs }) => expand(inputs),
       'translate:item': async (args) => this.translate(args),
+      'training:check': ({ inputs, copyTo }) => training.check(inputs, copyTo),
+      'training:estimate': ({ settings }) => training.estimate(settings),
+      'training:start': ({ settings, home }) => training.start(settings, home),
+      'training:pause': ({ dir }) => training.pause(dir),
+      'training:pause-all': () => training.pauseAll(),
+      'training:resume': ({ dir }) => training.resume(dir),
+      'training:stop': ({ dir }) => training.stop(dir),
+      'training:export': ({ dir, name }) => training.export(dir, name),
+      'training:runs': ({ home }) => training.runs(home),
+      'training:history': ({ dir }) => training.history(dir),
+      'training:delete': async ({ dir }) => {
+        await training.delete(dir);
+        return { dir };
+      },
     };
+  }
+
+  /** Pauses (and checkpoints) a run in training: the engine is asked to stop. */
+  pauseTraining(): Promise<unknown> {
+    return this.training.pauseAll();
   }
 
   handle(method: EngineMethod, args: unknown): Promise<Result<unknown>> {

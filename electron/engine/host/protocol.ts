@@ -5,6 +5,8 @@
 import type { CatalogItem, CatalogProgress, ModelListing, ModelSummary } from '../../contract/ipc.js';
 import type { OutputFormat, ProviderReport } from '../../contract/jobs.js';
 import type { Result } from '../../contract/result.js';
+import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from '../../contract/finetune.js';
+import type { TrainSettings } from '../../contract/training.js';
 
 export interface ExpandedInputs {
   /** Image files found, each with the name the user knows it by (relative to what was dropped). */
@@ -43,6 +45,18 @@ export interface EngineRequests {
   'catalog:cancel': { args: { name: string }; data: { name: string } };
   'files:expand': { args: { inputs: string[] }; data: ExpandedInputs };
   'translate:item': { args: TranslateItemArgs; data: TranslatedItem };
+  /** Fine-tuning: runs are named by their folder (`dir`); `home` is the studio home holding runs/. */
+  'training:check': { args: { inputs: string[]; copyTo?: string }; data: FolderCheckInfo };
+  'training:estimate': { args: { settings: TrainSettings }; data: DurationEstimateInfo };
+  'training:start': { args: { settings: TrainSettings; home: string }; data: RunInfo };
+  'training:pause': { args: { dir: string }; data: RunInfo };
+  'training:pause-all': { args: Record<string, never>; data: { paused: string[] } };
+  'training:resume': { args: { dir: string }; data: RunInfo };
+  'training:stop': { args: { dir: string }; data: RunInfo };
+  'training:export': { args: { dir: string; name?: string }; data: ModelSummary[] };
+  'training:runs': { args: { home: string }; data: RunInfo[] };
+  'training:history': { args: { dir: string }; data: RunHistory };
+  'training:delete': { args: { dir: string }; data: { dir: string } };
 }
 
 export type EngineMethod = keyof EngineRequests;
@@ -51,7 +65,8 @@ export type EngineEvent =
   | { type: 'item-progress'; jobId: string; index: number; itemProgress: number; status: string }
   | { type: 'catalog-progress'; progress: CatalogProgress }
   /** Sent (and flushed) just before an output is placed at `path`: see JobManager's crash recovery. */
-  | { type: 'item-placing'; jobId: string; index: number; path: string };
+  | { type: 'item-placing'; jobId: string; index: number; path: string }
+  | ({ type: 'train-event' } & TrainingEventPayload);
 
 export type ToEngine = { kind: 'request'; id: number; method: EngineMethod; args: unknown };
 
@@ -69,4 +84,15 @@ export const ENGINE_METHODS = [
   'catalog:cancel',
   'files:expand',
   'translate:item',
+  'training:check',
+  'training:estimate',
+  'training:start',
+  'training:pause',
+  'training:pause-all',
+  'training:resume',
+  'training:stop',
+  'training:export',
+  'training:runs',
+  'training:history',
+  'training:delete',
 ] as const satisfies readonly EngineMethod[];

@@ -29,7 +29,16 @@ import type { QueueRowActions } from './QueueRow.js';
 import { batchReducer, initialBatch, summarize, type QueueItem } from './batch-state.js';
 
 /** Drop or pick images, watch the queue, compare results. */
-export function TranslatePage({ onProgress, engine }: { onProgress: (progress: number | null) => void; engine: EngineStatus | null }) {
+export function TranslatePage({
+  onProgress,
+  engine,
+  libraryVersion = 0,
+}: {
+  onProgress: (progress: number | null) => void;
+  engine: EngineStatus | null;
+  /** Changes when another page adds models (a fine-tune export): the model list reloads. */
+  libraryVersion?: number;
+}) {
   const { platform, settings, updateSettings } = useStudio();
   const { api } = platform;
   const [batch, dispatch] = useReducer(batchReducer, initialBatch);
@@ -47,7 +56,7 @@ export function TranslatePage({ onProgress, engine }: { onProgress: (progress: n
 
   useEffect(() => {
     void api.modelsList({}).then((r) => (r.ok ? setModels(r.data.models) : setError(r.error)));
-  }, [api]);
+  }, [api, libraryVersion]);
 
   // Queue updates are transitions: React renders them in small slices, so typing, dragging the
   // split or scrolling never waits behind a big batch update.

@@ -1,0 +1,107 @@
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelSummary } from '../../../contract/ipc.js';
+import type { TrainSettings } from '../../../contract/training.js';
+import { ModelLibrary } from '../../library/model-library.js';
+import { blobImage, tint, writeFolder } from '../../training/__tests__/synthetic-folders.js';
+import type { EngineEvent } from '../protocol.js';
+import { TrainingHost } from '../training-host.js';
+
+/** The engine's side of the fine-tune page, on real folders and a real (tiny) run. */
+let work: string;
+let home: string;
+let host: TrainingHost;
+const events: EngineEvent[] = [];
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'gs-training-host-'));
+  home = join(work, 'home');
+  await writeFolder(join(work, 'warm'), 4, 32, (s) => tint(blobImage(s, 32), true));
+  await writeFolder(join(work, 'cool'), 4, 32, (s) => tint(blobImage(s, 32), false), 40);
+  host = new TrainingHost(new ModelLibrary({ home }), (e) => events.push(e), async (entry) => ({ id: entry.manifest.id, name: entry.manifest.name }) as ModelSummary);
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const settings = (): TrainSettings => ({
+  mode: 'cyclegan',
+  dataA: join(work, 'warm'),
+  dataB: join(work, 'cool'),
+  edges: false,
+  arch: 'resnet_6blocks',
+  ngf: 4,
+  ndf: 4,
+  dLayers: 2,
+  norm: 'instance',
+  iterations: 1000,
+  size: 32,
+  loadSize: 32,
+  batch: 1,
+  flip: false,
+  lr: 2e-4,
+  lambdaCycle: 10,
+  lambdaIdentity: 0.5,
+  lambdaL1: 100,
+  seed: 1,
+  sampleEvery: 2,
+  checkpointEvery: 1000,
+  name: 'warm to cool',
+  device: 'cpu',
+});
+
+async function waitFor(test: () => boolean, timeout = 60_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('TrainingHost', () => {
+  it('checks a folder given as its files, and copies it when asked (browser uploads are temporary)', async () => {
+    const files = ['img-001.png', 'img-002.png', 'img-003.png', 'img-004.png'].map((n) => join(work, 'warm', n));
+    const inPlace = await host.check(files);
+    expect([inPlace.folder, inPlace.count, inPlace.name]).toEqual([join(work, 'warm'), 4, 'warm']);
+    expect(inPlace.warnings[0]).toMatch(/only 4 images: expect overfitting/);
+    const copied = await host.check([join(work, 'cool')], join(home, 'datasets', 'x'));
+    expect(copied.folder).toBe(join(home, 'datasets', 'x', 'cool'));
+    expect(copied.count).toBe(4);
+    await access(join(copied.folder, 'img-001.png'));
+  });
+
+  it('trains in the background, pauses with a checkpoint, stops (not offered again), resumes and exports', async () => {
+    // Folder B as browser mode hands it over: the studio's copy of an upload, removed with the run.
+    const copy = await host.check([join(work, 'cool')], join(home, 'datasets', 'upload-1'));
+    const started = await host.start({ ...settings(), dataB: copy.folder }, home);
+    expect(started.status).toBe('running');
+    await expect(host.start(settings(), home)).rejects.toThrow(/already training/);
+    await waitFor(() => events.filter((e) => e.type === 'train-event' && e.event.type === 'train-progress').length >= 3);
+    const paused = await host.pause(join(home, 'runs', started.id));
+    expect(paused.status).toBe('paused');
+    expect(paused.iteration).toBeGreaterThanOrEqual(3);
+    expect(paused.samples.length).toBeGreaterThanOrEqual(1);
+    expect(paused.provider).toBe('cpu');
+
+    const dir = join(home, 'runs', started.id);
+    const stopped = await host.stop(dir);
+    expect(stopped.status).toBe('stopped');
+    expect((await host.runs(home)).map((r) => [r.id, r.status])).toEqual([[started.id, 'stopped']]);
+
+    const resumed = await host.resume(dir);
+    expect(resumed.status).toBe('running');
+    const exported = await host.export(dir);
+    expect(exported.map((m) => m.name)).toEqual(['warm to cool', 'warm to cool (reverse)']);
+    expect((await host.pauseAll()).paused).toEqual([started.id]);
+    const history = await host.history(dir);
+    expect(history.run.status).toBe('paused');
+    expect(history.losses.map((l) => l.i)).toEqual(Array.from({ length: history.run.iteration }, (_, k) => k + 1));
+    expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')).exports).toEqual(exported.map((m) => m.id));
+    await expect(host.delete(dir)).resolves.toBeUndefined();
+    expect(await host.runs(home)).toEqual([]);
+    await expect(access(join(home, 'datasets', 'upload-1'))).rejects.toThrow();
+    await access(join(home, 'datasets', 'x', 'cool'));
+  });
+});

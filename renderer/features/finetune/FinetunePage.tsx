@@ -1,0 +1,73 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import Stack from '@mui/material/Stack';
+import type { RunInfo } from '../../../electron/contract/finetune.js';
+import type { ModelSummary } from '../../../electron/contract/ipc.js';
+import { useEventBuffer } from '../../api/useEventBuffer.js';
+import { useStudio } from '../../app/StudioContext.js';
+import { LiveRun } from './LiveRun.js';
+import { RunsList } from './RunsList.js';
+import { SetupForm } from './SetupForm.js';
+
+/**
+ * Fine-tuning: a new run's setup, or the run being watched, and the list of every run. The
+ * shown run comes from the App so the start-up resume offer can open it.
+ */
+export function FinetunePage({
+  runId,
+  onRunId,
+  onExported,
+  onUseModel,
+}: {
+  runId: string | null;
+  onRunId: (id: string | null) => void;
+  onExported: (models: ModelSummary[]) => void;
+  /** Opens the Translate page with an exported model picked. */
+  onUseModel: (modelId: string) => void;
+}) {
+  const { platform } = useStudio();
+  const { api } = platform;
+  const [runs, setRuns] = useState<RunInfo[]>([]);
+
+  const refresh = useCallback(async () => {
+    const r = await api.trainingRuns({});
+    if (r.ok) setRuns(r.data);
+  }, [api]);
+  useEffect(() => void refresh(), [refresh, runId]);
+
+  // The list follows status changes (a run starts, pauses or finishes) without polling.
+  useEventBuffer(api, 'training:event', (events) => {
+    if (events.some((e) => e.event.type !== 'train-progress')) void refresh();
+  });
+
+  // Opened while a run trains: show that run rather than an empty form (once; "New run" stays on the form).
+  const training = runs.find((r) => r.status === 'running');
+  const followed = useRef(false);
+  useEffect(() => {
+    if (followed.current || training === undefined) return;
+    followed.current = true;
+    if (runId === null) onRunId(training.id);
+  }, [runId, training, onRunId]);
+
+  const exported = useCallback(
+    (models: ModelSummary[]) => {
+      onExported(models);
+      void refresh();
+    },
+    [onExported, refresh],
+  );
+
+  return (
+    <Stack
+      spacing={3}
+      data-testid="finetune-page"
+      // Files dropped here but outside a folder box must not reach the Translate page's window-wide drop.
+      onDrop={(e) => {
+        e.preventDefault();
+        e.stopPropagation();
+      }}
+    >
+      {runId === null ? <SetupForm onStarted={(run) => onRunId(run.id)} /> : <LiveRun key={runId} runId={runId} onClose={() => onRunId(null)} onExported={exported} onUseModel={onUseModel} onChanged={() => void refresh()} />}
+      <RunsList runs={runs} onOpen={onRunId} onChanged={() => void refresh()} onExported={exported} />
+    </Stack>
+  );
+}
