@@ -183,12 +183,12 @@ describe('keyboard use', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Translate');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('tab', { name: 'Library', selected: true }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('tab', { name: 'Fine-tune', selected: true }).count()).toBe(1);
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Enter');
     let chooser = false;
     page.once('filechooser', () => (chooser = true));
-    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.textContent === 'Choose images')); i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.textContent === 'Choose images')); i++) await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await expect.poll(() => chooser).toBe(true);
   });
