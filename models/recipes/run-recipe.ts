@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { machineLine, writeBenchmarkSection } from '../../bench/benchmarks-file.js';
-import { day2night } from './day2night/recipe.js';
+import { day2night, reevaluateDay2Night } from './day2night/recipe.js';
 import { edges2handbags } from './edges2handbags/recipe.js';
 import { sceneAttributes } from './scene-attributes/recipe.js';
 import type { RecipeOptions } from './shared/recipe-kit.js';
@@ -40,7 +40,12 @@ async function main(): Promise<number> {
   await mkdir(work, { recursive: true });
   const started = performance.now();
   process.stderr.write(`recipe ${name}: seed ${seed}, work folder ${work}\n`);
-  const result = await recipe({
+  const evaluateOnly = args.includes('--evaluate-only');
+  if (evaluateOnly && name !== 'day2night') {
+    process.stderr.write('--evaluate-only is available for day2night\n');
+    return 2;
+  }
+  const result = await (evaluateOnly ? reevaluateDay2Night : recipe)({
     seed,
     ...(iterations === undefined ? {} : { iterations: Number(iterations) }),
     work,
@@ -55,7 +60,7 @@ async function main(): Promise<number> {
       `starter-${name}`,
       `## Starter model \`${name}\`: held-out evaluation
 
-${new Date().toISOString().slice(0, 10)}, ${machineLine()}, ${cpus().length} threads; \`npm run recipe -- ${name}\` (seed ${seed}), ${(seconds / 60).toFixed(1)} min in all.
+${new Date().toISOString().slice(0, 10)}, ${machineLine()}, ${option(args, '--threads') ?? cpus().length} thread(s); \`npm run recipe -- ${name}\` (seed ${seed}), ${(seconds / 60).toFixed(1)} min in all${evaluateOnly ? ' (evaluation only, on the installed model: the training figures are in its card)' : ''}.
 
 | measure | value |
 | --- | --- |

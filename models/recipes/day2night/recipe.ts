@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainSettings } from '../../../electron/contract/training.js';
 import { colourStats, mean, type RgbImage } from '../shared/metrics.js';
@@ -7,7 +7,10 @@ import {
   installBundled,
   minutes,
   parameterCount,
+  readRgb,
+  repoPath,
   trainToEnd,
+  translateWithModel,
   translateWithRun,
   writeDocsGrid,
   writeRgbPng,
@@ -26,7 +29,7 @@ export const DAY2NIGHT = {
   heldOut: 16,
   size: 96,
   loadSize: 107,
-  iterations: 900,
+  iterations: 2000,
 } as const;
 
 const layoutSeed = (seed: number, i: number): number => seed * 100_003 + i;
@@ -83,31 +86,8 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
   };
   const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
 
-  // Held-out layouts, rendered both ways.
-  const days: RgbImage[] = [];
-  const nights: RgbImage[] = [];
-  for (let i = 0; i < DAY2NIGHT.heldOut; i++) {
-    const layout = randomSceneLayout(layoutSeed(o.seed, HELD_OUT_BASE + i));
-    days.push({ rgb: await renderScene(layout, { timeOfDay: 0.05, snow: 0, fog: 0 }, size), width: size, height: size });
-    nights.push({ rgb: await renderScene(layout, { timeOfDay: 0.95, snow: 0, fog: 0 }, size), width: size, height: size });
-  }
-  const translated = await translateWithRun(run, 'G_A', days);
-  const back = await translateWithRun(run, 'G_B', nights);
-  const nightLuma = nights.map((n) => colourStats(n).luma);
-  const outLuma = translated.map((t) => colourStats(t).luma);
-  const dayLuma = days.map((d) => colourStats(d).luma);
-  const range = { min: Math.min(...nightLuma), max: Math.max(...nightLuma) };
-  const inRange = outLuma.filter((l) => l >= range.min && l <= range.max).length;
-  const blueRatio = (imgs: RgbImage[]): number => mean(imgs.map((i) => colourStats(i)).map((s) => s.b / Math.max(1, s.r)));
-  const evaluation = {
-    'day inputs, mean luma': mean(dayLuma).toFixed(1),
-    'translated (day2night), mean luma': mean(outLuma).toFixed(1),
-    'true night renders, mean luma': mean(nightLuma).toFixed(1),
-    'true night renders, luma range': `${range.min.toFixed(1)} .. ${range.max.toFixed(1)}`,
-    'translated inside the night range': `${inRange} of ${outLuma.length}`,
-    'blue/red ratio: day / translated / night': `${blueRatio(days).toFixed(2)} / ${blueRatio(translated).toFixed(2)} / ${blueRatio(nights).toFixed(2)}`,
-    'night2day on night renders, mean luma': mean(back.map((b) => colourStats(b).luma)).toFixed(1),
-  };
+  const translate = (netId: string) => (images: RgbImage[]): Promise<RgbImage[]> => translateWithRun(run, netId, images);
+  const { evaluation, days, translated, nights, back } = await evaluateDay2Night(o.seed, dirB, translate('G_A'), translate('G_B'));
   const totalSeconds = (performance.now() - started) / 1000;
   process.stderr.write(`day2night: ${JSON.stringify(evaluation, null, 1)}\n`);
   if (!o.install) return evaluation;
@@ -158,4 +138,70 @@ Licence: MIT. Source: GAN Studio's own recipe and rendered data.
     card: card('night2day', 'day2night'),
   });
   return { ...evaluation, grid, 'training time': minutes(seconds), iterations: String(settings.iterations), provider };
+}
+
+/**
+ * Held-out evaluation: held-out layouts by day (timeOfDay 0.05) through day2night, compared
+ * with the rendered night set the model learnt from (its luminance range; every image of it)
+ * and with the same held-out layouts rendered at night (the night set's times, 0.88..1).
+ */
+export async function evaluateDay2Night(
+  seed: number,
+  nightSetDir: string,
+  toNight: (images: RgbImage[]) => Promise<RgbImage[]>,
+  toDay: (images: RgbImage[]) => Promise<RgbImage[]>,
+): Promise<{ evaluation: Record<string, string>; days: RgbImage[]; translated: RgbImage[]; nights: RgbImage[]; back: RgbImage[] }> {
+  const { size } = DAY2NIGHT;
+  let rng = (seed * 97 + 13) >>> 0 || 1;
+  const uniform = (): number => {
+    rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
+    return rng / 4294967296;
+  };
+  const days: RgbImage[] = [];
+  const nights: RgbImage[] = [];
+  for (let i = 0; i < DAY2NIGHT.heldOut; i++) {
+    const layout = randomSceneLayout(layoutSeed(seed, HELD_OUT_BASE + i));
+    days.push({ rgb: await renderScene(layout, { timeOfDay: 0.05, snow: 0, fog: 0 }, size), width: size, height: size });
+    nights.push({ rgb: await renderScene(layout, { timeOfDay: 0.88 + 0.12 * uniform(), snow: 0, fog: 0 }, size), width: size, height: size });
+  }
+  const nightSet = await Promise.all((await readdir(nightSetDir)).filter((f) => f.endsWith('.png')).sort().map((f) => readRgb(join(nightSetDir, f), size)));
+  const translated = await toNight(days);
+  const back = await toDay(nights);
+  const luma = (imgs: RgbImage[]): number[] => imgs.map((i) => colourStats(i).luma);
+  const setLuma = luma(nightSet);
+  const outLuma = luma(translated);
+  const range = { min: Math.min(...setLuma), max: Math.max(...setLuma) };
+  const inRange = outLuma.filter((l) => l >= range.min && l <= range.max).length;
+  const blueRatio = (imgs: RgbImage[]): number => mean(imgs.map((i) => colourStats(i)).map((s) => s.b / Math.max(1, s.r)));
+  const evaluation = {
+    'day inputs, mean luma': mean(luma(days)).toFixed(1),
+    'translated (day2night), mean luma': mean(outLuma).toFixed(1),
+    'translated, luma range': `${Math.min(...outLuma).toFixed(1)} .. ${Math.max(...outLuma).toFixed(1)}`,
+    [`rendered night set (${nightSet.length} images), mean luma`]: mean(setLuma).toFixed(1),
+    'rendered night set, luma range': `${range.min.toFixed(1)} .. ${range.max.toFixed(1)}`,
+    'translated inside the night set\'s range': `${inRange} of ${outLuma.length}`,
+    'same layouts rendered at night, mean luma': mean(luma(nights)).toFixed(1),
+    'blue/red ratio: day / translated / night': `${blueRatio(days).toFixed(2)} / ${blueRatio(translated).toFixed(2)} / ${blueRatio(nights).toFixed(2)}`,
+    'night2day on those night renders, mean luma': mean(luma(back)).toFixed(1),
+  };
+  return { evaluation, days, translated, nights, back };
+}
+
+/**
+ * `npm run recipe -- day2night --evaluate-only --work DIR`: runs the held-out evaluation on the
+ * installed models/day2night and models/night2day (the night set is read from DIR/night) and
+ * rewrites the evaluation tables of their cards and the sample grid, without training.
+ */
+export async function reevaluateDay2Night(o: RecipeOptions): Promise<Record<string, string>> {
+  const translate = (id: string) => async (images: RgbImage[]): Promise<RgbImage[]> => translateWithModel(repoPath('models', id, 'model.onnx'), images);
+  const { evaluation, days, translated, nights, back } = await evaluateDay2Night(o.seed, join(o.work, 'night'), translate('day2night'), translate('night2day'));
+  process.stderr.write(`day2night: ${JSON.stringify(evaluation, null, 1)}\n`);
+  const grid = await writeDocsGrid('day2night', days.slice(0, 4).map((d, i) => [d, translated[i] ?? d, nights[i] ?? d, back[i] ?? d]));
+  const table = Object.entries(evaluation).map(([k, v]) => `| ${k} | ${v} |`).join('\n');
+  for (const id of ['day2night', 'night2day']) {
+    const path = repoPath('models', id, 'card.md');
+    const card = await readFile(path, 'utf8');
+    await writeFile(path, card.replace(/\| measure \| value \|\n\| --- \| --- \|\n(?:\|.*\|\n)+/, `| measure | value |\n| --- | --- |\n${table}\n`));
+  }
+  return { ...evaluation, grid };
 }

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { AttributeSpec, ModelKind, ModelManifest } from '../../../electron/contract/models.js';
@@ -90,6 +90,24 @@ export async function translateWithRun(run: TrainingRun, netId: string, images: 
       };
       const y = (await runner.run(feeds)).values().next().value;
       if (y === undefined) throw new Error('generator returned nothing');
+      out.push({ rgb: tensorToImage(y, t.paddedWidth, t.paddedHeight, img.width, img.height), width: img.width, height: img.height });
+    }
+  } finally {
+    await runner.release();
+  }
+  return out;
+}
+
+/** Translates images with an installed model file (its network read back from the manifest's folder). */
+export async function translateWithModel(onnxPath: string, images: readonly RgbImage[]): Promise<RgbImage[]> {
+  const runner = await openGraphRunner(new Uint8Array(await readFile(onnxPath)), 'cpu');
+  const out: RgbImage[] = [];
+  try {
+    for (const img of images) {
+      // Starter scenes are sized to a multiple of 4 (the ResNet's), so no padding is needed here.
+      const t = imageToTensor(img.rgb, img.width, img.height, 4);
+      const y = (await runner.run({ input: { data: t.data, dims: [1, 3, t.paddedHeight, t.paddedWidth] } })).values().next().value;
+      if (y === undefined) throw new Error(`${onnxPath} returned nothing`);
       out.push({ rgb: tensorToImage(y, t.paddedWidth, t.paddedHeight, img.width, img.height), width: img.width, height: img.height });
     }
   } finally {
