@@ -4,7 +4,7 @@
  * channel it was started with and does the work the studio asks for, one request at a time
  * per kind (translations are sent one by one by the JobManager).
  */
-import { setPriority } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { ModelLibrary } from '../library/index.js';
 import { SessionManager } from '../runtime/index.js';
 import { EngineService } from './engine-service.js';
@@ -51,7 +51,10 @@ try {
 }
 
 const channel = parentChannel();
-const sessions = new SessionManager();
+// One core stays free for the window: onnxruntime's threads otherwise take every core (and spin
+// between runs), and on a 2-core machine the page's frames then wait behind them for 150 ms.
+// The command line keeps all cores; it has no window to keep responsive.
+const sessions = new SessionManager({ threads: Math.max(1, availableParallelism() - 1) });
 const service = new EngineService(new ModelLibrary(), sessions, (event) => channel.send({ kind: 'event', event }));
 
 channel.onMessage((message) => {
