@@ -23,7 +23,7 @@ import { randomSceneLayout, renderScene, type SceneConditions } from '../shared/
  * Evaluated on held-out layouts against the true render at the asked conditions, and against
  * the trivial baseline (the plain input).
  */
-export const SCENE_ATTRIBUTES = { layouts: 200, targetsPerLayout: 2, heldOut: 16, size: 96, loadSize: 102, iterations: 1600 } as const;
+export const SCENE_ATTRIBUTES = { layouts: 200, targetsPerLayout: 2, heldOut: 16, size: 96, loadSize: 102, iterations: 3200 } as const;
 
 export const ATTRIBUTES: AttributeSpec[] = [
   { name: 'time_of_day', label: 'Time of day (midday to night)', min: 0, max: 1, default: 0 },
