@@ -3,6 +3,7 @@ import type { TrainArch, TrainEvent, TrainMode, TrainSettings } from '../contrac
 import { StudioError } from '../engine/errors.js';
 import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.js';
 import { exportRunModels } from '../engine/training/export-models.js';
+import { trainSettings } from '../engine/training/train-settings.js';
 import { TrainingRun } from '../engine/training/training-run.js';
 
 export interface TrainCliOptions {
@@ -34,41 +35,33 @@ export interface TrainCliOptions {
   threads?: number;
 }
 
-const DEFAULT_ARCH: Record<TrainMode, TrainArch> = { cyclegan: 'resnet_9blocks', pix2pix: 'unet_256', conditional: 'stargan' };
-
 function settingsFrom(o: TrainCliOptions): TrainSettings {
   if (o.mode === undefined) throw new StudioError('BAD_ARGUMENT', 'say what to train with --mode cyclegan|pix2pix|conditional (or continue a run with --resume DIR)');
   if (o.a === undefined) throw new StudioError('BAD_ARGUMENT', '--a DIR is required: the folder of training images');
-  const size = o.size ?? 256;
-  return {
+  return trainSettings({
     mode: o.mode,
     dataA: resolve(o.a),
-    ...(o.b === undefined ? {} : { dataB: resolve(o.b) }),
+    dataB: o.b === undefined ? undefined : resolve(o.b),
     edges: o.edges === true,
-    ...(o.from === undefined ? {} : { from: o.from }),
-    ...(o.fromB === undefined ? {} : { fromB: o.fromB }),
-    arch: o.arch ?? DEFAULT_ARCH[o.mode],
-    ngf: o.ngf ?? 64,
-    ndf: o.ndf ?? 64,
-    dLayers: o.dLayers ?? 3,
-    // The reference recipes: CycleGAN and StarGAN-style models use instance norm, pix2pix batch norm.
-    norm: o.norm ?? (o.mode === 'pix2pix' ? 'batch' : 'instance'),
-    iterations: o.iterations ?? 2000,
-    size,
-    // The reference loads at 286 for a 256 crop: the same 1.117 ratio at any size.
-    loadSize: o.loadSize ?? Math.round((size * 286) / 256),
-    batch: o.batch ?? 1,
+    from: o.from,
+    fromB: o.fromB,
+    arch: o.arch,
+    ngf: o.ngf,
+    ndf: o.ndf,
+    dLayers: o.dLayers,
+    norm: o.norm,
+    iterations: o.iterations,
+    size: o.size,
+    loadSize: o.loadSize,
+    batch: o.batch,
     flip: o.flip,
-    lr: o.lr ?? 2e-4,
-    lambdaCycle: 10,
-    lambdaIdentity: 0.5,
-    lambdaL1: 100,
-    seed: o.seed ?? 1,
-    sampleEvery: o.sampleEvery ?? 100,
-    checkpointEvery: o.checkpointEvery ?? 200,
+    lr: o.lr,
+    seed: o.seed,
+    sampleEvery: o.sampleEvery,
+    checkpointEvery: o.checkpointEvery,
     name: o.name ?? `${o.mode}-${new Date().toISOString().slice(0, 10)}`,
     device: o.device,
-  };
+  });
 }
 
 function timestamp(): string {

@@ -19,6 +19,22 @@ export interface TranslateCliOptions {
   sweep?: SweepSpec;
 }
 
+/**
+ * Ctrl+C once cancels after the current file (the caller's signal); twice exits at once. The
+ * caller removes `onSigint` when its job ends.
+ */
+function cancelOnSigint(beforeMessage?: () => void): { controller: AbortController; onSigint: () => void } {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+    beforeMessage?.();
+    process.stderr.write('\nCancelling after the current file (Ctrl+C again to stop at once)...\n');
+  };
+  process.on('SIGINT', onSigint);
+  return { controller, onSigint };
+}
+
 /** Runs a batch from the command line; returns the exit code (0 all done, 1 some failed). */
 export async function translateCommand(
   inputs: string[],
@@ -27,14 +43,7 @@ export async function translateCommand(
 ): Promise<number> {
   if (options.sweep !== undefined) return sweepCommand(inputs, options, options.sweep, deps);
   const reporter = new ProgressReporter(process.stderr);
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-    reporter.stop();
-    process.stderr.write('\nCancelling after the current file (Ctrl+C again to stop at once)...\n');
-  };
-  process.on('SIGINT', onSigint);
+  const { controller, onSigint } = cancelOnSigint(() => reporter.stop());
   try {
     const summary = await runTranslateJob(
       {
@@ -83,13 +92,7 @@ async function sweepCommand(
   sweep: SweepSpec,
   deps: { library: ModelLibrary; sessions: SessionManager },
 ): Promise<number> {
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-    process.stderr.write('\nCancelling after the current file (Ctrl+C again to stop at once)...\n');
-  };
-  process.on('SIGINT', onSigint);
+  const { controller, onSigint } = cancelOnSigint();
   try {
     const result = await runSweepJob(
       {

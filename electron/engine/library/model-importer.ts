@@ -44,7 +44,8 @@ export function slugify(text: string): string {
   return slug === '' ? 'model' : slug;
 }
 
-async function freeId(library: ModelLibrary, base: string): Promise<string> {
+/** `base`, or `base-2`, `base-3`, ... : the first id no library model has. */
+export async function freeId(library: ModelLibrary, base: string): Promise<string> {
   const { models } = await library.list();
   const taken = new Set(models.map((m) => m.manifest.id));
   if (!taken.has(base)) return base;

@@ -1,27 +1,11 @@
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { AttributeSpec, ModelEntry, ModelKind } from '../../contract/models.js';
 import { emitOnnx } from '../graph/onnx-emitter.js';
 import type { ModelLibrary } from '../library/model-library.js';
-import { slugify } from '../library/model-importer.js';
+import { freeId, slugify } from '../library/model-importer.js';
 import { buildGenerator, describeArchitecture, sizeMultiple } from '../nets/index.js';
+import { latestSample } from './runs-service.js';
 import type { TrainingRun } from './training-run.js';
-
-async function freeId(library: ModelLibrary, base: string): Promise<string> {
-  const taken = new Set((await library.list()).models.map((m) => m.manifest.id));
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
-}
-
-async function latestSample(dir: string): Promise<Uint8Array | null> {
-  try {
-    const names = (await readdir(join(dir, 'samples'))).filter((n) => n.endsWith('.png')).sort();
-    const last = names.at(-1);
-    return last === undefined ? null : await readFile(join(dir, 'samples', last));
-  } catch {
-    return null;
-  }
-}
 
 function card(run: TrainingRun, title: string, direction: string, arch: string, hasSample: boolean): string {
   const s = run.settings;
@@ -56,7 +40,8 @@ function card(run: TrainingRun, title: string, direction: string, arch: string, 
  */
 export async function exportRunModels(run: TrainingRun, library: ModelLibrary, name = run.settings.name): Promise<ModelEntry[]> {
   const s = run.settings;
-  const sample = await latestSample(run.dir);
+  const samplePath = await latestSample(run.dir);
+  const sample = samplePath === null ? null : await readFile(samplePath);
   const files = (body: string): Record<string, string | Uint8Array> => (sample === null ? { 'card.md': body } : { 'card.md': body, 'sample.png': sample });
   const base = slugify(name);
   const kind: ModelKind = s.mode;

@@ -68,7 +68,8 @@ async function checkpointIteration(dir: string): Promise<number> {
   }
 }
 
-async function latestSample(dir: string): Promise<string | null> {
+/** The newest sample grid of a run, if it wrote any. */
+export async function latestSample(dir: string): Promise<string | null> {
   try {
     const names = (await readdir(join(dir, 'samples'))).filter((n) => n.endsWith('.png')).sort();
     const last = names.at(-1);

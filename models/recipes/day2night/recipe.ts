@@ -1,10 +1,11 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrainSettings } from '../../../electron/contract/training.js';
+import { trainSettings } from '../../../electron/engine/training/train-settings.js';
 import { colourStats, mean, type RgbImage } from '../shared/metrics.js';
 import {
   generate,
   installBundled,
+  lcg,
   minutes,
   parameterCount,
   readRgb,
@@ -44,11 +45,7 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
   await mkdir(dirB, { recursive: true });
   // Unpaired: the day half and the night half are different layouts.
   const half = DAY2NIGHT.trainLayouts / 2;
-  let rng = o.seed >>> 0 || 1;
-  const uniform = (): number => {
-    rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
-    return rng / 4294967296;
-  };
+  const uniform = lcg(o.seed);
   await generate('day renders', half, async (i) => {
     const img = await renderScene(randomSceneLayout(layoutSeed(o.seed, i)), { timeOfDay: 0.15 * uniform(), snow: 0, fog: 0 }, loadSize);
     await writeRgbPng(join(dirA, `${String(i).padStart(4, '0')}.png`), { rgb: img, width: loadSize, height: loadSize });
@@ -59,31 +56,22 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
   });
   const dataSeconds = (performance.now() - started) / 1000;
 
-  const settings: TrainSettings = {
+  const settings = trainSettings({
     mode: 'cyclegan',
     dataA: dirA,
     dataB: dirB,
-    edges: false,
     arch: 'resnet_6blocks',
     ngf: 16,
     ndf: 24,
-    dLayers: 3,
-    norm: 'instance',
     iterations: o.iterations ?? DAY2NIGHT.iterations,
     size,
     loadSize,
-    batch: 1,
-    flip: true,
-    lr: 2e-4,
-    lambdaCycle: 10,
-    lambdaIdentity: 0.5,
-    lambdaL1: 100,
     seed: o.seed,
     sampleEvery: 200,
     checkpointEvery: 200,
     name: 'day2night',
     device: o.device,
-  };
+  });
   const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
 
   const translate = (netId: string) => (images: RgbImage[]): Promise<RgbImage[]> => translateWithRun(run, netId, images);
@@ -152,11 +140,7 @@ export async function evaluateDay2Night(
   toDay: (images: RgbImage[]) => Promise<RgbImage[]>,
 ): Promise<{ evaluation: Record<string, string>; days: RgbImage[]; translated: RgbImage[]; nights: RgbImage[]; back: RgbImage[] }> {
   const { size } = DAY2NIGHT;
-  let rng = (seed * 97 + 13) >>> 0 || 1;
-  const uniform = (): number => {
-    rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
-    return rng / 4294967296;
-  };
+  const uniform = lcg(seed * 97 + 13);
   const days: RgbImage[] = [];
   const nights: RgbImage[] = [];
   for (let i = 0; i < DAY2NIGHT.heldOut; i++) {
@@ -193,7 +177,7 @@ export async function evaluateDay2Night(
  * rewrites the evaluation tables of their cards and the sample grid, without training.
  */
 export async function reevaluateDay2Night(o: RecipeOptions): Promise<Record<string, string>> {
-  const translate = (id: string) => async (images: RgbImage[]): Promise<RgbImage[]> => translateWithModel(repoPath('models', id, 'model.onnx'), images);
+  const translate = (id: string) => async (images: RgbImage[]): Promise<RgbImage[]> => translateWithModel(repoPath('models', id), images);
   const { evaluation, days, translated, nights, back } = await evaluateDay2Night(o.seed, join(o.work, 'night'), translate('day2night'), translate('night2day'));
   process.stderr.write(`day2night: ${JSON.stringify(evaluation, null, 1)}\n`);
   const grid = await writeDocsGrid('day2night', days.slice(0, 4).map((d, i) => [d, translated[i] ?? d, nights[i] ?? d, back[i] ?? d]));

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrainSettings } from '../../../electron/contract/training.js';
+import { trainSettings } from '../../../electron/engine/training/train-settings.js';
 import { detectEdges } from '../../../electron/engine/imaging/index.js';
 import { randomHandbagLayout, renderHandbag } from '../shared/handbag-renderer.js';
 import { l1, mean, ssim, type RgbImage } from '../shared/metrics.js';
@@ -46,7 +46,7 @@ export async function edges2handbags(o: RecipeOptions): Promise<Record<string, s
     await writeRgbPng(join(photos, `${String(i).padStart(4, '0')}.png`), { rgb, width: loadSize, height: loadSize });
   });
   const dataSeconds = (performance.now() - started) / 1000;
-  const settings: TrainSettings = {
+  const settings = trainSettings({
     mode: 'pix2pix',
     dataA: photos,
     edges: true,
@@ -54,23 +54,15 @@ export async function edges2handbags(o: RecipeOptions): Promise<Record<string, s
     // ngf 16 keeps the model under the 12 MB budget for bundled models (ngf 24 is 22.5 MB).
     ngf: 16,
     ndf: 32,
-    dLayers: 3,
-    norm: 'batch',
     iterations: o.iterations ?? EDGES2HANDBAGS.iterations,
     size,
     loadSize,
-    batch: 1,
-    flip: true,
-    lr: 2e-4,
-    lambdaCycle: 10,
-    lambdaIdentity: 0.5,
-    lambdaL1: 100,
     seed: o.seed,
     sampleEvery: 200,
     checkpointEvery: 200,
     name: 'edges2handbags',
     device: o.device,
-  };
+  });
   const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
 
   const truth: RgbImage[] = [];

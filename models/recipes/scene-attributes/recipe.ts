@@ -1,11 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttributeSpec } from '../../../electron/contract/models.js';
-import type { TrainSettings } from '../../../electron/contract/training.js';
+import { trainSettings } from '../../../electron/engine/training/train-settings.js';
 import { l1, mean, ssim, type RgbImage } from '../shared/metrics.js';
 import {
   generate,
   installBundled,
+  lcg,
   minutes,
   parameterCount,
   trainToEnd,
@@ -43,11 +44,7 @@ export async function sceneAttributes(o: RecipeOptions): Promise<Record<string, 
   const dirB = join(o.work, 'conditioned');
   await mkdir(dirA, { recursive: true });
   await mkdir(dirB, { recursive: true });
-  let rng = (o.seed * 31 + 5) >>> 0 || 1;
-  const uniform = (): number => {
-    rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
-    return rng / 4294967296;
-  };
+  const uniform = lcg(o.seed * 31 + 5);
   // Half the targets change one attribute only, so each slider is also seen on its own.
   const randomConditions = (): SceneConditions => {
     if (uniform() < 0.5) {
@@ -72,31 +69,21 @@ export async function sceneAttributes(o: RecipeOptions): Promise<Record<string, 
   await writeFile(join(dirB, 'attributes.csv'), `${rows.join('\n')}\n`);
   const dataSeconds = (performance.now() - started) / 1000;
 
-  const settings: TrainSettings = {
+  const settings = trainSettings({
     mode: 'conditional',
     dataA: dirA,
     dataB: dirB,
-    edges: false,
-    arch: 'stargan',
     ngf: 16,
     ndf: 32,
-    dLayers: 3,
-    norm: 'instance',
     iterations: o.iterations ?? SCENE_ATTRIBUTES.iterations,
     size,
     loadSize,
-    batch: 1,
-    flip: true,
-    lr: 2e-4,
-    lambdaCycle: 10,
-    lambdaIdentity: 0.5,
-    lambdaL1: 100,
     seed: o.seed,
     sampleEvery: 200,
     checkpointEvery: 200,
     name: 'scene-attributes',
     device: o.device,
-  };
+  });
   const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
 
   const plains: RgbImage[] = [];

@@ -75,18 +75,29 @@ export async function trainToEnd(settings: TrainSettings, work: string, threads?
   return { run, seconds, provider };
 }
 
-/** Translates images with one of a run's generators through its inference graph (as installed). */
-export async function translateWithRun(run: TrainingRun, netId: string, images: readonly RgbImage[], conditions?: readonly Float32Array[]): Promise<RgbImage[]> {
-  const net = run.generators.find((g) => g.id === netId);
-  if (net?.arch === undefined) throw new Error(`run has no generator ${netId}`);
-  const runner = await openGraphRunner(emitOnnx(buildGenerator(net.arch), run.weights(netId)), 'cpu');
+/**
+ * A uniform [0, 1) stream (a 32-bit LCG) for the recipes' condition draws: tiny and fixed, so a
+ * recipe's data stays byte-identical for its seed.
+ */
+export function lcg(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
+
+/** Runs a generator graph over images (with per-image condition vectors for conditional models). */
+async function translateWithGraph(model: Uint8Array, multiple: number, images: readonly RgbImage[], conditions?: readonly Float32Array[]): Promise<RgbImage[]> {
+  const runner = await openGraphRunner(model, 'cpu');
   const out: RgbImage[] = [];
   try {
     for (const [k, img] of images.entries()) {
-      const t = imageToTensor(img.rgb, img.width, img.height, sizeMultiple(net.arch));
+      const t = imageToTensor(img.rgb, img.width, img.height, multiple);
+      const condition = conditions?.[k];
       const feeds = {
         input: { data: t.data, dims: [1, 3, t.paddedHeight, t.paddedWidth] },
-        ...(conditions === undefined ? {} : { condition: { data: conditions[k] ?? new Float32Array(), dims: [1, conditions[k]?.length ?? 0] } }),
+        ...(condition === undefined ? {} : { condition: { data: condition, dims: [1, condition.length] } }),
       };
       const y = (await runner.run(feeds)).values().next().value;
       if (y === undefined) throw new Error('generator returned nothing');
@@ -98,22 +109,17 @@ export async function translateWithRun(run: TrainingRun, netId: string, images: 
   return out;
 }
 
-/** Translates images with an installed model file (its network read back from the manifest's folder). */
-export async function translateWithModel(onnxPath: string, images: readonly RgbImage[]): Promise<RgbImage[]> {
-  const runner = await openGraphRunner(new Uint8Array(await readFile(onnxPath)), 'cpu');
-  const out: RgbImage[] = [];
-  try {
-    for (const img of images) {
-      // Starter scenes are sized to a multiple of 4 (the ResNet's), so no padding is needed here.
-      const t = imageToTensor(img.rgb, img.width, img.height, 4);
-      const y = (await runner.run({ input: { data: t.data, dims: [1, 3, t.paddedHeight, t.paddedWidth] } })).values().next().value;
-      if (y === undefined) throw new Error(`${onnxPath} returned nothing`);
-      out.push({ rgb: tensorToImage(y, t.paddedWidth, t.paddedHeight, img.width, img.height), width: img.width, height: img.height });
-    }
-  } finally {
-    await runner.release();
-  }
-  return out;
+/** Translates images with one of a run's generators through its inference graph (as installed). */
+export async function translateWithRun(run: TrainingRun, netId: string, images: readonly RgbImage[], conditions?: readonly Float32Array[]): Promise<RgbImage[]> {
+  const net = run.generators.find((g) => g.id === netId);
+  if (net?.arch === undefined) throw new Error(`run has no generator ${netId}`);
+  return translateWithGraph(emitOnnx(buildGenerator(net.arch), run.weights(netId)), sizeMultiple(net.arch), images, conditions);
+}
+
+/** Translates images with an installed image-to-image model file (its size multiple read from its manifest). */
+export async function translateWithModel(modelDir: string, images: readonly RgbImage[]): Promise<RgbImage[]> {
+  const manifest = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8')) as { sizeMultiple: number };
+  return translateWithGraph(new Uint8Array(await readFile(join(modelDir, 'model.onnx'))), manifest.sizeMultiple, images);
 }
 
 export interface BundledModel {
