@@ -11,13 +11,14 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { TrainArch, TrainEvent, TrainSettings } from '../electron/contract/training.js';
+import type { TrainArch, TrainEvent } from '../electron/contract/training.js';
 import { Tape } from '../electron/engine/graph/tape.js';
 import { ModelLibrary, packageRoot } from '../electron/engine/library/index.js';
 import { patchganDiscriminator, resnetGenerator } from '../electron/engine/nets/index.js';
 import { openGraphRunner, type TensorInput } from '../electron/engine/runtime/index.js';
 import { TrainingRun } from '../electron/engine/training/training-run.js';
 import { machineLine, median, writeBenchmarkSection } from './benchmarks-file.js';
+import { trainSettings } from '../electron/engine/training/train-settings.js';
 
 const TORCH_PYTHON = '/usr/bin/python3';
 
@@ -78,31 +79,19 @@ async function stateRoundTrip(c: Case, threads: number): Promise<number> {
 }
 
 async function ours(work: string, c: Case, threads: number): Promise<{ seconds: number[]; provider: string }> {
-  const settings: TrainSettings = {
+  const settings = trainSettings({
     mode: 'cyclegan',
     dataA: join(work, 'A'),
     dataB: join(work, 'B'),
-    edges: false,
     arch: c.arch,
     ngf: c.ngf,
-    ndf: 64,
-    dLayers: 3,
-    norm: 'instance',
     iterations: c.iterations + 1,
     size: c.size,
-    loadSize: Math.round((c.size * 286) / 256),
-    batch: 1,
-    flip: true,
-    lr: 2e-4,
-    lambdaCycle: 10,
-    lambdaIdentity: 0.5,
-    lambdaL1: 100,
-    seed: 1,
     sampleEvery: 1_000_000,
     checkpointEvery: 1_000_000,
     name: 'bench',
     device: 'cpu',
-  };
+  });
   const run = await TrainingRun.create(settings, { library: new ModelLibrary({ home: join(work, 'home') }), runDir: join(work, `run-${c.size}`) });
   const seconds: number[] = [];
   let provider = '';

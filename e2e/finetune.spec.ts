@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrainSettings } from '../electron/contract/training.js';
 import { ModelLibrary } from '../electron/engine/library/model-library.js';
 import { blobImage, invert, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
 import { TrainingRun } from '../electron/engine/training/training-run.js';
@@ -13,6 +12,7 @@ import { launchChromium } from './fixtures/chromium.js';
 import { startServe, type ServeHandle } from './fixtures/studio-serve.js';
 import { StudioApp } from './pages/studio-app.js';
 import type { TinySettings } from './pages/finetune-page.js';
+import { trainSettings } from '../electron/engine/training/train-settings.js';
 
 /**
  * Fine-tuning from the browser, as a user does it: two folders picked, a tiny CycleGAN run
@@ -56,11 +56,10 @@ afterAll(async () => {
 async function trainEarlierRun(): Promise<void> {
   await writeFolder(join(root, 'photos'), 4, 32, (s) => blobImage(s, 32));
   await writeFolder(join(root, 'negatives'), 4, 32, (s) => invert(blobImage(s, 32)));
-  const settings: TrainSettings = {
+  const settings = trainSettings({
     mode: 'pix2pix',
     dataA: join(root, 'photos'),
     dataB: join(root, 'negatives'),
-    edges: false,
     arch: 'resnet_6blocks',
     ngf: 4,
     ndf: 4,
@@ -69,18 +68,13 @@ async function trainEarlierRun(): Promise<void> {
     iterations: 6,
     size: 32,
     loadSize: 32,
-    batch: 1,
     flip: false,
     lr: 2e-3,
-    lambdaCycle: 10,
-    lambdaIdentity: 0.5,
-    lambdaL1: 100,
-    seed: 1,
     sampleEvery: 3,
     checkpointEvery: 3,
     name: 'negatives',
     device: 'cpu',
-  };
+  });
   const run = await TrainingRun.create(settings, { library: new ModelLibrary({ home }), runDir: join(home, 'runs', 'negatives-20261126-171500') });
   await run.train();
 }

@@ -8,6 +8,7 @@ import { openGraphRunner, vulkanLoaderPresent } from '../electron/engine/runtime
 import { Tape } from '../electron/engine/graph/tape.js';
 import { TrainingRun } from '../electron/engine/training/training-run.js';
 import { blobImage, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
+import { trainSettings } from '../electron/engine/training/train-settings.js';
 
 /**
  * Training on the GPU through onnxruntime's WebGPU provider: the same step graphs, so a run
@@ -41,25 +42,18 @@ describe.skipIf(reason !== null)(`training on WebGPU${reason === null ? '' : ` (
     work = await mkdtemp(join(tmpdir(), 'gs-train-gpu-'));
     await writeFolder(join(work, 'A'), 4, 64, (s) => tint(blobImage(s, 64), true));
     await writeFolder(join(work, 'B'), 4, 64, (s) => tint(blobImage(s, 64), false), 20);
-    const settings = (device: string): TrainSettings => ({
+    const settings = (device: string): TrainSettings => trainSettings({
       mode: 'cyclegan',
       dataA: join(work ?? '', 'A'),
       dataB: join(work ?? '', 'B'),
-      edges: false,
       arch: 'resnet_6blocks',
       ngf: 16,
       ndf: 16,
-      dLayers: 3,
       norm: 'instance',
       iterations: 10,
       size: 64,
       loadSize: 64,
-      batch: 1,
       flip: false,
-      lr: 2e-4,
-      lambdaCycle: 10,
-      lambdaIdentity: 0.5,
-      lambdaL1: 100,
       seed: 3,
       sampleEvery: 100,
       checkpointEvery: 100,

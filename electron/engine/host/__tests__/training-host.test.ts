@@ -8,6 +8,7 @@ import { ModelLibrary } from '../../library/model-library.js';
 import { blobImage, tint, writeFolder } from '../../training/__tests__/synthetic-folders.js';
 import type { EngineEvent } from '../protocol.js';
 import { TrainingHost } from '../training-host.js';
+import { trainSettings } from '../../training/train-settings.js';
 
 /** The engine's side of the fine-tune page, on real folders and a real (tiny) run. */
 let work: string;
@@ -26,11 +27,10 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const settings = (): TrainSettings => ({
+const settings = (): TrainSettings => trainSettings({
   mode: 'cyclegan',
   dataA: join(work, 'warm'),
   dataB: join(work, 'cool'),
-  edges: false,
   arch: 'resnet_6blocks',
   ngf: 4,
   ndf: 4,
@@ -39,13 +39,7 @@ const settings = (): TrainSettings => ({
   iterations: 1000,
   size: 32,
   loadSize: 32,
-  batch: 1,
   flip: false,
-  lr: 2e-4,
-  lambdaCycle: 10,
-  lambdaIdentity: 0.5,
-  lambdaL1: 100,
-  seed: 1,
   sampleEvery: 2,
   checkpointEvery: 1000,
   name: 'warm to cool',

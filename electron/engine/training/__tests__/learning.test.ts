@@ -11,6 +11,7 @@ import { openGraphRunner } from '../../runtime/index.js';
 import { readLossLog } from '../run-files.js';
 import { TrainingRun } from '../training-run.js';
 import { blobImage, invert, tint, warmth, writeFolder } from './synthetic-folders.js';
+import { trainSettings } from '../train-settings.js';
 
 /**
  * Learning is real: tiny networks trained for a few hundred iterations on real image folders
@@ -29,10 +30,9 @@ afterAll(async () => {
 });
 
 export function settings(overrides: Partial<TrainSettings>): TrainSettings {
-  return {
+  return trainSettings({
     mode: 'pix2pix',
     dataA: '',
-    edges: false,
     arch: 'resnet_6blocks',
     ngf: 8,
     ndf: 8,
@@ -41,19 +41,14 @@ export function settings(overrides: Partial<TrainSettings>): TrainSettings {
     iterations: 100,
     size: SIZE,
     loadSize: SIZE,
-    batch: 1,
     flip: false,
     lr: 2e-3,
-    lambdaCycle: 10,
-    lambdaIdentity: 0.5,
-    lambdaL1: 100,
-    seed: 1,
     sampleEvery: 1000,
     checkpointEvery: 1000,
     name: 'test',
     device: 'cpu',
     ...overrides,
-  };
+  });
 }
 
 /** Runs a run's generator on held-out images through the inference graph the library would install. */

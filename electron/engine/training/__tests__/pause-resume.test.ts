@@ -7,6 +7,7 @@ import { ModelLibrary } from '../../library/model-library.js';
 import { readLossLog } from '../run-files.js';
 import { TrainingRun } from '../training-run.js';
 import { blobImage, tint, writeFolder } from './synthetic-folders.js';
+import { trainSettings } from '../train-settings.js';
 
 /**
  * A paused and resumed run must be the run that was never paused: same weights, same losses.
@@ -27,11 +28,10 @@ afterAll(async () => {
 });
 
 function settings(): TrainSettings {
-  return {
+  return trainSettings({
     mode: 'cyclegan',
     dataA: join(work, 'A'),
     dataB: join(work, 'B'),
-    edges: false,
     arch: 'resnet_6blocks',
     ngf: 4,
     ndf: 4,
@@ -40,12 +40,6 @@ function settings(): TrainSettings {
     iterations: 24,
     size: 32,
     loadSize: 36,
-    batch: 1,
-    flip: true,
-    lr: 2e-4,
-    lambdaCycle: 10,
-    lambdaIdentity: 0.5,
-    lambdaL1: 100,
     seed: 5,
     // Small enough to fill before the pause, so pooled fakes are judged and checkpointed.
     poolSize: 4,
@@ -53,7 +47,7 @@ function settings(): TrainSettings {
     checkpointEvery: 1000,
     name: 't',
     device: 'cpu',
-  };
+  });
 }
 
 describe('pause and resume', () => {

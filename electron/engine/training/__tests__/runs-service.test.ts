@@ -8,6 +8,7 @@ import { estimateDuration } from '../estimate.js';
 import { checkTrainingFolder, deleteRun, listRuns } from '../runs-service.js';
 import { TrainingRun } from '../training-run.js';
 import { blobImage, writeFolder } from './synthetic-folders.js';
+import { trainSettings } from '../train-settings.js';
 
 /** The runs list and folder check the fine-tune page shows, on real runs and folders. */
 let work: string;
@@ -26,11 +27,10 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const settings = (name: string, iterations: number): TrainSettings => ({
+const settings = (name: string, iterations: number): TrainSettings => trainSettings({
   mode: 'cyclegan',
   dataA: join(work, 'A'),
   dataB: join(work, 'B'),
-  edges: false,
   arch: 'resnet_6blocks',
   ngf: 4,
   ndf: 4,
@@ -39,13 +39,7 @@ const settings = (name: string, iterations: number): TrainSettings => ({
   iterations,
   size: 32,
   loadSize: 32,
-  batch: 1,
   flip: false,
-  lr: 2e-4,
-  lambdaCycle: 10,
-  lambdaIdentity: 0.5,
-  lambdaL1: 100,
-  seed: 1,
   sampleEvery: 2,
   checkpointEvery: 2,
   name,
