@@ -1,5 +1,6 @@
 import onnxProto from 'onnx-proto';
-import type { IrGraph, IrNode } from './ir.js';
+import { nodeInputs, type IrGraph, type IrNode } from './ir.js';
+import { channelCounts, type Segment } from './segments.js';
 import { checkWeights, type WeightMap } from './weights.js';
 
 const { onnx } = onnxProto;
@@ -265,4 +266,122 @@ function lower(node: IrNode, out: NodeProto[], int64Const: (v: number[]) => stri
       return;
     }
   }
+}
+
+/** Input and output names of a segment model (see emitSegment). */
+export const SEGMENT_MASK = 'strip/mask';
+export function segmentStatNames(normOutput: string): { mean: string; variance: string } {
+  return { mean: `${normOutput}/mean`, variance: `${normOutput}/var` };
+}
+export function segmentSumNames(output: string): { sum: string; sumSquares: string } {
+  return { sum: `${output}/rowsum`, sumSquares: `${output}/rowsumsq` };
+}
+
+/** True when a segment's spatial node sees zero padding in height (the strip runner masks those rows). */
+export function segmentHasZeroPad(segment: Segment): boolean {
+  const s = segment.spatial;
+  return s?.op === 'conv' && (s.pad > 0 || segment.pad?.mode === 'zero');
+}
+
+/**
+ * Lowers one segment (graph/segments) to an ONNX model that runs on a horizontal strip of
+ * rows. Height padding is not in the model: the strip runner gathers the rows a strip needs,
+ * reflected at the image's top and bottom as the graph would, and marks rows that must be
+ * zero in `strip/mask` (zeroed after the per-pixel nodes, as zero padding would be). Width
+ * padding stays in the model, since strips span the whole width. Norms take their statistics
+ * as inputs; when `rowSums` is set the model also returns per-row sums and sums of squares of
+ * its output, from which the runner builds that value's whole-image statistics.
+ */
+export function emitSegment(graph: IrGraph, segment: Segment, weights: WeightMap, rowSums: boolean): Uint8Array {
+  const nodes: NodeProto[] = [];
+  const initializers: TensorProto[] = [];
+  const int64Consts = new Map<string, string>();
+  const int64Const = (values: number[]): string => {
+    const key = values.join(',');
+    let name = int64Consts.get(key);
+    if (name === undefined) {
+      name = `i64/${key}`;
+      int64Consts.set(key, name);
+      initializers.push(int64Tensor(name, values));
+    }
+    return name;
+  };
+  const channels = channelCounts(graph);
+  const used = new Set<string>();
+  const inputs: onnxProto.onnx.IValueInfoProto[] = [];
+  for (const name of segment.inputs) inputs.push(valueInfo(name, [1, channels.get(name) ?? 0, 'rows', 'width']));
+  for (const name of segment.vectors) inputs.push(valueInfo(name, [1, channels.get(name) ?? 0]));
+
+  for (const node of segment.pointwise) {
+    if (node.op === 'instanceNorm') {
+      const names = segmentStatNames(node.output);
+      const c = channels.get(node.input) ?? 0;
+      inputs.push(valueInfo(names.mean, [c]), valueInfo(names.variance, [c]));
+      lowerInjectedNorm(node, names, nodes);
+    } else {
+      lower(node, nodes, int64Const);
+    }
+    for (const name of nodeInputs(node)) used.add(name);
+  }
+
+  const spatial = segment.spatial;
+  if (spatial !== null) {
+    let x = segment.pad?.input ?? spatial.input;
+    if (segmentHasZeroPad(segment)) {
+      inputs.push(valueInfo(SEGMENT_MASK, [1, 1, 'rows', 1]));
+      nodes.push({ opType: 'Mul', input: [x, SEGMENT_MASK], output: [`${x}/masked`], name: `Mul:${x}/masked` });
+      x = `${x}/masked`;
+    }
+    if (segment.pad !== null) {
+      const a = segment.pad.amount;
+      const padded = `${segment.pad.output}/width`;
+      nodes.push({
+        opType: 'Pad',
+        input: [x, int64Const([0, 0, 0, a, 0, 0, 0, a])],
+        output: [padded],
+        attribute: [stringAttr('mode', segment.pad.mode === 'reflect' ? 'reflect' : 'constant')],
+        name: `Pad:${padded}`,
+      });
+      x = padded;
+    }
+    const input = [x, spatial.weight, ...(spatial.bias === null ? [] : [spatial.bias])];
+    for (const name of input.slice(1)) used.add(name);
+    const p = spatial.pad;
+    const attribute = [
+      intsAttr('kernel_shape', [spatial.kernel, spatial.kernel]),
+      intsAttr('strides', [spatial.stride, spatial.stride]),
+      intsAttr('pads', [0, p, 0, p]),
+    ];
+    if (spatial.op === 'convTranspose') attribute.push(intsAttr('output_padding', [0, spatial.outputPadding]));
+    nodes.push({ opType: spatial.op === 'conv' ? 'Conv' : 'ConvTranspose', input, output: [segment.output], attribute, name: `${spatial.op}:${segment.output}` });
+  }
+
+  for (const p of graph.params) {
+    if (!used.has(p.name)) continue;
+    const data = weights.get(p.name);
+    if (data === undefined) throw new Error(`weights lack ${p.name}`);
+    initializers.push(floatTensor(p.name, p.shape, data));
+  }
+  for (const c of graph.constants) {
+    if (!used.has(c.name)) continue;
+    initializers.push(floatTensor(c.name, c.shape, new Float32Array(c.shape.reduce((a, b) => a * b, 1)).fill(c.fill)));
+  }
+
+  const outputs = [valueInfo(segment.output, [1, segment.channels, 'out_rows', 'out_width'])];
+  if (rowSums) {
+    const names = segmentSumNames(segment.output);
+    // Sums along each row only: a row holds at most a few thousand values, so float32 is
+    // accurate there, and the runner adds the rows up in float64.
+    nodes.push({ opType: 'ReduceSum', input: [segment.output, int64Const([3])], output: [names.sum], attribute: [intAttr('keepdims', 0)], name: `ReduceSum:${names.sum}` });
+    nodes.push({ opType: 'ReduceSumSquare', input: [segment.output], output: [names.sumSquares], attribute: [intsAttr('axes', [3]), intAttr('keepdims', 0)], name: `ReduceSumSquare:${names.sumSquares}` });
+    outputs.push(valueInfo(names.sum, [1, segment.channels, 'out_rows']), valueInfo(names.sumSquares, [1, segment.channels, 'out_rows']));
+  }
+  const model: onnxProto.onnx.IModelProto = {
+    irVersion: IR_VERSION,
+    producerName: 'gan-studio',
+    producerVersion: '0',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: { name: `${graph.name}/${segment.output}`, node: nodes, initializer: initializers, input: inputs, output: outputs },
+  };
+  return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
 }

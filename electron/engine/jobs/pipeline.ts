@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
+import { estimateMemory } from '../graph/memory-estimate.js';
 import { imageToTensor, paddedSize, resizeRgb, tensorToImage, type DecodedImage } from '../imaging/index.js';
 import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
+import { StripTranslator } from './strip-translator.js';
 import { TiledTranslator } from './tiled-translator.js';
 
 export interface TranslatedImage {
@@ -25,9 +28,9 @@ export interface TranslateOptions {
 export interface PipelineSettings {
   /** Where derived files (the tiling variants of a model) are cached. */
   cacheDir: string;
-  /** Memory one translation may plan for; larger images run in tiles. */
+  /** Memory one translation may plan for; larger images run layer by layer in strips. */
   budgetBytes: number;
-  /** Always tile, with tiles of this size (pixels). */
+  /** Run in tiles of this size (pixels) instead: faster to start, approximate (see TiledTranslator). */
   tileSize?: number;
   /** Caps the longest side of the copy whole-image statistics are gathered on (the budget decides otherwise). */
   statsMaxSide?: number;
@@ -39,6 +42,7 @@ export interface PipelineSettings {
  */
 export class ImageToImagePipeline {
   private tiler: TiledTranslator | undefined;
+  private strips: StripTranslator | undefined;
 
   constructor(
     readonly entry: ModelEntry,
@@ -73,17 +77,27 @@ export class ImageToImagePipeline {
     // Fixed-size models see the image resized to their size; the output is resized back.
     const fixed = manifest.fixedSize;
     if (fixed === undefined && manifest.network !== undefined) {
-      this.tiler ??= new TiledTranslator(this.entry, this.sessions, this.settings.cacheDir);
       const { paddedWidth, paddedHeight } = paddedSize(width, height, manifest.sizeMultiple);
-      if (this.settings.tileSize !== undefined || this.tiler.estimate(paddedWidth, paddedHeight) > this.settings.budgetBytes) {
+      if (this.settings.tileSize !== undefined) {
+        // Tiles only when asked for: they are approximate (see TiledTranslator), strips are exact.
+        this.tiler ??= new TiledTranslator(this.entry, this.sessions, this.settings.cacheDir);
         const tiled = await this.tiler.translate(image.rgb, width, height, this.device, {
           budgetBytes: this.settings.budgetBytes,
-          ...(this.settings.tileSize === undefined ? {} : { tileSize: this.settings.tileSize }),
+          tileSize: this.settings.tileSize,
           ...(this.settings.statsMaxSide === undefined ? {} : { statsMaxSide: this.settings.statsMaxSide }),
           ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
           extraFeeds: this.extraFeeds(1, options),
         });
         return { width, height, rgb: tiled.rgb, alpha: image.alpha, provider: tiled.provider, fallbacks: tiled.fallbacks, notes: tiled.notes };
+      }
+      this.strips ??= new StripTranslator(this.entry, this.sessions, join(this.settings.cacheDir, 'scratch'));
+      if (estimateMemory(this.strips.graph, paddedWidth, paddedHeight).plannedBytes > this.settings.budgetBytes) {
+        const result = await this.strips.translate(image.rgb, width, height, this.device, {
+          budgetBytes: this.settings.budgetBytes,
+          ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+          extraFeeds: this.extraFeeds(1, options),
+        });
+        return { width, height, rgb: result.rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes: result.notes };
       }
     }
     const inW = fixed?.width ?? width;

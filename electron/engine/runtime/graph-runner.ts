@@ -18,6 +18,8 @@ export interface GraphRunner {
 export interface GraphRunnerOptions {
   /** CPU threads (intra-op); onnxruntime's default when unset. */
   threads?: number;
+  /** Without onnxruntime's CPU memory arena, so a run's peak memory is returned after it (runs under a budget). */
+  lowMemory?: boolean;
 }
 
 function reasonOf(err: unknown): string {
@@ -38,6 +40,7 @@ export async function openGraphRunner(model: Uint8Array, choice: DeviceChoice, o
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,
+        ...(options.lowMemory === true ? { enableCpuMemArena: false } : {}),
         ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 }),
       });
       return wrap(session, provider, fallbacks);

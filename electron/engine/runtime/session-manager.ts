@@ -94,7 +94,8 @@ export class SessionManager {
   /** Providers that failed for a model: not tried again for it in this process. */
   private readonly broken = new Map<string, Set<ProviderName>>();
   private readonly idleMs: number;
-  private readonly threads: number | undefined;
+  /** Intra-op threads of every session (onnxruntime's default when unset). */
+  readonly threads: number | undefined;
   private readonly platform: NodeJS.Platform;
 
   constructor(options: SessionManagerOptions = {}) {

@@ -90,13 +90,13 @@ describe('tiled translation', () => {
     expect(result.maeLevels).toBeLessThan(2);
   });
 
-  it('tiles when the image exceeds the memory budget, reporting progress per tile', async () => {
+  it('tiles when asked to (--tile), reporting progress per tile', async () => {
     const path = join(home, 'big.png');
     const image = await scene(1200, 900);
     await sharp(image.rgb, { raw: { width: 1200, height: 900, channels: 3 } }).png().toFile(path);
     const events: JobEvent[] = [];
     const summary = await runTranslateJob(
-      { inputs: [path], model: 'r3', outDir: join(home, 'big-out'), format: 'png', device: 'cpu', maxMemoryMB: 64 },
+      { inputs: [path], model: 'r3', outDir: join(home, 'big-out'), format: 'png', device: 'cpu', maxMemoryMB: 64, tileSize: 512 },
       { library, sessions },
       (e) => events.push(e),
     );
