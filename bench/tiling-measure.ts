@@ -60,6 +60,8 @@ export async function compareTiledToWhole(
   tileSize: number,
   cacheDir: string,
   statsMaxSide?: number,
+  /** A whole-image run already timed by the caller (it is then not run again). */
+  known?: { rgb: Uint8Array; ms: number },
 ): Promise<TilingComparison> {
   const whole = new ImageToImagePipeline(entry, sessions, 'cpu', { cacheDir, budgetBytes: 64 * 2 ** 30 });
   const tiled = new ImageToImagePipeline(entry, sessions, 'cpu', {
@@ -69,10 +71,10 @@ export async function compareTiledToWhole(
     ...(statsMaxSide === undefined ? {} : { statsMaxSide }),
   });
   await tiled.translate(image); // warm both paths (variant emission, sessions)
-  await whole.translate(image);
+  if (known === undefined) await whole.translate(image);
   let start = performance.now();
-  const a = await whole.translate(image);
-  const wholeMs = performance.now() - start;
+  const a = known ?? (await whole.translate(image));
+  const wholeMs = known?.ms ?? performance.now() - start;
   start = performance.now();
   const b = await tiled.translate(image);
   const tiledMs = performance.now() - start;
@@ -86,4 +88,46 @@ export async function compareTiledToWhole(
     seamRatio: seamRatio(b.rgb, image.width, image.height, borders.xs, borders.ys),
     notes: b.notes,
   };
+}
+
+export interface StripComparison {
+  maeLevels: number;
+  maxLevels: number;
+  wholeMs: number;
+  stripMs: number;
+  notes: string[];
+}
+
+/**
+ * Layer-by-layer strips (the default for images over the budget) against a whole-image run.
+ * `wholeMs` may be passed in when the caller already timed the whole-image run.
+ */
+export async function compareStripsToWhole(
+  entry: ModelEntry,
+  sessions: SessionManager,
+  image: DecodedImage,
+  cacheDir: string,
+  budgetBytes: number,
+  whole?: { rgb: Uint8Array; ms: number },
+): Promise<StripComparison> {
+  let reference = whole;
+  if (reference === undefined) {
+    const pipeline = new ImageToImagePipeline(entry, sessions, 'cpu', { cacheDir, budgetBytes: 64 * 2 ** 30 });
+    await pipeline.translate(image);
+    const start = performance.now();
+    const rgb = (await pipeline.translate(image)).rgb;
+    reference = { rgb, ms: performance.now() - start };
+  }
+  const strips = new ImageToImagePipeline(entry, sessions, 'cpu', { cacheDir, budgetBytes });
+  const start = performance.now();
+  const b = await strips.translate(image);
+  const stripMs = performance.now() - start;
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < reference.rgb.length; i++) {
+    const d = Math.abs((reference.rgb[i] ?? 0) - (b.rgb[i] ?? 0));
+    sum += d;
+    max = Math.max(max, d);
+  }
+  return { maeLevels: sum / reference.rgb.length, maxLevels: max, wholeMs: reference.ms, stripMs, notes: b.notes };
 }

@@ -60,8 +60,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-s, --size <pixels>', 'resize so the shorter side is this long before translating', parseIntIn(8, 16384))
     .option('--set <name=value>', "a conditional model's attribute value (repeatable)", collectSetting)
     .option('--overwrite', 'replace existing output files instead of choosing a free name')
-    .option('--max-memory <MB>', 'memory one image may use; larger images run in tiles (default: a quarter of free memory, 512 to 1536 MB)', parseIntIn(64, 1_048_576))
-    .option('--tile <pixels>', 'always translate in tiles of this size', parseIntIn(64, 16384))
+    .option('--max-memory <MB>', 'memory one image may use; larger images run layer by layer in strips (default: a quarter of free memory, 512 to 1536 MB)', parseIntIn(64, 1_048_576))
+    .option('--tile <pixels>', 'translate in overlapping tiles of this size instead of layer-by-layer strips (faster to start, norm statistics from a downscaled copy, so approximate)', parseIntIn(64, 16384))
     .option('--sweep <name=from:to:steps>', "write one output per step of a conditional model's attribute, and a contact sheet", parseSweepOption)
     .action(async (inputs: string[], options: TranslateCliOptions) => {
       exitCode = await translateCommand(inputs, options, { library, sessions });

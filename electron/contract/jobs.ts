@@ -64,8 +64,8 @@ export interface TranslateJobSpec {
   overwrite?: boolean;
   /** Appended to each output's name before the extension (`photo` -> `photo-night`). */
   nameSuffix?: string;
-  /** Memory one translation may plan for, in MB; larger images run in tiles. */
+  /** Memory one translation may plan for, in MB; larger images run layer by layer in strips. */
   maxMemoryMB?: number;
-  /** Always tile, with tiles of this many pixels (mainly for tests and previews). */
+  /** Run in overlapping tiles of this many pixels instead of strips (approximate norm statistics). */
   tileSize?: number;
 }

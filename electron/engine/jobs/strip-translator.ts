@@ -113,10 +113,12 @@ export class StripTranslator {
             provider = runner.provider;
             fallbacks.push(...runner.fallbacks);
             const rows = this.rowsPerStrip(segment, inShape, outShape, stripBudget);
+            // One input buffer per stored input, reused by every strip of the segment.
+            const buffers = new Map<string, Float32Array>();
             stripRowsUsed = Math.max(stripRowsUsed, rows);
             for (let y0 = 0; y0 < outShape.height; y0 += rows) {
               const y1 = Math.min(outShape.height, y0 + rows);
-              const strip = await this.runStrip(runner, segment, inShape, outShape, y0, y1, values, image, options.extraFeeds, wantSums ? target : null);
+              const strip = await this.runStrip(runner, segment, inShape, outShape, y0, y1, { values, image, buffers, extraFeeds: options.extraFeeds }, wantSums ? target : null);
               if (target !== null) target.writeRows(y0, y1 - y0, strip);
               else writeOutputRows(strip, y0, y1 - y0, outShape.width, out, width, height);
               options.onProgress?.((doneWork + ((work[i] as number) * y1) / outShape.height) / totalWork, status);
@@ -194,17 +196,22 @@ export class StripTranslator {
     outShape: Shape,
     y0: number,
     y1: number,
-    values: Map<string, StoredValue>,
-    image: ImageSource,
-    extraFeeds: Record<string, TensorInput>,
+    sources: { values: Map<string, StoredValue>; image: ImageSource; buffers: Map<string, Float32Array>; extraFeeds: Record<string, TensorInput> },
     sumsInto: StoredValue | null,
   ): Promise<Float32Array> {
+    const { values, image, buffers, extraFeeds } = sources;
     const { rows, skip } = sourceRows(segment, inShape.height, y0, y1);
     const n = rows.length;
     const feeds: Record<string, TensorInput> = {};
     for (const name of segment.inputs) {
       const c = this.channels.get(name) ?? 0;
-      const data = new Float32Array(c * n * inShape.width);
+      const size = c * n * inShape.width;
+      let buffer = buffers.get(name);
+      if (buffer === undefined || buffer.length < size) {
+        buffer = new Float32Array(size);
+        buffers.set(name, buffer);
+      }
+      const data = buffer.subarray(0, size);
       const value = values.get(name);
       if (value !== undefined) value.readRows(rows, data);
       else if (shapeIsImage(this.graph, name)) gatherImage(image, rows, inShape.width, data);
@@ -306,16 +313,19 @@ function cropRows(data: Float32Array, channels: number, made: number, width: num
   return out;
 }
 
-/** Padded-image rows as a normalised 1 x 3 x n x paddedWidth strip (-1 rows stay zero). */
+/** Padded-image rows as a normalised 1 x 3 x n x paddedWidth strip (-1 rows are zero). */
 function gatherImage(image: ImageSource, rows: readonly number[], paddedWidth: number, data: Float32Array): void {
   const n = rows.length;
   const plane = n * paddedWidth;
   const cols = Int32Array.from({ length: paddedWidth }, (_, x) => reflectIndex(x, image.width));
   for (let j = 0; j < n; j++) {
     const q = rows[j] as number;
-    if (q < 0) continue;
-    const base = reflectIndex(q, image.height) * image.width * 3;
     const to = j * paddedWidth;
+    if (q < 0) {
+      for (let c = 0; c < 3; c++) data.fill(0, c * plane + to, c * plane + to + paddedWidth);
+      continue;
+    }
+    const base = reflectIndex(q, image.height) * image.width * 3;
     for (let x = 0; x < paddedWidth; x++) {
       const s = base + (cols[x] as number) * 3;
       data[to + x] = TO_UNIT[image.rgb[s] as number] as number;
