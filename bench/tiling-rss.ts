@@ -1,6 +1,6 @@
 /**
- * Peak-memory check of tiling (run under /usr/bin/time -v, see the tiling section of
- * docs/BENCHMARKS.md): writes a W x H JPEG and translates it with a random-weight
+ * Peak-memory check of large-image translation (run under /usr/bin/time -v, see the
+ * tiling-rss section of docs/BENCHMARKS.md): writes a W x H JPEG and translates it with a random-weight
  * resnet_9blocks (ngf 64) through `gan-studio translate` on the CPU provider.
  * Usage: node dist/bench/tiling-rss.js WORKDIR [W H]
  */

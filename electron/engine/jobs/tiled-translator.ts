@@ -38,7 +38,8 @@ export interface TilingOptions {
 export type Statistics = TensorInput[];
 
 /**
- * Translates images too large to run whole, in overlapping tiles. Normalisation layers do not
+ * Translates an image in overlapping tiles (`--tile`; large images otherwise run exactly, layer
+ * by layer in strips: see StripTranslator). Normalisation layers do not
  * use each tile's own statistics (that gives every tile its own colours): a first pass over a
  * downscaled copy of the whole image gathers every norm layer's per-channel mean and variance,
  * and the tiles run a variant of the model that takes those as inputs. Tiles are blended with
