@@ -104,6 +104,7 @@ describe('the Attributes page', () => {
     expect(inputEvents).toBeGreaterThanOrEqual(60);
     expect(computed).toBeGreaterThanOrEqual(2);
     expect(computed).toBeLessThan(inputEvents / 4);
+    console.log(`fast drag: ${computed} previews for ${inputEvents} input events`);
     // The shown picture is what the engine gives for the final values, not a stale one.
     const fresh = await renderer.render({ model: 'scene-attributes', source: { path: scene }, attributes: final, device: 'cpu' });
     const shownPx = await pixels(shown.image);
