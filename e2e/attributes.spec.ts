@@ -89,6 +89,14 @@ describe('the Attributes page', () => {
     expect(meanDifference(firstPx.data, (await pixels(night.image)).data)).toBeGreaterThan(10);
     expect(await page.getByTestId('attribute-value-time_of_day').innerText()).toBe('1.00');
     expect(await page.getByTestId('preview-stats').innerText()).toMatch(/Full size 256 × 256 px · \d+ ms · CPU/);
+
+    // A held key previews drafts (128 px) while it repeats, and full size when it comes up.
+    for (let i = 0; i < 8; i++) await page.keyboard.down('ArrowLeft');
+    await page.waitForFunction(() => document.querySelector('[data-testid="attribute-preview"]')?.getAttribute('data-preview-full') === 'false');
+    expect((await pixels((await a.state()).image)).width).toBe(128);
+    await page.keyboard.up('ArrowLeft');
+    const held = await a.waitForFullPreview({ time_of_day: 0.92, snow: 0, fog: 0 });
+    expect((await pixels(held.image)).width).toBe(256);
   });
 
   it('computes far fewer previews than slider moves during a fast drag, ending on the final value', async () => {
@@ -181,15 +189,17 @@ describe('the Attributes page', () => {
     await a.waitForFullPreview(saved);
   });
 
-  it('says plainly when a picture cannot be read', async () => {
+  it('takes a dropped picture, and says plainly when one cannot be read', async () => {
     const a = app.attributes;
     const bad = join(root, 'holiday.png');
     await writeFile(bad, 'this is a text file, not a picture');
-    await a.chooseImage(bad);
+    await a.dropImage(bad);
     const notice = a.preview().getByRole('alert');
     await notice.waitFor();
     expect(await notice.innerText()).toMatch(/This file could not be read as an image\..*holiday\.png.*not an image: the file contains text/s);
-    await a.chooseImage(scene);
+    // The drop was the Attributes page's: nothing went into the (hidden) Translate queue.
+    expect(await app.translate.summary().textContent()).toBe('Queue');
+    await a.dropImage(scene);
     await a.waitForFullPreview(await a.sliderValues(ATTRIBUTES));
     expect(await a.preview().getByRole('alert').count()).toBe(0);
   });

@@ -6,7 +6,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import RestartAltIcon from '@mui/icons-material/RestartAlt';
 import type { ModelSummary } from '../../../electron/contract/ipc.js';
-import { attributeLabel, formatValue, stepOf, type AttributeValues } from './attribute-values.js';
+import { attributeLabel, clampValue, formatValue, stepOf, type AttributeValues } from './attribute-values.js';
 
 /**
  * How a change arrived: `moving` while a thumb is dragged or a key held, `settled` when it
@@ -84,11 +84,12 @@ export const AttributeSliders = memo(function AttributeSliders({
               onKeyUp={() => onKeyUp(a.name)}
               onChange={(_, v) => {
                 // A single key press settles at once (onChangeCommitted follows); drags and held keys move.
-                onChange(a.name, v as number, keyboard.current && !repeating.current ? 'stepped' : 'moving');
+                // Snapped to the grid: key steps add up float error (0.9199999999999999).
+                onChange(a.name, clampValue(a, v as number), keyboard.current && !repeating.current ? 'stepped' : 'moving');
               }}
               onChangeCommitted={(_, v) => {
                 if (repeating.current) return;
-                onChange(a.name, v as number, 'settled');
+                onChange(a.name, clampValue(a, v as number), 'settled');
               }}
               valueLabelDisplay="auto"
               valueLabelFormat={(v) => formatValue(a, v)}
