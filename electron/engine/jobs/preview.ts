@@ -147,7 +147,7 @@ export class PreviewRenderer {
     }
     const bytes = Buffer.from(source.png, 'base64');
     const key = `png\0${createHash('sha1').update(bytes).digest('hex')}`;
-    return { key, load: () => decodeImageBytes(bytes, 'the drawing', { maxSide: PREVIEW_MAX_SIDE }) };
+    return { key, load: () => decodeImageBytes(bytes, 'drawing.png', { maxSide: PREVIEW_MAX_SIDE }) };
   }
 
   private async prepare(key: string, load: () => Promise<DecodedImage>, maxSide: number, preprocess: ModelPreprocess | undefined): Promise<{ image: DecodedImage; notes: string[] }> {
