@@ -55,7 +55,7 @@ beforeAll(async () => {
   await installTinyModel(home, 'tiny-faces', TINY_STARGAN, { name: 'Tiny faces (crops)', preprocess: { crop: 'centre-square', size: 64 } });
   // CPU provider, as the benchmark asks; light theme for the screenshots.
   await writeFile(join(home, 'settings.json'), JSON.stringify({ theme: 'light', device: 'cpu', model: 'day2night' }));
-  scene = join(root, 'street-scene.png');
+  scene = join(root, 'countryside.png');
   await writeHeldOutScene(scene, 256);
   await mkdir(SCREENSHOTS, { recursive: true });
   renderer = new PreviewRenderer(new ModelLibrary({ home }), sessions);
