@@ -5,7 +5,8 @@
  * maps, so adding a channel here is the only place its shape is written.
  */
 import type { JobEvent, OutputFormat } from './jobs.js';
-import type { ModelKind, ModelOrigin } from './models.js';
+import type { ModelKind, ModelOrigin, ModelPreprocess } from './models.js';
+import type { PreviewArgs, PreviewResult } from './preview.js';
 import type { Result, StudioErrorInfo } from './result.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from './finetune.js';
 import type { TrainSettings } from './training.js';
@@ -23,6 +24,8 @@ export interface ModelSummary {
   sizeBytes: number;
   preferredSize: number;
   attributes: { name: string; label?: string; min: number; max: number; default: number }[];
+  /** What is done to every image before the model sees it (StarGAN's face crop). */
+  preprocess?: ModelPreprocess;
   /** The model card (Markdown), when the folder has one. */
   card?: string;
 }
@@ -59,6 +62,15 @@ export const NAMING_SETTINGS = ['keep', 'suffix'] as const;
 /** keep: `photo.png` (a free name like `photo-1.png` when taken); suffix: `photo-<model>.png`. */
 export type NamingSetting = (typeof NAMING_SETTINGS)[number];
 
+/** Slider values saved under a name, for one conditional model. */
+export interface AttributePreset {
+  name: string;
+  values: Record<string, number>;
+}
+
+export const PRESET_NAME_MAX = 60;
+export const PRESETS_PER_MODEL_MAX = 50;
+
 export interface Settings {
   device: DeviceSetting;
   theme: ThemeSetting;
@@ -68,6 +80,8 @@ export interface Settings {
   naming: NamingSetting;
   /** The model last picked on the Translate page. */
   model: string | null;
+  /** Attribute presets by model id, in the order they were saved. */
+  attributePresets: Record<string, AttributePreset[]>;
 }
 
 /** One input of a batch as the queue shows it. */
@@ -129,6 +143,8 @@ export interface InvokeChannels {
   'settings:set': { args: Partial<Settings>; data: Settings };
   'engine:status': { args: Record<string, never>; data: EngineStatus };
   'outputs:open': { args: OutputRef & { reveal: boolean }; data: { path: string } };
+  /** A live preview: newest request per stream wins, older waiting ones come back superseded. */
+  'preview:render': { args: PreviewArgs; data: PreviewResult };
   'training:check': { args: { inputs: string[] }; data: FolderCheckInfo };
   'training:estimate': { args: { settings: TrainSettings }; data: DurationEstimateInfo };
   'training:start': { args: { settings: TrainSettings }; data: RunInfo };
@@ -177,6 +193,7 @@ export const INVOKE_CHANNELS = [
   'settings:set',
   'engine:status',
   'outputs:open',
+  'preview:render',
   'training:check',
   'training:estimate',
   'training:start',

@@ -4,6 +4,7 @@ import { StudioError } from '../errors.js';
 import { estimateMemory } from '../graph/memory-estimate.js';
 import { imageToTensor, paddedSize, resizeRgb, tensorToImage, type DecodedImage } from '../imaging/index.js';
 import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
+import { applyPreprocess } from './preprocess.js';
 import { StripTranslator } from './strip-translator.js';
 import { TiledTranslator } from './tiled-translator.js';
 
@@ -23,6 +24,8 @@ export interface TranslateOptions {
   attributes?: Readonly<Record<string, number>>;
   /** Progress within this image, 0..1, with a status line (tiles of a large image). */
   onProgress?: (fraction: number, status: string) => void;
+  /** The caller already applied the manifest's preprocessing (a preview, which also shrinks). */
+  preprocessed?: boolean;
 }
 
 export interface PipelineSettings {
@@ -71,7 +74,10 @@ export class ImageToImagePipeline {
     return {};
   }
 
-  async translate(image: DecodedImage, options: TranslateOptions = {}): Promise<TranslatedImage> {
+  async translate(source: DecodedImage, options: TranslateOptions = {}): Promise<TranslatedImage> {
+    // A face model's crop comes first: the output is the cropped square, and a note says so.
+    const prepared = options.preprocessed === true ? { image: source, notes: [] } : await applyPreprocess(source, this.entry.manifest.preprocess);
+    const image = prepared.image;
     const { width, height } = image;
     const { manifest } = this.entry;
     // Fixed-size models see the image resized to their size; the output is resized back.
@@ -88,7 +94,7 @@ export class ImageToImagePipeline {
           ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
           extraFeeds: this.extraFeeds(1, options),
         });
-        return { width, height, rgb: tiled.rgb, alpha: image.alpha, provider: tiled.provider, fallbacks: tiled.fallbacks, notes: tiled.notes };
+        return { width, height, rgb: tiled.rgb, alpha: image.alpha, provider: tiled.provider, fallbacks: tiled.fallbacks, notes: [...prepared.notes, ...tiled.notes] };
       }
       this.strips ??= new StripTranslator(this.entry, this.sessions, join(this.settings.cacheDir, 'scratch'));
       if (estimateMemory(this.strips.graph, paddedWidth, paddedHeight).plannedBytes > this.settings.budgetBytes) {
@@ -97,7 +103,7 @@ export class ImageToImagePipeline {
           ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
           extraFeeds: this.extraFeeds(1, options),
         });
-        return { width, height, rgb: result.rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes: result.notes };
+        return { width, height, rgb: result.rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes: [...prepared.notes, ...result.notes] };
       }
     }
     const inW = fixed?.width ?? width;
@@ -121,7 +127,7 @@ export class ImageToImagePipeline {
     if (unitRange) for (let i = 0; i < output.length; i++) output[i] = (output[i] as number) * 2 - 1;
     let rgb = tensorToImage(output, tensor.paddedWidth, tensor.paddedHeight, inW, inH);
     if (fixed !== undefined) rgb = await resizeRgb(rgb, inW, inH, width, height);
-    return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes: [] };
+    return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes: prepared.notes };
   }
 
   async dispose(): Promise<void> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, resizeTarget } from '../decode.js';
+import { decodeImage, decodeImageBytes, resizeTarget } from '../decode.js';
 import {
   GOOD_HEIGHT,
   GOOD_WIDTH,
@@ -254,5 +254,17 @@ describe('decodeImage: failures name the file and the cause', () => {
     } finally {
       await chmod(path, 0o644);
     }
+  });
+});
+
+describe('decodeImageBytes', () => {
+  it('decodes bytes in memory, shrinking to a longest side without ever enlarging, and names them in errors', async () => {
+    const png = await sharp({ create: { width: 300, height: 200, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } }).png().toBuffer();
+    const shrunk = await decodeImageBytes(png, 'drawing.png', { maxSide: 150 });
+    expect([shrunk.width, shrunk.height, shrunk.format, shrunk.alpha?.length]).toEqual([150, 100, 'png', 150 * 100]);
+    const kept = await decodeImageBytes(png, 'drawing.png', { maxSide: 1024 });
+    expect([kept.width, kept.height]).toEqual([300, 200]);
+    await expectStudioError(decodeImageBytes(Buffer.from('hello, not a picture'), 'drawing.png'), 'BAD_IMAGE', 'drawing.png', 'not an image: the file contains text');
+    await expectStudioError(decodeImageBytes(png, 'drawing.png', { maxSide: 0 }), 'BAD_ARGUMENT', 'maxSide');
   });
 });

@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findCatalogEntry, type CatalogEntry, type DownloadProgress } from '../catalog/index.js';
 import { TestServer } from '../catalog/__tests__/http-fixture.js';
+import { makeZip } from '../catalog/__tests__/zip-fixture.js';
 import { installCatalogModel } from '../catalog-install.js';
 import { ModelLibrary } from '../model-library.js';
 
 const CHECKPOINT = fileURLToPath(new URL('./fixtures/resnet6_instance.pth', import.meta.url));
+const STARGAN = fileURLToPath(new URL('./fixtures/stargan.pth', import.meta.url));
 const server = new TestServer();
 let home: string;
 let library: ModelLibrary;
@@ -71,5 +73,13 @@ describe('installing a catalog model from a server', () => {
     const entry = await installCatalogModel(library, localEntry(url), FAST);
     expect(existsSync(entry.onnxPath)).toBe(true);
     expect(server.log.filter((r) => r.path === '/h2z-stall.pth').at(-1)?.range).toMatch(/^bytes=\d+-$/);
+  });
+
+  it('installs a StarGAN CelebA model that crops faces to the centred square at its training size', async () => {
+    const generator = await readFile(STARGAN);
+    const url = server.serve('/celeba-128.zip', makeZip([{ name: '200000-G.ckpt', data: generator, method: 8 }]));
+    const entry = await installCatalogModel(library, { ...findCatalogEntry('stargan-celeba-128'), url, expectedBytes: generator.length }, FAST);
+    expect(entry.manifest).toMatchObject({ id: 'stargan-celeba-128', kind: 'conditional', preferredSize: 128, preprocess: { crop: 'centre-square', size: 128 } });
+    expect(entry.manifest.attributes.map((a) => a.name)).toEqual(['Black_Hair', 'Blond_Hair', 'Brown_Hair', 'Male', 'Young']);
   });
 });

@@ -60,6 +60,7 @@ const entrySchema = z
     architecture,
     attributes: z.array(attribute).optional(),
     preferredSize: z.union([z.literal(128), z.literal(256)]),
+    preprocess: z.object({ crop: z.literal('centre-square'), size: z.number().int() }).strict().optional(),
     licence: z.enum(['BSD-2-Clause', 'MIT']),
     licenceNote: z.string().min(10),
     source: httpUrl,
@@ -72,6 +73,10 @@ const entrySchema = z
       ctx.addIssue({ code: 'custom', message: 'attributes exactly for conditional models' });
     }
     if (e.reverse !== undefined && e.kind !== 'cyclegan') ctx.addIssue({ code: 'custom', message: 'reverse is for CycleGAN halves' });
+    // StarGAN's CelebA loader: CenterCrop(178) of the 178 x 218 photos, then Resize(image_size).
+    if ((e.architecture.family === 'stargan') !== (e.preprocess?.size === e.preferredSize)) {
+      ctx.addIssue({ code: 'custom', message: 'StarGAN CelebA models (only) crop to the centred square at their training size' });
+    }
     if (e.expectedBytes !== parameterBytes(e.architecture as CatalogEntry['architecture'])) {
       ctx.addIssue({ code: 'custom', message: 'expectedBytes must be the float32 parameter bytes' });
     }
