@@ -14,6 +14,7 @@ import { registerJobsIpc } from './ipc/jobs.js';
 import { registerModelsIpc } from './ipc/models.js';
 import { registerOutputsIpc } from './ipc/outputs.js';
 import { registerSettingsIpc } from './ipc/settings.js';
+import { registerSketchIpc } from './ipc/sketch.js';
 import { registerTrainingIpc } from './ipc/training.js';
 import { serveMedia } from './media-protocol.js';
 import { resolveDesktopInputs } from './inputs.js';
@@ -58,7 +59,7 @@ function followTraining({ event }: EventChannels['training:event']): void {
   else if (event.type === 'train-finished' || event.type === 'train-error') win.setProgressBar(-1);
 }
 
-for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc, registerTrainingIpc]) register(service);
+for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc, registerTrainingIpc, registerSketchIpc]) register(service);
 
 app.on('second-instance', () => {
   if (win !== null) {
