@@ -5,7 +5,8 @@
  * maps, so adding a channel here is the only place its shape is written.
  */
 import type { JobEvent, OutputFormat } from './jobs.js';
-import type { ModelKind, ModelOrigin } from './models.js';
+import type { ModelKind, ModelOrigin, ModelPreprocess } from './models.js';
+import type { PreviewArgs, PreviewResult } from './preview.js';
 import type { Result, StudioErrorInfo } from './result.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from './finetune.js';
 import type { TrainSettings } from './training.js';
@@ -24,6 +25,8 @@ export interface ModelSummary {
   sizeBytes: number;
   preferredSize: number;
   attributes: { name: string; label?: string; min: number; max: number; default: number }[];
+  /** What is done to every image before the model sees it (StarGAN's face crop). */
+  preprocess?: ModelPreprocess;
   /** The model card (Markdown), when the folder has one. */
   card?: string;
 }
@@ -130,6 +133,8 @@ export interface InvokeChannels {
   'settings:set': { args: Partial<Settings>; data: Settings };
   'engine:status': { args: Record<string, never>; data: EngineStatus };
   'outputs:open': { args: OutputRef & { reveal: boolean }; data: { path: string } };
+  /** A live preview: newest request per stream wins, older waiting ones come back superseded. */
+  'preview:render': { args: PreviewArgs; data: PreviewResult };
   'training:check': { args: { inputs: string[] }; data: FolderCheckInfo };
   'training:estimate': { args: { settings: TrainSettings }; data: DurationEstimateInfo };
   'training:start': { args: { settings: TrainSettings }; data: RunInfo };
@@ -181,6 +186,7 @@ export const INVOKE_CHANNELS = [
   'settings:set',
   'engine:status',
   'outputs:open',
+  'preview:render',
   'training:check',
   'training:estimate',
   'training:start',

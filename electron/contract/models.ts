@@ -72,6 +72,19 @@ export interface ModelManifest {
   fixedSize?: { width: number; height: number };
   /** Pixel range the model works in: '-1..1' (GAN convention, the default) or '0..1'. */
   pixelRange?: PixelRange;
+  /** What every image goes through before the model sees it, as in the model's training. */
+  preprocess?: ModelPreprocess;
+}
+
+/**
+ * StarGAN's CelebA loader: the centred square (CenterCrop(178) of the 178 x 218 photos), then
+ * resized to the training size. Models trained that way see faces at that framing and scale
+ * only, so every image (batch, preview, CLI) is cropped and resized alike; the output is the square.
+ */
+export interface ModelPreprocess {
+  crop: 'centre-square';
+  /** Side the square is resized to (the training size). */
+  size: number;
 }
 
 export type PixelRange = '-1..1' | '0..1';

@@ -13,6 +13,7 @@ import { registerEngineIpc } from './ipc/engine.js';
 import { registerJobsIpc } from './ipc/jobs.js';
 import { registerModelsIpc } from './ipc/models.js';
 import { registerOutputsIpc } from './ipc/outputs.js';
+import { registerPreviewIpc } from './ipc/preview.js';
 import { registerSettingsIpc } from './ipc/settings.js';
 import { registerSketchIpc } from './ipc/sketch.js';
 import { registerTrainingIpc } from './ipc/training.js';
@@ -59,7 +60,7 @@ function followTraining({ event }: EventChannels['training:event']): void {
   else if (event.type === 'train-finished' || event.type === 'train-error') win.setProgressBar(-1);
 }
 
-for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc, registerTrainingIpc, registerSketchIpc]) register(service);
+for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc, registerPreviewIpc, registerTrainingIpc, registerSketchIpc]) register(service);
 
 app.on('second-instance', () => {
   if (win !== null) {

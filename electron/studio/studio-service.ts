@@ -2,11 +2,13 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { EngineStatus, EventChannels, InvokeChannel, InvokeHandlers, Settings } from '../contract/ipc.js';
 import { OUTPUT_FORMATS } from '../contract/jobs.js';
+import { PREVIEW_MAX_SIDE, parseQueueItemRef } from '../contract/preview.js';
 import type { Result } from '../contract/result.js';
 import { StudioError, toResult } from '../engine/errors.js';
 import { studioHome } from '../engine/library/paths.js';
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor.js';
 import { JobManager } from './job-manager.js';
+import { PreviewScheduler } from './preview-scheduler.js';
 import { SettingsStore } from './settings-store.js';
 import { sampleFile, trainingArgSchemas, trainingHandlers } from './training-routes.js';
 
@@ -50,6 +52,16 @@ const argSchemas: { [C in InvokeChannel]: z.ZodType } = {
   'settings:set': z.object({}).passthrough(),
   'engine:status': empty,
   'outputs:open': z.object({ jobId: z.string().min(1), index: z.number().int().min(0), reveal: z.boolean() }).strict(),
+  'preview:render': z
+    .object({
+      stream: z.string().min(1).max(200),
+      model: z.string().min(1),
+      // A drawing's PNG as base64: the socket carries at most 16 MB per message.
+      source: z.union([z.object({ input: z.string().min(1) }).strict(), z.object({ png: z.string().min(1).max(15 * 2 ** 20) }).strict()]),
+      attributes: z.record(z.string(), z.number().finite()).optional(),
+      maxSide: z.number().int().min(16).max(PREVIEW_MAX_SIDE).optional(),
+    })
+    .strict(),
   ...trainingArgSchemas,
   'sketch:edges': z
     .object({
@@ -73,6 +85,7 @@ export class StudioService {
   readonly supervisor: EngineSupervisor;
   readonly jobs: JobManager;
   readonly handlers: InvokeHandlers;
+  readonly previews = new PreviewScheduler();
   private lastProvider: string | null = null;
   readonly home: string;
 
@@ -108,7 +121,7 @@ export class StudioService {
       'catalog:download': (args) => engine.request('catalog:download', args),
       'catalog:cancel': (args) => engine.request('catalog:cancel', args),
       'jobs:start': async (args) => {
-        const inputs = await toResult(() => host.resolveInputs(args.inputs));
+        const inputs = await toResult(() => this.resolveInputs(args.inputs));
         if (!inputs.ok) return inputs;
         const expanded = await engine.request('files:expand', { inputs: inputs.data });
         if (!expanded.ok) return expanded;
@@ -150,6 +163,21 @@ export class StudioService {
           return { path };
         });
       },
+      // Scheduled before any await, so requests keep the order they arrived in.
+      'preview:render': ({ stream, source, ...rest }) =>
+        this.previews.request(stream, async () => {
+          let resolved: { path: string } | { png: string };
+          if ('png' in source) resolved = source;
+          else {
+            const paths = await toResult(() => this.resolveInputs([source.input]));
+            if (!paths.ok) return paths;
+            const [path] = paths.data;
+            if (path === undefined) return fail('BAD_ARGUMENT', 'there is no image to preview in what was chosen');
+            resolved = { path };
+          }
+          const { device } = await this.settings.get();
+          return engine.request('preview:render', { ...rest, source: resolved, device });
+        }),
       ...trainingHandlers(engine, { mode: host.mode, home: this.home, resolveInputs: (inputs) => host.resolveInputs(inputs) }),
       'sketch:edges': async ({ source, size }) => {
         if ('png' in source) return engine.request('sketch:edges', { source, ...(size === undefined ? {} : { size }) });
@@ -183,6 +211,26 @@ export class StudioService {
       if (!result.ok) throw new StudioError(result.error.code, result.error.message, result.error.detail === undefined ? {} : { detail: result.error.detail });
       return result.data;
     });
+  }
+
+  /**
+   * Host paths of what the page sent: queue items (`item:<job>:<index>`) are the inputs the
+   * studio already accepted for that batch; everything else goes through the host's checks.
+   */
+  async resolveInputs(inputs: string[]): Promise<string[]> {
+    const paths: string[] = [];
+    const others: string[] = [];
+    for (const input of inputs) {
+      const item = parseQueueItemRef(input);
+      if (item === null) {
+        others.push(input);
+        continue;
+      }
+      const path = this.jobs.file(item.jobId, item.index, 'input');
+      if (path === undefined) throw new StudioError('BAD_ARGUMENT', 'that queue item is no longer known to the studio; add the image again');
+      paths.push(path);
+    }
+    return others.length === 0 ? paths : [...paths, ...(await this.host.resolveInputs(others))];
   }
 
   engineStatus(): EngineStatus {

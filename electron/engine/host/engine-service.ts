@@ -5,7 +5,7 @@ import type { ModelEntry } from '../../contract/models.js';
 import type { Result } from '../../contract/result.js';
 import { StudioError, toResult } from '../errors.js';
 import { listImageFiles } from '../imaging/index.js';
-import { runTranslateJob } from '../jobs/index.js';
+import { PreviewRenderer, runTranslateJob } from '../jobs/index.js';
 import { findCatalogEntry, listCatalog, plausibleSize } from '../library/catalog/index.js';
 import { importModelFile, installCatalogModel, type ModelLibrary } from '../library/index.js';
 import type { SessionManager } from '../runtime/index.js';
@@ -24,6 +24,7 @@ export class EngineService {
   private readonly downloads = new Map<string, AbortController>();
   private readonly handlers: Handlers;
   private readonly training: TrainingHost;
+  private readonly previews: PreviewRenderer;
 
   constructor(
     private readonly library: ModelLibrary,
@@ -33,6 +34,7 @@ export class EngineService {
   ) {
     const training = new TrainingHost(library, emit, summarize);
     this.training = training;
+    this.previews = new PreviewRenderer(library, sessions);
     this.handlers = {
       'models:list': async () => {
         const { models, problems } = await this.library.list();
@@ -54,6 +56,7 @@ export class EngineService {
       },
       'files:expand': async ({ inputs }) => expand(inputs),
       'translate:item': async (args) => this.translate(args),
+      'preview:render': (args) => this.previews.render(args),
       'training:check': ({ inputs, copyTo }) => training.check(inputs, copyTo),
       'training:estimate': ({ settings }) => training.estimate(settings),
       'training:start': ({ settings, home }) => training.start(settings, home),
@@ -208,6 +211,7 @@ async function summarize(entry: ModelEntry): Promise<ModelSummary> {
     sizeBytes: entry.sizeBytes,
     preferredSize: m.preferredSize,
     attributes: m.attributes.map((a) => ({ ...a })),
+    ...(m.preprocess === undefined ? {} : { preprocess: { ...m.preprocess } }),
     ...(card === undefined ? {} : { card }),
   };
 }

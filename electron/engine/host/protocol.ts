@@ -8,6 +8,7 @@ import type { Result } from '../../contract/result.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from '../../contract/finetune.js';
 import type { TrainSettings } from '../../contract/training.js';
 import type { SketchEdges, SketchExample, SketchSaved } from '../../contract/sketch.js';
+import type { PreviewRequest, RenderedPreview } from '../jobs/preview.js';
 
 export interface ExpandedInputs {
   /** Image files found, each with the name the user knows it by (relative to what was dropped). */
@@ -46,6 +47,8 @@ export interface EngineRequests {
   'catalog:cancel': { args: { name: string }; data: { name: string } };
   'files:expand': { args: { inputs: string[] }; data: ExpandedInputs };
   'translate:item': { args: TranslateItemArgs; data: TranslatedItem };
+  /** One live preview (the studio's PreviewScheduler sends at most one per stream at a time). */
+  'preview:render': { args: PreviewRequest; data: RenderedPreview };
   /** Fine-tuning: runs are named by their folder (`dir`); `home` is the studio home holding runs/. */
   'training:check': { args: { inputs: string[]; copyTo?: string }; data: FolderCheckInfo };
   'training:estimate': { args: { settings: TrainSettings }; data: DurationEstimateInfo };
@@ -89,6 +92,7 @@ export const ENGINE_METHODS = [
   'catalog:cancel',
   'files:expand',
   'translate:item',
+  'preview:render',
   'training:check',
   'training:estimate',
   'training:start',

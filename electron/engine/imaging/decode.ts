@@ -7,6 +7,8 @@ import type { DecodedImage } from './raster.js';
 export interface DecodeOptions {
   /** Resize (lanczos3) so the shorter side is exactly this many pixels, keeping the aspect ratio. */
   shorterSide?: number;
+  /** Shrink (lanczos3) so the longer side is at most this many pixels; never enlarges. */
+  maxSide?: number;
 }
 
 /**
@@ -19,16 +21,26 @@ export interface DecodeOptions {
  * The file is only ever read.
  */
 export async function decodeImage(path: string, options: DecodeOptions = {}): Promise<DecodedImage> {
-  const { shorterSide } = options;
-  if (shorterSide !== undefined && !(Number.isInteger(shorterSide) && shorterSide > 0)) {
-    throw new StudioError('BAD_ARGUMENT', `shorterSide must be a positive whole number of pixels, got ${String(shorterSide)}`);
-  }
+  checkSide('shorterSide', options.shorterSide);
+  return decodeImageBytes(await readInput(path), path, options);
+}
 
-  const bytes = await readInput(path);
+/** decodeImage for bytes already in memory (a canvas drawing); `label` names them in errors. */
+export async function decodeImageBytes(bytes: Buffer, label: string, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const { shorterSide, maxSide } = options;
+  checkSide('shorterSide', shorterSide);
+  checkSide('maxSide', maxSide);
+  const path = label;
+  if (bytes.length === 0) throw badImage(path, 'empty file (0 bytes)', undefined);
   const header = await readHeader(path, bytes);
   // Oriented size: what the user sees, and what resize targets refer to after autoOrient.
   const { width: shownWidth, height: shownHeight } = header.autoOrient;
-  const target = shorterSide === undefined ? null : resizeTarget(shownWidth, shownHeight, shorterSide);
+  const target =
+    shorterSide !== undefined
+      ? resizeTarget(shownWidth, shownHeight, shorterSide)
+      : maxSide !== undefined && Math.max(shownWidth, shownHeight) > maxSide
+        ? fitInside(shownWidth, shownHeight, maxSide)
+        : null;
   if (target !== null && target.width * target.height > MAX_INPUT_PIXELS) {
     throw new StudioError(
       'BAD_ARGUMENT',
@@ -68,6 +80,18 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   }
   const { rgb, alpha } = splitAlpha(data, info.width * info.height, info.channels);
   return { width: info.width, height: info.height, rgb, alpha, format: formatName(header) };
+}
+
+function checkSide(name: string, side: number | undefined): void {
+  if (side !== undefined && !(Number.isInteger(side) && side > 0)) {
+    throw new StudioError('BAD_ARGUMENT', `${name} must be a positive whole number of pixels, got ${String(side)}`);
+  }
+}
+
+/** Longer side becomes `side`; the shorter one keeps the aspect ratio, rounded, at least 1. */
+export function fitInside(width: number, height: number, side: number): { width: number; height: number } {
+  if (width >= height) return { width: side, height: Math.max(1, Math.round((height * side) / width)) };
+  return { width: Math.max(1, Math.round((width * side) / height)), height: side };
 }
 
 /** Shorter side becomes `side`; the longer one keeps the aspect ratio, rounded, at least 1. */

@@ -2,6 +2,7 @@ import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
 import { imageToTensor, paddedSize, resizeRgb, tensorToImage, type DecodedImage } from '../imaging/index.js';
 import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
+import { applyPreprocess } from './preprocess.js';
 import { TiledTranslator } from './tiled-translator.js';
 
 export interface TranslatedImage {
@@ -20,6 +21,8 @@ export interface TranslateOptions {
   attributes?: Readonly<Record<string, number>>;
   /** Progress within this image, 0..1, with a status line (tiles of a large image). */
   onProgress?: (fraction: number, status: string) => void;
+  /** The caller already applied the manifest's preprocessing (a preview, which also shrinks). */
+  preprocessed?: boolean;
 }
 
 export interface PipelineSettings {
@@ -67,7 +70,10 @@ export class ImageToImagePipeline {
     return {};
   }
 
-  async translate(image: DecodedImage, options: TranslateOptions = {}): Promise<TranslatedImage> {
+  async translate(source: DecodedImage, options: TranslateOptions = {}): Promise<TranslatedImage> {
+    // A face model's crop comes first: the output is the cropped square, and a note says so.
+    const prepared = options.preprocessed === true ? { image: source, notes: [] } : await applyPreprocess(source, this.entry.manifest.preprocess);
+    const image = prepared.image;
     const { width, height } = image;
     const { manifest } = this.entry;
     // Fixed-size models see the image resized to their size; the output is resized back.
@@ -83,7 +89,7 @@ export class ImageToImagePipeline {
           ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
           extraFeeds: this.extraFeeds(1, options),
         });
-        return { width, height, rgb: tiled.rgb, alpha: image.alpha, provider: tiled.provider, fallbacks: tiled.fallbacks, notes: tiled.notes };
+        return { width, height, rgb: tiled.rgb, alpha: image.alpha, provider: tiled.provider, fallbacks: tiled.fallbacks, notes: [...prepared.notes, ...tiled.notes] };
       }
     }
     const inW = fixed?.width ?? width;
@@ -107,7 +113,7 @@ export class ImageToImagePipeline {
     if (unitRange) for (let i = 0; i < output.length; i++) output[i] = (output[i] as number) * 2 - 1;
     let rgb = tensorToImage(output, tensor.paddedWidth, tensor.paddedHeight, inW, inH);
     if (fixed !== undefined) rgb = await resizeRgb(rgb, inW, inH, width, height);
-    return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes: [] };
+    return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes: prepared.notes };
   }
 
   async dispose(): Promise<void> {

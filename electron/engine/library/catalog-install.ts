@@ -25,6 +25,7 @@ export async function installCatalogModel(library: ModelLibrary, entry: CatalogE
           kind: e.kind,
           description: e.task,
           preferredSize: e.preferredSize,
+          ...(e.preprocess === undefined ? {} : { preprocess: e.preprocess }),
           ...(e.attributes === undefined ? {} : { attributes: e.attributes.map((a) => a.name) }),
           ...(e.reverse === undefined ? {} : { reverse: e.reverse }),
         })

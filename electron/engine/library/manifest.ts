@@ -45,6 +45,7 @@ export const manifestSchema = z
     io: z.object({ image: z.string().min(1), condition: z.string().min(1).optional() }).strict().optional(),
     fixedSize: z.object({ width: z.number().int().min(1).max(16384), height: z.number().int().min(1).max(16384) }).strict().optional(),
     pixelRange: z.enum(['-1..1', '0..1']).optional(),
+    preprocess: z.object({ crop: z.literal('centre-square'), size: z.number().int().min(8).max(8192) }).strict().optional(),
   })
   .strict()
   .superRefine((m, ctx) => {

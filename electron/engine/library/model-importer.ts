@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { AttributeSpec, ModelEntry, ModelKind, ModelManifest, PixelRange } from '../../contract/models.js';
+import type { AttributeSpec, ModelEntry, ModelKind, ModelManifest, ModelPreprocess, PixelRange } from '../../contract/models.js';
 import { detectArchitecture, parseArchitectureOption, readCheckpoint } from '../checkpoints/index.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { emitOnnx } from '../graph/onnx-emitter.js';
@@ -26,6 +26,8 @@ export interface ImportOptions {
   pixelRange?: PixelRange;
   /** A reverse model id, for CycleGAN halves. */
   reverse?: string;
+  /** The crop and resize every image gets first (StarGAN CelebA models). */
+  preprocess?: ModelPreprocess;
 }
 
 export interface ImportReport {
@@ -141,6 +143,7 @@ async function importCheckpoint(library: ModelLibrary, path: string, options: Im
       licence,
       card: 'card.md',
       ...(options.reverse === undefined ? {} : { reverse: options.reverse }),
+      ...(options.preprocess === undefined ? {} : { preprocess: options.preprocess }),
     },
     { 'card.md': card },
   );

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { SketchEdges, SketchEdgesKind } from '../../contract/sketch.js';
 import { StudioError } from '../errors.js';
-import { decodeImage, detectEdges, MAX_INPUT_PIXELS, type RasterImage } from '../imaging/index.js';
+import { decodeImage, decodeImageBytes, detectEdges, type RasterImage } from '../imaging/index.js';
 import { pngDataUrl } from './sketch-bytes.js';
 
 /** A picture for the sketch pad: a file on this machine, or image bytes the page sent. */
@@ -19,40 +19,12 @@ export const DEFAULT_SKETCH_SIZE = 256;
  */
 export async function sketchEdges(picture: SketchPicture, size = DEFAULT_SKETCH_SIZE): Promise<SketchEdges> {
   if (!Number.isInteger(size) || size < 16 || size > 1024) throw new StudioError('BAD_ARGUMENT', `the sketch size must be a whole number from 16 to 1024, got ${String(size)}`);
-  const raster = 'path' in picture ? await decodeImage(picture.path) : await decodeBytes(picture.bytes, picture.label);
+  const raster = 'path' in picture ? await decodeImage(picture.path) : await decodeImageBytes(picture.bytes, picture.label);
   const rgb = await fitOnWhite(raster, size);
   const kind: SketchEdgesKind = isLineDrawing(rgb) ? 'drawing' : 'edges';
   const grey = kind === 'edges' ? detectEdges(rgb, size, size) : drawingLines(rgb);
   const png = await sharp(grey, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
   return { png: pngDataUrl(png), width: size, height: size, kind };
-}
-
-/** Image bytes (PNG, JPEG, WebP, ...) to RGB plus alpha, with the same safeguards as files. */
-async function decodeBytes(bytes: Buffer, label: string): Promise<RasterImage> {
-  if (bytes.length === 0) throw new StudioError('BAD_IMAGE', `Cannot read image ${label}: empty (0 bytes)`);
-  try {
-    const { data, info } = await sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true, pages: 1 })
-      .toColourspace('srgb')
-      .ensureAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    const pixels = info.width * info.height;
-    const rgb = new Uint8Array(pixels * 3);
-    const alpha = new Uint8Array(pixels);
-    for (let p = 0; p < pixels; p++) {
-      rgb[p * 3] = data[p * 4]!;
-      rgb[p * 3 + 1] = data[p * 4 + 1]!;
-      rgb[p * 3 + 2] = data[p * 4 + 2]!;
-      alpha[p] = data[p * 4 + 3]!;
-    }
-    return { width: info.width, height: info.height, rgb, alpha };
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new StudioError('BAD_IMAGE', `Cannot read image ${label}: ${/unsupported image format/i.test(message) ? 'not an image in a supported format' : 'corrupt or truncated image data'}`, {
-      detail: message,
-      cause: err,
-    });
-  }
 }
 
 /** Transparent areas become white (sketches are drawn on white), then the picture is fitted into `size` x `size`. */

@@ -1,4 +1,4 @@
-import type { AttributeSpec, ModelKind } from '../../../contract/models.js';
+import type { AttributeSpec, ModelKind, ModelPreprocess } from '../../../contract/models.js';
 import { StudioError } from '../../errors.js';
 import type { Architecture } from '../../nets/architecture.js';
 import { parameterBytes } from './parameter-count.js';
@@ -29,6 +29,8 @@ export interface CatalogEntry {
   readonly attributes?: readonly AttributeSpec[];
   /** Side length the model was trained at. */
   readonly preferredSize: number;
+  /** What every image goes through first, as in training (StarGAN CelebA: the centred square). */
+  readonly preprocess?: ModelPreprocess;
   /** SPDX identifier of the licence the upstream repository states. */
   readonly licence: string;
   /** Where the licence comes from and what it covers, in words. */
@@ -158,6 +160,8 @@ function stargan(size: 128 | 256, url: string): CatalogEntry {
     architecture: STARGAN_ARCH,
     attributes: CELEBA_ATTRIBUTES,
     preferredSize: size,
+    // solver's get_loader: CenterCrop(178) of the 178 x 218 CelebA photos, then Resize(image_size).
+    preprocess: { crop: 'centre-square', size },
     licence: 'MIT',
     licenceNote: STARGAN_LICENCE_NOTE,
     source: STARGAN_REPO,

@@ -1,0 +1,65 @@
+/**
+ * Live previews (the Attributes page's sliders, the sketch pad): one small translation at a
+ * time per stream, newest request wins. Plain data only; shared by the studio and the page.
+ */
+
+/** Where a preview's picture comes from. */
+export type PreviewSource =
+  /** A host path (desktop), an upload id (browser mode) or a queue item (`queueItemRef`). */
+  | { input: string }
+  /** The bytes of a PNG (or JPEG, WebP) as base64, e.g. a canvas drawing. */
+  | { png: string };
+
+export interface PreviewArgs {
+  /**
+   * Requests of one stream replace each other: at most one is computed at a time, and one
+   * that arrives while another is computed waits in its place, superseding any older waiter.
+   */
+  stream: string;
+  model: string;
+  source: PreviewSource;
+  /** Attribute values of a conditional model; unset ones take the manifest default. */
+  attributes?: Record<string, number>;
+  /** Longest side of the preview in pixels (default: the image's own, at most 1024). */
+  maxSide?: number;
+}
+
+export interface PreviewImage {
+  superseded: false;
+  /** A data: URL (PNG, or JPEG for large previews). */
+  image: string;
+  width: number;
+  height: number;
+  /** Time the engine spent on it (decode, model, encode), in milliseconds. */
+  ms: number;
+  provider: string;
+  /** What was done to the picture on the way, in words (cropping, resizing). */
+  notes: string[];
+  /** Previews computed on this stream so far, this one included. */
+  computed: number;
+}
+
+/** A request that a newer one of the same stream replaced before it was computed. */
+export interface PreviewSuperseded {
+  superseded: true;
+}
+
+export type PreviewResult = PreviewImage | PreviewSuperseded;
+
+/** Previews are limited to this longest side, whatever the page asks for. */
+export const PREVIEW_MAX_SIDE = 2048;
+/** The default longest side when a request names none (smaller images keep their size). */
+export const PREVIEW_DEFAULT_SIDE = 1024;
+
+/**
+ * An input that names an image already in the Translate queue (its job and index), so the
+ * Attributes page can preview it and send it again without uploading it twice.
+ */
+export function queueItemRef(jobId: string, index: number): string {
+  return `item:${jobId}:${index}`;
+}
+
+export function parseQueueItemRef(input: string): { jobId: string; index: number } | null {
+  const match = /^item:([^:]+):(\d+)$/.exec(input);
+  return match === null ? null : { jobId: match[1] as string, index: Number(match[2]) };
+}

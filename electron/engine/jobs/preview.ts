@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { freemem } from 'node:os';
+import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { PREVIEW_DEFAULT_SIDE, PREVIEW_MAX_SIDE } from '../../contract/preview.js';
+import { StudioError, describeSystemError } from '../errors.js';
+import { decodeImage, decodeImageBytes, encodeImage, fitInside, type DecodedImage } from '../imaging/index.js';
+import type { ModelLibrary } from '../library/index.js';
+import { isDeviceChoice, type DeviceChoice, type SessionManager } from '../runtime/index.js';
+import { createPipeline, defaultBudgetBytes, type ImageToImagePipeline } from './pipeline.js';
+import type { ModelPreprocess } from '../../contract/models.js';
+import { applyPreprocess, resizeRaster } from './preprocess.js';
+
+/** What the engine is asked for: like the contract's PreviewArgs, with the input a host path. */
+export interface PreviewRequest {
+  model: string;
+  source: { path: string } | { png: string };
+  attributes?: Record<string, number>;
+  maxSide?: number;
+  device: string;
+}
+
+export interface RenderedPreview {
+  image: string;
+  width: number;
+  height: number;
+  ms: number;
+  provider: string;
+  notes: string[];
+}
+
+/** Above this many pixels a preview is sent as JPEG: a PNG of a photo is several times larger. */
+const JPEG_ABOVE_PIXELS = 512 * 512;
+/** Decoded sources kept (each at most 1024 px on its longer side: 3 MB). */
+const SOURCES_KEPT = 6;
+/** Sources prepared for a model and size (shrunk, cropped), kept for repeated slider moves. */
+const PREPARED_KEPT = 12;
+const PIPELINES_KEPT = 4;
+
+/** A small map that forgets the least recently used entry beyond `limit`. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+  }
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/**
+ * Live previews in the engine: decodes a source once (per file and modification time, or per
+ * PNG hash), keeps it shrunk for each preview size and model, keeps a pipeline per model and
+ * device, and returns the translation as a data: URL. Repeated slider moves on one picture
+ * only run the model and encode the result.
+ */
+export class PreviewRenderer {
+  private readonly sources = new Lru<Promise<DecodedImage>>(SOURCES_KEPT);
+  private readonly prepared = new Lru<Promise<{ image: DecodedImage; notes: string[] }>>(PREPARED_KEPT);
+  private readonly pipelines = new Lru<ImageToImagePipeline>(PIPELINES_KEPT);
+
+  constructor(
+    private readonly library: ModelLibrary,
+    private readonly sessions: SessionManager,
+  ) {}
+
+  async render(request: PreviewRequest): Promise<RenderedPreview> {
+    const started = performance.now();
+    if (!isDeviceChoice(request.device)) throw new StudioError('BAD_ARGUMENT', `unknown device "${request.device}"`);
+    const maxSide = request.maxSide ?? PREVIEW_DEFAULT_SIDE;
+    if (!(Number.isInteger(maxSide) && maxSide >= 16 && maxSide <= PREVIEW_MAX_SIDE)) {
+      throw new StudioError('BAD_ARGUMENT', `the preview size must be a whole number of pixels from 16 to ${PREVIEW_MAX_SIDE}, got ${maxSide}`);
+    }
+    const pipeline = await this.pipeline(request.model, request.device);
+    const attributes = request.attributes === undefined ? {} : { attributes: request.attributes };
+    pipeline.validate(attributes);
+    const { key, load } = await this.sourceOf(request.source);
+    const preprocess = pipeline.entry.manifest.preprocess;
+    const preparedKey = `${key}\0${maxSide}\0${preprocess === undefined ? '' : `${preprocess.crop}:${preprocess.size}`}`;
+    let prepared = this.prepared.get(preparedKey);
+    if (prepared === undefined) {
+      prepared = this.prepare(key, load, maxSide, preprocess);
+      this.prepared.set(preparedKey, prepared);
+      // A failure is not remembered: the next request tries again.
+      prepared.catch(() => this.prepared.delete(preparedKey));
+    }
+    const { image, notes } = await prepared;
+    const result = await pipeline.translate(image, { ...attributes, preprocessed: true });
+    const jpeg = result.width * result.height > JPEG_ABOVE_PIXELS && result.alpha === null;
+    const bytes = await encodeImage(result, jpeg ? { format: 'jpeg', quality: 90 } : { format: 'png' });
+    return {
+      image: `data:image/${jpeg ? 'jpeg' : 'png'};base64,${bytes.toString('base64')}`,
+      width: result.width,
+      height: result.height,
+      ms: performance.now() - started,
+      provider: result.provider,
+      notes: [...notes, ...result.notes],
+    };
+  }
+
+  /** Lets go of every cached pipeline (their sessions) and picture. */
+  async dispose(): Promise<void> {
+    this.sources.clear();
+    this.prepared.clear();
+    this.pipelines.clear();
+  }
+
+  private async pipeline(model: string, device: DeviceChoice): Promise<ImageToImagePipeline> {
+    const entry = await this.library.resolve(model);
+    // A model replaced under the same id has another sha256, so it gets a pipeline of its own.
+    const key = `${entry.onnxPath}\0${entry.manifest.sha256}\0${device}`;
+    const cached = this.pipelines.get(key);
+    if (cached !== undefined) return cached;
+    await this.library.verify(entry);
+    const pipeline = createPipeline(entry, this.sessions, device, {
+      cacheDir: join(this.library.home, 'cache'),
+      budgetBytes: defaultBudgetBytes(freemem()),
+    });
+    this.pipelines.set(key, pipeline);
+    return pipeline;
+  }
+
+  /** The cache key of a source and how to decode it (at most PREVIEW_MAX_SIDE on its longer side). */
+  private async sourceOf(source: PreviewRequest['source']): Promise<{ key: string; load: () => Promise<DecodedImage> }> {
+    if ('path' in source) {
+      let info;
+      try {
+        info = await stat(source.path);
+      } catch (err) {
+        throw new StudioError('IO_ERROR', `Cannot read ${source.path}: ${describeSystemError(err)}`, { cause: err });
+      }
+      return { key: `file\0${source.path}\0${info.mtimeMs}\0${info.size}`, load: () => decodeImage(source.path, { maxSide: PREVIEW_MAX_SIDE }) };
+    }
+    const bytes = Buffer.from(source.png, 'base64');
+    const key = `png\0${createHash('sha1').update(bytes).digest('hex')}`;
+    return { key, load: () => decodeImageBytes(bytes, 'the drawing', { maxSide: PREVIEW_MAX_SIDE }) };
+  }
+
+  private async prepare(key: string, load: () => Promise<DecodedImage>, maxSide: number, preprocess: ModelPreprocess | undefined): Promise<{ image: DecodedImage; notes: string[] }> {
+    let decoded = this.sources.get(key);
+    if (decoded === undefined) {
+      decoded = load();
+      this.sources.set(key, decoded);
+      decoded.catch(() => this.sources.delete(key));
+    }
+    const source = await decoded;
+    if (preprocess !== undefined) return applyPreprocess(source, preprocess, maxSide);
+    if (Math.max(source.width, source.height) <= maxSide) return { image: source, notes: [] };
+    const { width, height } = fitInside(source.width, source.height, maxSide);
+    return { image: { ...(await resizeRaster(source, width, height)), format: source.format }, notes: [] };
+  }
+}
