@@ -6,12 +6,13 @@ import BoltIcon from '@mui/icons-material/Bolt';
 import type { ShownPreview } from './useSketchPreview.js';
 
 /**
- * The translation beside the sketch, the same size and equally crisp. The busy ring shows
+ * The translation beside the sketch, at the same size. The busy ring shows
  * while a newer output is being computed; the chip reads how long the last update took from
  * the end of the stroke to the picture on screen, and the engine's share of it.
  */
 export function OutputPane({
   shown,
+  computed,
   busy,
   displaySize,
   latencyMs,
@@ -19,6 +20,8 @@ export function OutputPane({
   modelName,
 }: {
   shown: ShownPreview | null;
+  /** Previews the engine computed for this pane (superseded requests are not computed). */
+  computed: number;
   busy: boolean;
   displaySize: number;
   latencyMs: number | null;
@@ -29,7 +32,8 @@ export function OutputPane({
   return (
     <Box
       data-testid="sketch-output"
-      data-computed={shown?.shown ?? 0}
+      data-computed={computed}
+      data-shown={shown?.shown ?? 0}
       data-busy={busy ? 'true' : 'false'}
       data-latency-ms={latencyMs === null ? undefined : Math.round(latencyMs)}
       data-latency-for={latencyFor}
@@ -53,7 +57,8 @@ export function OutputPane({
             display: 'block',
             width: '100%',
             height: '100%',
-            imageRendering: 'pixelated',
+            // Smoothly scaled, unlike the canvas: a photo-like output reads better without blocks.
+            imageRendering: 'auto',
             borderRadius: 1,
             boxShadow: (t) => `0 0 0 1px ${t.palette.divider}, 0 1px 3px rgba(0,0,0,.08)`,
           }}

@@ -14,7 +14,6 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import AddPhotoIcon from '@mui/icons-material/AddPhotoAlternateOutlined';
-import ArrowForwardIcon from '@mui/icons-material/ArrowForward';
 import DownloadIcon from '@mui/icons-material/Download';
 import SaveIcon from '@mui/icons-material/SaveOutlined';
 import type { ModelSummary } from '../../../electron/contract/ipc.js';
@@ -95,7 +94,7 @@ export function SketchPage({ active }: { active: boolean }) {
   const model = models?.find((m) => m.id === modelId) ?? models?.find((m) => m.id === DEFAULT_MODEL) ?? models?.[0];
   const size = model?.preferredSize ?? 256;
   const displaySize = displaySizeFor(size);
-  const preview = useSketchPreview(api, model?.id);
+  const preview = useSketchPreview(model?.id, size);
 
   const ops = useMemo(() => visibleOps(history.done), [history.done]);
   const strokes = useMemo(() => strokeCount(history.done), [history.done]);
@@ -211,7 +210,8 @@ export function SketchPage({ active }: { active: boolean }) {
     else setError(r.error);
   };
 
-  const fileStem = name.trim() === '' ? 'drawing' : name.trim();
+  // Downloads are named as saved files are (the engine's sketchStem does the rest on save).
+  const fileStem = name.trim() === '' ? 'drawing' : name.trim().replace(/\s+/g, '-');
   const canUndo = history.done.length > 0;
   const canRedo = history.undone.length > 0;
 
@@ -269,7 +269,7 @@ export function SketchPage({ active }: { active: boolean }) {
             {strokes === 1 ? '1 stroke' : `${strokes} strokes`}
           </Typography>
         </Box>
-        <Box sx={{ px: 2, pb: 1.5 }}>
+        <Box sx={{ px: 2, pb: 1.5, height: 52, display: 'flex', alignItems: 'center' }}>
           <SketchToolbar tool={tool} onTool={setTool} canUndo={canUndo} canRedo={canRedo} canClear={ops.length > 0} onUndo={undo} onRedo={redo} onClear={clear} />
         </Box>
         <Box sx={{ px: 2, position: 'relative' }}>
@@ -307,7 +307,7 @@ export function SketchPage({ active }: { active: boolean }) {
             Load a picture
           </Button>
           <Typography variant="caption" color="text.secondary" sx={{ flex: 1, textAlign: 'right' }}>
-            {size} × {size} px · shown {displaySize / size >= 2 ? `${displaySize / size}×` : 'scaled'}
+            {size} × {size} px{displaySize / size >= 2 ? ` · shown ${displaySize / size}×` : ''} · Ctrl+Z undo
           </Typography>
           <input ref={picker} type="file" accept="image/*" hidden data-testid="sketch-file-input" onChange={(e) => e.currentTarget.files !== null && void loadFiles(filesFromInput(e.currentTarget.files))} />
         </Box>
@@ -318,23 +318,28 @@ export function SketchPage({ active }: { active: boolean }) {
           <Typography variant="subtitle1" sx={{ fontWeight: 600 }}>
             Translation
           </Typography>
+          {model !== undefined && <Chip size="small" variant="outlined" label={model.name} />}
+        </Box>
+        <Box sx={{ px: 2, pb: 1.5, height: 52, display: 'flex', alignItems: 'center', gap: 1 }} data-testid="sketch-status">
+          <Box
+            sx={{ width: 8, height: 8, borderRadius: '50%', flex: 'none', bgcolor: preview.busy ? 'warning.main' : shown !== null ? 'success.main' : 'text.disabled', transition: 'background-color .2s' }}
+          />
+          <Typography variant="body2" color="text.secondary" sx={{ flex: 1 }}>
+            {preview.busy ? (shown === null ? 'Loading the model…' : 'Updating…') : shown !== null ? 'Up to date' : 'Waiting for the model'}
+          </Typography>
           {shown !== null && (
-            <Typography variant="caption" color="text.secondary" data-testid="sketch-engine-time">
+            <Typography variant="caption" color="text.secondary" data-testid="sketch-engine-time" title="Time the engine took for this translation">
               {Math.round(shown.ms)} ms on {shown.provider}
             </Typography>
           )}
         </Box>
-        <Box sx={{ px: 2, pb: 1.5, minHeight: 40, display: 'flex', alignItems: 'center', gap: 1, color: 'text.secondary' }}>
-          <ArrowForwardIcon fontSize="small" />
-          <Typography variant="body2">Updates after every stroke</Typography>
-        </Box>
         <Box sx={{ px: 2 }}>
-          <OutputPane shown={shown} busy={preview.busy} displaySize={displaySize} latencyMs={latency?.ms ?? null} latencyFor={latency?.for ?? 0} modelName={model?.name ?? 'the model'} />
+          <OutputPane shown={shown} computed={preview.computed} busy={preview.busy} displaySize={displaySize} latencyMs={latency?.ms ?? null} latencyFor={latency?.for ?? 0} modelName={model?.name ?? 'the model'} />
         </Box>
         <Box sx={{ height: 4, mt: 1 }} />
         <Box sx={{ px: 2, pb: 2, pt: 0.5, minHeight: 46, display: 'flex', alignItems: 'center' }}>
           <Typography variant="caption" color="text.secondary">
-            {model === undefined ? 'No pix2pix model in the library' : `${model.name} · ${model.architecture}`}
+            {model === undefined ? 'No pix2pix model in the library' : `${model.architecture} · trained at ${model.preferredSize} px`}
           </Typography>
         </Box>
       </Card>
@@ -407,12 +412,6 @@ export function SketchPage({ active }: { active: boolean }) {
             </Stack>
           </CardContent>
         </Card>
-        {shown !== null && (
-          <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap' }}>
-            <Chip size="small" variant="outlined" label="Pen: B, 1–3 · Eraser: E" />
-            <Chip size="small" variant="outlined" label="Undo: Ctrl+Z" />
-          </Stack>
-        )}
       </Stack>
     </Box>
   );

@@ -15,14 +15,18 @@ const EraserIcon = createSvgIcon(
   'Eraser',
 );
 
-/** Pen widths in pixels of a 128 px canvas (scaled with the canvas); medium matches the training sketches' lines. */
+/**
+ * Pen widths in pixels of a 128 px canvas (scaled with the canvas). The training sketches'
+ * lines are a black pixel with a grey (150) rim on each side, about 1.8 px of ink across:
+ * the medium pen lays down as much, antialiased into the same soft black-and-grey line.
+ */
 export const PEN_SIZES = [
-  { id: 'fine', label: 'Fine pen', width: 1.5, dot: 6 },
-  { id: 'medium', label: 'Medium pen', width: 2.25, dot: 9 },
-  { id: 'bold', label: 'Bold pen', width: 3.5, dot: 13 },
+  { id: 'fine', label: 'Fine pen', width: 1.25, dot: 6 },
+  { id: 'medium', label: 'Medium pen', width: 1.75, dot: 9 },
+  { id: 'bold', label: 'Bold pen', width: 2.75, dot: 13 },
 ] as const;
 export type PenSize = (typeof PEN_SIZES)[number]['id'];
-export const ERASER_WIDTH = 9;
+export const ERASER_WIDTH = 8;
 
 export type ToolChoice = PenSize | 'eraser';
 
