@@ -70,13 +70,41 @@ export class SketchPageObject {
   }
 
   /**
+   * Draws one stroke with a finger: touch events through the DevTools protocol, which Chromium
+   * turns into pointer events of type touch, as on a tablet.
+   */
+  async drawTouchStroke(points: CanvasPoint[], steps = 4): Promise<void> {
+    const box = await this.canvas().boundingBox();
+    if (box === null) throw new Error('the sketch canvas is not visible');
+    const cdp = await this.page.context().newCDPSession(this.page);
+    try {
+      await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+      const at = ([x, y]: CanvasPoint): { x: number; y: number } => ({ x: box.x + x * box.width, y: box.y + y * box.height });
+      const [first, ...rest] = points;
+      if (first === undefined) return;
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(first)] });
+      let last = first;
+      for (const p of rest) {
+        for (let i = 1; i <= steps; i++) {
+          const t = i / steps;
+          await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at([last[0] + (p[0] - last[0]) * t, last[1] + (p[1] - last[1]) * t])] });
+        }
+        last = p;
+      }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    } finally {
+      await cdp.detach();
+    }
+  }
+
+  /**
    * Draws a stroke and waits for the translation it asked for to be shown; returns the
    * latency the page measured for it.
    */
-  async drawStrokeAndWait(points: CanvasPoint[], timeout = 30_000): Promise<StrokeTiming> {
+  async drawStrokeAndWait(points: CanvasPoint[], timeout = 30_000, input: 'mouse' | 'touch' = 'mouse'): Promise<StrokeTiming> {
     const before = await this.latencyFor();
     const strokes = await this.strokes();
-    await this.drawStroke(points);
+    await (input === 'mouse' ? this.drawStroke(points) : this.drawTouchStroke(points));
     await this.page.locator(`[data-testid="sketch-page"][data-strokes="${strokes + 1}"]`).waitFor({ timeout });
     return this.waitForUpdate(before, timeout);
   }
