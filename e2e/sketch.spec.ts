@@ -125,6 +125,21 @@ describe('the sketch pad', () => {
     await app.screenshot(join(SCREENSHOTS, 'sketch-pad-light.png'));
   });
 
+  it('keeps the drawing across pages, and shows it in the dark theme', async () => {
+    const drawing = await app.sketch.canvasPng();
+    await app.goTo('Settings');
+    await app.settings.chooseTheme('Dark');
+    await expect.poll(() => app.themeMode()).toBe('dark');
+    await app.goTo('Sketch');
+    expect((await app.sketch.canvasPng()).equals(drawing)).toBe(true);
+    expect(await app.sketch.strokes()).toBe(HANDBAG.length);
+    await app.screenshot(join(SCREENSHOTS, 'sketch-pad-dark.png'));
+    await app.goTo('Settings');
+    await app.settings.chooseTheme('Light');
+    await expect.poll(() => app.themeMode()).toBe('light');
+    await app.goTo('Sketch');
+  });
+
   it('undoes and redoes strokes, with the keyboard and the buttons: canvas and translation come back', async () => {
     const canvasBefore = await app.sketch.canvasPng();
     const outputBefore = await app.sketch.outputPng();
