@@ -172,7 +172,7 @@ describe('the sketch pad', () => {
   it('draws with a finger too (touch pointer events), without scrolling the page', async () => {
     const before = await greyPixels(await app.sketch.canvasPng());
     const scroll = await page.evaluate(() => window.scrollY);
-    await app.sketch.canvas().evaluate((c) => c.addEventListener('pointerdown', (e) => c.setAttribute('data-last-pointer', e.pointerType)));
+    await app.sketch.canvas().evaluate((c) => c.addEventListener('pointerdown', (e) => c.setAttribute('data-last-pointer', (e as PointerEvent).pointerType)));
     await app.sketch.drawStrokeAndWait([[0.3, 0.72], [0.5, 0.76], [0.7, 0.72]], 30_000, 'touch');
     expect(await app.sketch.canvas().getAttribute('data-last-pointer')).toBe('touch');
     const after = await greyPixels(await app.sketch.canvasPng());
