@@ -56,6 +56,17 @@ function download(href: string, fileName: string): void {
   link.click();
 }
 
+/** The picture as a PNG data URL: big previews may come as JPEG, and saved files are PNG. */
+async function asPng(src: string): Promise<string> {
+  if (src.startsWith('data:image/png')) return src;
+  const img = await decodeImage(src);
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  canvas.getContext('2d')?.drawImage(img, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
 /** The file name without its folder and extension, as the saved files' name. */
 function stemOf(name: string): string {
   return name.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
@@ -92,7 +103,8 @@ export function SketchPage({ active }: { active: boolean }) {
   }, [api]);
 
   const model = models?.find((m) => m.id === modelId) ?? models?.find((m) => m.id === DEFAULT_MODEL) ?? models?.[0];
-  const size = model?.preferredSize ?? 256;
+  // Before the list arrives, the default model's size: the canvas does not jump when it does.
+  const size = model?.preferredSize ?? 128;
   const displaySize = displaySizeFor(size);
   const preview = useSketchPreview(model?.id, size);
 
@@ -204,10 +216,15 @@ export function SketchPage({ active }: { active: boolean }) {
     const sketch = canvas.current?.snapshot();
     if (shown === null || model === undefined || sketch === undefined) return;
     setSaving(true);
-    const r = await api.sketchSave({ sketch, output: shown.image, model: model.id, name: name.trim() === '' ? 'drawing' : name.trim() });
-    setSaving(false);
-    if (r.ok) setSaved(r.data);
-    else setError(r.error);
+    try {
+      const r = await api.sketchSave({ sketch, output: await asPng(shown.image), model: model.id, name: name.trim() === '' ? 'drawing' : name.trim() });
+      if (r.ok) setSaved(r.data);
+      else setError(r.error);
+    } catch (err) {
+      setError({ code: 'BAD_IMAGE', message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setSaving(false);
+    }
   };
 
   // Downloads are named as saved files are (the engine's sketchStem does the rest on save).
@@ -397,7 +414,7 @@ export function SketchPage({ active }: { active: boolean }) {
                     startIcon={<DownloadIcon />}
                     disabled={shown === null}
                     sx={{ flex: 1 }}
-                    onClick={() => shown !== null && download(shown.image, `${fileStem}-${model?.id ?? 'output'}.png`)}
+                    onClick={() => shown !== null && void asPng(shown.image).then((png) => download(png, `${fileStem}-${model?.id ?? 'output'}.png`))}
                   >
                     Translation
                   </Button>
