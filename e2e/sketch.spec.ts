@@ -29,6 +29,8 @@ let page: Page;
 let app: StudioApp;
 const outDir = (): string => join(root, 'Pictures', 'GAN Studio');
 const pageErrors: string[] = [];
+/** Previews computed against previews asked for in the quick-strokes test, for the benchmark. */
+let burst: { computed: number; inputEvents: number } | undefined;
 
 /** Points along an ellipse arc (angles in radians), as canvas fractions. */
 function arc(cx: number, cy: number, rx: number, ry: number, from: number, to: number, n = 14): CanvasPoint[] {
@@ -64,6 +66,13 @@ async function meanDifference(a: Buffer, b: Buffer): Promise<number> {
 }
 
 const darkShare = (grey: Uint8Array): number => grey.filter((v) => v < 128).length / grey.length;
+
+/** Clears the pad (when there is anything to clear) and waits for the blank canvas's translation. */
+async function clearPad(): Promise<void> {
+  const clear = page.getByRole('button', { name: 'Clear' });
+  if (await clear.isEnabled()) await app.sketch.andWait(() => clear.click());
+  await app.sketch.waitIdle();
+}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -256,9 +265,36 @@ describe('the sketch pad', () => {
     expect(await app.sketch.strokes()).toBe(0);
   });
 
-  it(`measures stroke end to updated output over ${LATENCY_STROKES} strokes`, async () => {
-    await app.sketch.andWait(() => page.getByRole('button', { name: 'Clear' }).click());
+  it('coalesces a burst of quick strokes: stale previews are skipped and the last one shows the last canvas', async () => {
+    await clearPad();
+    const before = await app.sketch.previewCounts();
+    const strokes = 12;
+    // No waiting between strokes: a quick scribble, faster than the previews come back.
+    await app.sketch.scribble(
+      Array.from({ length: strokes }, (_, i) => {
+        const x = 0.15 + (0.7 * i) / strokes;
+        return [[x, 0.25], [x + 0.02, 0.4], [x + 0.04, 0.5], [x + 0.02, 0.6], [x, 0.75]] as CanvasPoint[];
+      }),
+    );
+    await page.locator(`[data-testid="sketch-page"][data-strokes="${strokes}"]`).waitFor();
     await app.sketch.waitIdle();
+    const after = await app.sketch.previewCounts();
+    const sent = after.sent - before.sent;
+    const computed = after.computed - before.computed;
+    expect(sent).toBeGreaterThanOrEqual(strokes);
+    expect(computed).toBeLessThan(sent);
+    burst = { computed, inputEvents: sent };
+    // The picture shown is the translation of the final canvas: clear and undo ask again for
+    // the same canvas, and the answer is the same picture.
+    const last = await app.sketch.outputPng();
+    await app.sketch.andWait(() => page.getByRole('button', { name: 'Clear' }).click());
+    await app.sketch.andWait(() => page.keyboard.press('Control+z'));
+    await app.sketch.waitIdle();
+    expect(await meanDifference(last, await app.sketch.outputPng())).toBeLessThan(0.05);
+  });
+
+  it(`measures stroke end to updated output over ${LATENCY_STROKES} strokes`, async () => {
+    await clearPad();
     const timings = [];
     for (let i = 0; i < LATENCY_STROKES; i++) {
       // Short strokes across the pad, as when adding details; each waits for its own output.
@@ -275,6 +311,7 @@ describe('the sketch pad', () => {
       medianMs: percentile(latencies, 0.5),
       p90Ms: percentile(latencies, 0.9),
       engineMedianMs: percentile(timings.map((t) => t.engineMs), 0.5),
+      coalescing: burst ?? null,
       latenciesMs: latencies,
     };
     await writeFile(SKETCH_LATENCY_FILE, `${JSON.stringify(result, null, 2)}\n`);

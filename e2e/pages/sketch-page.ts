@@ -38,6 +38,12 @@ export class SketchPageObject {
     return Number(await this.output().getAttribute('data-shown'));
   }
 
+  /** Previews the page asked for, and those the engine computed (the rest were superseded). */
+  async previewCounts(): Promise<{ sent: number; computed: number }> {
+    const output = this.output();
+    return { sent: Number(await output.getAttribute('data-sent')), computed: Number(await output.getAttribute('data-computed')) };
+  }
+
   private async latencyFor(): Promise<number> {
     return Number(await this.output().getAttribute('data-latency-for'));
   }
@@ -67,6 +73,32 @@ export class SketchPageObject {
     await this.page.mouse.down();
     for (const p of rest) await this.page.mouse.move(...at(p), { steps: stepsPerSegment });
     await this.page.mouse.up();
+  }
+
+  /**
+   * Draws strokes as fast as a quick hand: every mouse event of every stroke is sent to
+   * Chromium at once over the DevTools protocol (Playwright's mouse waits for each event's
+   * round trip, slower than a preview on a busy machine).
+   */
+  async scribble(strokes: CanvasPoint[][]): Promise<void> {
+    const box = await this.canvas().boundingBox();
+    if (box === null) throw new Error('the sketch canvas is not visible');
+    const cdp = await this.page.context().newCDPSession(this.page);
+    try {
+      const sends: Promise<unknown>[] = [];
+      for (const stroke of strokes) {
+        stroke.forEach(([x, y], i) => {
+          const type = i === 0 ? 'mousePressed' : 'mouseMoved';
+          const at = { x: box.x + x * box.width, y: box.y + y * box.height };
+          if (i === 0) sends.push(cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', ...at, buttons: 0 }));
+          sends.push(cdp.send('Input.dispatchMouseEvent', { type, ...at, button: 'left', buttons: 1, clickCount: 1 }));
+          if (i === stroke.length - 1) sends.push(cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', ...at, button: 'left', buttons: 0, clickCount: 1 }));
+        });
+      }
+      await Promise.all(sends);
+    } finally {
+      await cdp.detach();
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import type { ShownPreview } from './useSketchPreview.js';
  */
 export function OutputPane({
   shown,
+  sent,
   computed,
   busy,
   displaySize,
@@ -20,7 +21,8 @@ export function OutputPane({
   modelName,
 }: {
   shown: ShownPreview | null;
-  /** Previews the engine computed for this pane (superseded requests are not computed). */
+  /** Previews asked for, and those the engine computed (superseded requests are not computed). */
+  sent: number;
   computed: number;
   busy: boolean;
   displaySize: number;
@@ -32,6 +34,7 @@ export function OutputPane({
   return (
     <Box
       data-testid="sketch-output"
+      data-sent={sent}
       data-computed={computed}
       data-shown={shown?.shown ?? 0}
       data-busy={busy ? 'true' : 'false'}

@@ -351,7 +351,7 @@ export function SketchPage({ active }: { active: boolean }) {
           )}
         </Box>
         <Box sx={{ px: 2 }}>
-          <OutputPane shown={shown} computed={preview.computed} busy={preview.busy} displaySize={displaySize} latencyMs={latency?.ms ?? null} latencyFor={latency?.for ?? 0} modelName={model?.name ?? 'the model'} />
+          <OutputPane shown={shown} sent={preview.sent} computed={preview.computed} busy={preview.busy} displaySize={displaySize} latencyMs={latency?.ms ?? null} latencyFor={latency?.for ?? 0} modelName={model?.name ?? 'the model'} />
         </Box>
         <Box sx={{ height: 4, mt: 1 }} />
         <Box sx={{ px: 2, pb: 2, pt: 0.5, minHeight: 46, display: 'flex', alignItems: 'center' }}>

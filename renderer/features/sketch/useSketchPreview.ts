@@ -61,5 +61,5 @@ export function useSketchPreview(model: string | undefined, size: number) {
     };
   }, [frame]);
 
-  return { shown, busy: live.busy, error: live.error, computed: live.computed, request, clearError: live.clear };
+  return { shown, busy: live.busy, error: live.error, sent: live.sent, computed: live.computed, request, clearError: live.clear };
 }
