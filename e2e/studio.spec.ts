@@ -183,7 +183,7 @@ describe('keyboard use', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Translate');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('tab', { name: 'Fine-tune', selected: true }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('tab', { name: 'Attributes', selected: true }).count()).toBe(1);
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Enter');
     let chooser = false;

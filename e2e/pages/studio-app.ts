@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { AttributesPageObject } from './attributes-page.js';
 import { FinetunePageObject } from './finetune-page.js';
 import { LibraryPageObject } from './library-page.js';
 import { SettingsPageObject } from './settings-page.js';
@@ -8,6 +9,7 @@ import { TranslatePageObject } from './translate-page.js';
 /** The whole studio window: navigation between pages and the theme it shows. */
 export class StudioApp {
   readonly translate: TranslatePageObject;
+  readonly attributes: AttributesPageObject;
   readonly library: LibraryPageObject;
   readonly settings: SettingsPageObject;
   readonly finetune: FinetunePageObject;
@@ -15,6 +17,7 @@ export class StudioApp {
 
   constructor(readonly page: Page) {
     this.translate = new TranslatePageObject(page);
+    this.attributes = new AttributesPageObject(page);
     this.library = new LibraryPageObject(page);
     this.settings = new SettingsPageObject(page);
     this.finetune = new FinetunePageObject(page);
@@ -26,7 +29,7 @@ export class StudioApp {
     await this.page.getByTestId('app').waitFor();
   }
 
-  async goTo(name: 'Translate' | 'Fine-tune' | 'Library' | 'Settings' | 'Sketch'): Promise<void> {
+  async goTo(name: 'Translate' | 'Attributes' | 'Fine-tune' | 'Library' | 'Settings' | 'Sketch'): Promise<void> {
     await this.page.getByRole('tab', { name }).click();
   }
 

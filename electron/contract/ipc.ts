@@ -63,6 +63,15 @@ export const NAMING_SETTINGS = ['keep', 'suffix'] as const;
 /** keep: `photo.png` (a free name like `photo-1.png` when taken); suffix: `photo-<model>.png`. */
 export type NamingSetting = (typeof NAMING_SETTINGS)[number];
 
+/** Slider values saved under a name, for one conditional model. */
+export interface AttributePreset {
+  name: string;
+  values: Record<string, number>;
+}
+
+export const PRESET_NAME_MAX = 60;
+export const PRESETS_PER_MODEL_MAX = 50;
+
 export interface Settings {
   device: DeviceSetting;
   theme: ThemeSetting;
@@ -72,6 +81,8 @@ export interface Settings {
   naming: NamingSetting;
   /** The model last picked on the Translate page. */
   model: string | null;
+  /** Attribute presets by model id, in the order they were saved. */
+  attributePresets: Record<string, AttributePreset[]>;
 }
 
 /** One input of a batch as the queue shows it. */

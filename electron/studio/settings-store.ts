@@ -2,9 +2,42 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { DEVICE_SETTINGS, NAMING_SETTINGS, THEME_SETTINGS, type Settings } from '../contract/ipc.js';
+import { DEVICE_SETTINGS, NAMING_SETTINGS, PRESET_NAME_MAX, PRESETS_PER_MODEL_MAX, THEME_SETTINGS, type AttributePreset, type Settings } from '../contract/ipc.js';
 import { OUTPUT_FORMATS } from '../contract/jobs.js';
 import { StudioError, describeSystemError } from '../engine/errors.js';
+
+const presetSchema = z
+  .object({
+    name: z.string().trim().min(1, 'a preset needs a name').max(PRESET_NAME_MAX),
+    values: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/), z.number().finite()),
+  })
+  .strict();
+
+const presetsSchema = z
+  .record(z.string().min(1).max(200), z.array(presetSchema).max(PRESETS_PER_MODEL_MAX))
+  .superRefine((byModel, ctx) => {
+    for (const [model, presets] of Object.entries(byModel)) {
+      const names = presets.map((p) => p.name.toLowerCase());
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice !== undefined) ctx.addIssue({ code: 'custom', path: [model], message: `two presets are named "${twice}"` });
+    }
+  });
+
+/** The valid presets of a damaged field: one bad preset is dropped, not every model's. */
+function salvagePresets(value: unknown): Record<string, AttributePreset[]> {
+  if (typeof value !== 'object' || value === null) return {};
+  const out: Record<string, AttributePreset[]> = {};
+  for (const [model, list] of Object.entries(value)) {
+    if (!Array.isArray(list)) continue;
+    const kept: AttributePreset[] = [];
+    for (const item of list) {
+      const preset = presetSchema.safeParse(item);
+      if (preset.success && kept.length < PRESETS_PER_MODEL_MAX && !kept.some((k) => k.name.toLowerCase() === preset.data.name.toLowerCase())) kept.push(preset.data);
+    }
+    if (kept.length > 0) out[model] = kept;
+  }
+  return presetsSchema.safeParse(out).success ? out : {};
+}
 
 export const settingsSchema = z.object({
   device: z.enum(DEVICE_SETTINGS),
@@ -14,6 +47,7 @@ export const settingsSchema = z.object({
   quality: z.number().int().min(1).max(100),
   naming: z.enum(NAMING_SETTINGS),
   model: z.string().nullable(),
+  attributePresets: presetsSchema,
 });
 
 /** The default output folder: ~/Pictures/GAN Studio (HOME decides, so tests can move it). */
@@ -22,7 +56,7 @@ export function defaultOutputDir(): string {
 }
 
 export function defaultSettings(): Settings {
-  return { device: 'auto', theme: 'system', outputDir: defaultOutputDir(), format: 'auto', quality: 92, naming: 'keep', model: null };
+  return { device: 'auto', theme: 'system', outputDir: defaultOutputDir(), format: 'auto', quality: 92, naming: 'keep', model: null, attributePresets: {} };
 }
 
 /**
@@ -51,6 +85,7 @@ export class SettingsStore {
     for (const key of Object.keys(defaults) as (keyof Settings)[]) {
       const field = settingsSchema.shape[key].safeParse(stored[key]);
       if (field.success) merged[key] = field.data;
+      else if (key === 'attributePresets') merged[key] = salvagePresets(stored[key]);
     }
     this.cached = settingsSchema.parse(merged);
     return { ...this.cached };

@@ -123,7 +123,8 @@ export class StudioService {
       'jobs:start': async (args) => {
         const inputs = await toResult(() => this.resolveInputs(args.inputs));
         if (!inputs.ok) return inputs;
-        const expanded = await engine.request('files:expand', { inputs: inputs.data });
+        // The same file twice (a queue sent again from the Attributes page) is translated once.
+        const expanded = await engine.request('files:expand', { inputs: [...new Set(inputs.data)] });
         if (!expanded.ok) return expanded;
         if (expanded.data.files.length + expanded.data.errors.length === 0) return fail('BAD_ARGUMENT', 'no image files were found in what was dropped');
         const saved = await this.settings.get();

@@ -13,17 +13,19 @@ import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
 import type { EngineStatus, ModelSummary, Settings } from '../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../electron/contract/result.js';
 import type { Platform } from '../api/platform.js';
+import { AttributesPage } from '../features/attributes/AttributesPage.js';
 import { FinetunePage } from '../features/finetune/FinetunePage.js';
 import { ResumeOffer } from '../features/finetune/ResumeOffer.js';
 import { LibraryPage } from '../features/library/LibraryPage.js';
 import { SettingsPage } from '../features/settings/SettingsPage.js';
 import { SketchPage } from '../features/sketch/SketchPage.js';
 import { TranslatePage } from '../features/translate/TranslatePage.js';
+import { BatchContext, useBatchQueue } from '../features/translate/useBatchQueue.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { StudioContext } from './StudioContext.js';
 import { studioTheme } from './theme.js';
 
-type Page = 'translate' | 'finetune' | 'library' | 'settings' | 'sketch';
+type Page = 'translate' | 'attributes' | 'finetune' | 'library' | 'settings' | 'sketch';
 
 export function App({ platform }: { platform: Platform }) {
   const { api } = platform;
@@ -43,6 +45,8 @@ export function App({ platform }: { platform: Platform }) {
   const systemDark = useMediaQuery('(prefers-color-scheme: dark)');
   const mode = settings?.theme === 'dark' || (settings?.theme !== 'light' && systemDark) ? 'dark' : 'light';
   const theme = useMemo(() => studioTheme(mode), [mode]);
+  // The Translate queue lives here: the Attributes page previews its images and sends batches to it.
+  const queue = useBatchQueue(api);
 
   useEffect(() => {
     void api.settingsGet({}).then((r) => (r.ok ? setSettings(r.data) : setError(r.error)));
@@ -82,56 +86,64 @@ export function App({ platform }: { platform: Platform }) {
   );
 
   const context = useMemo(() => ({ platform, settings, updateSettings }), [platform, settings, updateSettings]);
+  const showTranslate = useCallback(() => setPage('translate'), []);
 
   return (
     <StudioContext.Provider value={context}>
-      <ThemeProvider theme={theme}>
-        <CssBaseline />
-        <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }} data-theme-mode={mode} data-testid="app">
-          <AppBar position="sticky" color="inherit" sx={{ borderBottom: 1, borderColor: 'divider' }} elevation={0}>
-            <Toolbar sx={{ gap: 3 }}>
-              <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-                <AutoFixHighIcon color="primary" />
-                <Typography variant="h6" component="h1" sx={{ fontSize: 18 }}>
-                  GAN Studio
-                </Typography>
-              </Box>
-              <Tabs value={page} onChange={(_, v: Page) => setPage(v)} aria-label="Pages">
-                <Tab value="translate" label="Translate" />
-                <Tab value="finetune" label="Fine-tune" />
-                <Tab value="library" label="Library" />
-                <Tab value="settings" label="Settings" />
-                <Tab value="sketch" label="Sketch" />
-              </Tabs>
-              <Box sx={{ flex: 1 }} />
-              {engine !== null && engine.state !== 'ready' && (
-                <Chip size="small" color={engine.state === 'failed' ? 'error' : 'warning'} label={engine.state === 'failed' ? 'Engine stopped' : 'Engine restarting…'} data-testid="engine-chip" />
+      <BatchContext.Provider value={queue}>
+        <ThemeProvider theme={theme}>
+          <CssBaseline />
+          <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }} data-theme-mode={mode} data-testid="app">
+            <AppBar position="sticky" color="inherit" sx={{ borderBottom: 1, borderColor: 'divider' }} elevation={0}>
+              <Toolbar sx={{ gap: 3 }}>
+                <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+                  <AutoFixHighIcon color="primary" />
+                  <Typography variant="h6" component="h1" sx={{ fontSize: 18 }}>
+                    GAN Studio
+                  </Typography>
+                </Box>
+                <Tabs value={page} onChange={(_, v: Page) => setPage(v)} aria-label="Pages">
+                  <Tab value="translate" label="Translate" />
+                  <Tab value="attributes" label="Attributes" />
+                  <Tab value="finetune" label="Fine-tune" />
+                  <Tab value="library" label="Library" />
+                  <Tab value="settings" label="Settings" />
+                  <Tab value="sketch" label="Sketch" />
+                </Tabs>
+                <Box sx={{ flex: 1 }} />
+                {engine !== null && engine.state !== 'ready' && (
+                  <Chip size="small" color={engine.state === 'failed' ? 'error' : 'warning'} label={engine.state === 'failed' ? 'Engine stopped' : 'Engine restarting…'} data-testid="engine-chip" />
+                )}
+                {platform.mode === 'browser' && <Chip size="small" variant="outlined" label="Browser mode" />}
+              </Toolbar>
+            </AppBar>
+            <Box component="main" sx={{ p: 3, maxWidth: 1280, mx: 'auto' }}>
+              {error !== null && (
+                <Box sx={{ mb: 2 }}>
+                  <ErrorNotice error={error} onClose={() => setError(null)} />
+                </Box>
               )}
-              {platform.mode === 'browser' && <Chip size="small" variant="outlined" label="Browser mode" />}
-            </Toolbar>
-          </AppBar>
-          <Box component="main" sx={{ p: 3, maxWidth: 1280, mx: 'auto' }}>
-            {error !== null && (
-              <Box sx={{ mb: 2 }}>
-                <ErrorNotice error={error} onClose={() => setError(null)} />
+              <ResumeOffer onResumed={openRun} />
+              {/* The Translate page stays mounted so its queue keeps receiving events on other pages. */}
+              <Box hidden={page !== 'translate'}>
+                <TranslatePage onProgress={setProgress} engine={engine} libraryVersion={libraryVersion} shown={page === 'translate'} />
               </Box>
-            )}
-            <ResumeOffer onResumed={openRun} />
-            {/* The Translate page stays mounted so its queue keeps receiving events on other pages. */}
-            <Box hidden={page !== 'translate'}>
-              <TranslatePage onProgress={setProgress} engine={engine} libraryVersion={libraryVersion} />
+              {/* Kept mounted too, so the picture, sliders and preview survive a visit to another page. */}
+              <Box hidden={page !== 'attributes'}>
+                <AttributesPage shown={page === 'attributes'} onApplied={showTranslate} />
+              </Box>
+              {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onExported={onExported} onUseModel={translateWith} />}
+              {page === 'library' && <LibraryPage />}
+              {page === 'settings' && <SettingsPage engine={engine} />}
+              {(sketchOpened || page === 'sketch') && (
+                <Box hidden={page !== 'sketch'}>
+                  <SketchPage shown={page === 'sketch'} />
+                </Box>
+              )}
             </Box>
-            {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onExported={onExported} onUseModel={translateWith} />}
-            {page === 'library' && <LibraryPage />}
-            {page === 'settings' && <SettingsPage engine={engine} />}
-            {(sketchOpened || page === 'sketch') && (
-              <Box hidden={page !== 'sketch'}>
-                <SketchPage active={page === 'sketch'} />
-              </Box>
-            )}
           </Box>
-        </Box>
-      </ThemeProvider>
+        </ThemeProvider>
+      </BatchContext.Provider>
     </StudioContext.Provider>
   );
 }

@@ -6,9 +6,13 @@ import type { PickedFile } from '../api/platform.js';
  * Accepts files dropped anywhere on the window while the calling page is shown; returns
  * whether something is being dragged over, for the drop overlay.
  */
-export function useWindowDrop(onFiles: (files: PickedFile[]) => void): boolean {
+export function useWindowDrop(onFiles: (files: PickedFile[]) => void, enabled = true): boolean {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
+    if (!enabled) {
+      setDragging(false);
+      return;
+    }
     let depth = 0;
     const hasFiles = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') === true;
     const enter = (e: DragEvent): void => {
@@ -44,6 +48,6 @@ export function useWindowDrop(onFiles: (files: PickedFile[]) => void): boolean {
       window.removeEventListener('dragover', over);
       window.removeEventListener('drop', drop);
     };
-  }, [onFiles]);
+  }, [onFiles, enabled]);
   return dragging;
 }

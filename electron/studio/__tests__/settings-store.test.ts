@@ -40,4 +40,20 @@ describe('SettingsStore', () => {
     expect(await readFile(store.path, 'utf8')).toBe(before);
     await expect(store.set({ outputDir: 'relative/out' })).rejects.toThrow(/outputDir: the output folder must be a full path/);
   });
+
+  it('keeps attribute presets per model, refuses bad ones, and salvages the good ones of a damaged file', async () => {
+    const store = new SettingsStore(home);
+    const dusk = { name: 'Dusk', values: { time_of_day: 0.5, fog: 0.2 } };
+    await store.set({ attributePresets: { 'scene-attributes': [dusk] } });
+    expect((await new SettingsStore(home).get()).attributePresets).toEqual({ 'scene-attributes': [dusk] });
+    await expect(store.set({ attributePresets: { 'scene-attributes': [dusk, { ...dusk, name: 'dusk' }] } })).rejects.toThrow(/two presets are named "dusk"/);
+    await expect(store.set({ attributePresets: { 'scene-attributes': [{ name: ' ', values: {} }] } })).rejects.toThrow(/a preset needs a name/);
+    await expect(store.set({ attributePresets: { x: [{ name: 'Bad', values: { fog: Number.NaN } }] } })).rejects.toThrow(/attributePresets/);
+
+    await writeFile(
+      join(home, 'settings.json'),
+      JSON.stringify({ attributePresets: { 'scene-attributes': [dusk, { name: 42 }, { ...dusk, name: 'DUSK' }], broken: 'nope', faces: [{ name: 'Blond', values: { Blond_Hair: 1 } }] } }),
+    );
+    expect((await new SettingsStore(home).get()).attributePresets).toEqual({ 'scene-attributes': [dusk], faces: [{ name: 'Blond', values: { Blond_Hair: 1 } }] });
+  });
 });

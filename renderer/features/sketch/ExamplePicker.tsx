@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Box from '@mui/material/Box';
 import ButtonBase from '@mui/material/ButtonBase';
 import Skeleton from '@mui/material/Skeleton';
@@ -5,7 +6,15 @@ import Typography from '@mui/material/Typography';
 import type { SketchExample } from '../../../electron/contract/sketch.js';
 
 /** The bundled example sketches as thumbnails; picking one replaces the sketch (undoable). */
-export function ExamplePicker({ examples, onPick, current }: { examples: SketchExample[] | null; onPick: (example: SketchExample) => void; current: string | undefined }) {
+export const ExamplePicker = memo(function ExamplePicker({
+  examples,
+  onPick,
+  current,
+}: {
+  examples: SketchExample[] | null;
+  onPick: (example: SketchExample) => void;
+  current: string | undefined;
+}) {
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(3, 1fr)', gap: 1 }} data-testid="sketch-examples">
       {(examples ?? Array.from({ length: 6 }, () => null)).map((example, i) =>
@@ -39,4 +48,4 @@ export function ExamplePicker({ examples, onPick, current }: { examples: SketchE
       )}
     </Box>
   );
-}
+});

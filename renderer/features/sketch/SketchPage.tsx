@@ -77,7 +77,7 @@ function stemOf(name: string): string {
  * from an example or a picture traced into edges, and watch the translation follow every
  * stroke; save or download both images.
  */
-export function SketchPage({ active }: { active: boolean }) {
+export function SketchPage({ shown: pageShown }: { /** The page is the one on screen (keyboard shortcuts apply). */ shown: boolean }) {
   const { platform, settings } = useStudio();
   const { api } = platform;
   const [models, setModels] = useState<ModelSummary[] | null>(null);
@@ -158,7 +158,7 @@ export function SketchPage({ active }: { active: boolean }) {
   const clear = useCallback(() => dispatch({ type: 'push', op: { kind: 'clear' } }), []);
 
   useEffect(() => {
-    if (!active) return;
+    if (!pageShown) return;
     const onKey = (e: KeyboardEvent): void => {
       const target = e.target as HTMLElement | null;
       if (target !== null && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
@@ -178,7 +178,7 @@ export function SketchPage({ active }: { active: boolean }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [active]);
+  }, [pageShown]);
 
   const startFrom = useCallback(
     async (src: string, pictureName: string) => {
@@ -189,6 +189,8 @@ export function SketchPage({ active }: { active: boolean }) {
     },
     [],
   );
+
+  const pickExample = useCallback((example: SketchExample) => void startFrom(example.png, example.name), [startFrom]);
 
   const loadFiles = useCallback(
     async (files: PickedFile[]) => {
@@ -390,7 +392,7 @@ export function SketchPage({ active }: { active: boolean }) {
             <Typography variant="overline" color="text.secondary">
               Start from an example
             </Typography>
-            <ExamplePicker examples={examples} current={picture?.name} onPick={(example) => void startFrom(example.png, example.name)} />
+            <ExamplePicker examples={examples} current={picture?.name} onPick={pickExample} />
           </CardContent>
         </Card>
         <Card>

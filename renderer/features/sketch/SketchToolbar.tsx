@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Box from '@mui/material/Box';
 import Divider from '@mui/material/Divider';
 import IconButton from '@mui/material/IconButton';
@@ -31,7 +32,7 @@ export const ERASER_WIDTH = 8;
 export type ToolChoice = PenSize | 'eraser';
 
 /** Pen sizes and the eraser as one choice, then undo, redo and clear. Shortcuts are in the tooltips. */
-export function SketchToolbar({
+export const SketchToolbar = memo(function SketchToolbar({
   tool,
   onTool,
   canUndo,
@@ -90,4 +91,4 @@ export function SketchToolbar({
       </Tooltip>
     </Box>
   );
-}
+});

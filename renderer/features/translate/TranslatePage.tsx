@@ -1,4 +1,4 @@
-import { startTransition, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -12,11 +12,11 @@ import ClearAllIcon from '@mui/icons-material/ClearAll';
 import CloudUploadIcon from '@mui/icons-material/CloudUploadOutlined';
 import CreateNewFolderIcon from '@mui/icons-material/CreateNewFolderOutlined';
 import ReplayIcon from '@mui/icons-material/Replay';
-import type { EngineStatus, ModelSummary, Settings, StudioJobEvent } from '../../../electron/contract/ipc.js';
+import type { EngineStatus, ModelSummary, Settings } from '../../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 import { filesFromInput } from '../../api/dropped-files.js';
 import type { PickedFile } from '../../api/platform.js';
-import { FLUSH_MS, useEventBuffer } from '../../api/useEventBuffer.js';
+import { FLUSH_MS } from '../../api/useEventBuffer.js';
 import { ErrorNotice } from '../../app/ErrorNotice.js';
 import { formatDuration } from '../../app/format.js';
 import { useStudio } from '../../app/StudioContext.js';
@@ -26,28 +26,31 @@ import { ModelPicker } from './ModelPicker.js';
 import { OutputOptions } from './OutputOptions.js';
 import { QueueList } from './QueueList.js';
 import type { QueueRowActions } from './QueueRow.js';
-import { batchReducer, initialBatch, summarize, type QueueItem } from './batch-state.js';
+import { summarize, type QueueItem } from './batch-state.js';
+import { useBatch } from './useBatchQueue.js';
 
 /** Drop or pick images, watch the queue, compare results. */
 export function TranslatePage({
   onProgress,
   engine,
   libraryVersion = 0,
+  shown = true,
 }: {
   onProgress: (progress: number | null) => void;
   engine: EngineStatus | null;
   /** Changes when another page adds models (a fine-tune export): the model list reloads. */
   libraryVersion?: number;
+  /** The page is shown (it stays mounted when hidden; drops then belong to the page shown). */
+  shown?: boolean;
 }) {
   const { platform, settings, updateSettings } = useStudio();
   const { api } = platform;
-  const [batch, dispatch] = useReducer(batchReducer, initialBatch);
+  const { batch, dispatch, now } = useBatch();
   const [models, setModels] = useState<ModelSummary[] | null>(null);
   const [attributes, setAttributes] = useState<Record<string, number>>({});
   const [error, setError] = useState<StudioErrorInfo | null>(null);
   const [uploading, setUploading] = useState<{ sent: number; total: number } | null>(null);
   const [compare, setCompare] = useState<CompareTarget | null>(null);
-  const [now, setNow] = useState(() => Date.now());
   // Engine restarts are reported by the studio whether or not a file was in flight.
   const [acknowledgedRestarts, setAcknowledgedRestarts] = useState(0);
   const restarted = engine !== null && engine.restarts > acknowledgedRestarts;
@@ -57,16 +60,6 @@ export function TranslatePage({
   useEffect(() => {
     void api.modelsList({}).then((r) => (r.ok ? setModels(r.data.models) : setError(r.error)));
   }, [api, libraryVersion]);
-
-  // Queue updates are transitions: React renders them in small slices, so typing, dragging the
-  // split or scrolling never waits behind a big batch update.
-  useEventBuffer(api, 'jobs:event', (events: StudioJobEvent[]) => {
-    const at = Date.now();
-    startTransition(() => {
-      dispatch({ type: 'events', events, now: at });
-      setNow(at);
-    });
-  });
 
   const summary = useMemo(() => summarize(batch, now), [batch, now]);
   const active = summary.waiting + summary.running > 0;
@@ -100,9 +93,9 @@ export function TranslatePage({
         setUploading(null);
       }
     },
-    [api, platform, model, attributes],
+    [api, platform, model, attributes, dispatch],
   );
-  const dragging = useWindowDrop(addFiles);
+  const dragging = useWindowDrop(addFiles, shown);
 
   const actions = useMemo<QueueRowActions>(
     () => ({
