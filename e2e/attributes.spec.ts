@@ -104,6 +104,7 @@ describe('the Attributes page', () => {
     expect(inputEvents).toBeGreaterThanOrEqual(60);
     expect(computed).toBeGreaterThanOrEqual(2);
     expect(computed).toBeLessThan(inputEvents / 4);
+    console.log(`fast drag: ${computed} previews for ${inputEvents} input events`);
     // The shown picture is what the engine gives for the final values, not a stale one.
     const fresh = await renderer.render({ model: 'scene-attributes', source: { path: scene }, attributes: final, device: 'cpu' });
     const shownPx = await pixels(shown.image);
@@ -180,6 +181,19 @@ describe('the Attributes page', () => {
     await a.waitForFullPreview(saved);
   });
 
+  it('says plainly when a picture cannot be read', async () => {
+    const a = app.attributes;
+    const bad = join(root, 'holiday.png');
+    await writeFile(bad, 'this is a text file, not a picture');
+    await a.chooseImage(bad);
+    const notice = a.preview().getByRole('alert');
+    await notice.waitFor();
+    expect(await notice.innerText()).toMatch(/This file could not be read as an image\..*holiday\.png.*not an image: the file contains text/s);
+    await a.chooseImage(scene);
+    await a.waitForFullPreview(await a.sliderValues(ATTRIBUTES));
+    expect(await a.preview().getByRole('alert').count()).toBe(0);
+  });
+
   it('names a model that crops, and previews its centred square', async () => {
     const a = app.attributes;
     await a.chooseModel('Tiny faces (crops)');
@@ -218,6 +232,17 @@ describe('the Attributes page', () => {
     const px = await pixels(shown.image);
     expect([out.info.width, out.info.height]).toEqual([px.width, px.height]);
     expect(meanDifference(out.data, px.data)).toBeLessThan(4);
+
+    // The same page in the dark theme.
+    await app.goTo('Settings');
+    await app.settings.chooseTheme('Dark');
+    await expect.poll(() => app.themeMode()).toBe('dark');
+    await app.goTo('Attributes');
+    await a.chooseImage(scene);
+    await a.waitForFullPreview({ time_of_day: 0, snow: 1, fog: 0 });
+    await a.applyPreset('Hazy dusk');
+    await a.waitForFullPreview({ time_of_day: 0.5, snow: 0, fog: 0.2 });
+    await app.screenshot(join(SCREENSHOTS, 'attributes-dark.png'));
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -249,7 +249,7 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
                 </Button>
                 <QueueMenuButton items={queueItems} thumbnailUrl={thumbnailUrl} onPick={pickQueued} variant="text" />
               </Box>
-              <PreviewPanel originalUrl={image.url} originalName={image.name} frame={live.frame} busy={live.busy} error={live.error} inputEvents={inputEvents} computed={live.computed} />
+              <PreviewPanel originalUrl={image.url} originalName={image.name} frame={live.frame} busy={live.busy} error={live.error} inputEvents={inputEvents} computed={live.computed} requested={live.sent} />
             </CardContent>
             {adding && <LinearProgress aria-label="Adding the picture" />}
           </Card>

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
@@ -8,7 +8,23 @@ import { ErrorNotice } from '../../app/ErrorNotice.js';
 import type { LivePreviewFrame } from '../live/useLivePreview.js';
 
 /** One picture in a frame of the panel, with its caption over the top-left corner. */
-function Picture({ src, alt, label, width, height, children }: { src: string | null; alt: string; label: string; width: number; height: number; children?: ReactNode }) {
+function Picture({
+  src,
+  alt,
+  label,
+  width,
+  height,
+  onSize,
+  children,
+}: {
+  src: string | null;
+  alt: string;
+  label: string;
+  width: number;
+  height: number;
+  onSize?: (size: { width: number; height: number }) => void;
+  children?: ReactNode;
+}) {
   return (
     <Box
       sx={{
@@ -21,7 +37,15 @@ function Picture({ src, alt, label, width, height, children }: { src: string | n
         borderColor: 'divider',
       }}
     >
-      {src !== null && <img src={src} alt={alt} draggable={false} style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', objectFit: 'contain', display: 'block' }} />}
+      {src !== null && (
+        <img
+          src={src}
+          alt={alt}
+          draggable={false}
+          onLoad={(e) => onSize?.({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })}
+          style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', objectFit: 'contain', display: 'block' }}
+        />
+      )}
       <Chip
         size="small"
         label={label}
@@ -45,6 +69,7 @@ export function PreviewPanel({
   error,
   inputEvents,
   computed,
+  requested,
 }: {
   originalUrl: string;
   originalName: string;
@@ -53,10 +78,15 @@ export function PreviewPanel({
   error: StudioErrorInfo | null;
   inputEvents: number;
   computed: number;
+  /** Previews asked for (computed, skipped or in flight). */
+  requested: number;
 }) {
-  // Both frames take the preview's shape once one exists, so they line up.
-  const width = frame?.width ?? 4;
-  const height = frame?.height ?? 3;
+  // Both frames take the preview's shape (the original's until there is one), so they line up
+  // and nothing jumps when the first preview arrives; a cropped preview shows the original letterboxed.
+  const [original, setOriginal] = useState<{ url: string; width: number; height: number } | null>(null);
+  const known = original !== null && original.url === originalUrl ? original : null;
+  const width = frame?.width ?? known?.width ?? 4;
+  const height = frame?.height ?? known?.height ?? 3;
   const full = frame !== null && frame.request.maxSide === undefined;
   return (
     <Box
@@ -71,7 +101,7 @@ export function PreviewPanel({
       data-engine-ms={frame === null ? '' : Math.round(frame.ms)}
     >
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 2 }}>
-        <Picture src={originalUrl} alt={`${originalName} original`} label="Original" width={width} height={height} />
+        <Picture src={originalUrl} alt={`${originalName} original`} label="Original" width={width} height={height} onSize={(size) => setOriginal({ url: originalUrl, ...size })} />
         <Picture src={frame?.image ?? null} alt={`${originalName} preview`} label={frame === null ? 'Preview' : full ? 'Preview' : 'Draft'} width={width} height={height}>
           {busy && <LinearProgress aria-label="Computing the preview" sx={{ position: 'absolute', left: 0, right: 0, bottom: 0, height: 3 }} />}
           {frame === null && error === null && (
@@ -92,9 +122,11 @@ export function PreviewPanel({
             ? 'No preview yet'
             : `${full ? 'Full size' : 'Draft'} ${frame.width} × ${frame.height} px · ${Math.round(frame.latencyMs)} ms · ${frame.provider.toUpperCase()}`}
         </Typography>
-        <Typography variant="caption" sx={{ fontVariantNumeric: 'tabular-nums' }}>
-          {inputEvents > 0 ? `${computed} previews for ${inputEvents} slider moves` : ''}
-        </Typography>
+        {requested > computed && (
+          <Typography variant="caption" sx={{ fontVariantNumeric: 'tabular-nums' }} title="While a preview is computed, newer slider values replace the waiting one">
+            {computed} computed · {requested - computed - (busy ? 1 : 0)} skipped as outdated
+          </Typography>
+        )}
       </Box>
     </Box>
   );
