@@ -3,6 +3,7 @@ import { AttributesPageObject } from './attributes-page.js';
 import { FinetunePageObject } from './finetune-page.js';
 import { LibraryPageObject } from './library-page.js';
 import { SettingsPageObject } from './settings-page.js';
+import { SketchPageObject } from './sketch-page.js';
 import { TranslatePageObject } from './translate-page.js';
 
 /** The whole studio window: navigation between pages and the theme it shows. */
@@ -12,6 +13,7 @@ export class StudioApp {
   readonly library: LibraryPageObject;
   readonly settings: SettingsPageObject;
   readonly finetune: FinetunePageObject;
+  readonly sketch: SketchPageObject;
 
   constructor(readonly page: Page) {
     this.translate = new TranslatePageObject(page);
@@ -19,6 +21,7 @@ export class StudioApp {
     this.library = new LibraryPageObject(page);
     this.settings = new SettingsPageObject(page);
     this.finetune = new FinetunePageObject(page);
+    this.sketch = new SketchPageObject(page);
   }
 
   async open(url: string): Promise<void> {
@@ -26,7 +29,7 @@ export class StudioApp {
     await this.page.getByTestId('app').waitFor();
   }
 
-  async goTo(name: 'Translate' | 'Attributes' | 'Fine-tune' | 'Library' | 'Settings'): Promise<void> {
+  async goTo(name: 'Translate' | 'Attributes' | 'Fine-tune' | 'Library' | 'Settings' | 'Sketch'): Promise<void> {
     await this.page.getByRole('tab', { name }).click();
   }
 

@@ -10,6 +10,7 @@ import type { PreviewArgs, PreviewResult } from './preview.js';
 import type { Result, StudioErrorInfo } from './result.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from './finetune.js';
 import type { TrainSettings } from './training.js';
+import type { SketchEdges, SketchEdgesArgs, SketchExample, SketchSaveArgs, SketchSaved } from './sketch.js';
 
 /** A model as the page shows it: the manifest's facts plus where it lives. */
 export interface ModelSummary {
@@ -155,6 +156,9 @@ export interface InvokeChannels {
   'training:runs': { args: Record<string, never>; data: RunInfo[] };
   'training:history': { args: { runId: string }; data: RunHistory };
   'training:delete': { args: { runId: string }; data: { runId: string } };
+  'sketch:edges': { args: SketchEdgesArgs; data: SketchEdges };
+  'sketch:save': { args: SketchSaveArgs; data: SketchSaved };
+  'sketch:examples': { args: Record<string, never>; data: SketchExample[] };
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -204,6 +208,9 @@ export const INVOKE_CHANNELS = [
   'training:runs',
   'training:history',
   'training:delete',
+  'sketch:edges',
+  'sketch:save',
+  'sketch:examples',
 ] as const satisfies readonly InvokeChannel[];
 
 export const EVENT_CHANNELS = ['jobs:event', 'catalog:progress', 'engine:status', 'settings:changed', 'training:event'] as const satisfies readonly EventChannel[];

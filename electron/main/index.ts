@@ -15,6 +15,7 @@ import { registerModelsIpc } from './ipc/models.js';
 import { registerOutputsIpc } from './ipc/outputs.js';
 import { registerPreviewIpc } from './ipc/preview.js';
 import { registerSettingsIpc } from './ipc/settings.js';
+import { registerSketchIpc } from './ipc/sketch.js';
 import { registerTrainingIpc } from './ipc/training.js';
 import { serveMedia } from './media-protocol.js';
 import { resolveDesktopInputs } from './inputs.js';
@@ -59,7 +60,7 @@ function followTraining({ event }: EventChannels['training:event']): void {
   else if (event.type === 'train-finished' || event.type === 'train-error') win.setProgressBar(-1);
 }
 
-for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc, registerPreviewIpc, registerTrainingIpc]) register(service);
+for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc, registerPreviewIpc, registerTrainingIpc, registerSketchIpc]) register(service);
 
 app.on('second-instance', () => {
   if (win !== null) {

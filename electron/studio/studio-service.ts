@@ -63,6 +63,16 @@ const argSchemas: { [C in InvokeChannel]: z.ZodType } = {
     })
     .strict(),
   ...trainingArgSchemas,
+  'sketch:edges': z
+    .object({
+      source: z.union([z.object({ input: z.string().min(1) }).strict(), z.object({ png: z.string().min(1) }).strict()]),
+      size: z.number().int().min(16).max(1024).optional(),
+    })
+    .strict(),
+  'sketch:save': z
+    .object({ sketch: z.string().min(1), output: z.string().min(1), model: z.string().min(1).max(200), name: z.string().max(200).optional() })
+    .strict(),
+  'sketch:examples': empty,
 };
 
 /**
@@ -170,6 +180,23 @@ export class StudioService {
           return engine.request('preview:render', { ...rest, source: resolved, device });
         }),
       ...trainingHandlers(engine, { mode: host.mode, home: this.home, resolveInputs: (inputs) => host.resolveInputs(inputs) }),
+      'sketch:edges': async ({ source, size }) => {
+        if ('png' in source) return engine.request('sketch:edges', { source, ...(size === undefined ? {} : { size }) });
+        // Resolved like jobs:start (a dropped folder too); the first image found is the picture.
+        const inputs = await toResult(() => host.resolveInputs([source.input]));
+        if (!inputs.ok) return inputs;
+        const expanded = await engine.request('files:expand', { inputs: inputs.data });
+        if (!expanded.ok) return expanded;
+        const first = expanded.data.files[0];
+        if (first === undefined) return fail('BAD_ARGUMENT', expanded.data.errors[0]?.message ?? 'no image file was found in what was dropped');
+        return engine.request('sketch:edges', { source: { path: first.path }, ...(size === undefined ? {} : { size }) });
+      },
+      'sketch:save': async (args) => {
+        const saved = await toResult(() => this.settings.get());
+        if (!saved.ok) return saved;
+        return engine.request('sketch:save', { ...args, outDir: saved.data.outputDir });
+      },
+      'sketch:examples': () => engine.request('sketch:examples', {}),
     };
   }
 

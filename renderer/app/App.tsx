@@ -18,13 +18,14 @@ import { FinetunePage } from '../features/finetune/FinetunePage.js';
 import { ResumeOffer } from '../features/finetune/ResumeOffer.js';
 import { LibraryPage } from '../features/library/LibraryPage.js';
 import { SettingsPage } from '../features/settings/SettingsPage.js';
+import { SketchPage } from '../features/sketch/SketchPage.js';
 import { TranslatePage } from '../features/translate/TranslatePage.js';
 import { BatchContext, useBatchQueue } from '../features/translate/useBatchQueue.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { StudioContext } from './StudioContext.js';
 import { studioTheme } from './theme.js';
 
-type Page = 'translate' | 'attributes' | 'finetune' | 'library' | 'settings';
+type Page = 'translate' | 'attributes' | 'finetune' | 'library' | 'settings' | 'sketch';
 
 export function App({ platform }: { platform: Platform }) {
   const { api } = platform;
@@ -36,6 +37,11 @@ export function App({ platform }: { platform: Platform }) {
   // The run the Fine-tune page shows, and a counter that makes the Translate page reload models after an export.
   const [runId, setRunId] = useState<string | null>(null);
   const [libraryVersion, setLibraryVersion] = useState(0);
+  // The sketch pad mounts on its first visit and then stays, so a drawing survives other pages.
+  const [sketchOpened, setSketchOpened] = useState(false);
+  useEffect(() => {
+    if (page === 'sketch') setSketchOpened(true);
+  }, [page]);
   const systemDark = useMediaQuery('(prefers-color-scheme: dark)');
   const mode = settings?.theme === 'dark' || (settings?.theme !== 'light' && systemDark) ? 'dark' : 'light';
   const theme = useMemo(() => studioTheme(mode), [mode]);
@@ -102,6 +108,7 @@ export function App({ platform }: { platform: Platform }) {
                   <Tab value="finetune" label="Fine-tune" />
                   <Tab value="library" label="Library" />
                   <Tab value="settings" label="Settings" />
+                  <Tab value="sketch" label="Sketch" />
                 </Tabs>
                 <Box sx={{ flex: 1 }} />
                 {engine !== null && engine.state !== 'ready' && (
@@ -128,6 +135,11 @@ export function App({ platform }: { platform: Platform }) {
               {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onExported={onExported} onUseModel={translateWith} />}
               {page === 'library' && <LibraryPage />}
               {page === 'settings' && <SettingsPage engine={engine} />}
+              {(sketchOpened || page === 'sketch') && (
+                <Box hidden={page !== 'sketch'}>
+                  <SketchPage shown={page === 'sketch'} />
+                </Box>
+              )}
             </Box>
           </Box>
         </ThemeProvider>

@@ -9,6 +9,7 @@ import { PreviewRenderer, runTranslateJob } from '../jobs/index.js';
 import { findCatalogEntry, listCatalog, plausibleSize } from '../library/catalog/index.js';
 import { importModelFile, installCatalogModel, type ModelLibrary } from '../library/index.js';
 import type { SessionManager } from '../runtime/index.js';
+import { decodeBase64, saveSketch, sketchEdges, sketchExamples } from '../sketch/index.js';
 import { TrainingHost } from './training-host.js';
 import type { EngineEvent, EngineMethod, EngineRequests, ExpandedInputs, TranslateItemArgs, TranslatedItem } from './protocol.js';
 
@@ -70,6 +71,9 @@ export class EngineService {
         await training.delete(dir);
         return { dir };
       },
+      'sketch:edges': ({ source, size }) => sketchEdges('path' in source ? source : { bytes: decodeBase64(source.png, 'the picture'), label: 'the picture' }, size),
+      'sketch:save': (args) => saveSketch(args),
+      'sketch:examples': () => sketchExamples(),
     };
   }
 

@@ -7,6 +7,7 @@ import type { OutputFormat, ProviderReport } from '../../contract/jobs.js';
 import type { Result } from '../../contract/result.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from '../../contract/finetune.js';
 import type { TrainSettings } from '../../contract/training.js';
+import type { SketchEdges, SketchExample, SketchSaved } from '../../contract/sketch.js';
 import type { PreviewRequest, RenderedPreview } from '../jobs/preview.js';
 
 export interface ExpandedInputs {
@@ -60,6 +61,10 @@ export interface EngineRequests {
   'training:runs': { args: { home: string }; data: RunInfo[] };
   'training:history': { args: { dir: string }; data: RunHistory };
   'training:delete': { args: { dir: string }; data: { dir: string } };
+  /** The sketch pad: `source` is a host path the studio resolved, or image bytes (base64) from the page. */
+  'sketch:edges': { args: { source: { path: string } | { png: string }; size?: number }; data: SketchEdges };
+  'sketch:save': { args: { sketch: string; output: string; model: string; name?: string; outDir: string }; data: SketchSaved };
+  'sketch:examples': { args: Record<string, never>; data: SketchExample[] };
 }
 
 export type EngineMethod = keyof EngineRequests;
@@ -99,4 +104,7 @@ export const ENGINE_METHODS = [
   'training:runs',
   'training:history',
   'training:delete',
+  'sketch:edges',
+  'sketch:save',
+  'sketch:examples',
 ] as const satisfies readonly EngineMethod[];
