@@ -105,10 +105,10 @@ export function App({ platform }: { platform: Platform }) {
                 <Tabs value={page} onChange={(_, v: Page) => setPage(v)} aria-label="Pages">
                   <Tab value="translate" label="Translate" />
                   <Tab value="attributes" label="Attributes" />
+                  <Tab value="sketch" label="Sketch" />
                   <Tab value="finetune" label="Fine-tune" />
                   <Tab value="library" label="Library" />
                   <Tab value="settings" label="Settings" />
-                  <Tab value="sketch" label="Sketch" />
                 </Tabs>
                 <Box sx={{ flex: 1 }} />
                 {engine !== null && engine.state !== 'ready' && (
