@@ -53,7 +53,9 @@ try {
     for (const budgetMB of [1536, 256]) {
       const r = await compareStripsToWhole(entry, sessions, image, join(work, 'cache'), budgetMB * 2 ** 20, whole);
       const spilled = /([\d.]+) GB of layers kept in scratch files/.exec(r.notes.join(' '))?.[1];
-      row(`strips, ${budgetMB} MB budget${spilled === undefined ? '' : ` (${spilled} GB in scratch files)`}`, r.maeLevels, 'no tiles', r.stripMs, r.notes);
+      const ranWhole = !/layer by layer/.test(r.notes.join(' '));
+      const detail = ranWhole ? ' (fits: ran whole)' : spilled === undefined ? '' : ` (${spilled} GB in scratch files)`;
+      row(`strips, ${budgetMB} MB budget${detail}`, r.maeLevels, ranWhole ? '–' : 'no tiles', r.stripMs, r.notes);
     }
     start = performance.now();
     const t = await compareTiledToWhole(entry, sessions, image, 1024, join(work, 'cache'), 1024, whole);

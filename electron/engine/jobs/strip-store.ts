@@ -23,7 +23,18 @@ export interface StoredValue {
    * or -1 for a row left as zero.
    */
   readRows(rows: readonly number[], strip: Float32Array): void;
+  /**
+   * The whole value as a 1 x C x H x W array without copying, when it is in memory and `rows`
+   * are all of its rows in order; otherwise null (read a copy with readRows).
+   */
+  whole(rows: readonly number[]): Float32Array | null;
+  /** Takes a strip of all rows as the value itself instead of copying it (false where it cannot). */
+  adopt(strip: Float32Array): boolean;
   free(): void;
+}
+
+function allRows(rows: readonly number[], height: number): boolean {
+  return rows.length === height && rows.every((r, i) => r === i);
 }
 
 class MemoryValue implements StoredValue {
@@ -58,6 +69,16 @@ class MemoryValue implements StoredValue {
         else strip.set(data.subarray((c * h + src) * w, (c * h + src + count) * w), to);
       }
     });
+  }
+
+  whole(rows: readonly number[]): Float32Array | null {
+    return allRows(rows, this.height) ? this.live() : null;
+  }
+
+  adopt(strip: Float32Array): boolean {
+    if (strip.length !== this.live().length) return false;
+    this.data = strip;
+    return true;
   }
 
   free(): void {
@@ -115,6 +136,14 @@ class FileValue implements StoredValue {
         }
       }
     });
+  }
+
+  whole(): Float32Array | null {
+    return null;
+  }
+
+  adopt(): boolean {
+    return false;
   }
 
   free(): void {

@@ -119,7 +119,8 @@ export class StripTranslator {
             for (let y0 = 0; y0 < outShape.height; y0 += rows) {
               const y1 = Math.min(outShape.height, y0 + rows);
               const strip = await this.runStrip(runner, segment, inShape, outShape, y0, y1, { values, image, buffers, extraFeeds: options.extraFeeds }, wantSums ? target : null);
-              if (target !== null) target.writeRows(y0, y1 - y0, strip);
+              // A strip of every row becomes the stored value as it is (no copy) where memory allows.
+              if (target !== null && !(y0 === 0 && y1 === outShape.height && target.adopt(strip))) target.writeRows(y0, y1 - y0, strip);
               else writeOutputRows(strip, y0, y1 - y0, outShape.width, out, width, height);
               options.onProgress?.((doneWork + ((work[i] as number) * y1) / outShape.height) / totalWork, status);
             }
@@ -205,6 +206,12 @@ export class StripTranslator {
     const feeds: Record<string, TensorInput> = {};
     for (const name of segment.inputs) {
       const c = this.channels.get(name) ?? 0;
+      const value = values.get(name);
+      const direct = value?.whole(rows) ?? null;
+      if (direct !== null) {
+        feeds[name] = { data: direct, dims: [1, c, n, inShape.width] };
+        continue;
+      }
       const size = c * n * inShape.width;
       let buffer = buffers.get(name);
       if (buffer === undefined || buffer.length < size) {
@@ -212,7 +219,6 @@ export class StripTranslator {
         buffers.set(name, buffer);
       }
       const data = buffer.subarray(0, size);
-      const value = values.get(name);
       if (value !== undefined) value.readRows(rows, data);
       else if (shapeIsImage(this.graph, name)) gatherImage(image, rows, inShape.width, data);
       else throw new StudioError('INTERNAL', `layer input ${name} is not available`);

@@ -87,6 +87,16 @@ describe('layer-by-layer strips', () => {
     expect(await readdir(join(home, 'scratch'))).toEqual([]);
   });
 
+  it('with room in memory, layers are kept there and each runs as one strip, with the same exact output', async () => {
+    const entry = await installTinyModel(home, 'r-roomy', ARCHITECTURES[0]?.[1]);
+    const image = noisyImage(301, 203);
+    const whole = await createPipeline(entry, sessions, 'cpu', { cacheDir: join(home, 'cache'), budgetBytes: 2 ** 40 }).translate(image);
+    const result = await new StripTranslator(entry, sessions, join(home, 'scratch')).translate(image.rgb, image.width, image.height, 'cpu', { budgetBytes: 256 * 2 ** 20, extraFeeds: {} });
+    expect(result.notes.join(' ')).not.toMatch(/scratch/);
+    expect(Number(/strips of up to (\d+) rows/.exec(result.notes.join(' '))?.[1])).toBeGreaterThanOrEqual(204);
+    expect(difference(result.rgb, whole.rgb).mae).toBeLessThan(0.01);
+  });
+
   it('a translation over the memory budget runs in strips, reporting progress per layer, and leaves no scratch files', async () => {
     const entry: ModelEntry = await installTinyModel(home, 'r-job', ARCHITECTURES[0]?.[1]);
     const path = join(home, 'big.png');
