@@ -58,6 +58,21 @@ function valueInfo(name: string, dims: (number | string)[]): onnxProto.onnx.IVal
   };
 }
 
+/** Names int64 constants (shapes, axes, pads) as initializers, each distinct value once. */
+function int64Constants(initializers: TensorProto[]): (values: number[]) => string {
+  const names = new Map<string, string>();
+  return (values) => {
+    const key = values.join(',');
+    let name = names.get(key);
+    if (name === undefined) {
+      name = `i64/${key}`;
+      names.set(key, name);
+      initializers.push(int64Tensor(name, values));
+    }
+    return name;
+  };
+}
+
 export interface EmitOptions {
   /** Free-form strings stored in the model's metadata_props (architecture, source, ...). */
   metadata?: Record<string, string>;
@@ -93,18 +108,7 @@ export function emitOnnx(graph: IrGraph, weights: WeightMap, options: EmitOption
   checkWeights(graph, weights);
   const nodes: NodeProto[] = [];
   const initializers: TensorProto[] = [];
-  const int64Consts = new Map<string, string>();
-
-  const int64Const = (values: number[]): string => {
-    const key = values.join(',');
-    let name = int64Consts.get(key);
-    if (name === undefined) {
-      name = `i64/${key}`;
-      int64Consts.set(key, name);
-      initializers.push(int64Tensor(name, values));
-    }
-    return name;
-  };
+  const int64Const = int64Constants(initializers);
 
   for (const p of graph.params) {
     const data = weights.get(p.name);
@@ -295,17 +299,7 @@ export function segmentHasZeroPad(segment: Segment): boolean {
 export function emitSegment(graph: IrGraph, segment: Segment, weights: WeightMap, rowSums: boolean): Uint8Array {
   const nodes: NodeProto[] = [];
   const initializers: TensorProto[] = [];
-  const int64Consts = new Map<string, string>();
-  const int64Const = (values: number[]): string => {
-    const key = values.join(',');
-    let name = int64Consts.get(key);
-    if (name === undefined) {
-      name = `i64/${key}`;
-      int64Consts.set(key, name);
-      initializers.push(int64Tensor(name, values));
-    }
-    return name;
-  };
+  const int64Const = int64Constants(initializers);
   const channels = channelCounts(graph);
   const used = new Set<string>();
   const inputs: onnxProto.onnx.IValueInfoProto[] = [];

@@ -31,6 +31,7 @@ import { defaultValues, sameValues, valuesFromPreset, withPreset, type Attribute
 import { PresetsPanel } from './PresetsPanel.js';
 import { PreviewPanel } from './PreviewPanel.js';
 import { QueueMenuButton } from './SourcePicker.js';
+import { PanelCard } from '../../app/PanelCard.js';
 
 /** Longest side of the drafts computed while a slider moves; release computes full size. */
 export const DRAFT_SIDE = 128;
@@ -255,20 +256,15 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
           </Card>
         )}
         {model !== undefined && (
-          <Card>
-            <CardContent>
-              <Typography variant="overline" color="text.secondary">
-                Presets
-              </Typography>
-              <PresetsPanel
-                presets={presets}
-                activeName={activePreset}
-                onApply={(p) => setAll(valuesFromPreset(model, p))}
-                onSave={(name) => savePresets(withPreset(presets, name, valuesRef.current))}
-                onDelete={(p) => void savePresets(presets.filter((q) => q !== p))}
-              />
-            </CardContent>
-          </Card>
+          <PanelCard title="Presets">
+            <PresetsPanel
+              presets={presets}
+              activeName={activePreset}
+              onApply={(p) => setAll(valuesFromPreset(model, p))}
+              onSave={(name) => savePresets(withPreset(presets, name, valuesRef.current))}
+              onDelete={(p) => void savePresets(presets.filter((q) => q !== p))}
+            />
+          </PanelCard>
         )}
         <input
           ref={filePicker}
@@ -285,67 +281,52 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
       </Stack>
 
       <Stack spacing={2}>
-        <Card>
-          <CardContent>
-            <Typography variant="overline" color="text.secondary">
-              Model
-            </Typography>
-            {models === null || model === undefined ? (
-              <LinearProgress aria-label="Loading models" />
-            ) : (
-              <>
-                <FormControl fullWidth size="small" sx={{ mt: 0.5 }}>
-                  <InputLabel id="attributes-model-label">Conditional model</InputLabel>
-                  <Select labelId="attributes-model-label" label="Conditional model" value={model.id} onChange={(e) => setModelId(e.target.value)} data-testid="attributes-model-select">
-                    {conditional.map((m) => (
-                      <MenuItem key={m.id} value={m.id}>
-                        {m.name}
-                      </MenuItem>
-                    ))}
-                  </Select>
-                </FormControl>
-                <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-                  {model.description}
-                </Typography>
-              </>
-            )}
-          </CardContent>
-        </Card>
-        {model !== undefined && (
-          <Card>
-            <CardContent>
-              <Typography variant="overline" color="text.secondary">
-                Attributes
+        <PanelCard title="Model">
+          {models === null || model === undefined ? (
+            <LinearProgress aria-label="Loading models" />
+          ) : (
+            <>
+              <FormControl fullWidth size="small" sx={{ mt: 0.5 }}>
+                <InputLabel id="attributes-model-label">Conditional model</InputLabel>
+                <Select labelId="attributes-model-label" label="Conditional model" value={model.id} onChange={(e) => setModelId(e.target.value)} data-testid="attributes-model-select">
+                  {conditional.map((m) => (
+                    <MenuItem key={m.id} value={m.id}>
+                      {m.name}
+                    </MenuItem>
+                  ))}
+                </Select>
+              </FormControl>
+              <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+                {model.description}
               </Typography>
-              <AttributeSliders model={model} values={values} onChange={onSlider} onReset={() => setAll(defaultValues(model))} changed={changed} />
-            </CardContent>
-          </Card>
+            </>
+          )}
+        </PanelCard>
+        {model !== undefined && (
+          <PanelCard title="Attributes">
+            <AttributeSliders model={model} values={values} onChange={onSlider} onReset={() => setAll(defaultValues(model))} changed={changed} />
+          </PanelCard>
         )}
         {model !== undefined && (
-          <Card>
-            <CardContent>
-              <Typography variant="overline" color="text.secondary">
-                Batch
-              </Typography>
-              <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }} data-testid="apply-summary">
-                {queueItems.length > 0
-                  ? `Translates the ${queueItems.length === 1 ? 'image' : `${queueItems.length} images`} of the Translate queue with these values.`
-                  : image !== null
-                    ? 'The Translate queue is empty: translates this picture with these values.'
-                    : 'Add images on the Translate page, or pick a picture here.'}
-              </Typography>
-              <Button
-                variant="contained"
-                fullWidth
-                startIcon={<SendIcon />}
-                onClick={() => void apply()}
-                disabled={applying || (queueItems.length === 0 && image === null)}
-              >
-                Apply to batch
-              </Button>
-              {applying && <LinearProgress sx={{ mt: 1 }} aria-label="Starting the batch" />}
-            </CardContent>
-          </Card>
+          <PanelCard title="Batch">
+            <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }} data-testid="apply-summary">
+              {queueItems.length > 0
+                ? `Translates the ${queueItems.length === 1 ? 'image' : `${queueItems.length} images`} of the Translate queue with these values.`
+                : image !== null
+                  ? 'The Translate queue is empty: translates this picture with these values.'
+                  : 'Add images on the Translate page, or pick a picture here.'}
+            </Typography>
+            <Button
+              variant="contained"
+              fullWidth
+              startIcon={<SendIcon />}
+              onClick={() => void apply()}
+              disabled={applying || (queueItems.length === 0 && image === null)}
+            >
+              Apply to batch
+            </Button>
+            {applying && <LinearProgress sx={{ mt: 1 }} aria-label="Starting the batch" />}
+          </PanelCard>
         )}
       </Stack>
     </Box>

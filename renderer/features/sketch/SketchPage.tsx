@@ -3,7 +3,6 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import Chip from '@mui/material/Chip';
 import FormControl from '@mui/material/FormControl';
 import InputLabel from '@mui/material/InputLabel';
@@ -29,6 +28,7 @@ import { SketchCanvas, type SketchCanvasHandle } from './SketchCanvas.js';
 import { ERASER_WIDTH, PEN_SIZES, SketchToolbar, type ToolChoice } from './SketchToolbar.js';
 import { basePicture, emptyHistory, historyReducer, strokeCount, visibleOps, type Stroke } from './sketch-history.js';
 import { useSketchPreview } from './useSketchPreview.js';
+import { PanelCard } from '../../app/PanelCard.js';
 
 const DEFAULT_MODEL = 'edges2handbags';
 /** The panes' largest side on screen: the canvas is scaled up by a whole factor up to this. */
@@ -364,73 +364,58 @@ export function SketchPage({ shown: pageShown }: { /** The page is the one on sc
       </Card>
 
       <Stack spacing={2} sx={{ minWidth: 0 }}>
-        <Card>
-          <CardContent>
-            <Typography variant="overline" color="text.secondary">
-              Model
-            </Typography>
-            {models === null ? (
-              <LinearProgress aria-label="Loading models" />
-            ) : models.length === 0 ? (
-              <Typography variant="body2">No pix2pix model yet: import or download one on the Library page.</Typography>
-            ) : (
-              <FormControl fullWidth size="small" sx={{ mt: 0.5 }}>
-                <InputLabel id="sketch-model-label">Model</InputLabel>
-                <Select labelId="sketch-model-label" label="Model" value={model?.id ?? ''} onChange={(e) => setModelId(e.target.value)} data-testid="sketch-model-select">
-                  {models.map((m) => (
-                    <MenuItem key={m.id} value={m.id}>
-                      {m.name}
-                    </MenuItem>
-                  ))}
-                </Select>
-              </FormControl>
+        <PanelCard title="Model">
+          {models === null ? (
+            <LinearProgress aria-label="Loading models" />
+          ) : models.length === 0 ? (
+            <Typography variant="body2">No pix2pix model yet: import or download one on the Library page.</Typography>
+          ) : (
+            <FormControl fullWidth size="small" sx={{ mt: 0.5 }}>
+              <InputLabel id="sketch-model-label">Model</InputLabel>
+              <Select labelId="sketch-model-label" label="Model" value={model?.id ?? ''} onChange={(e) => setModelId(e.target.value)} data-testid="sketch-model-select">
+                {models.map((m) => (
+                  <MenuItem key={m.id} value={m.id}>
+                    {m.name}
+                  </MenuItem>
+                ))}
+              </Select>
+            </FormControl>
+          )}
+        </PanelCard>
+        <PanelCard title="Start from an example">
+          <ExamplePicker examples={examples} current={picture?.name} onPick={pickExample} />
+        </PanelCard>
+        <PanelCard title="Save">
+          <Stack spacing={1.5} sx={{ mt: 0.5 }}>
+            <TextField size="small" label="Name" value={name} placeholder="drawing" onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'sketch-name' } }} />
+            <Button variant="contained" startIcon={<SaveIcon />} onClick={() => void save()} disabled={shown === null || saving}>
+              Save sketch and translation
+            </Button>
+            {platform.mode === 'browser' && (
+              <Stack direction="row" spacing={1}>
+                <Button size="small" variant="outlined" startIcon={<DownloadIcon />} disabled={ops.length === 0} sx={{ flex: 1 }} onClick={() => download(canvas.current?.snapshot() ?? '', `${fileStem}-sketch.png`)}>
+                  Sketch
+                </Button>
+                <Button
+                  size="small"
+                  variant="outlined"
+                  startIcon={<DownloadIcon />}
+                  disabled={shown === null}
+                  sx={{ flex: 1 }}
+                  onClick={() => shown !== null && void asPng(shown.image).then((png) => download(png, `${fileStem}-${model?.id ?? 'output'}.png`))}
+                >
+                  Translation
+                </Button>
+              </Stack>
             )}
-          </CardContent>
-        </Card>
-        <Card>
-          <CardContent>
-            <Typography variant="overline" color="text.secondary">
-              Start from an example
-            </Typography>
-            <ExamplePicker examples={examples} current={picture?.name} onPick={pickExample} />
-          </CardContent>
-        </Card>
-        <Card>
-          <CardContent>
-            <Typography variant="overline" color="text.secondary">
-              Save
-            </Typography>
-            <Stack spacing={1.5} sx={{ mt: 0.5 }}>
-              <TextField size="small" label="Name" value={name} placeholder="drawing" onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'sketch-name' } }} />
-              <Button variant="contained" startIcon={<SaveIcon />} onClick={() => void save()} disabled={shown === null || saving}>
-                Save sketch and translation
-              </Button>
-              {platform.mode === 'browser' && (
-                <Stack direction="row" spacing={1}>
-                  <Button size="small" variant="outlined" startIcon={<DownloadIcon />} disabled={ops.length === 0} sx={{ flex: 1 }} onClick={() => download(canvas.current?.snapshot() ?? '', `${fileStem}-sketch.png`)}>
-                    Sketch
-                  </Button>
-                  <Button
-                    size="small"
-                    variant="outlined"
-                    startIcon={<DownloadIcon />}
-                    disabled={shown === null}
-                    sx={{ flex: 1 }}
-                    onClick={() => shown !== null && void asPng(shown.image).then((png) => download(png, `${fileStem}-${model?.id ?? 'output'}.png`))}
-                  >
-                    Translation
-                  </Button>
-                </Stack>
-              )}
-              {saved !== null && (
-                <Alert severity="success" onClose={() => setSaved(null)} data-testid="sketch-saved">
-                  Saved <strong>{saved.sketch.replace(/^.*[\\/]/, '')}</strong> and <strong>{saved.output.replace(/^.*[\\/]/, '')}</strong>
-                  {settings !== null ? ` in ${settings.outputDir}` : ''}
-                </Alert>
-              )}
-            </Stack>
-          </CardContent>
-        </Card>
+            {saved !== null && (
+              <Alert severity="success" onClose={() => setSaved(null)} data-testid="sketch-saved">
+                Saved <strong>{saved.sketch.replace(/^.*[\\/]/, '')}</strong> and <strong>{saved.output.replace(/^.*[\\/]/, '')}</strong>
+                {settings !== null ? ` in ${settings.outputDir}` : ''}
+              </Alert>
+            )}
+          </Stack>
+        </PanelCard>
       </Stack>
     </Box>
   );

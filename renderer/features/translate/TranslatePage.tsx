@@ -28,6 +28,7 @@ import { QueueList } from './QueueList.js';
 import type { QueueRowActions } from './QueueRow.js';
 import { summarize, type QueueItem } from './batch-state.js';
 import { useBatch } from './useBatchQueue.js';
+import { PanelCard } from '../../app/PanelCard.js';
 
 /** Drop or pick images, watch the queue, compare results. */
 export function TranslatePage({
@@ -215,29 +216,19 @@ export function TranslatePage({
       </Stack>
 
       <Stack spacing={2}>
-        <Card>
-          <CardContent>
-            <Typography variant="overline" color="text.secondary">
-              Model
-            </Typography>
-            {models === null ? (
-              <LinearProgress aria-label="Loading models" />
-            ) : models.length === 0 ? (
-              <Typography variant="body2">No models yet: import one or download one on the Library page.</Typography>
-            ) : (
-              <ModelPicker models={models} selected={model} onSelect={selectModel} attributes={attributes} onAttributes={setAttributes} />
-            )}
-          </CardContent>
-        </Card>
+        <PanelCard title="Model">
+          {models === null ? (
+            <LinearProgress aria-label="Loading models" />
+          ) : models.length === 0 ? (
+            <Typography variant="body2">No models yet: import one or download one on the Library page.</Typography>
+          ) : (
+            <ModelPicker models={models} selected={model} onSelect={selectModel} attributes={attributes} onAttributes={setAttributes} />
+          )}
+        </PanelCard>
         {settings !== null && (
-          <Card>
-            <CardContent>
-              <Typography variant="overline" color="text.secondary">
-                Output
-              </Typography>
-              <OutputOptions settings={settings} onChange={changeOutput} />
-            </CardContent>
-          </Card>
+          <PanelCard title="Output">
+            <OutputOptions settings={settings} onChange={changeOutput} />
+          </PanelCard>
         )}
       </Stack>
       <BeforeAfterDialog target={compare} onClose={() => setCompare(null)} />
