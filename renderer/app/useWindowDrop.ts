@@ -51,3 +51,14 @@ export function useWindowDrop(onFiles: (files: PickedFile[]) => void, enabled = 
   }, [onFiles, enabled]);
   return dragging;
 }
+
+/** The look of a drop zone: a dashed card that lights up while files are dragged over. */
+export function dropZoneSx(dragging: boolean): Record<string, string | number> {
+  return {
+    borderStyle: 'dashed',
+    borderWidth: 2,
+    borderColor: dragging ? 'primary.main' : 'divider',
+    bgcolor: dragging ? 'action.selected' : 'background.paper',
+    transition: 'background-color .15s, border-color .15s',
+  };
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { PREVIEW_DEFAULT_SIDE, PREVIEW_MAX_SIDE } from '../../contract/preview.js';
+import { PREVIEW_DEFAULT_SIDE, PREVIEW_MAX_SIDE, type PreviewImage } from '../../contract/preview.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { decodeImage, decodeImageBytes, encodeImage, fitInside, type DecodedImage } from '../imaging/index.js';
 import type { ModelLibrary } from '../library/index.js';
@@ -20,14 +20,8 @@ export interface PreviewRequest {
   device: string;
 }
 
-export interface RenderedPreview {
-  image: string;
-  width: number;
-  height: number;
-  ms: number;
-  provider: string;
-  notes: string[];
-}
+/** A computed preview as the engine returns it; the studio adds the stream's count. */
+export type RenderedPreview = Omit<PreviewImage, 'superseded' | 'computed'>;
 
 /** Above this many pixels a preview is sent as JPEG: a PNG of a photo is several times larger. */
 const JPEG_ABOVE_PIXELS = 512 * 512;

@@ -22,7 +22,7 @@ import { filesFromInput } from '../../api/dropped-files.js';
 import type { PickedFile } from '../../api/platform.js';
 import { ErrorNotice } from '../../app/ErrorNotice.js';
 import { useStudio } from '../../app/StudioContext.js';
-import { useWindowDrop } from '../../app/useWindowDrop.js';
+import { dropZoneSx, useWindowDrop } from '../../app/useWindowDrop.js';
 import { useLivePreview } from '../live/useLivePreview.js';
 import type { QueueItem } from '../translate/batch-state.js';
 import { useBatch } from '../translate/useBatchQueue.js';
@@ -206,15 +206,7 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
           </Alert>
         )}
         {image === null ? (
-          <Card
-            sx={{
-              borderStyle: 'dashed',
-              borderWidth: 2,
-              borderColor: dragging ? 'primary.main' : 'divider',
-              bgcolor: dragging ? 'action.selected' : 'background.paper',
-              transition: 'background-color .15s, border-color .15s',
-            }}
-          >
+          <Card sx={dropZoneSx(dragging)}>
             <CardContent sx={{ py: 6, display: 'flex', flexDirection: 'column', alignItems: 'center', textAlign: 'center', gap: 1.5 }}>
               <TuneIcon color="primary" sx={{ fontSize: 44 }} />
               <Typography variant="h6" component="h2">

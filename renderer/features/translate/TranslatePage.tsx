@@ -20,7 +20,7 @@ import { FLUSH_MS } from '../../api/useEventBuffer.js';
 import { ErrorNotice } from '../../app/ErrorNotice.js';
 import { formatDuration } from '../../app/format.js';
 import { useStudio } from '../../app/StudioContext.js';
-import { useWindowDrop } from '../../app/useWindowDrop.js';
+import { dropZoneSx, useWindowDrop } from '../../app/useWindowDrop.js';
 import { BeforeAfterDialog, type CompareTarget } from './BeforeAfterDialog.js';
 import { ModelPicker } from './ModelPicker.js';
 import { OutputOptions } from './OutputOptions.js';
@@ -138,15 +138,7 @@ export function TranslatePage({
           </Alert>
         )}
         {error !== null && <ErrorNotice error={error} onClose={() => setError(null)} />}
-        <Card
-          sx={{
-            borderStyle: 'dashed',
-            borderWidth: 2,
-            borderColor: dragging ? 'primary.main' : 'divider',
-            bgcolor: dragging ? 'action.selected' : 'background.paper',
-            transition: 'background-color .15s, border-color .15s',
-          }}
-        >
+        <Card sx={dropZoneSx(dragging)}>
           <CardContent sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
             <CloudUploadIcon color="primary" sx={{ fontSize: 40 }} />
             <Box sx={{ flex: 1, minWidth: 200 }}>
