@@ -19,10 +19,14 @@ export class ProgressReporter {
   private bar: cliProgress.SingleBar | null = null;
   private multi: cliProgress.MultiBar | null = null;
   private total = 0;
+  /** When the last progress line of a long image was written (logs only). */
+  private lastLine = 0;
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly interactive: boolean = stream.isTTY === true,
+    /** In logs, a large photo reports how far it got at most this often. */
+    private readonly lineEveryMs = 15_000,
   ) {}
 
   private show(path: string): string {
@@ -56,8 +60,14 @@ export class ProgressReporter {
       case 'item-progress':
         // Fractional progress, so one large tiled photo moves the bar and its ETA too.
         this.bar?.update(Math.round(event.progress * this.total * 100) / 100, { file: `${this.show(event.input)} (${event.status})` });
+        if (this.bar === null && performance.now() - this.lastLine >= this.lineEveryMs) {
+          // A large photo can take minutes: a log still shows it moving.
+          if (this.lastLine > 0) this.line(`...   ${this.show(event.input)}: ${event.status}, ${Math.round(event.itemProgress * 100)}%`);
+          this.lastLine = performance.now();
+        }
         return;
       case 'item-done': {
+        this.lastLine = 0;
         this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
         for (const f of event.fallbacks) this.fallbackNotes.add(`${f.provider} ${f.reason}`);
         if (event.renamed) this.renamed.push({ input: event.input, output: event.output });
