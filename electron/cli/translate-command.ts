@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { OutputFormat } from '../contract/jobs.js';
-import { runSweepJob, runTranslateJob, type SweepSpec } from '../engine/jobs/index.js';
+import { runSweepJob, runTranslateJob, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import type { SessionManager } from '../engine/runtime/index.js';
 import { ProgressReporter } from './progress-reporter.js';
@@ -47,15 +47,7 @@ export async function translateCommand(
   try {
     const summary = await runTranslateJob(
       {
-        inputs,
-        model: options.model,
-        outDir: resolve(options.out),
-        format: options.format ?? 'auto',
-        ...(options.quality === undefined ? {} : { quality: options.quality }),
-        ...(options.size === undefined ? {} : { shorterSide: options.size }),
-        ...(options.set === undefined ? {} : { attributes: options.set }),
-        device: options.device,
-        overwrite: options.overwrite ?? false,
+        ...commonSpec(inputs, options),
         ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
         ...(options.tile === undefined ? {} : { tileSize: options.tile }),
       },
@@ -85,6 +77,21 @@ export async function translateCommand(
   }
 }
 
+/** The options a translation and a sweep share, from the command line. */
+function commonSpec(inputs: string[], options: TranslateCliOptions): Omit<SweepJobSpec, 'sweep'> {
+  return {
+    inputs,
+    model: options.model,
+    outDir: resolve(options.out),
+    format: options.format ?? 'auto',
+    ...(options.quality === undefined ? {} : { quality: options.quality }),
+    ...(options.size === undefined ? {} : { shorterSide: options.size }),
+    ...(options.set === undefined ? {} : { attributes: options.set }),
+    device: options.device,
+    overwrite: options.overwrite ?? false,
+  };
+}
+
 /** `translate --sweep NAME=FROM:TO:STEPS`: one output per step and a contact sheet per input. */
 async function sweepCommand(
   inputs: string[],
@@ -95,18 +102,7 @@ async function sweepCommand(
   const { controller, onSigint } = cancelOnSigint();
   try {
     const result = await runSweepJob(
-      {
-        inputs,
-        model: options.model,
-        outDir: resolve(options.out),
-        format: options.format ?? 'auto',
-        ...(options.quality === undefined ? {} : { quality: options.quality }),
-        ...(options.size === undefined ? {} : { shorterSide: options.size }),
-        ...(options.set === undefined ? {} : { attributes: options.set }),
-        sweep,
-        device: options.device,
-        overwrite: options.overwrite ?? false,
-      },
+      { ...commonSpec(inputs, options), sweep },
       deps,
       (p) => {
         if (p.error !== undefined) process.stderr.write(`failed: ${p.input}: ${p.error}\n`);

@@ -1,7 +1,7 @@
 import { freemem } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
-import type { OutputFormat } from '../../contract/jobs.js';
+import type { OutputFormat, TranslateJobSpec } from '../../contract/jobs.js';
 import { StudioError } from '../errors.js';
 import { decodeImage, encodeImage, extensionFor, listImageFiles, outputFormatFor } from '../imaging/index.js';
 import { isDeviceChoice } from '../runtime/index.js';
@@ -17,19 +17,10 @@ export interface SweepSpec {
   steps: number;
 }
 
-export interface SweepJobSpec {
-  inputs: string[];
-  model: string;
-  outDir: string;
-  format: OutputFormat | 'auto';
-  quality?: number;
-  shorterSide?: number;
-  /** The other attributes, held fixed. */
-  attributes?: Record<string, number>;
+/** A translate job's options (`attributes`: the other attributes, held fixed) plus the sweep. */
+export type SweepJobSpec = Pick<TranslateJobSpec, 'inputs' | 'model' | 'outDir' | 'format' | 'quality' | 'shorterSide' | 'attributes' | 'device' | 'overwrite'> & {
   sweep: SweepSpec;
-  device: string;
-  overwrite?: boolean;
-}
+};
 
 export interface SweepProgress {
   input: string;

@@ -1,7 +1,7 @@
 import type { StudioService } from '../../studio/studio-service.js';
-import { handleChannels } from './handle.js';
+import { handleDomain } from './handle.js';
 
 /** The official catalog: list, download with progress, cancel. */
 export function registerCatalogIpc(service: StudioService): void {
-  handleChannels(service, ['catalog:list', 'catalog:download', 'catalog:cancel']);
+  handleDomain(service, 'catalog');
 }

@@ -1,7 +1,7 @@
 import type { StudioService } from '../../studio/studio-service.js';
-import { handleChannels } from './handle.js';
+import { handleDomain } from './handle.js';
 
 /** The engine process's state. */
 export function registerEngineIpc(service: StudioService): void {
-  handleChannels(service, ['engine:status']);
+  handleDomain(service, 'engine');
 }

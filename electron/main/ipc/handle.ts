@@ -1,5 +1,5 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import type { ArgsOf, DataOf, InvokeChannel } from '../../contract/ipc.js';
+import { INVOKE_CHANNELS, type ArgsOf, type DataOf, type InvokeChannel } from '../../contract/ipc.js';
 import type { Result } from '../../contract/result.js';
 import type { StudioService } from '../../studio/studio-service.js';
 import { APP_ORIGIN } from '../app-protocol.js';
@@ -23,4 +23,12 @@ export function handleChannels(service: StudioService, channels: readonly Invoke
       return (await service.invoke(channel, args)) as Result<DataOf<typeof channel>>;
     });
   }
+}
+
+/** Registers every channel of one area (`training` -> `training:*`), as the contract lists them. */
+export function handleDomain(service: StudioService, domain: string): void {
+  handleChannels(
+    service,
+    INVOKE_CHANNELS.filter((c) => c.startsWith(`${domain}:`)),
+  );
 }

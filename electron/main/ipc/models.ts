@@ -1,7 +1,7 @@
 import type { StudioService } from '../../studio/studio-service.js';
-import { handleChannels } from './handle.js';
+import { handleDomain } from './handle.js';
 
 /** The model library: list, import, delete. */
 export function registerModelsIpc(service: StudioService): void {
-  handleChannels(service, ['models:list', 'models:import', 'models:delete']);
+  handleDomain(service, 'models');
 }

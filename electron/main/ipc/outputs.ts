@@ -1,7 +1,7 @@
 import type { StudioService } from '../../studio/studio-service.js';
-import { handleChannels } from './handle.js';
+import { handleDomain } from './handle.js';
 
 /** Opening outputs in the system viewer or their folder. */
 export function registerOutputsIpc(service: StudioService): void {
-  handleChannels(service, ['outputs:open']);
+  handleDomain(service, 'outputs');
 }

@@ -1,7 +1,7 @@
 import type { StudioService } from '../../studio/studio-service.js';
-import { handleChannels } from './handle.js';
+import { handleDomain } from './handle.js';
 
 /** Persisted settings. */
 export function registerSettingsIpc(service: StudioService): void {
-  handleChannels(service, ['settings:get', 'settings:set']);
+  handleDomain(service, 'settings');
 }

@@ -1,7 +1,7 @@
 import type { StudioService } from '../../studio/studio-service.js';
-import { handleChannels } from './handle.js';
+import { handleDomain } from './handle.js';
 
 /** The sketch pad: edges from a picture, saving a drawing with its translation, the examples. */
 export function registerSketchIpc(service: StudioService): void {
-  handleChannels(service, ['sketch:edges', 'sketch:save', 'sketch:examples']);
+  handleDomain(service, 'sketch');
 }
