@@ -189,7 +189,8 @@ export class StripStore {
   private memoryUsed = 0;
   private fileCount = 0;
   private dir: string | null = null;
-  private readonly live = new Set<StoredValue>();
+  /** Every value not yet released, with the bytes it holds in memory (0 for scratch files). */
+  private readonly live = new Map<StoredValue, number>();
   /** Bytes that went to scratch files, for the result's note. */
   spilledBytes = 0;
 
@@ -200,39 +201,37 @@ export class StripStore {
 
   async create(channels: number, height: number, width: number): Promise<StoredValue> {
     const bytes = channels * height * width * 4;
-    let value: StoredValue;
     if (this.memoryUsed + bytes <= this.memoryBytes) {
       this.memoryUsed += bytes;
-      value = new MemoryValue(channels, height, width);
-      const free = value.free.bind(value);
-      value.free = () => {
-        free();
-        this.memoryUsed -= bytes;
-      };
-    } else {
-      const dir = await this.scratchDir();
-      checkFreeSpace(dir, bytes);
-      const path = join(dir, `v${this.fileCount++}.f32`);
-      try {
-        value = new FileValue(channels, height, width, path);
-      } catch (err) {
-        throw new StudioError('IO_ERROR', `cannot create the scratch file ${path}: ${describeSystemError(err)}`);
-      }
-      this.spilledBytes += bytes;
+      const value = new MemoryValue(channels, height, width);
+      this.live.set(value, bytes);
+      return value;
     }
-    this.live.add(value);
+    const dir = await this.scratchDir();
+    checkFreeSpace(dir, bytes);
+    const path = join(dir, `v${this.fileCount++}.f32`);
+    let value: StoredValue;
+    try {
+      value = new FileValue(channels, height, width, path);
+    } catch (err) {
+      throw new StudioError('IO_ERROR', `cannot create the scratch file ${path}: ${describeSystemError(err)}`);
+    }
+    this.spilledBytes += bytes;
+    this.live.set(value, 0);
     return value;
   }
 
   release(value: StoredValue): void {
-    if (!this.live.delete(value)) return;
+    const bytes = this.live.get(value);
+    if (bytes === undefined) return;
+    this.live.delete(value);
+    this.memoryUsed -= bytes;
     value.free();
   }
 
   /** Frees everything and removes the scratch folder. */
   async close(): Promise<void> {
-    for (const value of this.live) value.free();
-    this.live.clear();
+    for (const value of [...this.live.keys()]) this.release(value);
     if (this.dir !== null) await rm(this.dir, { recursive: true, force: true });
     this.dir = null;
   }

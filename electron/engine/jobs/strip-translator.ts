@@ -95,9 +95,8 @@ export class StripTranslator {
     try {
       for (let i = 0; i < segments.length; i++) {
         const segment = segments[i] as Segment;
-        const inShape = shapes.get(segment.inputs[0] ?? '') ?? { channels: 0, height: paddedHeight, width: paddedWidth };
-        const outShape: Shape = { channels: segment.channels, height: segmentSide(segment, inShape.height), width: segmentSide(segment, inShape.width) };
-        shapes.set(segment.output, outShape);
+        const inShape = shapes.get(segment.inputs[0] ?? '') as Shape;
+        const outShape = shapes.get(segment.output) as Shape;
         const isOutput = segment.output === this.graph.output.name;
         const wantSums = this.plan.needsStatistics.has(segment.output);
         let stripBudget = options.budgetBytes * STRIP_SHARE;
@@ -119,9 +118,9 @@ export class StripTranslator {
             for (let y0 = 0; y0 < outShape.height; y0 += rows) {
               const y1 = Math.min(outShape.height, y0 + rows);
               const strip = await this.runStrip(runner, segment, inShape, outShape, y0, y1, { values, image, buffers, extraFeeds: options.extraFeeds }, wantSums ? target : null);
+              if (target === null) writeOutputRows(strip, y0, y1 - y0, outShape.width, out, width, height);
               // A strip of every row becomes the stored value as it is (no copy) where memory allows.
-              if (target !== null && !(y0 === 0 && y1 === outShape.height && target.adopt(strip))) target.writeRows(y0, y1 - y0, strip);
-              else writeOutputRows(strip, y0, y1 - y0, outShape.width, out, width, height);
+              else if (!(y0 === 0 && y1 === outShape.height && target.adopt(strip))) target.writeRows(y0, y1 - y0, strip);
               options.onProgress?.((doneWork + ((work[i] as number) * y1) / outShape.height) / totalWork, status);
             }
             if (target !== null) values.set(segment.output, target);
@@ -161,11 +160,13 @@ export class StripTranslator {
     return { rgb: out, provider, fallbacks, notes };
   }
 
-  /** Multiply-adds of a segment (for progress), from the shapes known before it runs. */
+  /**
+   * Multiply-adds of a segment (for progress). Called in graph order, it also records the
+   * segment's output shape, from its input's.
+   */
   private segmentWork(segment: Segment, shapes: Map<string, Shape>): number {
-    // Shapes of later segments are not known yet: derive them along the way.
     const inShape = shapes.get(segment.inputs[0] ?? '');
-    if (inShape === undefined) return 1;
+    if (inShape === undefined) throw new StudioError('INTERNAL', `layer ${segment.output} reads no stored value`);
     const outShape = { channels: segment.channels, height: segmentSide(segment, inShape.height), width: segmentSide(segment, inShape.width) };
     shapes.set(segment.output, outShape);
     const s = segment.spatial;
