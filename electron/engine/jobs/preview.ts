@@ -106,7 +106,7 @@ export class PreviewRenderer {
     };
   }
 
-  /** Lets go of every cached pipeline (their sessions) and picture. */
+  /** Forgets every cached pipeline and picture (the session manager closes idle sessions). */
   async dispose(): Promise<void> {
     this.sources.clear();
     this.prepared.clear();
