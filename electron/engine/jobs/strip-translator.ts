@@ -13,6 +13,8 @@ import { StripStore, type StoredValue } from './strip-store.js';
 
 export interface StripResult {
   rgb: Uint8Array;
+  /** Rows per strip of the last layer: where the output's strip borders fall. */
+  outputStripRows: number;
   provider: ProviderName;
   fallbacks: Fallback[];
   notes: string[];
@@ -91,6 +93,7 @@ export class StripTranslator {
     const totalWork = work.reduce((a, b) => a + b, 0);
     let doneWork = 0;
     let stripRowsUsed = 0;
+    let outputStripRows = 0;
 
     try {
       for (let i = 0; i < segments.length; i++) {
@@ -115,6 +118,7 @@ export class StripTranslator {
             // One input buffer per stored input, reused by every strip of the segment.
             const buffers = new Map<string, Float32Array>();
             stripRowsUsed = Math.max(stripRowsUsed, rows);
+            if (isOutput) outputStripRows = rows;
             for (let y0 = 0; y0 < outShape.height; y0 += rows) {
               const y1 = Math.min(outShape.height, y0 + rows);
               const strip = await this.runStrip(runner, segment, inShape, outShape, y0, y1, { values, image, buffers, extraFeeds: options.extraFeeds }, wantSums ? target : null);
@@ -157,7 +161,7 @@ export class StripTranslator {
     }
     const spilled = store.spilledBytes > 0 ? `, ${(store.spilledBytes / 2 ** 30).toFixed(1)} GB of layers kept in scratch files` : '';
     notes.unshift(`ran layer by layer in strips of up to ${stripRowsUsed} rows (whole-image statistics, exact)${spilled}`);
-    return { rgb: out, provider, fallbacks, notes };
+    return { rgb: out, outputStripRows, provider, fallbacks, notes };
   }
 
   /**
