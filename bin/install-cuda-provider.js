@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Opt-in: downloads onnxruntime's CUDA 12 provider files (Linux x64) next to its binding.
-// Normal installs skip this (.npmrc) so they stay offline and deterministic; after this runs,
+// Normal installs skip this (package.json's allowScripts denies onnxruntime-node's install script),
+// so they stay offline and deterministic; after this runs,
 // `--device auto` tries CUDA first. Needs network access and an NVIDIA driver with CUDA 12.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
