@@ -2,9 +2,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { StudioError } from '../engine/errors.js';
 import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
 import { DEFAULT_MODEL, ModelLibrary } from '../engine/library/index.js';
+import { packageVersion } from '../engine/library/paths.js';
+import { logsDir, openLogFile, processLogger } from '../engine/logging/index.js';
 import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
 import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
 import { catalogCommand, downloadCommand } from './catalog-command.js';
+import { useCliLogger, type CliLogOptions } from './cli-logging.js';
 import { importCommand, type ImportCliOptions } from './import-command.js';
 import { modelsCommand } from './models-command.js';
 import { serveCommand, type ServeCliOptions } from './serve-command.js';
@@ -35,10 +38,19 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('gan-studio')
     .description('Translate images with pix2pix, StarGAN-style and CycleGAN generators, offline.')
-    .version('0.1.0')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .showHelpAfterError('(run gan-studio --help for usage)');
+    .showHelpAfterError('(run gan-studio --help for usage)')
+    .option('--verbose', 'print debug lines (what the engine does, and how long it takes) on stderr')
+    .option('--log-file <path>', 'append every log line, as JSON, to this file')
+    .hook('preAction', async (_program, command) => {
+      // serve is the studio: it logs to the logs folder like the desktop app, whatever else is asked.
+      const serving = command.name() === 'serve';
+      const extra = serving ? [{ level: 'info' as const, stream: await openLogFile(logsDir()) }] : [];
+      useCliLogger(program.opts<CliLogOptions>(), extra, serving ? 'serve' : 'cli');
+      processLogger().debug({ argv }, `gan-studio ${command.name()}`);
+    });
 
   program
     .command('models')

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { logsDir, processLogger } from '../engine/logging/index.js';
 import { startStudioServer } from '../server/studio-server.js';
 
 export interface ServeCliOptions {
@@ -18,7 +19,9 @@ function openInBrowser(url: string): void {
 /** `gan-studio serve`: browser mode until Ctrl+C. */
 export async function serveCommand(options: ServeCliOptions): Promise<number> {
   const server = await startStudioServer(options.port === undefined ? {} : { port: options.port });
-  process.stdout.write(`GAN Studio is running at ${server.url}\n(only this computer can reach it; the token in the URL is required; Ctrl+C stops it)\n`);
+  process.stdout.write(`GAN Studio is running at ${server.url}\n(only this computer can reach it; the token in the URL is required; Ctrl+C stops it)\nLogs: ${logsDir()}\n`);
+  // The token stays out of the log: the log may be shared in a bug report.
+  processLogger().info({ port: server.port }, 'browser mode started');
   if (options.open === true) openInBrowser(server.url);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -26,5 +29,6 @@ export async function serveCommand(options: ServeCliOptions): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await server.close();
+  processLogger().info('browser mode stopped');
   return 0;
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { OutputFormat } from '../contract/jobs.js';
 import { runSweepJob, runTranslateJob, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
+import { logJobEvent, processLogger } from '../engine/logging/index.js';
 import type { SessionManager } from '../engine/runtime/index.js';
 import { ProgressReporter } from './progress-reporter.js';
 
@@ -52,7 +53,10 @@ export async function translateCommand(
         ...(options.tile === undefined ? {} : { tileSize: options.tile }),
       },
       deps,
-      (event) => reporter.handle(event),
+      (event) => {
+        logJobEvent(processLogger(), event);
+        reporter.handle(event);
+      },
       controller.signal,
     );
     const total = summary.succeeded + summary.failed;

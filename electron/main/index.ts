@@ -17,12 +17,14 @@ import { registerPreviewIpc } from './ipc/preview.js';
 import { registerSettingsIpc } from './ipc/settings.js';
 import { registerSketchIpc } from './ipc/sketch.js';
 import { registerTrainingIpc } from './ipc/training.js';
+import { startCrashReporter, startMainLog } from './logging.js';
 import { serveMedia } from './media-protocol.js';
 import { resolveDesktopInputs } from './inputs.js';
 import { utilityEngine } from './utility-engine.js';
 import { createStudioWindow, preloadPath } from './window.js';
 
 app.setName('gan-studio');
+startCrashReporter();
 registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -69,7 +71,8 @@ app.on('second-instance', () => {
   }
 });
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
+  await startMainLog();
   const root = packageRoot();
   enforceContentSecurityPolicy(session.defaultSession);
   serveRenderer(join(root, 'dist', 'renderer'));

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../engine/library/paths.js';
 import type { FromEngine } from '../engine/host/protocol.js';
+import { processLogger } from '../engine/logging/index.js';
 import type { EngineLauncher } from './engine-supervisor.js';
+import { EngineOutput, describeEngineExit, engineLogEnv } from './engine-output.js';
 
 /**
  * The engine entry point, compiled beside this file in dist/ (tests run this module from its
@@ -13,9 +15,13 @@ import type { EngineLauncher } from './engine-supervisor.js';
 const besideThis = fileURLToPath(new URL('../engine/host/engine-process.js', import.meta.url));
 export const ENGINE_ENTRY = existsSync(besideThis) ? besideThis : join(packageRoot(), 'dist', 'electron', 'engine', 'host', 'engine-process.js');
 
-/** Starts the engine as a Node child process (browser mode and tests). */
+/** Starts the engine as a Node child process (browser mode and tests); its output goes to the studio's log. */
 export const forkEngine: EngineLauncher = () => {
-  const child = fork(ENGINE_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const log = processLogger();
+  const child = fork(ENGINE_ENTRY, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', env: engineLogEnv(log) });
+  const output = new EngineOutput(log);
+  output.attach(child.stdout, 'stdout');
+  output.attach(child.stderr, 'stderr');
   return {
     get pid() {
       return child.pid;
@@ -24,7 +30,8 @@ export const forkEngine: EngineLauncher = () => {
     send: (message) => void child.send(message, () => undefined),
     onMessage: (listener) => child.on('message', (m) => listener(m as FromEngine)),
     onExit: (listener) => {
-      child.once('exit', (code, signal) => listener(signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`));
+      // 'close' comes after the output streams ended, so the engine's last words are in.
+      child.once('close', (code, signal) => listener(describeEngineExit(code, signal, output.cause())));
       child.once('error', (err) => listener(`could not run: ${err.message}`));
     },
     kill: () => void child.kill(),

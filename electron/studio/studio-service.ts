@@ -1,11 +1,13 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import type { TrainingEventPayload } from '../contract/finetune.js';
 import type { EngineStatus, EventChannels, InvokeChannel, InvokeHandlers, Settings } from '../contract/ipc.js';
 import { OUTPUT_FORMATS } from '../contract/jobs.js';
 import { PREVIEW_MAX_SIDE, parseQueueItemRef } from '../contract/preview.js';
 import type { Result } from '../contract/result.js';
 import { StudioError, toResult } from '../engine/errors.js';
 import { studioHome } from '../engine/library/paths.js';
+import { logJobEvent, processLogger, type StudioLogger } from '../engine/logging/index.js';
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor.js';
 import { JobManager } from './job-manager.js';
 import { PreviewScheduler } from './preview-scheduler.js';
@@ -92,18 +94,37 @@ export class StudioService {
   constructor(private readonly host: StudioHost) {
     this.home = host.home ?? studioHome();
     this.settings = new SettingsStore(this.home);
+    // Looked up at each line: the host may choose where this process logs after the studio exists.
+    const log = (): StudioLogger => processLogger();
     this.supervisor = new EngineSupervisor(host.launchEngine, {
       onEvent: (event) => {
         if (event.type === 'item-progress') this.jobs.itemProgress(event.jobId, event.index, event.itemProgress, event.status);
         else if (event.type === 'item-placing') this.jobs.itemPlacing(event.jobId, event.index, event.path);
-        else if (event.type === 'train-event') host.send('training:event', { runId: event.runId, event: event.event });
-        else host.send('catalog:progress', event.progress);
+        else if (event.type === 'train-event') {
+          logTrainingEvent(event.runId, event.event);
+          host.send('training:event', { runId: event.runId, event: event.event });
+        } else {
+          if (event.progress.stage === 'done' || event.progress.stage === 'failed') log().info({ name: event.progress.name, stage: event.progress.stage, error: event.progress.error }, 'catalog download ended');
+          host.send('catalog:progress', event.progress);
+        }
       },
-      onStatus: () => host.send('engine:status', this.engineStatus()),
+      onStatus: (status) => {
+        if (status.state === 'ready') log().info({ enginePid: status.pid, restarts: status.restarts }, 'engine ready');
+        else if (status.state === 'restarting') log().error({ restarts: status.restarts }, `engine stopped: ${status.lastExit ?? 'no reason given'}; restarting it`);
+        else if (status.state === 'failed') log().error({ restarts: status.restarts }, `engine stopped too often and is not restarted again: ${status.lastExit ?? 'no reason given'}`);
+        host.send('engine:status', this.engineStatus());
+      },
     });
+    const logTrainingEvent = (runId: string, event: TrainingEventPayload['event']): void => {
+      if (event.type === 'train-finished') log().info({ runId, iteration: event.iteration, status: event.status, seconds: event.seconds }, `training run ${event.status === 'paused' ? 'paused' : 'finished'}`);
+      else if (event.type === 'train-error') log().warn({ runId, error: event.error }, 'training run failed');
+    };
     this.jobs = new JobManager(
       { translate: (args) => this.supervisor.request('translate:item', args) },
-      (event) => host.send('jobs:event', event),
+      (event) => {
+        logJobEvent(log(), event);
+        host.send('jobs:event', event);
+      },
       (provider) => {
         this.lastProvider = provider;
       },

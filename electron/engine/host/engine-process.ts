@@ -5,7 +5,9 @@
  * per kind (translations are sent one by one by the JobManager).
  */
 import { availableParallelism, setPriority } from 'node:os';
+import pino from 'pino';
 import { ModelLibrary } from '../library/index.js';
+import { createLogger, useProcessLogger } from '../logging/index.js';
 import { SessionManager } from '../runtime/index.js';
 import { EngineService } from './engine-service.js';
 import { ENGINE_METHODS, type FromEngine, type ToEngine } from './protocol.js';
@@ -50,6 +52,22 @@ try {
   // Keep normal priority.
 }
 
+// The engine logs JSON lines to stdout; the studio copies them into its log file (synchronous
+// writes, so the last line before a crash is not lost in a buffer).
+const level = (process.env.GAN_STUDIO_LOG_LEVEL ?? 'info') as pino.LevelWithSilent;
+const log = createLogger('engine', pino.destination({ fd: 1, sync: true }), level);
+useProcessLogger(log);
+// Whatever escapes a handler is the engine's fault: say what it was, then stop (the studio
+// restarts the engine and reports this line as the cause).
+process.on('uncaughtException', (err) => {
+  log.fatal({ err }, `the engine failed: ${err.message}`);
+  process.exit(70);
+});
+process.on('unhandledRejection', (reason) => {
+  log.fatal({ err: reason }, `the engine failed: ${reason instanceof Error ? reason.message : String(reason)}`);
+  process.exit(70);
+});
+
 const channel = parentChannel();
 // One core stays free for the window: onnxruntime's threads otherwise take every core (and spin
 // between runs), and on a 2-core machine the page's frames then wait behind them for 150 ms.
@@ -68,4 +86,5 @@ const leave = (): void => {
 };
 process.on('disconnect', leave);
 process.on('SIGTERM', leave);
+log.info({ threads: Math.max(1, availableParallelism() - 1), node: process.versions.node }, 'engine started');
 void channel.send({ kind: 'ready', pid: process.pid });

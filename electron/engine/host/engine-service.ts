@@ -5,6 +5,7 @@ import type { ModelEntry } from '../../contract/models.js';
 import type { Result } from '../../contract/result.js';
 import { StudioError, toResult } from '../errors.js';
 import { listImageFiles } from '../imaging/index.js';
+import { processLogger } from '../logging/index.js';
 import { PreviewRenderer, runTranslateJob } from '../jobs/index.js';
 import { findCatalogEntry, listCatalog, plausibleSize } from '../library/catalog/index.js';
 import { importModelFile, installCatalogModel, type ModelLibrary } from '../library/index.js';
@@ -82,10 +83,23 @@ export class EngineService {
     return this.training.pauseAll();
   }
 
-  handle(method: EngineMethod, args: unknown): Promise<Result<unknown>> {
+  async handle(method: EngineMethod, args: unknown): Promise<Result<unknown>> {
     const handler = this.handlers[method] as ((a: unknown) => Promise<unknown>) | undefined;
-    if (handler === undefined) return Promise.resolve({ ok: false, error: { code: 'BAD_ARGUMENT', message: `unknown engine request ${String(method)}` } });
-    return toResult(() => handler(args));
+    if (handler === undefined) return { ok: false, error: { code: 'BAD_ARGUMENT', message: `unknown engine request ${String(method)}` } };
+    const started = performance.now();
+    const result = await toResult(async () => {
+      try {
+        return await handler(args);
+      } catch (err) {
+        // A StudioError is the user's (a bad file, a missing model); anything else is a bug, logged with its stack.
+        if (!(err instanceof StudioError)) processLogger().error({ err, method }, `${method} failed unexpectedly`);
+        throw err;
+      }
+    });
+    const ms = Math.round(performance.now() - started);
+    if (result.ok) processLogger().debug({ method, ms }, `${method} done`);
+    else processLogger().debug({ method, ms, code: result.error.code }, `${method} refused: ${result.error.message}`);
+    return result;
   }
 
   private async catalog(): Promise<CatalogItem[]> {

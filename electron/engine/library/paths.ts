@@ -54,3 +54,9 @@ export function bundledModelsDir(env: NodeJS.ProcessEnv = process.env): string {
   const packaged = env.GAN_STUDIO_BUNDLED_MODELS;
   return packaged !== undefined && packaged !== '' ? resolve(packaged) : join(packageRoot(), 'models');
 }
+
+/** The version in gan-studio's package.json: what `--version`, logs and the About box say. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
