@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { StudioError } from '../engine/errors.js';
 import { findCatalogEntry, listCatalog } from '../engine/library/catalog/index.js';
 import { installCatalogModel, type ModelLibrary } from '../engine/library/index.js';
+import { JsonLines } from './json-lines.js';
 import { formatTable } from './table.js';
 
 function mb(bytes: number): string {
@@ -23,8 +24,10 @@ export async function catalogCommand(library: ModelLibrary, options: { json?: bo
   return 0;
 }
 
-/** `gan-studio download NAME`: download (resumable), convert, install; prints the id last. */
-export async function downloadCommand(name: string, library: ModelLibrary): Promise<number> {
+/** `gan-studio download NAME` (or `catalog install NAME`): download (resumable), convert, install; prints the id last. */
+export async function downloadCommand(name: string, library: ModelLibrary, options: { json?: boolean } = {}): Promise<number> {
+  const json = new JsonLines(options.json === true);
+  const started = performance.now();
   const entry = findCatalogEntry(name);
   if ((await library.list()).models.some((m) => m.manifest.id === entry.name)) {
     throw new StudioError('OUTPUT_EXISTS', `${entry.name} is already installed (delete it first to download it again)`);
@@ -71,7 +74,11 @@ export async function downloadCommand(name: string, library: ModelLibrary): Prom
     });
     bar?.stop();
     process.stderr.write(`Installed ${entry.name}.\n`);
-    process.stdout.write(`${installed.manifest.id}\n`);
+    const ms = Math.round(performance.now() - started);
+    if (json.enabled) {
+      json.write('model', { input: entry.url, id: installed.manifest.id, name: installed.manifest.name, kind: installed.manifest.kind, dir: installed.dir, sha256: installed.manifest.sha256, ms });
+      json.write('summary', { installed: 1, ms });
+    } else process.stdout.write(`${installed.manifest.id}\n`);
     return 0;
   } finally {
     bar?.stop();

@@ -1,5 +1,6 @@
 import type { ModelKind, PixelRange } from '../contract/models.js';
 import { importModelFile, type ModelLibrary } from '../engine/library/index.js';
+import { JsonLines } from './json-lines.js';
 
 export interface ImportCliOptions {
   name?: string;
@@ -9,10 +10,13 @@ export interface ImportCliOptions {
   license?: string;
   kind?: ModelKind;
   range?: PixelRange;
+  json?: boolean;
 }
 
-/** `gan-studio import FILE`: converts and installs; the new id is the last line of stdout. */
+/** `gan-studio import FILE`: converts and installs; the new id is the last line of stdout (or a JSON summary). */
 export async function importCommand(file: string, options: ImportCliOptions, library: ModelLibrary): Promise<number> {
+  const json = new JsonLines(options.json === true);
+  const started = performance.now();
   process.stderr.write(`Importing ${file} ...\n`);
   const { entry, notes } = await importModelFile(library, file, {
     ...(options.name === undefined ? {} : { name: options.name }),
@@ -25,6 +29,11 @@ export async function importCommand(file: string, options: ImportCliOptions, lib
   });
   for (const note of notes) process.stderr.write(`  ${note}\n`);
   process.stderr.write(`Installed "${entry.manifest.name}" (${entry.manifest.kind}) in ${entry.dir}\n`);
-  process.stdout.write(`${entry.manifest.id}\n`);
+  const m = entry.manifest;
+  const ms = Math.round(performance.now() - started);
+  if (json.enabled) {
+    json.write('model', { input: file, id: m.id, name: m.name, kind: m.kind, architecture: m.architecture ?? null, dir: entry.dir, sha256: m.sha256, notes, ms });
+    json.write('summary', { imported: 1, ms });
+  } else process.stdout.write(`${m.id}\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { StudioError } from '../engine/errors.js';
+import { StudioError, toErrorInfo } from '../engine/errors.js';
 import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
 import { DEFAULT_MODEL, ModelLibrary } from '../engine/library/index.js';
 import { packageVersion } from '../engine/library/paths.js';
@@ -28,6 +28,11 @@ function parseRate(value: string): number {
   return n;
 }
 
+/** An "Examples:" section for --help: what each does, then the command. */
+function examples(list: [string, string][]): string {
+  return `\nExamples:\n${list.map(([what, command]) => `  # ${what}\n  $ ${command}`).join('\n')}\n`;
+}
+
 /** Errors that come from how the command was called rather than from the files: exit 2. */
 const USAGE_CODES = new Set(['BAD_ARGUMENT', 'MODEL_NOT_FOUND']);
 
@@ -44,6 +49,16 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run gan-studio --help for usage)')
     .option('--verbose', 'print debug lines (what the engine does, and how long it takes) on stderr')
     .option('--log-file <path>', 'append every log line, as JSON, to this file')
+    .addHelpText(
+      'after',
+      examples([
+        ['the models there are', 'gan-studio models'],
+        ['translate a folder of photos', 'gan-studio translate -m day2night ~/Pictures/trip -o night'],
+        ['the studio in a browser', 'gan-studio serve --open'],
+        ['debug lines, and a log file to attach to a bug report', 'gan-studio --verbose --log-file run.log translate photo.jpg'],
+        ['help on one command', 'gan-studio translate --help'],
+      ]),
+    )
     .hook('preAction', async (_program, command) => {
       // serve is the studio: it logs to the logs folder like the desktop app, whatever else is asked.
       const serving = command.name() === 'serve';
@@ -75,6 +90,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-memory <MB>', 'memory one image may use; larger images run layer by layer in strips (default: a quarter of free memory, 512 to 1536 MB)', parseIntIn(64, 1_048_576))
     .option('--tile <pixels>', 'translate in overlapping tiles of this size instead of layer-by-layer strips (faster to start, norm statistics from a downscaled copy, so approximate)', parseIntIn(64, 16384))
     .option('--sweep <name=from:to:steps>', "write one output per step of a conditional model's attribute, and a contact sheet", parseSweepOption)
+    .option('--json', 'print one JSON object per line on stdout: each result as it comes, then a summary')
+    .addHelpText(
+      'after',
+      examples([
+        ['translate one photo with the default model into ./translated', 'gan-studio translate photo.jpg'],
+        ['a folder (recursed) into night/, as WebP at 512 px', 'gan-studio translate -m day2night ~/Pictures/trip -o night -f webp --size 512'],
+        ["a conditional model's attributes", 'gan-studio translate -m scene-attributes --set time_of_day=0.8 --set fog=0.2 street.jpg'],
+        ['one line per output for a script (jq picks the output paths)', "gan-studio translate --json photos/ | jq -r 'select(.type==\"output\") | .output'"],
+      ]),
+    )
     .action(async (inputs: string[], options: TranslateCliOptions) => {
       exitCode = await translateCommand(inputs, options, { library, sessions });
     });
@@ -90,25 +115,51 @@ export async function main(argv: string[]): Promise<number> {
     .option('--license <licence>', 'licence to record in the card')
     .addOption(new Option('--kind <kind>', 'model kind (default: from the architecture)').choices(['cyclegan', 'pix2pix', 'conditional']))
     .addOption(new Option('--range <range>', 'ONNX models: pixel range the model expects').choices(['-1..1', '0..1']))
+    .option('--json', 'print one JSON object per line on stdout: each result as it comes, then a summary')
+    .addHelpText(
+      'after',
+      examples([
+        ['a junyanz CycleGAN generator checkpoint', 'gan-studio import latest_net_G.pth --name "Monet style"'],
+        ['a StarGAN generator with its attribute names', 'gan-studio import 200000-G.ckpt --attributes Black_Hair,Blond_Hair,Brown_Hair,Male,Young'],
+        ['the new model id, for a script', "gan-studio import model.onnx --json | jq -r 'select(.type==\"model\") | .id'"],
+      ]),
+    )
     .action(async (file: string, options: ImportCliOptions) => {
       exitCode = await importCommand(file, options, library);
     });
 
-  program
+  const catalog = program
     .command('catalog')
+    .description('the official pretrained models: list them, or install one (catalog install NAME)')
+    .addHelpText(
+      'after',
+      examples([
+        ['what can be downloaded', 'gan-studio catalog'],
+        ['download, convert and install one', 'gan-studio catalog install horse2zebra'],
+      ]),
+    );
+  catalog
+    .command('list', { isDefault: true })
     .description('list the official pretrained models that can be downloaded')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { json?: boolean }) => {
       exitCode = await catalogCommand(library, options);
     });
+  const install = (name: string, options: { json?: boolean }): Promise<void> =>
+    downloadCommand(name, library, options).then((code) => void (exitCode = code));
+  catalog
+    .command('install')
+    .description('download an official model from the catalog, convert it and install it; prints the new id')
+    .argument('<name>', 'catalog name, e.g. cyclegan-horse2zebra or horse2zebra')
+    .option('--json', 'print one JSON object per line on stdout: each result as it comes, then a summary')
+    .action(install);
 
   program
     .command('download')
-    .description('download an official model from the catalog, convert it and install it; prints the new id')
+    .description('the same as catalog install: download an official model, convert it and install it; prints the new id')
     .argument('<name>', 'catalog name, e.g. cyclegan-horse2zebra or horse2zebra')
-    .action(async (name: string) => {
-      exitCode = await downloadCommand(name, library);
-    });
+    .option('--json', 'print one JSON object per line on stdout: each result as it comes, then a summary')
+    .action(install);
 
   program
     .command('serve')
@@ -148,6 +199,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--run <dir>', 'run folder (default: <studio home>/runs/<name>-<time>)')
     .option('--resume <dir>', 'continue a paused or interrupted run from its last checkpoint')
     .option('--no-export', 'do not add the trained generator(s) to the library')
+    .option('--json', 'print one JSON object per line on stdout: each result as it comes, then a summary')
+    .addHelpText(
+      'after',
+      examples([
+        ['CycleGAN between two folders of photos', 'gan-studio train --mode cyclegan --a ~/photos/summer --b ~/photos/winter --iterations 4000'],
+        ['pix2pix from photos, with edge maps made from them as inputs', 'gan-studio train --mode pix2pix --a ~/bags --edges --name "my bags"'],
+        ['fine-tune a library model', 'gan-studio train --mode pix2pix --a in/ --b out/ --from day2night'],
+        ['continue a paused run', 'gan-studio train --resume ~/.config/gan-studio/runs/my-bags-20260101-120000'],
+      ]),
+    )
     .action(async (options: TrainCliOptions) => {
       exitCode = await trainCommand(options, library);
     });
@@ -158,6 +219,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
+    }
+    if (argv.includes('--json')) {
+      // A script reading stdout still gets a last line that says what went wrong.
+      const info = toErrorInfo(err);
+      process.stdout.write(`${JSON.stringify({ type: 'error', code: info.code, message: info.message })}\n`);
     }
     if (err instanceof StudioError) {
       process.stderr.write(`gan-studio: ${err.message}\n`);

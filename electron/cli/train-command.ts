@@ -5,6 +5,7 @@ import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.
 import { exportRunModels } from '../engine/training/export-models.js';
 import { trainSettings } from '../engine/training/train-settings.js';
 import { TrainingRun } from '../engine/training/training-run.js';
+import { JsonLines } from './json-lines.js';
 
 export interface TrainCliOptions {
   mode?: TrainMode;
@@ -33,6 +34,7 @@ export interface TrainCliOptions {
   resume?: string;
   export: boolean;
   threads?: number;
+  json?: boolean;
 }
 
 function settingsFrom(o: TrainCliOptions): TrainSettings {
@@ -82,13 +84,19 @@ function duration(seconds: number): string {
  */
 class TrainReporter {
   private lastLogged = -1;
+  provider: string | undefined;
 
-  constructor(private readonly stream: NodeJS.WriteStream) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly json: JsonLines,
+  ) {}
 
   handle(e: TrainEvent): void {
     const tty = this.stream.isTTY === true;
     switch (e.type) {
       case 'train-started': {
+        this.provider = e.provider;
+        this.json.write('started', { runDir: e.runDir, provider: e.provider, fallbacks: e.fallbacks, resumed: e.resumed, iteration: e.iteration, iterations: e.iterations, counts: e.data.counts, skipped: e.data.skipped });
         const counts = Object.entries(e.data.counts).map(([k, v]) => `${k}: ${v}`).join(', ');
         this.stream.write(`${e.resumed ? 'resuming' : 'training'} in ${e.runDir} on ${e.provider} (${counts}), from iteration ${e.iteration} of ${e.iterations}\n`);
         for (const f of e.fallbacks) this.stream.write(`  ${f.provider} not used: ${f.reason}\n`);
@@ -104,14 +112,17 @@ class TrainReporter {
           if (e.iteration - this.lastLogged >= step || e.iteration === e.iterations) {
             this.stream.write(`${text}\n`);
             this.lastLogged = e.iteration;
+            this.json.write('progress', { iteration: e.iteration, iterations: e.iterations, epoch: e.epoch, losses: e.losses, secondsPerIteration: e.secondsPerIteration, etaSeconds: e.etaSeconds });
           }
         }
         return;
       }
       case 'train-sample':
+        this.json.write('sample', { iteration: e.iteration, output: e.path, provider: this.provider, at: new Date().toISOString() });
         if (!tty) this.stream.write(`sample: ${e.path}\n`);
         return;
       case 'train-checkpoint':
+        this.json.write('checkpoint', { iteration: e.iteration, output: e.path, at: new Date().toISOString() });
         if (!tty) this.stream.write(`checkpoint at iteration ${e.iteration}\n`);
         return;
       case 'train-finished':
@@ -130,7 +141,11 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
     const runDir = resolve(options.run ?? join(studioHome(), 'runs', `${slugify(settings.name)}-${timestamp()}`));
     run = await TrainingRun.create(settings, { library, runDir });
   }
-  const reporter = new TrainReporter(process.stderr);
+  const json = new JsonLines(options.json === true);
+  const reporter = new TrainReporter(process.stderr, json);
+  const started = performance.now();
+  const summary = (fields: Record<string, unknown>): void =>
+    json.write('summary', { runDir: run.dir, provider: reporter.provider ?? null, ms: Math.round(performance.now() - started), ...fields });
   const controller = new AbortController();
   const onSignal = (): void => {
     if (controller.signal.aborted) return;
@@ -147,6 +162,7 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
     });
     if (outcome.status === 'paused') {
       process.stderr.write(`paused at iteration ${outcome.iteration}; continue with: gan-studio train --resume ${run.dir}\n`);
+      summary({ status: 'paused', iteration: outcome.iteration, models: [] });
       return 130;
     }
   } finally {
@@ -155,11 +171,14 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
   }
   if (!options.export) {
     process.stderr.write(`done; the run is in ${run.dir}\n`);
+    summary({ status: 'completed', models: [] });
     return 0;
   }
   const entries = await exportRunModels(run, library);
   process.stderr.write(`exported to the library (run folder: ${run.dir})\n`);
+  for (const e of entries) json.write('model', { id: e.manifest.id, name: e.manifest.name, kind: e.manifest.kind, dir: e.dir });
+  summary({ status: 'completed', models: entries.map((e) => e.manifest.id) });
   // The last line is the new model id(s), for scripts.
-  process.stdout.write(`${entries.map((e) => e.manifest.id).join(' ')}\n`);
+  if (!json.enabled) process.stdout.write(`${entries.map((e) => e.manifest.id).join(' ')}\n`);
   return 0;
 }

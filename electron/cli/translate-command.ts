@@ -4,6 +4,7 @@ import { runSweepJob, runTranslateJob, type SweepJobSpec, type SweepSpec } from 
 import type { ModelLibrary } from '../engine/library/index.js';
 import { logJobEvent, processLogger } from '../engine/logging/index.js';
 import type { SessionManager } from '../engine/runtime/index.js';
+import { JsonLines } from './json-lines.js';
 import { ProgressReporter } from './progress-reporter.js';
 
 export interface TranslateCliOptions {
@@ -18,6 +19,7 @@ export interface TranslateCliOptions {
   maxMemory?: number;
   tile?: number;
   sweep?: SweepSpec;
+  json?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function translateCommand(
 ): Promise<number> {
   if (options.sweep !== undefined) return sweepCommand(inputs, options, options.sweep, deps);
   const reporter = new ProgressReporter(process.stderr);
+  const json = new JsonLines(options.json === true);
   const { controller, onSigint } = cancelOnSigint(() => reporter.stop());
   try {
     const summary = await runTranslateJob(
@@ -55,11 +58,13 @@ export async function translateCommand(
       deps,
       (event) => {
         logJobEvent(processLogger(), event);
+        json.jobEvent(event);
         reporter.handle(event);
       },
       controller.signal,
     );
     const total = summary.succeeded + summary.failed;
+    json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
     const providers = [...reporter.providers.keys()].join(', ') || 'no provider';
     const seconds = (summary.ms / 1000).toFixed(1);
     const out: string[] = [];
@@ -104,17 +109,22 @@ async function sweepCommand(
   deps: { library: ModelLibrary; sessions: SessionManager },
 ): Promise<number> {
   const { controller, onSigint } = cancelOnSigint();
+  const json = new JsonLines(options.json === true);
+  const started = performance.now();
   try {
     const result = await runSweepJob(
       { ...commonSpec(inputs, options), sweep },
       deps,
       (p) => {
+        if (p.error !== undefined) json.write('error', { input: p.input, message: p.error, at: new Date().toISOString() });
+        else json.write('output', { input: p.input, output: p.output, attribute: sweep.name, value: p.value, step: p.step, steps: p.steps, at: new Date().toISOString() });
         if (p.error !== undefined) process.stderr.write(`failed: ${p.input}: ${p.error}\n`);
         else process.stderr.write(`${p.input}: ${sweep.name} = ${p.value.toFixed(3)} (${p.step}/${p.steps}) -> ${p.output ?? ''}\n`);
       },
       controller.signal,
     );
     const sheets = result.written.filter((w) => w.endsWith('-sweep.png')).length;
+    json.write('summary', { written: result.written, sheets, failed: result.failed, cancelled: result.cancelled, ms: Math.round(performance.now() - started) });
     process.stderr.write(`${result.cancelled ? 'Cancelled' : 'Done'}: ${result.written.length - sheets} images and ${sheets} contact sheet${sheets === 1 ? '' : 's'}${result.failed > 0 ? `; ${result.failed} failed` : ''}.\n`);
     if (result.cancelled) return 130;
     return result.failed > 0 || sheets === 0 ? 1 : 0;
