@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { StudioError, describeSystemError } from '../errors.js';
+import { heifToPng, looksLikeHeif, needsHeifDecoder } from './heif-decode.js';
 import { MAX_INPUT_PIXELS, megapixels } from './limits.js';
 import type { DecodedImage } from './raster.js';
 
@@ -26,13 +27,16 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
 }
 
 /** decodeImage for bytes already in memory (a canvas drawing); `label` names them in errors. */
-export async function decodeImageBytes(bytes: Buffer, label: string, options: DecodeOptions = {}): Promise<DecodedImage> {
+export async function decodeImageBytes(input: Buffer, label: string, options: DecodeOptions = {}): Promise<DecodedImage> {
   const { shorterSide, maxSide } = options;
   checkSide('shorterSide', shorterSide);
   checkSide('maxSide', maxSide);
   const path = label;
-  if (bytes.length === 0) throw badImage(path, 'empty file (0 bytes)', undefined);
-  const header = await readHeader(path, bytes);
+  if (input.length === 0) throw badImage(path, 'empty file (0 bytes)', undefined);
+  const original = await readHeader(path, input);
+  const heif = needsHeifDecoder(original);
+  const bytes = heif ? await heifToPng(input, original, path) : input;
+  const header = heif ? await readHeader(path, bytes) : original;
   // Oriented size: what the user sees, and what resize targets refer to after autoOrient.
   const { width: shownWidth, height: shownHeight } = header.autoOrient;
   const target =
@@ -72,14 +76,26 @@ export async function decodeImageBytes(bytes: Buffer, label: string, options: De
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true }));
   } catch (err) {
-    throw badImage(path, pixelDataCause(err, header), err);
+    throw badImage(path, pixelDataCause(err), err);
   }
 
   if (info.channels !== 3 && info.channels !== 4) {
     throw badImage(path, `unexpected ${info.channels}-channel result after converting to RGB`, undefined);
   }
   const { rgb, alpha } = splitAlpha(data, info.width * info.height, info.channels);
-  return { width: info.width, height: info.height, rgb, alpha, format: formatName(header) };
+  return { width: info.width, height: info.height, rgb, alpha, format: formatName(original) };
+}
+
+/**
+ * A file's bytes in a form sharp decodes: as they are, or, for an HEVC-coded HEIC, the PNG
+ * libheif made of it (upright, with its colour profile). For readers that run their own sharp
+ * pipeline (training folders, previews); decodeImage does this itself.
+ */
+export async function readDecodableImage(path: string): Promise<Buffer> {
+  const bytes = await readInput(path);
+  if (!looksLikeHeif(bytes)) return bytes;
+  const header = await readHeader(path, bytes);
+  return needsHeifDecoder(header) ? heifToPng(bytes, header, path) : bytes;
 }
 
 function checkSide(name: string, side: number | undefined): void {
@@ -148,14 +164,10 @@ function headerCause(err: unknown, bytes: Buffer): string {
   return 'corrupt image header';
 }
 
-function pixelDataCause(err: unknown, header: Metadata): string {
+function pixelDataCause(err: unknown): string {
   const message = errorMessage(err);
   if (/pixel limit/i.test(message)) {
     return `too large: over the ${megapixels(MAX_INPUT_PIXELS)}-megapixel limit that guards against decompression bombs`;
-  }
-  // Prebuilt sharp reads AVIF but has no HEVC decoder, so most iPhone HEIC files land here.
-  if (header.format === 'heif' && header.compression === 'hevc') {
-    return 'HEIC images compressed with HEVC cannot be decoded by this build; convert it to JPEG or PNG first';
   }
   if (/premature end|truncat|unexpected end|end of (file|stream|data)/i.test(message)) {
     return 'truncated image data (the file ends before the picture does)';

@@ -1,7 +1,7 @@
 /** Imaging: files in, sRGB rasters and model tensors in the middle, encoded files out. */
 export type { DecodedImage, OutputFormat, RasterImage } from './raster.js';
 export { MAX_INPUT_PIXELS } from './limits.js';
-export { decodeImage, decodeImageBytes, fitInside, resizeTarget, type DecodeOptions } from './decode.js';
+export { decodeImage, decodeImageBytes, fitInside, readDecodableImage, resizeTarget, type DecodeOptions } from './decode.js';
 export { DEFAULT_QUALITY, encodeImage, extensionFor, outputFormatFor, type EncodeOptions } from './encode.js';
 export {
   batchItemOffset,

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
-import { StudioError, describeSystemError } from '../../errors.js';
-import { decodeImage } from '../../imaging/index.js';
+import { StudioError } from '../../errors.js';
+import { decodeImage, readDecodableImage } from '../../imaging/index.js';
 import { MAX_INPUT_PIXELS } from '../../imaging/limits.js';
 
 /**
@@ -58,12 +57,9 @@ export async function loadSideBySideRasters(path: string, loadSize: number): Pro
   }
 }
 
-async function readBytes(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `Cannot read ${path}: ${describeSystemError(err)}`, { cause: err });
-  }
+/** The file's bytes for sharp (an HEVC-coded HEIC comes back decoded, as PNG); errors say why. */
+function readBytes(path: string): Promise<Buffer> {
+  return readDecodableImage(path);
 }
 
 function openPipeline(bytes: Buffer): Sharp {
