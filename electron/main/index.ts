@@ -76,7 +76,7 @@ void app.whenReady().then(async () => {
   const root = packageRoot();
   enforceContentSecurityPolicy(session.defaultSession);
   serveRenderer(join(root, 'dist', 'renderer'));
-  serveMedia(service.jobs, service);
+  serveMedia(service);
   void service.start();
   win = createStudioWindow(preloadPath(join(root, 'dist')));
   win.on('closed', () => (win = null));

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isInvokeChannel, type EventChannels } from '../contract/ipc.js';
-import { WIRE_PATHS, type WireMessage, type WireRequest } from '../contract/wire.js';
+import { WIRE_PATHS, isMediaVariant, type WireMessage, type WireRequest } from '../contract/wire.js';
 import { StudioError, toErrorInfo } from '../engine/errors.js';
 import { packageRoot, studioHome } from '../engine/library/paths.js';
 import { forkEngine } from '../studio/fork-launcher.js';
@@ -135,8 +135,24 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
   const serveMedia = async (res: ServerResponse, url: URL): Promise<void> => {
     const [jobId, index, which] = url.pathname.slice(WIRE_PATHS.media.length + 1).split('/');
     if (jobId === undefined || index === undefined || (which !== 'input' && which !== 'output')) return sendError(res, 400, 'bad media path');
-    const file = service.jobs.file(jobId, Number(index), which);
-    if (file === undefined) return sendError(res, 404, 'no such file');
+    // The page is shown pictures the engine made (any format, downscaled); only a download of an
+    // output sends the file itself.
+    const download = url.searchParams.get('download') === '1';
+    let file: string | undefined;
+    let type: string;
+    if (download) {
+      if (which !== 'output') return sendError(res, 400, 'only outputs are downloaded');
+      file = service.jobs.file(jobId, Number(index), which);
+      if (file === undefined) return sendError(res, 404, 'no such file');
+      type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    } else {
+      const variant = url.searchParams.get('variant') ?? 'view';
+      if (!isMediaVariant(variant)) return sendError(res, 400, `unknown picture size "${variant}"`);
+      const picture = await service.itemPicture(jobId, Number(index), which, variant);
+      if (!picture.ok) return sendError(res, picture.error.code === 'BAD_ARGUMENT' ? 404 : 422, picture.error.message);
+      file = picture.data.file;
+      type = 'image/webp';
+    }
     let size: number;
     try {
       size = (await stat(file)).size;
@@ -144,14 +160,14 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
       return sendError(res, 404, `${basename(file)} is no longer on disk`);
     }
     const headers: Record<string, string> = {
-      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-type': type,
       'content-length': String(size),
       'x-content-type-options': 'nosniff',
       'cache-control': 'private, max-age=3600',
     };
-    if (url.searchParams.get('download') === '1') headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(basename(file))}`;
+    if (download) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(basename(file))}`;
     res.writeHead(200, headers);
-    createReadStream(file).pipe(res);
+    createReadStream(file).on('error', () => res.destroy()).pipe(res);
   };
 
   const serveRunMedia = async (res: ServerResponse, url: URL): Promise<void> => {

@@ -5,6 +5,8 @@ import type { EngineStatus, EventChannels, InvokeChannel, InvokeHandlers, Settin
 import { OUTPUT_FORMATS } from '../contract/jobs.js';
 import { PREVIEW_MAX_SIDE, parseQueueItemRef } from '../contract/preview.js';
 import type { Result } from '../contract/result.js';
+import type { MediaVariant } from '../contract/wire.js';
+import type { PreviewImage } from '../engine/imaging/index.js';
 import { StudioError, toResult } from '../engine/errors.js';
 import { studioHome } from '../engine/library/paths.js';
 import { logJobEvent, processLogger, type StudioLogger } from '../engine/logging/index.js';
@@ -273,6 +275,16 @@ export class StudioService {
       await Promise.race([this.supervisor.request('training:pause-all', {}), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     }
     this.stop();
+  }
+
+  /**
+   * The engine's picture of a queue item's input or output (WebP, downscaled; any input
+   * format): what the page shows in queue rows and the before/after view.
+   */
+  async itemPicture(jobId: string, index: number, which: 'input' | 'output', variant: MediaVariant): Promise<Result<PreviewImage>> {
+    const path = this.jobs.file(jobId, index, which);
+    if (path === undefined) return { ok: false, error: { code: 'BAD_ARGUMENT', message: which === 'output' ? 'that item has no output yet' : 'no such queue item' } };
+    return this.supervisor.request('media:picture', { path, variant });
   }
 
   /** The host path of a run's sample grid, or undefined for names that are not one. */

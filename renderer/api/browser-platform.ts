@@ -103,7 +103,7 @@ export function createBrowserPlatform(location: Location): Platform {
       await Promise.all(Array.from({ length: Math.min(UPLOADS_AT_ONCE, files.length) }, worker));
       return [uploadRef(batch)];
     },
-    mediaUrl: (jobId, index, which) => `${WIRE_PATHS.media}/${jobId}/${index}/${which}?${q}`,
+    mediaUrl: (jobId, index, which, variant) => `${WIRE_PATHS.media}/${jobId}/${index}/${which}?${q}&variant=${variant}`,
     downloadUrl: (jobId, index) => `${WIRE_PATHS.media}/${jobId}/${index}/output?${q}&download=1`,
     runMediaUrl: (runId, file) => `${WIRE_PATHS.runMedia}/${encodeURIComponent(runId)}/${encodeURIComponent(file)}?${q}`,
   };

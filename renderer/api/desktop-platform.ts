@@ -22,7 +22,7 @@ export function createDesktopPlatform(bridge: DesktopBridge): Platform {
       }
       return [...paths];
     },
-    mediaUrl: (jobId, index, which) => `studio-media://job/${jobId}/${index}/${which}`,
+    mediaUrl: (jobId, index, which, variant) => `studio-media://job/${jobId}/${index}/${which}?variant=${variant}`,
     downloadUrl: () => null,
     runMediaUrl: (runId, file) => `studio-media://run/${encodeURIComponent(runId)}/${encodeURIComponent(file)}`,
   };

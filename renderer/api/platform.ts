@@ -1,4 +1,5 @@
 import type { StudioApi } from '../../electron/contract/ipc.js';
+import type { MediaVariant } from '../../electron/contract/wire.js';
 
 /** A file the user dropped or picked, with its path inside what was dropped (folders keep theirs). */
 export interface PickedFile {
@@ -15,8 +16,8 @@ export interface Platform {
   api: StudioApi;
   /** Turns dropped or picked files into inputs for jobs:start or models:import. */
   prepareInputs(files: PickedFile[], onProgress?: (sent: number, total: number) => void): Promise<string[]>;
-  /** URL of an item's input or output image. */
-  mediaUrl(jobId: string, index: number, which: 'input' | 'output'): string;
+  /** URL of the engine's picture of an item's input or output: `thumb` for rows, `view` for the compare view. */
+  mediaUrl(jobId: string, index: number, which: 'input' | 'output', variant: MediaVariant): string;
   /** URL that downloads an item's output, where downloads make sense (browser mode). */
   downloadUrl(jobId: string, index: number): string | null;
   /** URL of a training run's sample grid (its file name, e.g. `iter-0000100.png`). */

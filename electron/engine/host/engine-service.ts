@@ -4,7 +4,7 @@ import type { CatalogItem, ModelSummary } from '../../contract/ipc.js';
 import type { ModelEntry } from '../../contract/models.js';
 import type { Result } from '../../contract/result.js';
 import { StudioError, toResult } from '../errors.js';
-import { listImageFiles } from '../imaging/index.js';
+import { PreviewImages, listImageFiles } from '../imaging/index.js';
 import { processLogger } from '../logging/index.js';
 import { PreviewRenderer, runTranslateJob } from '../jobs/index.js';
 import { findCatalogEntry, listCatalog, plausibleSize } from '../library/catalog/index.js';
@@ -36,6 +36,7 @@ export class EngineService {
     const training = new TrainingHost(library, emit, summarize);
     this.training = training;
     this.previews = new PreviewRenderer(library, sessions);
+    const pictures = new PreviewImages(library.cacheDir);
     this.handlers = {
       'models:list': async () => {
         const { models, problems } = await this.library.list();
@@ -57,6 +58,7 @@ export class EngineService {
       },
       'files:expand': async ({ inputs }) => expand(inputs),
       'translate:item': async (args) => this.translate(args),
+      'media:picture': ({ path, variant }) => pictures.picture(path, variant),
       'preview:render': (args) => this.previews.render(args),
       'training:check': ({ inputs, copyTo }) => training.check(inputs, copyTo),
       'training:estimate': ({ settings }) => training.estimate(settings),

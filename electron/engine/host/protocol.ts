@@ -8,6 +8,8 @@ import type { Result } from '../../contract/result.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from '../../contract/finetune.js';
 import type { TrainSettings } from '../../contract/training.js';
 import type { SketchEdges, SketchExample, SketchSaved } from '../../contract/sketch.js';
+import type { MediaVariant } from '../../contract/wire.js';
+import type { PreviewImage } from '../imaging/index.js';
 import type { PreviewRequest, RenderedPreview } from '../jobs/preview.js';
 
 export interface ExpandedInputs {
@@ -47,6 +49,8 @@ export interface EngineRequests {
   'catalog:cancel': { args: { name: string }; data: { name: string } };
   'files:expand': { args: { inputs: string[] }; data: ExpandedInputs };
   'translate:item': { args: TranslateItemArgs; data: TranslatedItem };
+  /** A downscaled WebP picture of an input or output for the page (queue thumbnails, before/after). */
+  'media:picture': { args: { path: string; variant: MediaVariant }; data: PreviewImage };
   /** One live preview (the studio's PreviewScheduler sends at most one per stream at a time). */
   'preview:render': { args: PreviewRequest; data: RenderedPreview };
   /** Fine-tuning: runs are named by their folder (`dir`); `home` is the studio home holding runs/. */
@@ -92,6 +96,7 @@ export const ENGINE_METHODS = [
   'catalog:cancel',
   'files:expand',
   'translate:item',
+  'media:picture',
   'preview:render',
   'training:check',
   'training:estimate',

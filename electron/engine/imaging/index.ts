@@ -20,3 +20,4 @@ export { IMAGE_EXTENSIONS, isImagePath, listImageFiles, type ListedImages } from
 export { resizeRgb } from './resize.js';
 export { blendWeight, planTiles, type Tile, type TilePlan } from './tiling.js';
 export { detectEdges, type EdgeOptions } from './edges.js';
+export { PreviewImages, VARIANT_SIZES, type PreviewImage } from './preview-images.js';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { freemem } from 'node:os';
-import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { PREVIEW_DEFAULT_SIDE, PREVIEW_MAX_SIDE, type PreviewImage } from '../../contract/preview.js';
 import { StudioError, describeSystemError } from '../errors.js';
@@ -121,7 +120,7 @@ export class PreviewRenderer {
     if (cached !== undefined) return cached;
     await this.library.verify(entry);
     const pipeline = createPipeline(entry, this.sessions, device, {
-      cacheDir: join(this.library.home, 'cache'),
+      cacheDir: this.library.cacheDir,
       budgetBytes: defaultBudgetBytes(freemem()),
     });
     this.pipelines.set(key, pipeline);

@@ -1,5 +1,5 @@
 import { freemem } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import sharp from 'sharp';
 import type { OutputFormat, TranslateJobSpec } from '../../contract/jobs.js';
 import { StudioError } from '../errors.js';
@@ -66,7 +66,7 @@ export async function runSweepJob(
   if (spec.attributes !== undefined && spec.sweep.name in spec.attributes) {
     throw new StudioError('BAD_ARGUMENT', `${spec.sweep.name} is both swept and set; leave out --set ${spec.sweep.name}=...`);
   }
-  const pipeline = createPipeline(model, ctx.sessions, spec.device, { cacheDir: join(ctx.library.home, 'cache'), budgetBytes: defaultBudgetBytes(freemem()) });
+  const pipeline = createPipeline(model, ctx.sessions, spec.device, { cacheDir: ctx.library.cacheDir, budgetBytes: defaultBudgetBytes(freemem()) });
   const values = sweepValues(spec.sweep);
   pipeline.validate({ attributes: { ...spec.attributes, [spec.sweep.name]: values[0] ?? 0 } });
   const { files, errors } = await listImageFiles(spec.inputs);

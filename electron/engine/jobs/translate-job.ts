@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { freemem } from 'node:os';
-import { join } from 'node:path';
 import type { JobEvent, OutputFormat, TranslateJobSpec } from '../../contract/jobs.js';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError, toErrorInfo } from '../errors.js';
@@ -62,7 +61,7 @@ export async function runTranslateJob(
     throw new StudioError('BAD_ARGUMENT', `the memory budget must be at least 64 MB, got ${spec.maxMemoryMB}`);
   }
   const pipeline = createPipeline(model, ctx.sessions, spec.device, {
-    cacheDir: join(ctx.library.home, 'cache'),
+    cacheDir: ctx.library.cacheDir,
     budgetBytes: spec.maxMemoryMB === undefined ? defaultBudgetBytes(freemem()) : spec.maxMemoryMB * 2 ** 20,
     ...(spec.tileSize === undefined ? {} : { tileSize: spec.tileSize }),
   });

@@ -5,7 +5,7 @@ import type { ModelEntry, ModelManifest, ModelOrigin, ModelProblem } from '../..
 import { StudioError, describeSystemError } from '../errors.js';
 import { sha256Bytes, sha256File } from './hash.js';
 import { parseManifest, readManifest } from './manifest.js';
-import { bundledModelsDir, studioHome } from './paths.js';
+import { bundledModelsDir, studioCacheDir, studioHome } from './paths.js';
 
 export interface LibraryListing {
   models: ModelEntry[];
@@ -17,6 +17,8 @@ export interface ModelLibraryOptions {
   home?: string;
   /** Read-only bundled models; defaults to the repository's models/ folder. */
   bundledDir?: string;
+  /** What can be made again (previews, tiling statistics, scratch files): <home>/cache when a home is given, else the platform's cache folder. */
+  cacheDir?: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export class ModelLibrary {
   readonly home: string;
   readonly installedDir: string;
   readonly bundledDir: string;
+  readonly cacheDir: string;
   /** Verified hashes by path + size + mtime, so a model is hashed once per change. */
   private readonly verified = new Map<string, string>();
 
@@ -34,6 +37,7 @@ export class ModelLibrary {
     this.home = options.home ?? studioHome();
     this.installedDir = join(this.home, 'models');
     this.bundledDir = options.bundledDir ?? bundledModelsDir();
+    this.cacheDir = options.cacheDir ?? (options.home !== undefined ? join(options.home, 'cache') : studioCacheDir());
   }
 
   async list(): Promise<LibraryListing> {

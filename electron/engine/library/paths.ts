@@ -21,6 +21,25 @@ export function studioHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
   }
 }
 
+/**
+ * Where the studio keeps what it can make again (preview images, tiling statistics, strip
+ * scratch files): the platform's cache folder, which backup tools skip and the system may
+ * clear. $GAN_STUDIO_CACHE moves it; with $GAN_STUDIO_HOME set it is $GAN_STUDIO_HOME/cache.
+ */
+export function studioCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.GAN_STUDIO_CACHE !== undefined && env.GAN_STUDIO_CACHE !== '') return resolve(env.GAN_STUDIO_CACHE);
+  if (env.GAN_STUDIO_HOME !== undefined && env.GAN_STUDIO_HOME !== '') return join(resolve(env.GAN_STUDIO_HOME), 'cache');
+  const home = homedir();
+  switch (platform) {
+    case 'win32':
+      return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'gan-studio', 'Cache');
+    case 'darwin':
+      return join(home, 'Library', 'Caches', 'gan-studio');
+    default:
+      return join(env.XDG_CACHE_HOME ?? join(home, '.cache'), 'gan-studio');
+  }
+}
+
 let cachedRoot: string | undefined;
 
 /** The folder of gan-studio's package.json, found from this file whether run from source or dist. */

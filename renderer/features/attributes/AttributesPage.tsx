@@ -148,11 +148,11 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
   const pickQueued = useCallback(
     (item: QueueItem) => {
       setError(null);
-      setImage({ name: item.name, input: queueItemRef(item.jobId, item.index), url: platform.mediaUrl(item.jobId, item.index, 'input'), ownedUrl: false });
+      setImage({ name: item.name, input: queueItemRef(item.jobId, item.index), url: platform.mediaUrl(item.jobId, item.index, 'input', 'view'), ownedUrl: false });
     },
     [platform],
   );
-  const thumbnailUrl = useCallback((item: QueueItem) => platform.mediaUrl(item.jobId, item.index, 'input'), [platform]);
+  const thumbnailUrl = useCallback((item: QueueItem) => platform.mediaUrl(item.jobId, item.index, 'input', 'thumb'), [platform]);
 
   const presets: readonly AttributePreset[] = (model === undefined ? undefined : settings?.attributePresets[model.id]) ?? [];
   const activePreset = model === undefined ? null : (presets.find((p) => sameValues(valuesFromPreset(model, p), values))?.name ?? null);

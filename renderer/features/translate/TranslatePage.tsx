@@ -101,9 +101,9 @@ export function TranslatePage({
   const actions = useMemo<QueueRowActions>(
     () => ({
       cancel: (item) => void api.jobsCancel({ jobId: item.jobId, index: item.index }),
-      compare: (item) => setCompare({ name: item.name, before: platform.mediaUrl(item.jobId, item.index, 'input'), after: platform.mediaUrl(item.jobId, item.index, 'output') }),
+      compare: (item) => setCompare({ name: item.name, before: platform.mediaUrl(item.jobId, item.index, 'input', 'view'), after: platform.mediaUrl(item.jobId, item.index, 'output', 'view') }),
       open: (item, reveal) => void api.outputsOpen({ jobId: item.jobId, index: item.index, reveal }).then((r) => !r.ok && setError(r.error)),
-      thumbnailUrl: (item: QueueItem) => platform.mediaUrl(item.jobId, item.index, item.status === 'done' ? 'output' : 'input'),
+      thumbnailUrl: (item: QueueItem) => platform.mediaUrl(item.jobId, item.index, item.status === 'done' ? 'output' : 'input', 'thumb'),
       downloadUrl: (item) => platform.downloadUrl(item.jobId, item.index),
       canOpen: platform.mode === 'desktop',
     }),
