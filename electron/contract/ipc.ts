@@ -110,6 +110,29 @@ export interface JobStarted {
   items: JobItem[];
 }
 
+/** Where one item of a batch stands, as the studio knows it (for a page that opens mid-batch). */
+export interface JobItemState extends JobItem {
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** The running item's own progress, 0..1, and its status line. */
+  progress: number;
+  status?: string;
+  output?: string;
+  renamed?: boolean;
+  ms?: number;
+  provider?: string;
+  error?: StudioErrorInfo;
+}
+
+/** A batch of this session, running or finished: what `jobs:list` returns, oldest first. */
+export interface JobListing {
+  jobId: string;
+  model: string;
+  outDir: string;
+  /** When it was queued (ms since the epoch). */
+  queuedAt: number;
+  items: JobItemState[];
+}
+
 export type EngineState = 'starting' | 'ready' | 'restarting' | 'failed';
 
 export interface EngineStatus {
@@ -140,6 +163,8 @@ export interface InvokeChannels {
   'jobs:start': { args: JobStartArgs; data: JobStarted };
   'jobs:cancel': { args: { jobId: string; index?: number }; data: { cancelled: number } };
   'jobs:retry': { args: { jobId: string }; data: { retried: number } };
+  /** The batches of this session, running and finished, with each item's state: a reloaded page lists them. */
+  'jobs:list': { args: Record<string, never>; data: JobListing[] };
   'settings:get': { args: Record<string, never>; data: Settings };
   'settings:set': { args: Partial<Settings>; data: Settings };
   'engine:status': { args: Record<string, never>; data: EngineStatus };
@@ -193,6 +218,7 @@ export const INVOKE_CHANNELS = [
   'jobs:start',
   'jobs:cancel',
   'jobs:retry',
+  'jobs:list',
   'settings:get',
   'settings:set',
   'engine:status',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
-import type { JobItem, JobStarted, StudioJobEvent } from '../contract/ipc.js';
+import type { JobItem, JobListing, JobStarted, StudioJobEvent } from '../contract/ipc.js';
+import type { StudioErrorInfo } from '../contract/result.js';
 import type { OutputFormat } from '../contract/jobs.js';
 import type { Result } from '../contract/result.js';
 import type { ExpandedInputs, TranslateItemArgs, TranslatedItem } from '../engine/host/protocol.js';
@@ -34,6 +35,10 @@ interface Item {
   within: number;
   /** The output name the engine announced just before placing the file there. */
   placing?: string;
+  /** The running item's status line, and how a settled one went (for jobs:list). */
+  status?: string;
+  result?: { renamed: boolean; ms: number; provider: string };
+  error?: StudioErrorInfo;
 }
 
 interface Job {
@@ -41,6 +46,7 @@ interface Job {
   spec: BatchSpec;
   items: Item[];
   started: number;
+  queuedAt: number;
   announced: boolean;
   /** Items done, failed or cancelled: kept as a count so progress costs O(1) per event. */
   settled: number;
@@ -74,12 +80,15 @@ export class JobManager {
     const id = randomUUID();
     const items: Item[] = [];
     for (const f of expanded.files) items.push({ index: items.length, input: f.path, name: f.name, state: 'queued', losses: 0, within: 0 });
-    const failedEarly = expanded.errors.map((e) => ({ item: { index: 0, input: e.path, name: e.name, state: 'failed' as ItemState, losses: 0, within: 0 }, message: e.message }));
+    const failedEarly = expanded.errors.map((e) => ({
+      item: { index: 0, input: e.path, name: e.name, state: 'failed', losses: 0, within: 0, error: { code: 'IO_ERROR', message: e.message } } satisfies Item as Item,
+      message: e.message,
+    }));
     for (const f of failedEarly) {
       f.item.index = items.length;
       items.push(f.item);
     }
-    const job: Job = { id, spec, items, started: Date.now(), announced: false, settled: failedEarly.length, cursor: 0 };
+    const job: Job = { id, spec, items, started: Date.now(), queuedAt: Date.now(), announced: false, settled: failedEarly.length, cursor: 0 };
     this.jobs.set(id, job);
     this.order.push(id);
     this.emit({ type: 'queued', jobId: id, total: items.length });
@@ -115,6 +124,7 @@ export class JobManager {
       this.setState(job, item, 'queued');
       item.losses = 0;
       item.within = 0;
+      item.error = undefined;
     }
     job.cursor = 0;
     if (again.length > 0) {
@@ -122,6 +132,32 @@ export class JobManager {
       void this.pump();
     }
     return again.length;
+  }
+
+  /** Every batch of this session, oldest first, with where each item stands. */
+  list(): JobListing[] {
+    const listing: JobListing[] = [];
+    for (const id of this.order) {
+      const job = this.jobs.get(id);
+      if (job === undefined) continue;
+      listing.push({
+        jobId: job.id,
+        model: job.spec.model,
+        outDir: job.spec.outDir,
+        queuedAt: job.queuedAt,
+        items: job.items.map((i) => ({
+          index: i.index,
+          name: i.name,
+          state: i.state,
+          progress: i.state === 'running' ? i.within : SETTLED.has(i.state) ? 1 : 0,
+          ...(i.state === 'running' && i.status !== undefined ? { status: i.status } : {}),
+          ...(i.output === undefined ? {} : { output: i.output }),
+          ...(i.result === undefined ? {} : i.result),
+          ...(i.error === undefined ? {} : { error: i.error }),
+        })),
+      });
+    }
+    return listing;
   }
 
   /** The input or output file of an item, for the page's image views and downloads. */
@@ -147,6 +183,7 @@ export class JobManager {
     const item = job?.items[index];
     if (job === undefined || item === undefined || item.state !== 'running') return;
     item.within = within;
+    item.status = status;
     this.emit({ type: 'item-progress', jobId, index, input: item.name, itemProgress: within, progress: this.progress(job, item), status });
   }
 
@@ -192,6 +229,7 @@ export class JobManager {
       item.output = result.data.output;
       this.onProvider(result.data.provider);
       const d = result.data;
+      item.result = { renamed: d.renamed, ms: d.ms, provider: d.provider };
       this.emit({
         type: 'item-done',
         jobId: job.id,
@@ -212,6 +250,7 @@ export class JobManager {
       // written aside and moved into place in one step), so translating again would duplicate it.
       this.setState(job, item, 'done');
       item.output = item.placing;
+      item.result = { renamed: false, ms: 0, provider: 'unknown' };
       this.emit({ type: 'engine-lost', jobId: job.id, index: item.index, reason: result.error.message });
       this.emit({
         type: 'item-done',
@@ -240,6 +279,7 @@ export class JobManager {
         result.error.code === 'ENGINE_LOST'
           ? { ...result.error, message: `${item.name}: the engine stopped each time it translated this file`, detail: result.error.message }
           : result.error;
+      item.error = error;
       this.emit({ type: 'item-error', jobId: job.id, index: item.index, input: item.name, error, progress: this.progress(job) });
     }
     this.finishIfIdle(job);

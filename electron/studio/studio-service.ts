@@ -52,6 +52,7 @@ const argSchemas: { [C in InvokeChannel]: z.ZodType } = {
     .strict(),
   'jobs:cancel': z.object({ jobId: z.string().min(1), index: z.number().int().min(0).optional() }).strict(),
   'jobs:retry': z.object({ jobId: z.string().min(1) }).strict(),
+  'jobs:list': empty,
   'settings:get': empty,
   'settings:set': z.object({}).passthrough(),
   'engine:status': empty,
@@ -170,6 +171,7 @@ export class StudioService {
       },
       'jobs:cancel': async ({ jobId, index }) => ({ ok: true, data: { cancelled: this.jobs.cancel(jobId, index) } }),
       'jobs:retry': async ({ jobId }) => ({ ok: true, data: { retried: this.jobs.retry(jobId) } }),
+      'jobs:list': async () => ({ ok: true, data: this.jobs.list() }),
       'settings:get': () => toResult(() => this.settings.get()),
       'settings:set': (patch) =>
         toResult(async () => {

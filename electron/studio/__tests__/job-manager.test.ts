@@ -160,6 +160,12 @@ describe('JobManager over a real engine process', () => {
     expect(jobs.retry(jobId)).toBe(9 - (finished?.type === 'finished' ? finished.succeeded : 0));
     await until(() => events.some((e) => e.type === 'finished'), 'the retry to finish');
     expect(events.find((e) => e.type === 'finished')).toMatchObject({ succeeded: 8, failed: 1 });
+    // What a page opened now is told: the batch with each item as it ended.
+    const [listed] = jobs.list();
+    expect(listed).toMatchObject({ jobId, model: 'tiny', outDir: out });
+    expect(listed?.items.filter((i) => i.state === 'done').length).toBe(8);
+    expect(listed?.items.find((i) => i.name.endsWith('corrupt.jpg'))).toMatchObject({ state: 'failed', progress: 1, error: { code: 'BAD_IMAGE' } });
+    expect(listed?.items.find((i) => i.state === 'done')).toMatchObject({ provider: 'cpu', renamed: false, progress: 1 });
     const error = events.find((e) => e.type === 'item-error');
     expect(error?.type === 'item-error' && error.error).toMatchObject({ code: 'BAD_IMAGE' });
     expect((await readdir(out)).length).toBe(8);
