@@ -147,6 +147,25 @@ export interface EngineStatus {
   mode: 'desktop' | 'browser';
 }
 
+/** A place the folder browser starts from: the home folder or a mounted volume. */
+export interface FolderRoot {
+  label: string;
+  path: string;
+}
+
+/** One folder as browser mode's folder browser shows it: its sub-folders first, then its images. */
+export interface FolderListing {
+  path: string;
+  name: string;
+  /** The folder above, or null at a root (nothing above a root is shown). */
+  parent: string | null;
+  roots: FolderRoot[];
+  entries: { name: string; path: string; kind: 'folder' | 'image' }[];
+  /** Entries left out of a very large folder. */
+  more: number;
+  separator: string;
+}
+
 export interface OutputRef {
   jobId: string;
   index: number;
@@ -169,6 +188,8 @@ export interface InvokeChannels {
   'settings:set': { args: Partial<Settings>; data: Settings };
   'engine:status': { args: Record<string, never>; data: EngineStatus };
   'outputs:open': { args: OutputRef & { reveal: boolean }; data: { path: string } };
+  /** A folder of the machine for the folder browser (the home folder when no path is given); only the home folder and mounted volumes. */
+  'folders:list': { args: { path?: string }; data: FolderListing };
   /** A live preview: newest request per stream wins, older waiting ones come back superseded. */
   'preview:render': { args: PreviewArgs; data: PreviewResult };
   'training:check': { args: { inputs: string[] }; data: FolderCheckInfo };
@@ -223,6 +244,7 @@ export const INVOKE_CHANNELS = [
   'settings:set',
   'engine:status',
   'outputs:open',
+  'folders:list',
   'preview:render',
   'training:check',
   'training:estimate',

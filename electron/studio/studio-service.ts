@@ -57,6 +57,7 @@ const argSchemas: { [C in InvokeChannel]: z.ZodType } = {
   'settings:set': z.object({}).passthrough(),
   'engine:status': empty,
   'outputs:open': z.object({ jobId: z.string().min(1), index: z.number().int().min(0), reveal: z.boolean() }).strict(),
+  'folders:list': z.object({ path: z.string().min(1).max(4096).optional() }).strict(),
   'preview:render': z
     .object({
       stream: z.string().min(1).max(200),
@@ -189,6 +190,7 @@ export class StudioService {
           return { path };
         });
       },
+      'folders:list': (args) => engine.request('folders:list', args),
       // Scheduled before any await, so requests keep the order they arrived in.
       'preview:render': ({ stream, source, ...rest }) =>
         this.previews.request(stream, async () => {

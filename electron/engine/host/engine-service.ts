@@ -4,6 +4,7 @@ import type { CatalogItem, ModelSummary } from '../../contract/ipc.js';
 import type { ModelEntry } from '../../contract/models.js';
 import type { Result } from '../../contract/result.js';
 import { StudioError, toResult } from '../errors.js';
+import { browseRoots, listFolder } from '../files/folder-browser.js';
 import { PreviewImages, listImageFiles } from '../imaging/index.js';
 import { processLogger } from '../logging/index.js';
 import { PreviewRenderer, runTranslateJob } from '../jobs/index.js';
@@ -57,6 +58,7 @@ export class EngineService {
         return { name };
       },
       'files:expand': async ({ inputs }) => expand(inputs),
+      'folders:list': async ({ path }) => listFolder(path, await browseRoots()),
       'translate:item': async (args) => this.translate(args),
       'media:picture': ({ path, variant }) => pictures.picture(path, variant),
       'preview:render': (args) => this.previews.render(args),

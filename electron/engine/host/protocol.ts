@@ -2,7 +2,7 @@
  * Messages between the studio (Electron main or the browser-mode server) and the engine
  * process. Plain JSON-compatible data: they cross a utilityProcess port or a fork() channel.
  */
-import type { CatalogItem, CatalogProgress, ModelListing, ModelSummary } from '../../contract/ipc.js';
+import type { CatalogItem, CatalogProgress, FolderListing, ModelListing, ModelSummary } from '../../contract/ipc.js';
 import type { OutputFormat, ProviderReport } from '../../contract/jobs.js';
 import type { Result } from '../../contract/result.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from '../../contract/finetune.js';
@@ -48,6 +48,8 @@ export interface EngineRequests {
   'catalog:download': { args: { name: string }; data: ModelSummary };
   'catalog:cancel': { args: { name: string }; data: { name: string } };
   'files:expand': { args: { inputs: string[] }; data: ExpandedInputs };
+  /** The folder browser: one folder inside the home folder or a mounted volume. */
+  'folders:list': { args: { path?: string }; data: FolderListing };
   'translate:item': { args: TranslateItemArgs; data: TranslatedItem };
   /** A downscaled WebP picture of an input or output for the page (queue thumbnails, before/after). */
   'media:picture': { args: { path: string; variant: MediaVariant }; data: PreviewImage };
@@ -95,6 +97,7 @@ export const ENGINE_METHODS = [
   'catalog:download',
   'catalog:cancel',
   'files:expand',
+  'folders:list',
   'translate:item',
   'media:picture',
   'preview:render',

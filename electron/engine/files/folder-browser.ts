@@ -1,0 +1,96 @@
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { FolderListing, FolderRoot } from '../../contract/ipc.js';
+import { StudioError, describeSystemError } from '../errors.js';
+import { isImagePath } from '../imaging/index.js';
+
+/** A folder shows at most this many entries (folders first); the rest are counted, not listed. */
+const MAX_ENTRIES = 2000;
+
+/**
+ * Where browser mode's folder browser may look: the user's home and the volumes mounted for
+ * them (Linux /media/<user>, /run/media/<user> and /mnt; macOS /Volumes; Windows drives).
+ * Nothing else of the machine is listed, whatever path the page sends.
+ */
+export async function browseRoots(env: { home?: string; platform?: NodeJS.Platform } = {}): Promise<FolderRoot[]> {
+  const platform = env.platform ?? process.platform;
+  const home = env.home ?? homedir();
+  const roots: FolderRoot[] = [{ label: 'Home', path: home }];
+  const under = async (dir: string): Promise<void> => {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const path = join(dir, name);
+      if (!name.startsWith('.') && (await stat(path).then((s) => s.isDirectory()).catch(() => false))) roots.push({ label: name, path });
+    }
+  };
+  if (platform === 'darwin') await under('/Volumes');
+  else if (platform === 'win32') {
+    for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') {
+      const drive = `${letter}:\\`;
+      if (await stat(drive).then(() => true).catch(() => false)) roots.push({ label: `${letter}:`, path: drive });
+    }
+  } else {
+    const user = safeUser();
+    if (user !== undefined) {
+      await under(join('/media', user));
+      await under(join('/run/media', user));
+    }
+    await under('/mnt');
+  }
+  return roots;
+}
+
+function safeUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
+
+function inside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The folders and images in `path` (default: the home folder), for picking a folder. The path
+ * is resolved, its links followed, and refused unless it lies inside one of the roots.
+ */
+export async function listFolder(path: string | undefined, roots: FolderRoot[]): Promise<FolderListing> {
+  const asked = resolve(path ?? roots[0]?.path ?? homedir());
+  let real: string;
+  try {
+    real = await realpath(asked);
+  } catch (err) {
+    throw new StudioError('IO_ERROR', `Cannot open ${asked}: ${describeSystemError(err)}`);
+  }
+  const realRoots = await Promise.all(roots.map(async (r) => ({ ...r, real: await realpath(r.path).catch(() => resolve(r.path)) })));
+  const root = realRoots.find((r) => inside(real, r.real));
+  if (root === undefined) throw new StudioError('BAD_ARGUMENT', `${asked} is outside the folders the studio may browse (your home folder and mounted volumes)`);
+  let names: string[];
+  try {
+    names = await readdir(real);
+  } catch (err) {
+    throw new StudioError('IO_ERROR', `Cannot open ${asked}: ${describeSystemError(err)}`);
+  }
+  const folders: FolderListing['entries'] = [];
+  const images: FolderListing['entries'] = [];
+  for (const name of names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+    if (name.startsWith('.')) continue;
+    const full = join(real, name);
+    const info = await stat(full).catch(() => null);
+    if (info?.isDirectory() === true) folders.push({ name, path: full, kind: 'folder' });
+    else if (info?.isFile() === true && isImagePath(name)) images.push({ name, path: full, kind: 'image' });
+  }
+  const entries = [...folders, ...images];
+  return {
+    path: real,
+    name: real === root.real ? root.label : basename(real),
+    parent: real === root.real ? null : dirname(real),
+    roots: roots.map(({ label, path: p }) => ({ label, path: p })),
+    entries: entries.slice(0, MAX_ENTRIES),
+    more: Math.max(0, entries.length - MAX_ENTRIES),
+    separator: sep,
+  };
+}
