@@ -1,4 +1,4 @@
-import type { JobStarted, StudioJobEvent } from '../../../electron/contract/ipc.js';
+import type { JobItemState, JobListing, JobStarted, StudioJobEvent } from '../../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 
 export type ItemStatus = 'waiting' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -31,13 +31,35 @@ export interface BatchState {
 
 export type BatchAction =
   | { type: 'added'; started: JobStarted }
+  /** The studio's batches, as jobs:list gave them when the page opened (a reload mid-batch). */
+  | { type: 'restored'; jobs: JobListing[]; skip: ReadonlySet<string>; now: number }
   | { type: 'events'; events: StudioJobEvent[]; now: number }
   | { type: 'clear-finished' }
   | { type: 'dismiss-engine-notice' };
 
 export const initialBatch: BatchState = { items: [], positions: {}, activeSince: null, finishedSinceActive: 0, engineNotice: null };
 
-const keyOf = (jobId: string, index: number): string => `${jobId}:${index}`;
+export const keyOf = (jobId: string, index: number): string => `${jobId}:${index}`;
+
+const RESTORED_STATUS: Record<JobItemState['state'], ItemStatus> = { queued: 'waiting', running: 'running', done: 'done', failed: 'failed', cancelled: 'cancelled' };
+
+function restoredItem(jobId: string, i: JobItemState): QueueItem {
+  const status = RESTORED_STATUS[i.state];
+  return {
+    key: keyOf(jobId, i.index),
+    jobId,
+    index: i.index,
+    name: i.name,
+    status,
+    itemProgress: i.progress,
+    statusLine: status === 'running' ? (i.status ?? 'translating') : status,
+    ...(i.output === undefined ? {} : { output: i.output }),
+    ...(i.renamed === undefined ? {} : { renamed: i.renamed }),
+    ...(i.ms === undefined ? {} : { ms: i.ms }),
+    ...(i.provider === undefined ? {} : { provider: i.provider }),
+    ...(i.error === undefined ? {} : { error: i.error }),
+  };
+}
 
 function reindex(items: QueueItem[]): Record<string, number> {
   const positions: Record<string, number> = {};
@@ -54,6 +76,15 @@ export function batchReducer(state: BatchState, action: BatchAction): BatchState
         .filter((i) => !known.has(i.key));
       const items = [...state.items, ...added];
       return { ...state, items, positions: reindex(items), activeSince: state.activeSince ?? Date.now() };
+    }
+    case 'restored': {
+      // Rows the page already has are newer (events may have come first); cleared ones stay cleared.
+      const known = new Set(state.items.map((i) => i.key));
+      const restored = action.jobs.flatMap((job) => job.items.map((i) => restoredItem(job.jobId, i))).filter((i) => !known.has(i.key) && !action.skip.has(i.key));
+      if (restored.length === 0) return state;
+      const items = [...restored, ...state.items];
+      const busy = items.some((i) => i.status === 'waiting' || i.status === 'running');
+      return { ...state, items, positions: reindex(items), activeSince: state.activeSince ?? (busy ? action.now : null) };
     }
     case 'clear-finished': {
       const items = state.items.filter((i) => i.status === 'waiting' || i.status === 'running');
