@@ -70,6 +70,8 @@ export interface AttributePreset {
 }
 
 export const PRESET_NAME_MAX = 60;
+/** Output folders offered again, most recent first. */
+export const RECENT_FOLDERS_MAX = 8;
 export const PRESETS_PER_MODEL_MAX = 50;
 
 export interface Settings {
@@ -83,6 +85,8 @@ export interface Settings {
   model: string | null;
   /** Attribute presets by model id, in the order they were saved. */
   attributePresets: Record<string, AttributePreset[]>;
+  /** Output folders used lately, most recent first (the output folder menu offers them). */
+  recentFolders: string[];
 }
 
 /** One input of a batch as the queue shows it. */
@@ -166,6 +170,19 @@ export interface FolderListing {
   separator: string;
 }
 
+/** What the system file dialog picks (desktop app). */
+export const PICK_KINDS = ['images', 'folder', 'model'] as const;
+export type PickKind = (typeof PICK_KINDS)[number];
+
+/** The studio's own facts for the About box, the shortcuts help and Settings. */
+export interface AppInfo {
+  version: string;
+  mode: 'desktop' | 'browser';
+  platform: string;
+  /** Where the studio's log files are. */
+  logsDir: string;
+}
+
 export interface OutputRef {
   jobId: string;
   index: number;
@@ -188,6 +205,15 @@ export interface InvokeChannels {
   'settings:set': { args: Partial<Settings>; data: Settings };
   'engine:status': { args: Record<string, never>; data: EngineStatus };
   'outputs:open': { args: OutputRef & { reveal: boolean }; data: { path: string } };
+  /** The system's open dialog (desktop app): the chosen paths, none when cancelled. */
+  'dialog:pick': { args: { kind: PickKind; title?: string }; data: { paths: string[] } };
+  /** Opens a batch's output folder in the file manager (desktop app). */
+  'outputs:openFolder': { args: { jobId: string }; data: { path: string } };
+  /** Drags an output out of the window into the file manager (desktop app; sent from dragstart). */
+  'outputs:drag': { args: OutputRef; data: { path: string } };
+  'app:info': { args: Record<string, never>; data: AppInfo };
+  /** Opens the logs folder in the file manager (desktop app). */
+  'app:openLogs': { args: Record<string, never>; data: { path: string } };
   /** A folder of the machine for the folder browser (the home folder when no path is given); only the home folder and mounted volumes. */
   'folders:list': { args: { path?: string }; data: FolderListing };
   /** A live preview: newest request per stream wins, older waiting ones come back superseded. */
@@ -244,6 +270,11 @@ export const INVOKE_CHANNELS = [
   'settings:set',
   'engine:status',
   'outputs:open',
+  'outputs:openFolder',
+  'outputs:drag',
+  'dialog:pick',
+  'app:info',
+  'app:openLogs',
   'folders:list',
   'preview:render',
   'training:check',

@@ -160,6 +160,11 @@ export class JobManager {
     return listing;
   }
 
+  /** Where a batch writes its outputs. */
+  outDir(jobId: string): string | undefined {
+    return this.jobs.get(jobId)?.spec.outDir;
+  }
+
   /** The input or output file of an item, for the page's image views and downloads. */
   file(jobId: string, index: number, which: 'input' | 'output'): string | undefined {
     const item = this.jobs.get(jobId)?.items[index];

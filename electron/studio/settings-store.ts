@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { DEVICE_SETTINGS, NAMING_SETTINGS, PRESET_NAME_MAX, PRESETS_PER_MODEL_MAX, THEME_SETTINGS, type AttributePreset, type Settings } from '../contract/ipc.js';
+import { DEVICE_SETTINGS, NAMING_SETTINGS, PRESET_NAME_MAX, PRESETS_PER_MODEL_MAX, RECENT_FOLDERS_MAX, THEME_SETTINGS, type AttributePreset, type Settings } from '../contract/ipc.js';
 import { OUTPUT_FORMATS } from '../contract/jobs.js';
 import { StudioError, describeSystemError } from '../engine/errors.js';
 
@@ -48,15 +48,19 @@ export const settingsSchema = z.object({
   naming: z.enum(NAMING_SETTINGS),
   model: z.string().nullable(),
   attributePresets: presetsSchema,
+  recentFolders: z.array(z.string().min(1).refine(isAbsolute)).max(RECENT_FOLDERS_MAX),
 });
 
-/** The default output folder: ~/Pictures/GAN Studio (HOME decides, so tests can move it). */
-export function defaultOutputDir(): string {
-  return join(homedir(), 'Pictures', 'GAN Studio');
+/**
+ * The default output folder: <Pictures>/GAN Studio, where Pictures is the system's own
+ * (localised) folder in the desktop app, else ~/Pictures (HOME decides, so tests can move it).
+ */
+export function defaultOutputDir(picturesDir: string = join(homedir(), 'Pictures')): string {
+  return join(picturesDir, 'GAN Studio');
 }
 
-export function defaultSettings(): Settings {
-  return { device: 'auto', theme: 'system', outputDir: defaultOutputDir(), format: 'auto', quality: 92, naming: 'keep', model: null, attributePresets: {} };
+export function defaultSettings(picturesDir?: string): Settings {
+  return { device: 'auto', theme: 'system', outputDir: defaultOutputDir(picturesDir), format: 'auto', quality: 92, naming: 'keep', model: null, attributePresets: {}, recentFolders: [] };
 }
 
 /**
@@ -67,13 +71,16 @@ export class SettingsStore {
   private cached: Settings | undefined;
   readonly path: string;
 
-  constructor(home: string) {
+  constructor(
+    home: string,
+    private readonly picturesDir?: string,
+  ) {
     this.path = join(home, 'settings.json');
   }
 
   async get(): Promise<Settings> {
     if (this.cached !== undefined) return { ...this.cached };
-    const defaults = defaultSettings();
+    const defaults = defaultSettings(this.picturesDir);
     let stored: Record<string, unknown> = {};
     try {
       const parsed: unknown = JSON.parse(await readFile(this.path, 'utf8'));
@@ -96,7 +103,12 @@ export class SettingsStore {
     if (!checked.success) {
       throw new StudioError('BAD_ARGUMENT', `settings not saved: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
-    const next = { ...(await this.get()), ...checked.data };
+    const current = await this.get();
+    const next = { ...current, ...checked.data };
+    // A new output folder goes to the front of the recent ones, the one it replaces just behind it.
+    if (checked.data.outputDir !== undefined && checked.data.outputDir !== current.outputDir && checked.data.recentFolders === undefined) {
+      next.recentFolders = [...new Set([checked.data.outputDir, current.outputDir, ...current.recentFolders])].slice(0, RECENT_FOLDERS_MAX);
+    }
     const tmp = `${this.path}.${process.pid}.tmp`;
     try {
       await mkdir(dirname(this.path), { recursive: true });

@@ -1,7 +1,8 @@
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { TrainingEventPayload } from '../contract/finetune.js';
-import type { EngineStatus, EventChannels, InvokeChannel, InvokeHandlers, Settings } from '../contract/ipc.js';
+import { PICK_KINDS, type EngineStatus, type EventChannels, type InvokeChannel, type InvokeHandlers, type PickKind, type Settings } from '../contract/ipc.js';
 import { OUTPUT_FORMATS } from '../contract/jobs.js';
 import { PREVIEW_MAX_SIDE, parseQueueItemRef } from '../contract/preview.js';
 import type { Result } from '../contract/result.js';
@@ -9,7 +10,8 @@ import type { MediaVariant } from '../contract/wire.js';
 import type { PreviewImage } from '../engine/imaging/index.js';
 import { StudioError, toResult } from '../engine/errors.js';
 import { studioHome } from '../engine/library/paths.js';
-import { logJobEvent, processLogger, type StudioLogger } from '../engine/logging/index.js';
+import { logJobEvent, logsDir, processLogger, type StudioLogger } from '../engine/logging/index.js';
+import { packageVersion } from '../engine/library/paths.js';
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor.js';
 import { JobManager } from './job-manager.js';
 import { PreviewScheduler } from './preview-scheduler.js';
@@ -28,6 +30,12 @@ export interface StudioHost {
   resolveInputs(inputs: string[]): Promise<string[]>;
   /** Shows a file in the system viewer or its folder (desktop only). */
   openPath?: (path: string, reveal: boolean) => Promise<void>;
+  /** The system's open dialog (desktop only): the chosen paths, none when cancelled. */
+  pickPaths?: (kind: PickKind, title: string | undefined) => Promise<string[]>;
+  /** Starts dragging a file out of the window (desktop only). */
+  startDrag?: (path: string) => void;
+  /** The default output folder's parent: the system's (localised) Pictures folder. */
+  picturesDir?: string;
   home?: string;
 }
 
@@ -58,6 +66,11 @@ const argSchemas: { [C in InvokeChannel]: z.ZodType } = {
   'engine:status': empty,
   'outputs:open': z.object({ jobId: z.string().min(1), index: z.number().int().min(0), reveal: z.boolean() }).strict(),
   'folders:list': z.object({ path: z.string().min(1).max(4096).optional() }).strict(),
+  'dialog:pick': z.object({ kind: z.enum(PICK_KINDS), title: z.string().max(200).optional() }).strict(),
+  'outputs:openFolder': z.object({ jobId: z.string().min(1) }).strict(),
+  'outputs:drag': z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }).strict(),
+  'app:info': empty,
+  'app:openLogs': empty,
   'preview:render': z
     .object({
       stream: z.string().min(1).max(200),
@@ -97,7 +110,7 @@ export class StudioService {
 
   constructor(private readonly host: StudioHost) {
     this.home = host.home ?? studioHome();
-    this.settings = new SettingsStore(this.home);
+    this.settings = new SettingsStore(this.home, host.picturesDir);
     // Looked up at each line: the host may choose where this process logs after the studio exists.
     const log = (): StudioLogger => processLogger();
     this.supervisor = new EngineSupervisor(host.launchEngine, {
@@ -191,6 +204,36 @@ export class StudioService {
         });
       },
       'folders:list': (args) => engine.request('folders:list', args),
+      'dialog:pick': async ({ kind, title }) => {
+        if (host.pickPaths === undefined) return fail('BAD_ARGUMENT', 'the system file dialog is only in the desktop app; in browser mode use the folder browser or the upload buttons');
+        return toResult(async () => ({ paths: (await host.pickPaths?.(kind, title)) ?? [] }));
+      },
+      'outputs:openFolder': async ({ jobId }) => {
+        const dir = this.jobs.outDir(jobId);
+        if (dir === undefined) return fail('BAD_ARGUMENT', 'that batch is no longer known to the studio');
+        if (host.openPath === undefined) return fail('BAD_ARGUMENT', `opening folders is only available in the desktop app; the outputs are in ${dir}`);
+        return toResult(async () => {
+          await host.openPath?.(dir, false);
+          return { path: dir };
+        });
+      },
+      'outputs:drag': async ({ jobId, index }) => {
+        const path = this.jobs.file(jobId, index, 'output');
+        if (path === undefined) return fail('BAD_ARGUMENT', 'that item has no output yet');
+        if (host.startDrag === undefined) return fail('BAD_ARGUMENT', 'dragging files out is only available in the desktop app; download the image instead');
+        host.startDrag(path);
+        return { ok: true, data: { path } };
+      },
+      'app:info': async () => ({ ok: true, data: { version: packageVersion(), mode: host.mode, platform: process.platform, logsDir: logsDir() } }),
+      'app:openLogs': async () => {
+        const dir = logsDir();
+        if (host.openPath === undefined) return fail('BAD_ARGUMENT', `opening folders is only available in the desktop app; the logs are in ${dir}`);
+        return toResult(async () => {
+          await mkdir(dir, { recursive: true });
+          await host.openPath?.(dir, false);
+          return { path: dir };
+        });
+      },
       // Scheduled before any await, so requests keep the order they arrived in.
       'preview:render': ({ stream, source, ...rest }) =>
         this.previews.request(stream, async () => {

@@ -22,6 +22,17 @@ describe('SettingsStore', () => {
     expect(again).toMatchObject({ theme: 'dark', device: 'cpu', outputDir: '/tmp/somewhere', quality: 92 });
   });
 
+  it("offers the output folders used lately, newest first, and takes the default one from the system's Pictures folder", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gs-recent-'));
+    const store = new SettingsStore(dir, '/home/ana/Bilder');
+    expect((await store.get()).outputDir).toBe('/home/ana/Bilder/GAN Studio');
+    await store.set({ outputDir: '/tmp/a' });
+    await store.set({ outputDir: '/tmp/b' });
+    await store.set({ outputDir: '/tmp/a' });
+    expect((await new SettingsStore(dir).get()).recentFolders).toEqual(['/tmp/a', '/tmp/b', '/home/ana/Bilder/GAN Studio']);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('keeps the valid fields of a damaged file and defaults the others', async () => {
     await writeFile(join(home, 'settings.json'), JSON.stringify({ theme: 'dark', quality: 900, device: 'quantum' }));
     expect(await new SettingsStore(home).get()).toMatchObject({ theme: 'dark', quality: 92, device: 'auto' });
