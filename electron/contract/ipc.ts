@@ -4,6 +4,7 @@
  * the preload bridge, the browser-mode server and the renderer are all typed from these two
  * maps, so adding a channel here is the only place its shape is written.
  */
+import type { CommandId } from './commands.js';
 import type { JobEvent, OutputFormat } from './jobs.js';
 import type { ModelKind, ModelOrigin, ModelPreprocess } from './models.js';
 import type { PreviewArgs, PreviewResult } from './preview.js';
@@ -246,6 +247,8 @@ export type StudioJobEvent =
 
 /** Every event pushed to the page. */
 export interface EventChannels {
+  /** A menu item or its accelerator was used (desktop app): the page runs the command. */
+  'app:command': { command: CommandId };
   'jobs:event': StudioJobEvent;
   'catalog:progress': CatalogProgress;
   'engine:status': EngineStatus;
@@ -292,7 +295,7 @@ export const INVOKE_CHANNELS = [
   'sketch:examples',
 ] as const satisfies readonly InvokeChannel[];
 
-export const EVENT_CHANNELS = ['jobs:event', 'catalog:progress', 'engine:status', 'settings:changed', 'training:event'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['app:command', 'jobs:event', 'catalog:progress', 'engine:status', 'settings:changed', 'training:event'] as const satisfies readonly EventChannel[];
 
 /** The handlers a host implements (Electron main, the browser-mode server). */
 export type InvokeHandlers = { [C in InvokeChannel]: (args: ArgsOf<C>) => Promise<Result<DataOf<C>>> };

@@ -1,16 +1,18 @@
 import { join } from 'node:path';
 import { BrowserWindow } from 'electron';
 import { APP_ORIGIN } from './app-protocol.js';
+import type { WindowState } from './window-state.js';
 
 /**
  * The studio window, locked down per the architecture: context isolation, sandbox and web
  * security on, no Node in the page, navigation and new windows refused, permission requests
  * denied.
  */
-export function createStudioWindow(preloadPath: string): BrowserWindow {
+export function createStudioWindow(preloadPath: string, state: WindowState | null, icon: string): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1280,
-    height: 860,
+    ...(state === null ? { width: 1280, height: 860 } : { x: state.x, y: state.y, width: state.width, height: state.height }),
+    // Linux draws the window's icon from here; Windows and macOS take the executable's.
+    ...(process.platform === 'linux' ? { icon } : {}),
     minWidth: 900,
     minHeight: 600,
     title: 'GAN Studio',
@@ -33,7 +35,11 @@ export function createStudioWindow(preloadPath: string): BrowserWindow {
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (state?.maximized === true) win.maximize();
+    if (state?.fullScreen === true) win.setFullScreen(true);
+    win.show();
+  });
   win.webContents.on('will-navigate', (event, url) => {
     if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
   });

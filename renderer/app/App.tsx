@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import Alert from '@mui/material/Alert';
 import AppBar from '@mui/material/AppBar';
+import Button from '@mui/material/Button';
+import IconButton from '@mui/material/IconButton';
+import Snackbar from '@mui/material/Snackbar';
+import Tooltip from '@mui/material/Tooltip';
+import KeyboardIcon from '@mui/icons-material/KeyboardOutlined';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import CssBaseline from '@mui/material/CssBaseline';
@@ -10,7 +16,8 @@ import Typography from '@mui/material/Typography';
 import useMediaQuery from '@mui/material/useMediaQuery';
 import { ThemeProvider } from '@mui/material/styles';
 import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
-import type { EngineStatus, ModelSummary, Settings } from '../../electron/contract/ipc.js';
+import { PAGES, PAGE_TITLES, acceleratorLabel, type CommandId, type PageId } from '../../electron/contract/commands.js';
+import type { AppInfo, EngineStatus, ModelSummary, Settings } from '../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../electron/contract/result.js';
 import type { Platform } from '../api/platform.js';
 import { AttributesPage } from '../features/attributes/AttributesPage.js';
@@ -21,11 +28,16 @@ import { SettingsPage } from '../features/settings/SettingsPage.js';
 import { SketchPage } from '../features/sketch/SketchPage.js';
 import { TranslatePage } from '../features/translate/TranslatePage.js';
 import { BatchContext, useBatchQueue } from '../features/translate/useBatchQueue.js';
+import { AboutDialog } from './AboutDialog.js';
+import { CommandBus, CommandContext, IS_MAC, useCommandSource } from './commands.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { FolderBrowserDialog } from './FolderBrowserDialog.js';
+import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { StudioContext } from './StudioContext.js';
 import { studioTheme } from './theme.js';
+import { useEndNotices } from './useEndNotices.js';
 
-type Page = 'translate' | 'attributes' | 'finetune' | 'library' | 'settings' | 'sketch';
+type Page = PageId;
 
 export function App({ platform }: { platform: Platform }) {
   const { api } = platform;
@@ -47,6 +59,10 @@ export function App({ platform }: { platform: Platform }) {
   const theme = useMemo(() => studioTheme(mode), [mode]);
   // The Translate queue lives here: the Attributes page previews its images and sends batches to it.
   const queue = useBatchQueue(api);
+  const [bus] = useState(() => new CommandBus());
+  const [dialog, setDialog] = useState<'shortcuts' | 'about' | 'output' | null>(null);
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const { notice, dismiss } = useEndNotices(api, platform.mode === 'browser');
 
   useEffect(() => {
     void api.settingsGet({}).then((r) => (r.ok ? setSettings(r.data) : setError(r.error)));
@@ -85,11 +101,49 @@ export function App({ platform }: { platform: Platform }) {
     [updateSettings],
   );
 
-  const context = useMemo(() => ({ platform, settings, updateSettings }), [platform, settings, updateSettings]);
+  // The output folder comes from the system's dialog in the desktop app, from the engine's folder browser in browser mode.
+  const chooseOutputFolder = useCallback(async () => {
+    if (platform.mode === 'browser') {
+      setDialog('output');
+      return;
+    }
+    const r = await api.dialogPick({ kind: 'folder', title: 'Choose the output folder' });
+    if (!r.ok) setError(r.error);
+    else if (r.data.paths[0] !== undefined) await updateSettings({ outputDir: r.data.paths[0] });
+  }, [api, platform.mode, updateSettings]);
+
+  useEffect(() => {
+    void api.appInfo({}).then((r) => r.ok && setInfo(r.data));
+  }, [api]);
+
+  const openLogs = useCallback(async () => {
+    const r = await api.appOpenLogs({});
+    if (!r.ok) setError({ ...r.error, code: 'BAD_ARGUMENT' });
+  }, [api]);
+
+  const runCommand = useCallback(
+    (command: CommandId) => {
+      if (command.startsWith('page:')) setPage(command.slice('page:'.length) as Page);
+      else if (command === 'shortcuts') setDialog('shortcuts');
+      else if (command === 'about') setDialog('about');
+      else if (command === 'open-logs') void openLogs();
+      else if (command === 'choose-output') void chooseOutputFolder();
+      else if (!bus.dispatch(command) && (command === 'open-images' || command === 'open-folder')) {
+        // Files are opened into the Translate queue from any page that has no use of its own for them.
+        setPage('translate');
+        setTimeout(() => bus.dispatch(command), 0);
+      }
+    },
+    [bus, openLogs, chooseOutputFolder],
+  );
+  useCommandSource(platform, runCommand);
+
+  const context = useMemo(() => ({ platform, settings, updateSettings, chooseOutputFolder, info, openLogs }), [platform, settings, updateSettings, chooseOutputFolder, info, openLogs]);
   const showTranslate = useCallback(() => setPage('translate'), []);
 
   return (
     <StudioContext.Provider value={context}>
+      <CommandContext.Provider value={bus}>
       <BatchContext.Provider value={queue}>
         <ThemeProvider theme={theme}>
           <CssBaseline />
@@ -103,18 +157,20 @@ export function App({ platform }: { platform: Platform }) {
                   </Typography>
                 </Box>
                 <Tabs value={page} onChange={(_, v: Page) => setPage(v)} aria-label="Pages">
-                  <Tab value="translate" label="Translate" />
-                  <Tab value="attributes" label="Attributes" />
-                  <Tab value="sketch" label="Sketch" />
-                  <Tab value="finetune" label="Fine-tune" />
-                  <Tab value="library" label="Library" />
-                  <Tab value="settings" label="Settings" />
+                  {PAGES.map((p, i) => (
+                    <Tab key={p} value={p} label={PAGE_TITLES[p]} title={acceleratorLabel(`CmdOrCtrl+Shift+${i + 1}`, IS_MAC)} />
+                  ))}
                 </Tabs>
                 <Box sx={{ flex: 1 }} />
                 {engine !== null && engine.state !== 'ready' && (
                   <Chip size="small" color={engine.state === 'failed' ? 'error' : 'warning'} label={engine.state === 'failed' ? 'Engine stopped' : 'Engine restarting…'} data-testid="engine-chip" />
                 )}
                 {platform.mode === 'browser' && <Chip size="small" variant="outlined" label="Browser mode" />}
+                <Tooltip title={`Keyboard shortcuts (${acceleratorLabel('CmdOrCtrl+/', IS_MAC)})`}>
+                  <IconButton aria-label="Keyboard shortcuts" onClick={() => setDialog('shortcuts')}>
+                    <KeyboardIcon />
+                  </IconButton>
+                </Tooltip>
               </Toolbar>
             </AppBar>
             <Box component="main" sx={{ p: 3, maxWidth: 1280, mx: 'auto' }}>
@@ -141,9 +197,40 @@ export function App({ platform }: { platform: Platform }) {
                 </Box>
               )}
             </Box>
+            <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
+            <AboutDialog info={info} open={dialog === 'about'} onClose={() => setDialog(null)} />
+            <FolderBrowserDialog
+              api={api}
+              open={dialog === 'output'}
+              title="Choose the output folder"
+              {...(settings === null ? {} : { start: settings.outputDir })}
+              onClose={() => setDialog(null)}
+              onChoose={(path) => {
+                setDialog(null);
+                void updateSettings({ outputDir: path });
+              }}
+            />
+            <Snackbar open={notice !== null} key={notice?.key} autoHideDuration={8000} onClose={(_, reason) => reason !== 'clickaway' && dismiss()} anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}>
+              <Alert
+                severity={notice?.severity ?? 'info'}
+                variant="filled"
+                onClose={dismiss}
+                data-testid="end-notice"
+                action={
+                  notice?.jobId !== undefined && platform.mode === 'desktop' ? (
+                    <Button color="inherit" size="small" onClick={() => void api.outputsOpenFolder({ jobId: notice.jobId as string })}>
+                      Show folder
+                    </Button>
+                  ) : undefined
+                }
+              >
+                {notice?.message}
+              </Alert>
+            </Snackbar>
           </Box>
         </ThemeProvider>
       </BatchContext.Provider>
+      </CommandContext.Provider>
     </StudioContext.Provider>
   );
 }

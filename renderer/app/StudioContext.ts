@@ -1,11 +1,16 @@
 import { createContext, useContext } from 'react';
-import type { Settings } from '../../electron/contract/ipc.js';
+import type { AppInfo, Settings } from '../../electron/contract/ipc.js';
 import type { Platform } from '../api/platform.js';
 
 export interface StudioContextValue {
   platform: Platform;
   settings: Settings | null;
   updateSettings(patch: Partial<Settings>): Promise<void>;
+  /** Picks the output folder: the system's dialog (desktop) or the folder browser (browser mode). */
+  chooseOutputFolder(): Promise<void>;
+  info: AppInfo | null;
+  /** Opens the logs folder (desktop app). */
+  openLogs(): Promise<void>;
 }
 
 export const StudioContext = createContext<StudioContextValue | null>(null);

@@ -22,6 +22,7 @@ import { filesFromInput } from '../../api/dropped-files.js';
 import type { PickedFile } from '../../api/platform.js';
 import { ErrorNotice } from '../../app/ErrorNotice.js';
 import { useStudio } from '../../app/StudioContext.js';
+import { useCommand } from '../../app/commands.js';
 import { dropZoneSx, useWindowDrop } from '../../app/useWindowDrop.js';
 import { useLivePreview } from '../live/useLivePreview.js';
 import type { QueueItem } from '../translate/batch-state.js';
@@ -178,6 +179,9 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
     startTransition(() => dispatch({ type: 'added', started: started.data }));
     onApplied();
   };
+
+  useCommand('open-images', () => filePicker.current?.click(), shown);
+  useCommand('start', () => void apply(), shown);
 
   if (models !== null && conditional.length === 0) {
     return (

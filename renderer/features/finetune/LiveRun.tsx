@@ -1,3 +1,4 @@
+import { useCommand } from '../../app/commands.js';
 import { useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -68,6 +69,9 @@ export function LiveRun({
     onChanged();
     setBusy(null);
   };
+
+  // The Fine-tune page shows one run at a time: the cancel shortcut pauses it (with a checkpoint).
+  useCommand('cancel', () => running && busy === null && void act('pause', () => api.trainingPause({ runId })), true);
 
   const exportNow = (): Promise<void> =>
     act('export', async () => {

@@ -1,3 +1,4 @@
+import { useCommand } from '../../app/commands.js';
 import { useEffect, useMemo, useState } from 'react';
 import Accordion from '@mui/material/Accordion';
 import AccordionDetails from '@mui/material/AccordionDetails';
@@ -102,6 +103,9 @@ export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) 
     };
     // Re-measure only when what is timed changes (not the run's name or length).
   }, [api, estimateKey]);
+
+  // Mounted only while the Fine-tune page shows it.
+  useCommand('start', () => ready && !starting && void start(), true);
 
   const start = async (): Promise<void> => {
     if (settings === null) return;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCommand } from '../../app/commands.js';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -35,6 +36,8 @@ export function LibraryPage() {
   const [imported, setImported] = useState<string | null>(null);
   const [toDelete, setToDelete] = useState<ModelSummary | null>(null);
   const picker = useRef<HTMLInputElement>(null);
+  // The page is mounted only while shown, so its shortcut is live whenever it exists.
+  useCommand('open-images', () => picker.current?.click(), true);
 
   const refresh = useCallback(async () => {
     const [models, official] = await Promise.all([api.modelsList({}), api.catalogList({})]);

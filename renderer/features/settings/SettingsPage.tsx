@@ -12,6 +12,8 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import DarkModeIcon from '@mui/icons-material/DarkModeOutlined';
+import FolderOpenIcon from '@mui/icons-material/FolderOpenOutlined';
+import NotificationsIcon from '@mui/icons-material/NotificationsOutlined';
 import LightModeIcon from '@mui/icons-material/LightModeOutlined';
 import SettingsBrightnessIcon from '@mui/icons-material/SettingsBrightnessOutlined';
 import type { DeviceSetting, EngineStatus, ThemeSetting } from '../../../electron/contract/ipc.js';
@@ -37,7 +39,8 @@ function Section({ title, hint, children }: { title: string; hint: string; child
 
 /** Device, theme and default output folder; saved as soon as they change. */
 export function SettingsPage({ engine }: { engine: EngineStatus | null }) {
-  const { settings, updateSettings } = useStudio();
+  const { settings, updateSettings, chooseOutputFolder, info, openLogs, platform } = useStudio();
+  const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission));
   const [folder, setFolder] = useState(settings?.outputDir ?? '');
   useEffect(() => setFolder(settings?.outputDir ?? ''), [settings?.outputDir]);
   if (settings === null) return null;
@@ -72,6 +75,39 @@ export function SettingsPage({ engine }: { engine: EngineStatus | null }) {
           <Button variant="contained" disabled={folder.trim() === '' || folder === settings.outputDir} onClick={() => void updateSettings({ outputDir: folder.trim() })}>
             Save
           </Button>
+          <Button variant="outlined" startIcon={<FolderOpenIcon />} onClick={() => void chooseOutputFolder()} sx={{ flexShrink: 0 }}>
+            Choose…
+          </Button>
+        </Stack>
+      </Section>
+      <Section title="Notifications" hint="When a batch, a download or a training run ends or fails, the studio says so in the window, and with a system notification while it is in the background.">
+        {platform.mode === 'desktop' ? (
+          <Typography variant="body2">System notifications are on.</Typography>
+        ) : permission === 'granted' ? (
+          <Typography variant="body2" data-testid="notify-state">
+            The browser shows notifications while this tab is in the background.
+          </Typography>
+        ) : (
+          <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+            <Button variant="outlined" startIcon={<NotificationsIcon />} disabled={permission === 'unsupported' || permission === 'denied'} onClick={() => void Notification.requestPermission().then(setPermission)}>
+              Allow notifications
+            </Button>
+            <Typography variant="body2" color="text.secondary" data-testid="notify-state">
+              {permission === 'denied' ? 'The browser was told not to show them: allow them in its site settings.' : permission === 'unsupported' ? 'This browser has no notifications.' : 'The browser asks first.'}
+            </Typography>
+          </Stack>
+        )}
+      </Section>
+      <Section title="Logs" hint="What the studio and its engine did, one file a day (rotated at 5 MB, the last ten kept), and crash reports. Attach them to a bug report.">
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+          {platform.mode === 'desktop' && (
+            <Button variant="outlined" startIcon={<FolderOpenIcon />} onClick={() => void openLogs()}>
+              Open logs folder
+            </Button>
+          )}
+          <Typography variant="body2" color="text.secondary" data-testid="logs-folder" sx={{ fontFamily: 'ui-monospace, monospace', fontSize: 13, overflowWrap: 'anywhere' }}>
+            {info?.logsDir ?? ''}
+          </Typography>
         </Stack>
       </Section>
       <Section title="Engine" hint="Translations run in a separate process, restarted automatically if it stops.">

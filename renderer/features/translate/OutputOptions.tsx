@@ -1,5 +1,11 @@
 import { memo, useEffect, useState } from 'react';
+import Button from '@mui/material/Button';
 import FormControl from '@mui/material/FormControl';
+import IconButton from '@mui/material/IconButton';
+import Menu from '@mui/material/Menu';
+import Tooltip from '@mui/material/Tooltip';
+import FolderOpenIcon from '@mui/icons-material/FolderOpenOutlined';
+import HistoryIcon from '@mui/icons-material/History';
 import InputLabel from '@mui/material/InputLabel';
 import MenuItem from '@mui/material/MenuItem';
 import Select from '@mui/material/Select';
@@ -9,11 +15,17 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { NamingSetting, Settings } from '../../../electron/contract/ipc.js';
 import type { OutputFormat } from '../../../electron/contract/jobs.js';
+import { acceleratorLabel } from '../../../electron/contract/commands.js';
+import { IS_MAC } from '../../app/commands.js';
+import { useStudio } from '../../app/StudioContext.js';
 
 /** Output folder, format, quality and naming; each change is saved as the new default. */
 export const OutputOptions = memo(function OutputOptions({ settings, onChange }: { settings: Settings; onChange: (patch: Partial<Settings>) => void }) {
+  const { chooseOutputFolder } = useStudio();
   const [folder, setFolder] = useState(settings.outputDir);
+  const [recentAt, setRecentAt] = useState<HTMLElement | null>(null);
   useEffect(() => setFolder(settings.outputDir), [settings.outputDir]);
+  const recent = settings.recentFolders.filter((f) => f !== settings.outputDir);
   const lossy = settings.format === 'jpeg' || settings.format === 'webp' || settings.format === 'auto';
   return (
     <Stack spacing={2}>
@@ -26,6 +38,34 @@ export const OutputOptions = memo(function OutputOptions({ settings, onChange }:
         helperText="On this computer. Existing files are never replaced."
         slotProps={{ htmlInput: { 'data-testid': 'output-folder', spellCheck: false } }}
       />
+      <Stack direction="row" spacing={1} sx={{ mt: '-4px !important' }}>
+        <Tooltip title={acceleratorLabel('CmdOrCtrl+Shift+D', IS_MAC)}>
+          <Button size="small" variant="outlined" startIcon={<FolderOpenIcon />} onClick={() => void chooseOutputFolder()} data-testid="choose-output">
+            Choose…
+          </Button>
+        </Tooltip>
+        <Tooltip title="Recent output folders">
+          <span>
+            <IconButton size="small" aria-label="Recent output folders" disabled={recent.length === 0} onClick={(e) => setRecentAt(e.currentTarget)}>
+              <HistoryIcon fontSize="small" />
+            </IconButton>
+          </span>
+        </Tooltip>
+        <Menu anchorEl={recentAt} open={recentAt !== null} onClose={() => setRecentAt(null)}>
+          {recent.map((f) => (
+            <MenuItem
+              key={f}
+              onClick={() => {
+                setRecentAt(null);
+                onChange({ outputDir: f });
+              }}
+              sx={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}
+            >
+              {f}
+            </MenuItem>
+          ))}
+        </Menu>
+      </Stack>
       <Stack direction="row" spacing={1.5}>
         <FormControl size="small" sx={{ flex: 1 }}>
           <InputLabel id="format-label">Format</InputLabel>

@@ -31,6 +31,8 @@ export interface QueueRowActions {
   thumbnailUrl(item: QueueItem): string;
   downloadUrl(item: QueueItem): string | null;
   canOpen: boolean;
+  /** Drags the output out of the window into the file manager (desktop app). */
+  drag?(item: QueueItem): void;
 }
 
 /** Every row has the same height, so the queue can be windowed. */
@@ -53,7 +55,24 @@ export const QueueRow = memo(function QueueRow({ item, actions }: { item: QueueI
         {item.status === 'failed' ? (
           <ImageIcon color="disabled" />
         ) : (
-          <img src={actions.thumbnailUrl(item)} alt="" loading="lazy" decoding="async" width={48} height={48} style={{ objectFit: 'cover' }} />
+          <img
+            src={actions.thumbnailUrl(item)}
+            alt=""
+            loading="lazy"
+            decoding="async"
+            width={48}
+            height={48}
+            style={{ objectFit: 'cover', cursor: item.status === 'done' && actions.drag !== undefined ? 'grab' : 'default' }}
+            data-testid="row-thumbnail"
+            draggable={item.status === 'done' && actions.drag !== undefined}
+            onDragStart={(e) => {
+              if (item.status !== 'done' || actions.drag === undefined) return;
+              // The file itself is dragged, by the main process: the page only says which.
+              e.preventDefault();
+              actions.drag(item);
+            }}
+            title={item.status === 'done' && actions.drag !== undefined ? 'Drag into a folder to copy the result there' : undefined}
+          />
         )}
       </Box>
       <Box sx={{ flex: 1, minWidth: 0 }}>

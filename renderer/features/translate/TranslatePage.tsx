@@ -9,6 +9,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import CancelIcon from '@mui/icons-material/CancelOutlined';
 import ClearAllIcon from '@mui/icons-material/ClearAll';
+import FolderOpenIcon from '@mui/icons-material/FolderOpenOutlined';
 import CloudUploadIcon from '@mui/icons-material/CloudUploadOutlined';
 import CreateNewFolderIcon from '@mui/icons-material/CreateNewFolderOutlined';
 import ReplayIcon from '@mui/icons-material/Replay';
@@ -20,6 +21,7 @@ import { FLUSH_MS } from '../../api/useEventBuffer.js';
 import { ErrorNotice } from '../../app/ErrorNotice.js';
 import { formatDuration } from '../../app/format.js';
 import { useStudio } from '../../app/StudioContext.js';
+import { useCommand } from '../../app/commands.js';
 import { dropZoneSx, useWindowDrop } from '../../app/useWindowDrop.js';
 import { BeforeAfterDialog, type CompareTarget } from './BeforeAfterDialog.js';
 import { ModelPicker } from './ModelPicker.js';
@@ -68,6 +70,22 @@ export function TranslatePage({
 
   const model = models?.find((m) => m.id === settings?.model) ?? models?.[0];
 
+  /** Starts a batch of inputs the studio can use as they are (host paths from the system's dialog). */
+  const startInputs = useCallback(
+    async (inputs: string[]) => {
+      if (model === undefined) {
+        setError({ code: 'MODEL_NOT_FOUND', message: 'Add a model on the Library page first.' });
+        return;
+      }
+      if (inputs.length === 0) return;
+      setError(null);
+      const started = await api.jobsStart({ inputs, model: model.id, ...(model.attributes.length > 0 ? { attributes } : {}) });
+      if (started.ok) startTransition(() => dispatch({ type: 'added', started: started.data }));
+      else setError(started.error);
+    },
+    [api, model, attributes, dispatch],
+  );
+
   const addFiles = useCallback(
     async (files: PickedFile[]) => {
       if (model === undefined) {
@@ -106,6 +124,7 @@ export function TranslatePage({
       thumbnailUrl: (item: QueueItem) => platform.mediaUrl(item.jobId, item.index, item.status === 'done' ? 'output' : 'input', 'thumb'),
       downloadUrl: (item) => platform.downloadUrl(item.jobId, item.index),
       canOpen: platform.mode === 'desktop',
+      ...(platform.mode === 'desktop' ? { drag: (item: QueueItem) => void api.outputsDrag({ jobId: item.jobId, index: item.index }) } : {}),
     }),
     [api, platform],
   );
@@ -116,6 +135,22 @@ export function TranslatePage({
   const jobIds = useMemo(() => [...new Set(batch.items.map((i) => i.jobId))], [batch.items]);
   const cancelAll = (): void => jobIds.forEach((jobId) => void api.jobsCancel({ jobId }));
   const retryFailed = (): void => jobIds.forEach((jobId) => void api.jobsRetry({ jobId }));
+  const lastJob = jobIds[jobIds.length - 1];
+
+  // The system's dialog in the desktop app (paths, nothing listed first); the page's pickers in browser mode.
+  const pick = (kind: 'images' | 'folder'): void => {
+    if (platform.mode === 'desktop') void api.dialogPick({ kind }).then((r) => (r.ok ? void startInputs(r.data.paths) : setError(r.error)));
+    else (kind === 'images' ? filePicker : folderPicker).current?.click();
+  };
+  const showOutputFolder = (): void => {
+    if (lastJob === undefined) return;
+    void api.outputsOpenFolder({ jobId: lastJob }).then((r) => !r.ok && setError({ ...r.error, code: 'BAD_ARGUMENT' }));
+  };
+  useCommand('open-images', () => pick('images'), shown);
+  useCommand('open-folder', () => pick('folder'), shown);
+  useCommand('start', () => summary.failed + summary.cancelled > 0 && !active && retryFailed(), shown);
+  useCommand('cancel', () => summary.waiting > 0 && cancelAll(), shown);
+  useCommand('open-output-folder', showOutputFolder, shown);
 
   const onPicked = (list: FileList | null): void => {
     if (list !== null && list.length > 0) void addFiles(filesFromInput(list));
@@ -149,10 +184,10 @@ export function TranslatePage({
                 PNG, JPEG, WebP, TIFF and more. Folders are searched for images. Outputs go to {settings?.outputDir ?? 'your output folder'}.
               </Typography>
             </Box>
-            <Button variant="contained" startIcon={<CloudUploadIcon />} onClick={() => filePicker.current?.click()} disabled={model === undefined}>
+            <Button variant="contained" startIcon={<CloudUploadIcon />} onClick={() => pick('images')} disabled={model === undefined}>
               Choose images
             </Button>
-            <Button variant="outlined" startIcon={<CreateNewFolderIcon />} onClick={() => folderPicker.current?.click()} disabled={model === undefined}>
+            <Button variant="outlined" startIcon={<CreateNewFolderIcon />} onClick={() => pick('folder')} disabled={model === undefined}>
               Choose a folder
             </Button>
             <input ref={filePicker} type="file" accept="image/*" multiple hidden data-testid="file-input" onChange={(e) => onPicked(e.currentTarget.files)} />
@@ -190,6 +225,11 @@ export function TranslatePage({
             <Button startIcon={<ClearAllIcon />} onClick={() => dispatch({ type: 'clear-finished' })} disabled={summary.total === summary.waiting + summary.running}>
               Clear finished
             </Button>
+            {platform.mode === 'desktop' && (
+              <Button startIcon={<FolderOpenIcon />} onClick={showOutputFolder} disabled={lastJob === undefined}>
+                Output folder
+              </Button>
+            )}
           </Box>
           <LinearProgress variant="determinate" value={summary.progress * 100} aria-label="Batch progress" data-testid="batch-progress" sx={{ height: 4 }} />
           {batch.items.length === 0 ? (
