@@ -40,11 +40,12 @@ export function isCommandId(value: unknown): value is CommandId {
 /** Shortcuts that belong to one page and have no menu entry, for the help list. */
 export const PAGE_SHORTCUTS: { page: PageId; keys: string; help: string }[] = [
   { page: 'sketch', keys: 'CmdOrCtrl+Z', help: 'Undo a stroke' },
-  { page: 'sketch', keys: 'CmdOrCtrl+Shift+Z', help: 'Redo (also CmdOrCtrl+Y)' },
+  { page: 'sketch', keys: 'CmdOrCtrl+Shift+Z', help: 'Redo (Ctrl+Y or ⌘Y works too)' },
   { page: 'sketch', keys: 'B', help: 'Pen' },
   { page: 'sketch', keys: 'E', help: 'Eraser' },
   { page: 'sketch', keys: '1 2 3', help: 'Pen sizes' },
   { page: 'translate', keys: 'Escape', help: 'Close the before/after view' },
+  { page: 'translate', keys: 'CmdOrCtrl+Enter', help: 'Folder browser: choose the folder shown (Enter opens one, Backspace goes up)' },
   { page: 'translate', keys: '← →', help: 'Before/after: move the split' },
 ];
 

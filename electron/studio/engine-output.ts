@@ -6,6 +6,8 @@ import type { StudioLogger } from '../engine/logging/index.js';
 const ERROR_LEVEL = 50;
 /** Lines of plain text kept to explain an exit (Node's and native libraries' last words). */
 const TEXT_KEPT = 20;
+/** Only what the engine said this shortly before it went can be why it went (not a warning from its start). */
+const LAST_WORDS_MS = 3000;
 
 interface EngineLine {
   level: number;
@@ -30,8 +32,8 @@ function parseLine(line: string): EngineLine | null {
  * can be reported with its cause rather than only an exit code.
  */
 export class EngineOutput {
-  private readonly text: string[] = [];
-  private lastError: string | undefined;
+  private readonly text: { line: string; at: number }[] = [];
+  private lastError: { message: string; at: number } | undefined;
   private readonly textLog: StudioLogger;
 
   constructor(private readonly log: StudioLogger) {
@@ -52,21 +54,25 @@ export class EngineOutput {
       if (entry.level >= ERROR_LEVEL) {
         const msg = entry.msg ?? '';
         const err = entry.err?.message ?? '';
-        this.lastError = err === '' || msg.includes(err) ? msg : msg === '' ? err : `${msg}: ${err}`;
+        this.lastError = { message: err === '' || msg.includes(err) ? msg : msg === '' ? err : `${msg}: ${err}`, at: Date.now() };
       }
       if (entry.level >= this.log.levelVal) rawStream(this.log).write(`${line}\n`);
       return;
     }
-    this.text.push(line);
+    this.text.push({ line, at: Date.now() });
     if (this.text.length > TEXT_KEPT) this.text.shift();
     if (stream === 'stderr') this.textLog.warn({ stream }, line);
     else this.textLog.info({ stream }, line);
   }
 
-  /** The engine's own words for why it stopped: its last error line, else the last plain text line that reads like one. */
-  cause(): string | undefined {
-    const fatal = [...this.text].reverse().find((l) => /fatal|error|abort|out of memory|segmentation/i.test(l));
-    return this.lastError ?? fatal;
+  /**
+   * The engine's own words for why it stopped: its last error line, else the last plain text
+   * line that reads like one, if either came in the moments before it went.
+   */
+  cause(now = Date.now()): string | undefined {
+    const recent = now - LAST_WORDS_MS;
+    if (this.lastError !== undefined && this.lastError.at >= recent) return this.lastError.message;
+    return [...this.text].reverse().find((l) => l.at >= recent && /fatal|error|abort|out of memory|segmentation/i.test(l.line))?.line;
   }
 }
 

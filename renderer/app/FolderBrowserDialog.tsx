@@ -17,12 +17,13 @@ import FolderIcon from '@mui/icons-material/FolderOutlined';
 import ImageIcon from '@mui/icons-material/ImageOutlined';
 import type { FolderListing, StudioApi } from '../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../electron/contract/result.js';
+import { IS_MAC } from './commands.js';
 import { ErrorNotice } from './ErrorNotice.js';
 
 /**
  * Browser mode's folder picker: the page cannot see the machine's folders, so the engine lists
- * them (the home folder and mounted volumes only). Arrow keys move, Enter opens a folder,
- * Backspace goes up, and "Choose this folder" picks the one shown.
+ * them (the home folder and mounted volumes only). Arrow keys (or typing a name) move, Enter
+ * opens a folder, Backspace goes up, and "Choose this folder" (Ctrl+Enter) picks the one shown.
  */
 export function FolderBrowserDialog({ api, open, start, title, onChoose, onClose }: { api: StudioApi; open: boolean; start?: string; title: string; onChoose: (path: string) => void; onClose: () => void }) {
   const [listing, setListing] = useState<FolderListing | null>(null);
@@ -51,7 +52,24 @@ export function FolderBrowserDialog({ api, open, start, title, onChoose, onClose
   const folders = listing?.entries.filter((e) => e.kind === 'folder') ?? [];
   const images = listing?.entries.filter((e) => e.kind === 'image').length ?? 0;
   return (
-    <Dialog open={open} onClose={onClose} maxWidth="sm" fullWidth aria-labelledby="folder-browser-title" data-testid="folder-browser">
+    <Dialog
+      open={open}
+      onClose={onClose}
+      maxWidth="sm"
+      fullWidth
+      aria-labelledby="folder-browser-title"
+      data-testid="folder-browser"
+      // Wherever the focus is in the dialog (an empty folder has no entry to focus).
+      onKeyDown={(e) => {
+        if (e.key === 'Backspace' && listing?.parent != null) {
+          e.preventDefault();
+          void go(listing.parent);
+        } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && listing !== null) {
+          e.preventDefault();
+          onChoose(listing.path);
+        }
+      }}
+    >
       <DialogTitle id="folder-browser-title">{title}</DialogTitle>
       <DialogContent dividers sx={{ p: 0 }}>
         <Box sx={{ px: 2, pt: 1.5, display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'center' }}>
@@ -78,12 +96,6 @@ export function FolderBrowserDialog({ api, open, start, title, onChoose, onClose
           dense
           aria-label={`Folders in ${listing?.name ?? ''}`}
           sx={{ height: 320, overflow: 'auto' }}
-          onKeyDown={(e) => {
-            if (e.key === 'Backspace' && listing?.parent != null) {
-              e.preventDefault();
-              void go(listing.parent);
-            }
-          }}
           key={listing?.path}
         >
           {folders.map((f) => (
@@ -110,7 +122,7 @@ export function FolderBrowserDialog({ api, open, start, title, onChoose, onClose
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" disabled={listing === null} onClick={() => listing !== null && onChoose(listing.path)}>
+        <Button variant="contained" disabled={listing === null} onClick={() => listing !== null && onChoose(listing.path)} title={`${IS_MAC ? '⌘' : 'Ctrl+'}Enter`}>
           Choose this folder
         </Button>
       </DialogActions>

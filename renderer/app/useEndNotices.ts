@@ -20,16 +20,21 @@ export function useEndNotices(api: StudioApi, browser: boolean): { notice: EndNo
   const dismiss = useCallback(() => setNotice(null), []);
   useEffect(() => {
     let key = 0;
+    // A cancelled batch still ends with `finished`: it is told as cancelled, with what was left.
+    const cancelled = new Map<string, number>();
     const say = (n: Omit<EndNotice, 'key'>): void => {
       setNotice({ ...n, key: ++key });
       if (browser && typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.hidden) new Notification('GAN Studio', { body: n.message });
     };
     const offs = [
       api.on('jobs:event', (e) => {
-        if (e.type === 'finished') {
-          const total = e.succeeded + e.failed;
-          say({ message: `Batch finished: ${e.succeeded} of ${total} translated${e.failed > 0 ? `, ${e.failed} failed` : ''}`, severity: e.failed > 0 ? 'warning' : 'success', jobId: e.jobId });
-        } else if (e.type === 'cancelled') say({ message: `Batch cancelled: ${e.succeeded} translated, ${e.remaining} not started`, severity: 'info', jobId: e.jobId });
+        if (e.type === 'cancelled') cancelled.set(e.jobId, e.remaining);
+        if (e.type !== 'finished') return;
+        const left = cancelled.get(e.jobId);
+        cancelled.delete(e.jobId);
+        const failed = e.failed > 0 ? `, ${e.failed} failed` : '';
+        if (left !== undefined) say({ message: `Batch cancelled: ${e.succeeded} translated${failed}, ${left} not started`, severity: 'info', jobId: e.jobId });
+        else say({ message: `Batch finished: ${e.succeeded} of ${e.succeeded + e.failed} translated${failed}`, severity: e.failed > 0 ? 'warning' : 'success', jobId: e.jobId });
       }),
       api.on('catalog:progress', (p) => {
         if (p.stage === 'done') say({ message: `${p.name} is installed`, severity: 'success' });

@@ -1,0 +1,247 @@
+/// <reference lib="dom" />
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBatch } from './fixtures/batch-images.js';
+import { launchChromium } from './fixtures/chromium.js';
+import { enginePidOf, startServe, type ServeHandle } from './fixtures/studio-serve.js';
+import { StudioApp } from './pages/studio-app.js';
+
+/**
+ * The desktop pieces as browser mode has them (the tested surface; e2e/electron.spec.ts runs
+ * the desktop app where Electron's binary exists): the folder browser, engine-made pictures of
+ * TIFF and HEIC inputs, a queue that survives a reload, the end-of-batch notice, a batch run
+ * with the keyboard alone, and the logs.
+ */
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const HEIC = fileURLToPath(new URL('../electron/engine/imaging/__tests__/fixtures/phone-photo.heic', import.meta.url));
+
+let root: string;
+let home: string;
+let browser: Browser;
+let serve: ServeHandle;
+let page: Page;
+let app: StudioApp;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gs-desktop-'));
+  home = join(root, 'studio-home');
+  await mkdir(join(root, 'Pictures', 'picked'), { recursive: true });
+  await mkdir(join(root, 'Pictures', 'keyboard'), { recursive: true });
+  // The bundled day2night starter: real pictures for the screenshots, and slow enough (about a
+  // second an image here) that a reload lands mid-batch.
+  await mkdir(home, { recursive: true });
+  await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'day2night', theme: 'light' }));
+  await mkdir(SCREENSHOTS, { recursive: true });
+  serve = await startServe({ GAN_STUDIO_HOME: home, HOME: root });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  app = new StudioApp(page);
+  await app.open(serve.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+const outputFolder = (): Promise<string> => page.getByTestId('output-folder').inputValue();
+
+/** Every image in `scope` has loaded real pixels (a blank or broken picture has no natural size). */
+async function picturesShown(scope: Locator): Promise<{ width: number; height: number }[]> {
+  return scope.locator('img').evaluateAll((imgs) =>
+    Promise.all(
+      (imgs as HTMLImageElement[]).map(async (img) => {
+        await img.decode().catch(() => undefined);
+        return { width: img.naturalWidth, height: img.naturalHeight };
+      }),
+    ),
+  );
+}
+
+async function logLines(): Promise<Record<string, unknown>[]> {
+  const dir = join(home, 'logs');
+  const texts = await Promise.all((await readdir(dir)).filter((f) => f.endsWith('.log')).map((f) => readFile(join(dir, f), 'utf8')));
+  return texts
+    .join('')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('the output folder', () => {
+  it('is picked through the folder browser, which lists only the home folder and mounted volumes', async () => {
+    await page.getByTestId('choose-output').click();
+    const dialog = page.getByTestId('folder-browser');
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByTestId('folder-browser-path').innerText()).toBe(root);
+    await dialog.locator('[data-testid="folder-entry"][data-name="Pictures"]').click();
+    await dialog.locator('[data-testid="folder-entry"][data-name="picked"]').waitFor();
+    await app.screenshot(join(SCREENSHOTS, 'folder-browser-light.png'));
+    await dialog.locator('[data-testid="folder-entry"][data-name="picked"]').click();
+    await expect.poll(() => dialog.getByTestId('folder-browser-path').innerText()).toBe(join(root, 'Pictures', 'picked'));
+    await dialog.getByRole('button', { name: 'Choose this folder' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(outputFolder).toBe(join(root, 'Pictures', 'picked'));
+    // Nothing above the home folder can be listed, whatever the page asks for.
+    const refused = await page.evaluate(async () => {
+      const ws = new WebSocket(`ws://${location.host}/api/ws${location.search}`);
+      await new Promise((r) => (ws.onopen = r));
+      ws.send(JSON.stringify({ id: 1, channel: 'folders:list', args: { path: '/etc' } }));
+      const answer = await new Promise<string>((r) => (ws.onmessage = (m) => r(String(m.data))));
+      ws.close();
+      return JSON.parse(answer) as { result: { ok: boolean; error?: { message: string } } };
+    });
+    expect(refused.result.ok).toBe(false);
+    expect(refused.result.error?.message).toMatch(/outside the folders the studio may browse/);
+  });
+});
+
+describe('TIFF and HEIC inputs', () => {
+  it('translate, and show engine-made thumbnails and before/after pictures; the end of the batch is announced', async () => {
+    const inputs = join(root, 'phone');
+    await mkdir(inputs);
+    await copyFile(HEIC, join(inputs, 'phone-photo.heic'));
+    await sharp(await sharp('assets/samples/day-scene.jpg').resize(320, 240).toBuffer()).tiff({ compression: 'lzw' }).toFile(join(inputs, 'scan.tif'));
+    await app.translate.dropFiles([join(inputs, 'phone-photo.heic'), join(inputs, 'scan.tif')]);
+    await app.translate.waitForSummary('2 of 2 translated', 120_000);
+    expect((await readdir(join(root, 'Pictures', 'picked'))).sort()).toEqual(['phone-photo.png', 'scan.png']);
+    // The phone photo comes out upright: its EXIF orientation was applied.
+    expect(await sharp(join(root, 'Pictures', 'picked', 'phone-photo.png')).metadata()).toMatchObject({ width: 120, height: 160 });
+    const notice = page.getByTestId('end-notice');
+    await notice.waitFor();
+    expect(await notice.innerText()).toMatch(/Batch finished: 2 of 2 translated/);
+    const thumbs = await picturesShown(page.getByTestId('queue-row'));
+    expect(thumbs).toHaveLength(2);
+    for (const t of thumbs) expect(Math.max(t.width, t.height)).toBe(96);
+    await app.screenshot(join(SCREENSHOTS, 'translate-tiff-heic-light.png'));
+    const dialog = await app.translate.openCompare('phone-photo.heic');
+    expect(await picturesShown(dialog)).toEqual([
+      { width: 120, height: 160 },
+      { width: 120, height: 160 },
+    ]);
+    await app.screenshot(join(SCREENSHOTS, 'before-after-heic-light.png'));
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  }, 180_000);
+});
+
+describe('the queue is the engine’s', () => {
+  it('comes back after a reload mid-batch, with the running batch cancellable', async () => {
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    const files = await writeBatch(join(root, 'many'), 16, { width: 320, height: 240 }, false);
+    await app.translate.dropFiles(files.map((f) => f.path));
+    await app.translate.waitForSummary(/^[1-3] of 16 translated/, 120_000);
+    await page.reload();
+    await page.getByTestId('app').waitFor();
+    // The rows and the count come from jobs:list, then the events carry on.
+    await app.translate.waitForSummary(/of 16 translated/, 10_000);
+    expect(await app.translate.rows().count()).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: 'Cancel all' }).isEnabled()).toBe(true);
+    await page.getByRole('button', { name: 'Cancel all' }).click();
+    await app.translate.waitForSummary(/cancelled/, 30_000);
+    await expect.poll(() => page.getByTestId('batch-eta').innerText(), { timeout: 30_000 }).toBe('All done');
+    const written = (await readdir(join(root, 'Pictures', 'picked'))).filter((n) => n.startsWith('photo-')).length;
+    expect(written).toBeGreaterThanOrEqual(1);
+    expect(written).toBeLessThan(16);
+    expect(await page.getByTestId('end-notice').innerText()).toMatch(/Batch cancelled/);
+  }, 180_000);
+});
+
+describe('the keyboard alone', () => {
+  it('runs a batch through the menu’s shortcuts: choose the output folder, open images, see the shortcuts', async () => {
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    await page.locator('body').click({ position: { x: 5, y: 400 } });
+    await page.keyboard.press('Control+Shift+KeyD');
+    const dialog = page.getByTestId('folder-browser');
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByTestId('folder-browser-path').innerText()).toBe(join(root, 'Pictures', 'picked'));
+    await page.keyboard.press('Backspace');
+    await expect.poll(() => dialog.getByTestId('folder-browser-path').innerText()).toBe(join(root, 'Pictures'));
+    // Typing a name moves to it; Enter opens it; Ctrl+Enter chooses the folder shown.
+    await page.keyboard.type('k');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.getByTestId('folder-browser-path').innerText()).toBe(join(root, 'Pictures', 'keyboard'));
+    await page.keyboard.press('Control+Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(outputFolder).toBe(join(root, 'Pictures', 'keyboard'));
+
+    const files = await writeBatch(join(root, 'keys'), 3, { width: 160, height: 120 }, false);
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Control+KeyO');
+    await (await chooser).setFiles(files.map((f) => f.path));
+    await app.translate.waitForSummary('3 of 3 translated', 120_000);
+    expect((await readdir(join(root, 'Pictures', 'keyboard'))).sort()).toEqual(['photo-001.jpg', 'photo-002.jpg', 'photo-003.jpg']);
+
+    await page.keyboard.press('Control+Shift+Digit6');
+    await expect.poll(() => page.getByRole('tab', { name: 'Settings', selected: true }).count()).toBe(1);
+    await page.keyboard.press('Control+Shift+Digit1');
+    await expect.poll(() => page.getByRole('tab', { name: 'Translate', selected: true }).count()).toBe(1);
+    await page.keyboard.press('Control+Slash');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    expect(await help.getByTestId('shortcuts-list').innerText()).toMatch(/Ctrl\+O\s+Open Images/);
+    await app.screenshot(join(SCREENSHOTS, 'shortcuts-light.png'));
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+  }, 180_000);
+});
+
+describe('logs', () => {
+  it('hold the batches and an engine crash, named by its cause', async () => {
+    const lines = await logLines();
+    expect(lines.some((l) => l.proc === 'serve' && l.msg === 'batch finished')).toBe(true);
+    expect(lines.some((l) => l.proc === 'serve' && l.msg === 'item translated' && String(l.output).endsWith('phone-photo.png'))).toBe(true);
+    expect(lines.some((l) => l.proc === 'engine' && l.msg === 'engine started')).toBe(true);
+    const enginePid = await enginePidOf(serve.pid);
+    expect(enginePid).toBeDefined();
+    process.kill(enginePid as number, 'SIGSEGV');
+    await expect
+      .poll(async () => (await logLines()).find((l) => l.level === 50 && String(l.msg).startsWith('engine stopped'))?.msg, { timeout: 30_000 })
+      .toBe('engine stopped: killed by SIGSEGV (a crash in native code); restarting it');
+    await app.goTo('Settings');
+    expect(await page.getByTestId('logs-folder').innerText()).toBe(join(home, 'logs'));
+    await expect.poll(() => app.settings.engineState(), { timeout: 30_000 }).toMatch(/^Running .*restarted 1 time · last stop: killed by SIGSEGV/);
+    await app.screenshot(join(SCREENSHOTS, 'settings-logs-light.png'));
+  }, 60_000);
+});
+
+describe('in dark', () => {
+  it('shows the new pieces', async () => {
+    await app.settings.chooseTheme('Dark');
+    await expect.poll(() => app.themeMode()).toBe('dark');
+    await app.screenshot(join(SCREENSHOTS, 'settings-logs-dark.png'));
+    await app.goTo('Translate');
+    await app.translate.engineNotice().getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('choose-output').click();
+    const browse = page.getByTestId('folder-browser');
+    await browse.waitFor();
+    // It opens on the (empty) output folder; one level up has folders to show.
+    await expect.poll(() => browse.getByTestId('folder-browser-path').innerText()).toBe(join(root, 'Pictures', 'keyboard'));
+    await page.keyboard.press('Backspace');
+    await browse.locator('[data-testid="folder-entry"]').first().waitFor();
+    await app.screenshot(join(SCREENSHOTS, 'folder-browser-dark.png'));
+    await page.keyboard.press('Escape');
+    await browse.waitFor({ state: 'hidden' });
+    const inputs = join(root, 'phone');
+    await app.translate.dropFiles([join(inputs, 'phone-photo.heic'), join(inputs, 'scan.tif')]);
+    await app.translate.waitForSummary('5 of 5 translated', 120_000);
+    await page.getByTestId('end-notice').waitFor();
+    await app.screenshot(join(SCREENSHOTS, 'translate-tiff-heic-dark.png'));
+    await app.translate.openCompare('scan.tif');
+    await app.screenshot(join(SCREENSHOTS, 'before-after-tiff-dark.png'));
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Slash');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await app.screenshot(join(SCREENSHOTS, 'shortcuts-dark.png'));
+    await page.keyboard.press('Escape');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
