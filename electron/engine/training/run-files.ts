@@ -1,9 +1,9 @@
 import { open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Architecture } from '../../contract/models.js';
 import type { TrainDataSummary, TrainSettings } from '../../contract/training.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
+import type { Architecture } from '../nets/index.js';
 
 /**
  * A run's folder: run.json (settings, networks, data), checkpoint.json pointing at the latest
