@@ -131,15 +131,8 @@ export const networkSchema = z.discriminatedUnion(
   GENERATOR_FAMILIES.map((f) => settingsSchema(f)) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 
-export function buildDiscriminator(spec: DiscriminatorArch): IrGraph {
-  return discriminatorFamily(spec).build(spec);
-}
-
-export function describeDiscriminator(spec: DiscriminatorArch): string {
-  return discriminatorFamily(spec).describe(spec);
-}
-
-function discriminatorFamily(spec: DiscriminatorArch): (typeof DISCRIMINATORS)[number] {
+/** The family of a discriminator description (the trainer's). */
+export function discriminatorFamily(spec: DiscriminatorArch): (typeof DISCRIMINATORS)[number] {
   const family = DISCRIMINATORS.find((f) => f.name === spec.family);
   if (family === undefined) throw new Error(`no discriminator family is called "${spec.family}"`);
   return family;

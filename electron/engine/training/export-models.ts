@@ -3,12 +3,13 @@ import type { AttributeSpec, ModelEntry, ModelKind } from '../../contract/models
 import { emitOnnx } from '../graph/onnx-emitter.js';
 import type { ModelLibrary } from '../library/model-library.js';
 import { freeId, slugify } from '../library/model-importer.js';
-import { describeDiscriminator, familyOf } from '../nets/index.js';
+import { discriminatorFamily, familyOf } from '../nets/index.js';
 import { latestSample } from './runs-service.js';
 import type { TrainingRun } from './training-run.js';
 
 function card(run: TrainingRun, title: string, direction: string, arch: string, hasSample: boolean): string {
   const s = run.settings;
+  const d = run.mode.discriminatorArch();
   const counts = Object.entries(run.record.data.counts)
     .map(([k, v]) => `${v} ${k === 'pairs' ? 'pairs' : `images in ${k}`}`)
     .join(', ');
@@ -22,7 +23,7 @@ function card(run: TrainingRun, title: string, direction: string, arch: string, 
     `- Data: ${s.dataA}${s.dataB === undefined ? '' : ` and ${s.dataB}`}${s.edges ? ' (edge maps derived from the photos)' : ''}: ${counts}`,
     `- Skipped files: ${run.record.data.skipped.length}`,
     `- Start: ${origins}`,
-    `- Network: ${arch}; ${describeDiscriminator(run.mode.discriminatorArch())}`,
+    `- Network: ${arch}; ${discriminatorFamily(d).describe(d)}`,
     `- ${run.completedIterations} iterations, batch ${s.batch}, crop ${s.size} from ${s.loadSize}${s.flip ? ', flips' : ''}, Adam lr ${s.lr} (linear decay over the second half), seed ${s.seed}`,
     `- Losses: ${run.mode.describeLosses()}`,
     `- Run folder: ${run.dir}`,

@@ -2,13 +2,12 @@ import type { TrainSettings } from '../../../contract/training.js';
 import { gradients } from '../../graph/autodiff.js';
 import * as op from '../../graph/diff-ops.js';
 import type { IrGraph } from '../../graph/ir.js';
-import { Tape } from '../../graph/tape.js';
 import type { TensorInput } from '../../runtime/index.js';
 import type { Rng, TrainImage } from '../data/index.js';
 import { FakePool, type PoolPlan } from '../fake-pool.js';
 import { l1, lsgan } from '../losses.js';
-import { BC2, STEP_SIZE, imageShape, type StepGraph } from '../step-graphs.js';
-import { TrainableNet } from '../trainable-net.js';
+import { StepBuilder, imageShape, type StepGraph } from '../step-graphs.js';
+import type { TrainableNet } from '../trainable-net.js';
 import type { Batch } from '../training-data.js';
 import { TrainingMode, type GeneratorRole, type StateTensor } from './training-mode.js';
 
@@ -144,25 +143,24 @@ export interface CycleganStepOptions {
  * its choice as `pool/use_*` (1: judge the pooled image `pool/fake_*`, 0: this step's fake).
  */
 export function buildCycleganStep(o: CycleganStepOptions): StepGraph {
-  const t = new Tape('cyclegan_step');
+  const step = new StepBuilder('cyclegan_step', o.exposeGradients);
+  const t = step.t;
   const lambda = o.lambdaCycle ?? 10;
   const lambdaIdt = (o.lambdaIdentity ?? 0.5) * lambda;
   const shape = imageShape(o.batch, o.size);
-  const realA = t.input('real_A', shape);
-  const realB = t.input('real_B', shape);
-  const poolA = t.input('pool/fake_A', shape);
-  const poolB = t.input('pool/fake_B', shape);
+  const realA = step.data('real_A', shape);
+  const realB = step.data('real_B', shape);
+  const poolA = step.data('pool/fake_A', shape);
+  const poolB = step.data('pool/fake_B', shape);
   // One choice per image of the batch, as the reference pool decides image by image.
   const useShape = [o.batch, 1, 1, 1];
-  const useA = t.input('pool/use_A', useShape);
-  const useB = t.input('pool/use_B', useShape);
-  const stepSize = t.input(STEP_SIZE, []);
-  const bc2 = t.input(BC2, []);
+  const useA = step.data('pool/use_A', useShape);
+  const useB = step.data('pool/use_B', useShape);
 
-  const gA = new TrainableNet(t, 'G_A', o.gA);
-  const gB = new TrainableNet(t, 'G_B', o.gB);
-  const dA = new TrainableNet(t, 'D_A', o.dA);
-  const dB = new TrainableNet(t, 'D_B', o.dB);
+  const gA = step.net('G_A', o.gA);
+  const gB = step.net('G_B', o.gB);
+  const dA = step.net('D_A', o.dA);
+  const dB = step.net('D_B', o.dB);
 
   const fakeB = gA.apply({ input: realA });
   const recA = gB.apply({ input: fakeB });
@@ -172,7 +170,6 @@ export function buildCycleganStep(o: CycleganStepOptions): StepGraph {
   const lossGB = lsgan(t, dB.apply({ input: fakeA }), true);
   const lossCycleA = op.scale(t, l1(t, recA, realA), lambda);
   const lossCycleB = op.scale(t, l1(t, recB, realB), lambda);
-  const terms = [lossGA, lossGB, lossCycleA, lossCycleB];
   const named: [string, string][] = [
     ['G_A', lossGA],
     ['G_B', lossGB],
@@ -182,10 +179,9 @@ export function buildCycleganStep(o: CycleganStepOptions): StepGraph {
   if (lambdaIdt > 0) {
     const idtA = op.scale(t, l1(t, gA.apply({ input: realB }), realB), lambdaIdt);
     const idtB = op.scale(t, l1(t, gB.apply({ input: realA }), realA), lambdaIdt);
-    terms.push(idtA, idtB);
     named.push(['idt_A', idtA], ['idt_B', idtB]);
   }
-  const lossG = terms.reduce((a, b) => op.add(t, a, b));
+  const lossG = named.map(([, v]) => v).reduce((a, b) => op.add(t, a, b));
   const gradsG = gradients(t, lossG, [...gA.paramValues, ...gB.paramValues]);
 
   const pick = (use: string, pooled: string, fresh: string): string =>
@@ -198,28 +194,12 @@ export function buildCycleganStep(o: CycleganStepOptions): StepGraph {
   const gradsD = gradients(t, op.add(t, lossDA, lossDB), [...dA.paramValues, ...dB.paramValues]);
   named.push(['D_A', lossDA], ['D_B', lossDB]);
 
-  const outputs: string[] = [];
-  for (const net of [gA, gB]) net.adamStep(gradsG, stepSize, bc2, outputs, o.exposeGradients);
-  for (const net of [dA, dB]) net.adamStep(gradsD, stepSize, bc2, outputs, o.exposeGradients);
-  const losses = named.map(([name, v]) => t.rename(v, `loss/${name}`));
-  const images = [t.rename(fakeB, 'fake_B'), t.rename(fakeA, 'fake_A'), t.rename(recA, 'rec_A'), t.rename(recB, 'rec_B')];
-  return {
-    model: t.toOnnx([...losses, ...images, ...outputs]),
-    nets: new Map([
-      ['G_A', o.gA],
-      ['G_B', o.gB],
-      ['D_A', o.dA],
-      ['D_B', o.dB],
-    ]),
-    dataInputs: new Map<string, number[]>([
-      ['real_A', shape],
-      ['real_B', shape],
-      ['pool/fake_A', shape],
-      ['pool/fake_B', shape],
-      ['pool/use_A', useShape],
-      ['pool/use_B', useShape],
-    ]),
-    losses,
-    images,
-  };
+  for (const net of [gA, gB]) step.adamStep(net, gradsG);
+  for (const net of [dA, dB]) step.adamStep(net, gradsD);
+  return step.finish(named, [
+    ['fake_B', fakeB],
+    ['fake_A', fakeA],
+    ['rec_A', recA],
+    ['rec_B', recB],
+  ]);
 }

@@ -1,11 +1,9 @@
 import { gradients } from '../../graph/autodiff.js';
 import * as op from '../../graph/diff-ops.js';
 import type { IrGraph } from '../../graph/ir.js';
-import { Tape } from '../../graph/tape.js';
 import type { TrainImage } from '../data/index.js';
 import { bceWithLogits, l1 } from '../losses.js';
-import { BC2, STEP_SIZE, imageShape, type StepGraph } from '../step-graphs.js';
-import { TrainableNet } from '../trainable-net.js';
+import { StepBuilder, imageShape, type StepGraph } from '../step-graphs.js';
 import type { Batch } from '../training-data.js';
 import { TrainingMode, type GeneratorRole } from './training-mode.js';
 
@@ -60,56 +58,39 @@ export interface Pix2pixStepOptions {
  * conditional, the condition replicated over the image.
  */
 export function buildPix2pixStep(o: Pix2pixStepOptions): StepGraph {
-  const t = new Tape(o.conditionSize === undefined ? 'pix2pix_step' : 'conditional_step');
+  const step = new StepBuilder(o.conditionSize === undefined ? 'pix2pix_step' : 'conditional_step', o.exposeGradients);
+  const t = step.t;
   const lambda = o.lambdaL1 ?? 100;
   const shape = imageShape(o.batch, o.size);
-  const realA = t.input('real_A', shape);
-  const realB = t.input('real_B', shape);
-  const condition = o.conditionSize === undefined ? null : t.input('condition', [o.batch, o.conditionSize]);
-  const stepSize = t.input(STEP_SIZE, []);
-  const bc2 = t.input(BC2, []);
-  const g = new TrainableNet(t, 'G', o.g);
-  const d = new TrainableNet(t, 'D', o.d);
+  const realA = step.data('real_A', shape);
+  const realB = step.data('real_B', shape);
+  const condition = o.conditionSize === undefined ? null : step.data('condition', [o.batch, o.conditionSize]);
+  const g = step.net('G', o.g);
+  const d = step.net('D', o.d);
 
   const fakeB = g.apply(condition === null ? { input: realA } : { input: realA, condition });
-  const judged = (output: string): string[] => {
+  const judged = (output: string): string => {
     const parts = [realA, output];
     if (condition !== null) parts.push(op.spatialBroadcast(t, condition, realA));
-    return [op.concat(t, parts)];
+    return op.concat(t, parts);
   };
-  const dOn = (output: string, params?: ReadonlyMap<string, string>): string => d.apply({ input: judged(output)[0] ?? '' }, params);
+  const dOn = (output: string, params?: ReadonlyMap<string, string>): string => d.apply({ input: judged(output) }, params);
 
   const lossDReal = bceWithLogits(t, dOn(realB), true);
   const lossDFake = bceWithLogits(t, dOn(op.detach(t, fakeB)), false);
   const lossD = op.scale(t, op.add(t, lossDReal, lossDFake), 0.5);
-  const outputs: string[] = [];
-  const newD = d.adamStep(gradients(t, lossD, d.paramValues), stepSize, bc2, outputs, o.exposeGradients);
+  const newD = step.adamStep(d, gradients(t, lossD, d.paramValues));
 
   const lossGGan = bceWithLogits(t, dOn(fakeB, newD), true);
   const lossGL1 = op.scale(t, l1(t, fakeB, realB), lambda);
-  const lossG = op.add(t, lossGGan, lossGL1);
-  g.adamStep(gradients(t, lossG, g.paramValues), stepSize, bc2, outputs, o.exposeGradients);
-
-  const losses = [
-    t.rename(lossGGan, 'loss/G_GAN'),
-    t.rename(lossGL1, 'loss/G_L1'),
-    t.rename(lossDReal, 'loss/D_real'),
-    t.rename(lossDFake, 'loss/D_fake'),
-  ];
-  const images = [t.rename(fakeB, 'fake_B')];
-  const dataInputs = new Map<string, number[]>([
-    ['real_A', shape],
-    ['real_B', shape],
-  ]);
-  if (o.conditionSize !== undefined) dataInputs.set('condition', [o.batch, o.conditionSize]);
-  return {
-    model: t.toOnnx([...losses, ...images, ...outputs]),
-    nets: new Map([
-      ['G', o.g],
-      ['D', o.d],
-    ]),
-    dataInputs,
-    losses,
-    images,
-  };
+  step.adamStep(g, gradients(t, op.add(t, lossGGan, lossGL1), g.paramValues));
+  return step.finish(
+    [
+      ['G_GAN', lossGGan],
+      ['G_L1', lossGL1],
+      ['D_real', lossDReal],
+      ['D_fake', lossDFake],
+    ],
+    [['fake_B', fakeB]],
+  );
 }

@@ -1,6 +1,6 @@
 import type { TrainSettings } from '../../../contract/training.js';
 import type { IrGraph } from '../../graph/ir.js';
-import { buildDiscriminator, type DiscriminatorArch } from '../../nets/index.js';
+import { discriminatorFamily, type DiscriminatorArch } from '../../nets/index.js';
 import type { TensorInput } from '../../runtime/index.js';
 import type { Rng, TrainImage } from '../data/index.js';
 import type { StepGraph } from '../step-graphs.js';
@@ -62,7 +62,8 @@ export abstract class TrainingMode {
 
   /** A fresh discriminator graph (the public releases ship generators only). */
   discriminator(): IrGraph {
-    return buildDiscriminator(this.discriminatorArch());
+    const arch = this.discriminatorArch();
+    return discriminatorFamily(arch).build(arch);
   }
 
   /** A step's data inputs: the batch, and whatever the recipe adds to it. */
