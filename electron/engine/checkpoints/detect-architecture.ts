@@ -37,8 +37,8 @@ function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** The checkpoint's keys with DataParallel's `module.` prefix removed. */
-interface Keys {
+/** The checkpoint's keys with DataParallel's `module.` prefix removed, as families read them. */
+interface Keys extends StateDictView {
   tensors: Map<string, CheckpointTensor>;
   /** Entries that are not float tensors (num_batches_tracked and the like). */
   other: Set<string>;
@@ -62,33 +62,20 @@ function normaliseKeys(sd: StateDict): Keys {
   };
   for (const [key, t] of sd.tensors) tensors.set(add(key), t);
   for (const key of sd.skipped) other.add(add(key));
-  return { tensors, other };
-}
-
-function shapeOf(keys: Keys, name: string): readonly number[] | undefined {
-  return keys.tensors.get(name)?.shape;
-}
-
-/** The keys as a family reads them. */
-function viewOf(keys: Keys): StateDictView {
-  return { keys: keyList(keys), shape: (key) => shapeOf(keys, key) };
-}
-
-function keyList(keys: Keys): string[] {
-  return [...keys.tensors.keys(), ...keys.other];
+  return { tensors, other, keys: [...tensors.keys(), ...other], shape: (key) => tensors.get(key)?.shape };
 }
 
 /** Completes the architecture from the checkpoint, with the override's fields taking precedence. */
 function resolve(sd: StateDict, keys: Keys, family: AnyGeneratorFamily, override: ArchitectureOverride | undefined, guessed: boolean): Architecture {
-  const done = completeSettings(family, family.derive(viewOf(keys)), override ?? {});
+  const done = completeSettings(family, family.derive(keys), override ?? {});
   if (done.ok) return done.settings;
   if (done.missing.length > 0) {
     const what = done.missing.map(fieldLabel).join(', ');
     const how = guessed ? 'its keys do not follow the layout' : `give ${what} in --arch`;
-    fail(sd, `cannot tell ${what} of a ${family.name} generator from the checkpoint (${how}); its keys: ${listSome(keyList(keys))}`);
+    fail(sd, `cannot tell ${what} of a ${family.name} generator from the checkpoint (${how}); its keys: ${listSome(keys.keys)}`);
   }
   const implied = done.invalid.map((i) => `${fieldLabel(i.field)} = ${String(i.value)}`).join(', ');
-  return fail(sd, `the checkpoint implies ${implied}, which no ${family.name} generator has; its keys: ${listSome(keyList(keys))}`);
+  return fail(sd, `the checkpoint implies ${implied}, which no ${family.name} generator has; its keys: ${listSome(keys.keys)}`);
 }
 
 // ---------------------------------------------------------------------------
@@ -113,7 +100,7 @@ function oldInstanceStat(graph: IrGraph, keys: Keys, key: string): boolean {
   if (stat === 'num_batches_tracked') return true;
   const param = graph.params.find((p) => p.name === weight);
   const channels = conv.op === 'conv' ? param?.shape[0] : param?.shape[1];
-  const shape = shapeOf(keys, key);
+  const shape = keys.shape(key);
   return shape !== undefined && shape.length === 1 && shape[0] === channels;
 }
 
@@ -143,7 +130,7 @@ function verify(sd: StateDict, keys: Keys, arch: Architecture, guessed: boolean)
       weights.set(name, t.data);
     }
   }
-  for (const key of keyList(keys)) {
+  for (const key of keys.keys) {
     if (params.has(key)) continue;
     if (unused.has(key) || oldInstanceStat(graph, keys, key)) ignored.push(key);
     else unexpected.push(key);
@@ -171,12 +158,12 @@ function verify(sd: StateDict, keys: Keys, arch: Architecture, guessed: boolean)
 export function detectArchitecture(sd: StateDict, override?: ArchitectureOverride): Detection {
   const keys = normaliseKeys(sd);
   const guessed = override === undefined;
-  const family = guessed ? detectFamily(viewOf(keys)) : generatorFamily(override.family);
+  const family = guessed ? detectFamily(keys) : generatorFamily(override.family);
   if (family === undefined) {
     fail(
       sd,
       `unknown layout: the keys match no supported generator (${supportedGenerators()}); ` +
-        `keys that did not match: ${listSome(keyList(keys)) || 'none (the state dict is empty)'}`,
+        `keys that did not match: ${listSome(keys.keys) || 'none (the state dict is empty)'}`,
     );
   }
   return verify(sd, keys, resolve(sd, keys, family, override, guessed), guessed);

@@ -1,5 +1,6 @@
 import type { IrGraph } from '../graph/ir.js';
 import type { TensorInput } from '../runtime/index.js';
+import type { StateTensor } from './run-files.js';
 import { stateNames } from './trainable-net.js';
 
 /** A network of a run, as its state sees it. */
@@ -82,8 +83,8 @@ export class NetState {
   }
 
   /** The state as checkpoint tensors. */
-  tensors(): Map<string, { shape: readonly number[]; data: Float32Array }> {
-    const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
+  tensors(): Map<string, StateTensor> {
+    const tensors = new Map<string, StateTensor>();
     for (const { name, shape } of slots(this.nets)) tensors.set(name, { shape, data: this.value(name) });
     return tensors;
   }

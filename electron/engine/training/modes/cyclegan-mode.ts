@@ -6,10 +6,11 @@ import type { TensorInput } from '../../runtime/index.js';
 import type { Rng, TrainImage } from '../data/index.js';
 import { FakePool, type PoolPlan } from '../fake-pool.js';
 import { l1, lsgan } from '../losses.js';
+import type { StateTensor } from '../run-files.js';
 import { StepBuilder, imageShape, type StepGraph } from '../step-graphs.js';
 import type { TrainableNet } from '../trainable-net.js';
 import type { Batch } from '../training-data.js';
-import { TrainingMode, type GeneratorRole, type StateTensor } from './training-mode.js';
+import { TrainingMode, type GeneratorRole } from './training-mode.js';
 
 const SIDES = ['A', 'B'] as const;
 type Side = (typeof SIDES)[number];

@@ -4,7 +4,7 @@ import { CycleganMode } from './cyclegan-mode.js';
 import { Pix2pixMode } from './pix2pix-mode.js';
 import type { TrainingMode } from './training-mode.js';
 
-export type { GeneratorRole, StateTensor, TrainingMode } from './training-mode.js';
+export type { GeneratorRole, TrainingMode } from './training-mode.js';
 export { buildCycleganStep, type CycleganStepOptions } from './cyclegan-mode.js';
 export { buildPix2pixStep, type Pix2pixStepOptions } from './pix2pix-mode.js';
 

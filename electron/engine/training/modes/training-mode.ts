@@ -3,6 +3,7 @@ import type { IrGraph } from '../../graph/ir.js';
 import { discriminatorFamily, type DiscriminatorArch } from '../../nets/index.js';
 import type { TensorInput } from '../../runtime/index.js';
 import type { Rng, TrainImage } from '../data/index.js';
+import type { StateTensor } from '../run-files.js';
 import type { StepGraph } from '../step-graphs.js';
 import type { Batch } from '../training-data.js';
 
@@ -16,12 +17,6 @@ export interface GeneratorRole {
   direction: string;
   /** Added to the exported model's id and title, where a run exports more than one. */
   exportSuffix?: { id: string; title: string };
-}
-
-/** A tensor of a checkpoint. */
-export interface StateTensor {
-  shape: readonly number[];
-  data: Float32Array;
 }
 
 /**
