@@ -1,27 +1,5 @@
 /** The network families (one module each) and the registry that is the engine's only way to them. */
-export {
-  GENERATOR_FAMILIES,
-  architectureFromMetadata,
-  architectureNames,
-  buildGenerator,
-  conditionalFamilies,
-  countParameters,
-  describeArchitecture,
-  detectFamily,
-  discriminatorFamily,
-  familyOf,
-  generatorFamily,
-  networkSchema,
-  parameterCount,
-  parseGeneratorName,
-  sizeMultiple,
-  supportedGenerators,
-  trainingArchitecture,
-  type AnyGeneratorFamily,
-  type Architecture,
-  type ArchitectureOverride,
-  type DiscriminatorArch,
-} from './registry.js';
+export * from './registry.js';
 export { completeSettings, fieldLabel, fieldProblem, fieldSpellings } from './settings.js';
 export type { Field, GeneratorFamily, GeneratorIo, StateDictView } from './family.js';
 export { patchganDiscriminator, type PatchganOptions } from './patchgan-discriminator.js';

@@ -17,20 +17,14 @@ export type JunyanzSettings = {
 
 const channels = (name: string, short: string): CountField => ({ kind: 'count', name, min: 1, max: 4096, spellings: [name, short], default: 3 });
 
-export const JUNYANZ_FIELDS: {
-  readonly ngf: CountField;
-  readonly norm: ChoiceField<NormKind>;
-  readonly dropout: FlagField;
-  readonly inputChannels: CountField;
-  readonly outputChannels: CountField;
-} = {
-  ngf: { kind: 'count', name: 'ngf', min: 1, max: 4096 },
-  norm: { kind: 'choice', name: 'norm', values: ['batch', 'instance'] },
+export const JUNYANZ_FIELDS = {
+  ngf: { kind: 'count', name: 'ngf', min: 1, max: 4096 } satisfies CountField,
+  norm: { kind: 'choice', name: 'norm', values: ['batch', 'instance'] } satisfies ChoiceField<NormKind>,
   // Dropout changes the key layout only; inference and training run with it off.
-  dropout: { kind: 'flag', name: 'dropout', default: false },
+  dropout: { kind: 'flag', name: 'dropout', default: false } satisfies FlagField,
   inputChannels: channels('input_nc', 'in'),
   outputChannels: channels('output_nc', 'out'),
-};
+} as const;
 
 /**
  * junyanz `get_norm_layer`: BatchNorm2d is affine and tracks running statistics (ignored: per-image

@@ -40,18 +40,9 @@ export class CycleganMode extends TrainingMode {
   }
 
   buildStep(graphs: ReadonlyMap<string, IrGraph>): StepGraph {
-    const s = this.settings;
-    const graph = (id: string): IrGraph => TrainingMode.graph(graphs, id);
-    return buildCycleganStep({
-      gA: graph('G_A'),
-      gB: graph('G_B'),
-      dA: graph('D_A'),
-      dB: graph('D_B'),
-      batch: s.batch,
-      size: s.size,
-      lambdaCycle: s.lambdaCycle,
-      lambdaIdentity: s.lambdaIdentity,
-    });
+    const { batch, size, lambdaCycle, lambdaIdentity } = this.settings;
+    const [gA, gB, dA, dB] = ['G_A', 'G_B', 'D_A', 'D_B'].map((id) => TrainingMode.graph(graphs, id)) as [IrGraph, IrGraph, IrGraph, IrGraph];
+    return buildCycleganStep({ gA, gB, dA, dB, batch, size, lambdaCycle, lambdaIdentity });
   }
 
   protected override extraFeeds(batch: Batch, dims: (name: string) => readonly number[], rng: Rng): Record<string, TensorInput> {

@@ -20,15 +20,9 @@ export class Pix2pixMode extends TrainingMode {
   }
 
   buildStep(graphs: ReadonlyMap<string, IrGraph>): StepGraph {
-    const s = this.settings;
-    return buildPix2pixStep({
-      g: TrainingMode.graph(graphs, 'G'),
-      d: TrainingMode.graph(graphs, 'D'),
-      batch: s.batch,
-      size: s.size,
-      lambdaL1: s.lambdaL1,
-      ...(this.conditional ? { conditionSize: this.conditionSize } : {}),
-    });
+    const { batch, size, lambdaL1 } = this.settings;
+    const [g, d] = [TrainingMode.graph(graphs, 'G'), TrainingMode.graph(graphs, 'D')];
+    return buildPix2pixStep({ g, d, batch, size, lambdaL1, ...(this.conditional ? { conditionSize: this.conditionSize } : {}) });
   }
 
   visuals(batch: Batch, output: (name: string) => TrainImage): TrainImage[][] {
