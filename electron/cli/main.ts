@@ -1,9 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { TRAIN_ARCHS } from '../contract/training.js';
 import { StudioError, toErrorInfo } from '../engine/errors.js';
 import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
 import { DEFAULT_MODEL, ModelLibrary } from '../engine/library/index.js';
 import { packageVersion } from '../engine/library/paths.js';
 import { logsDir, openLogFile, processLogger } from '../engine/logging/index.js';
+import { architectureNames } from '../engine/nets/index.js';
 import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
 import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
 import { catalogCommand, downloadCommand } from './catalog-command.js';
@@ -110,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'the checkpoint or .onnx file (never executed, never modified)')
     .option('--name <name>', 'display name (default: the file name)')
     .option('--id <id>', 'library id (default: from the name)')
-    .option('--arch <arch>', 'override detection: resnet_9blocks, resnet_6blocks, unet_128, unet_256, stargan, with options like ",ngf=64,norm=batch"')
+    .option('--arch <arch>', `override detection: ${architectureNames()}, with options like ",ngf=64,norm=batch"`)
     .option('--attributes <a,b,...>', "a conditional model's condition entries in order (default c0,c1,...)", parseList)
     .option('--license <licence>', 'licence to record in the card')
     .addOption(new Option('--kind <kind>', 'model kind (default: from the architecture)').choices(['cyclegan', 'pix2pix', 'conditional']))
@@ -178,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--b <dir>', 'folder B: domain B (cyclegan), or targets matched to A by file name (pix2pix, conditional: with attributes.csv)')
     .option('--from <model>', 'library model to start the generator (cyclegan: A to B) from')
     .option('--from-b <model>', 'cyclegan: library model to start the B to A generator from')
-    .addOption(new Option('--arch <arch>', 'generator architecture when training from scratch').choices(['resnet_6blocks', 'resnet_9blocks', 'unet_128', 'unet_256', 'stargan']))
+    .addOption(new Option('--arch <arch>', 'generator architecture when training from scratch').choices(TRAIN_ARCHS))
     .option('--ngf <n>', 'generator width (default 64)', parseIntIn(1, 256))
     .option('--ndf <n>', 'discriminator width (default 64)', parseIntIn(1, 256))
     .option('--d-layers <n>', 'PatchGAN layers (default 3: 70 x 70 patches)', parseIntIn(1, 6))

@@ -1,29 +1,11 @@
 /** Model descriptions shared by the engine, the CLI and the renderer. Plain data only. */
 
 /**
- * The generator families of the public reference implementations, with every option that
- * changes their layout. Stored in manifests of models the engine built, so keep it plain JSON.
+ * The exact network of a model the engine built, as plain JSON: the name of a family the engine
+ * registers (engine/nets/) and that family's settings, e.g. { family: 'resnet', ngf: 64, ... }.
+ * Only the engine reads the settings; it checks them against the family when a manifest loads.
  */
-export type Architecture =
-  | {
-      family: 'resnet';
-      ngf: number;
-      nBlocks: number;
-      norm: 'instance' | 'batch';
-      dropout: boolean;
-      inputChannels: number;
-      outputChannels: number;
-    }
-  | {
-      family: 'unet';
-      numDowns: number;
-      ngf: number;
-      norm: 'instance' | 'batch';
-      dropout: boolean;
-      inputChannels: number;
-      outputChannels: number;
-    }
-  | { family: 'stargan'; convDim: number; cDim: number; repeatNum: number };
+export type NetworkSpec = { family: string } & Record<string, string | number | boolean>;
 
 export const MODEL_KINDS = ['cyclegan', 'pix2pix', 'conditional'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -56,7 +38,7 @@ export interface ModelManifest {
    * The exact network, for models built by the engine from a known family. Lets the engine
    * rebuild the graph (e.g. to tile large images with whole-image statistics).
    */
-  network?: Architecture;
+  network?: NetworkSpec;
   /** Where the weights came from: a URL, a recipe, a file name. */
   source: string;
   licence: string;

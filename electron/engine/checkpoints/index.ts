@@ -3,6 +3,7 @@
  * allows only what a state dict needs, and detection of the generator architecture.
  */
 export { parseCheckpoint, readCheckpoint, type CheckpointTensor, type StateDict } from './reader.js';
-export { detectArchitecture, parseArchitectureOption, type ArchitectureOverride, type Detection } from './detect-architecture.js';
+export { parseArchitectureOption } from './arch-option.js';
+export { detectArchitecture, type Detection } from './detect-architecture.js';
 export { isAllowedGlobal } from './torch-pickle.js';
 export type { FloatDtype } from './dtypes.js';

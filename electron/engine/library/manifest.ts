@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { MODEL_KINDS, type ModelManifest } from '../../contract/models.js';
 import { StudioError, describeSystemError } from '../errors.js';
+import { networkSchema } from '../nets/index.js';
 
 const attributeSchema = z
   .object({
@@ -13,13 +14,6 @@ const attributeSchema = z
   })
   .refine((a) => a.min < a.max, { message: 'min must be below max' })
   .refine((a) => a.default >= a.min && a.default <= a.max, { message: 'default must lie within min..max' });
-
-const positive = z.number().int().min(1).max(4096);
-const networkSchema = z.discriminatedUnion('family', [
-  z.object({ family: z.literal('resnet'), ngf: positive, nBlocks: z.number().int().min(0).max(64), norm: z.enum(['instance', 'batch']), dropout: z.boolean(), inputChannels: positive, outputChannels: positive }).strict(),
-  z.object({ family: z.literal('unet'), numDowns: z.number().int().min(5).max(10), ngf: positive, norm: z.enum(['instance', 'batch']), dropout: z.boolean(), inputChannels: positive, outputChannels: positive }).strict(),
-  z.object({ family: z.literal('stargan'), convDim: positive, cDim: z.number().int().min(1).max(256), repeatNum: z.number().int().min(0).max(64) }).strict(),
-]);
 
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 

@@ -5,7 +5,7 @@ import { detectArchitecture, parseArchitectureOption, readCheckpoint } from '../
 import { StudioError, describeSystemError } from '../errors.js';
 import { emitOnnx } from '../graph/onnx-emitter.js';
 import { ONNX_FLOAT, inspectOnnx, type OnnxSummary } from '../graph/onnx-inspect.js';
-import { buildGenerator, describeArchitecture, sizeMultiple, type Architecture } from '../nets/index.js';
+import { conditionalFamilies, familyOf } from '../nets/index.js';
 import { MODEL_ID_PATTERN } from './manifest.js';
 import type { ModelLibrary } from './model-library.js';
 
@@ -62,17 +62,6 @@ function conditionAttributes(names: string[] | undefined, count: number, file: s
   return list.map((name) => ({ name, min: 0, max: 1, default: 0 }));
 }
 
-function defaultKind(arch: Architecture): ModelKind {
-  switch (arch.family) {
-    case 'resnet':
-      return 'cyclegan';
-    case 'unet':
-      return 'pix2pix';
-    case 'stargan':
-      return 'conditional';
-  }
-}
-
 /**
  * Imports a PyTorch checkpoint (.pth/.pt/.ckpt) or an ONNX model into the library. Nothing in a
  * checkpoint is executed; an unknown layout or a failed check leaves the library unchanged.
@@ -94,23 +83,28 @@ async function importCheckpoint(library: ModelLibrary, path: string, options: Im
   const override = options.arch === undefined ? undefined : parseArchitectureOption(options.arch);
   const detection = detectArchitecture(stateDict, override);
   const arch = detection.arch;
-  const graph = buildGenerator(arch);
-  const onnx = emitOnnx(graph, detection.weights, {
-    metadata: { architecture: describeArchitecture(arch), source_file: basename(path) },
+  const family = familyOf(arch);
+  const described = family.describe(arch);
+  const io = family.io(arch);
+  const onnx = emitOnnx(family.build(arch), detection.weights, {
+    metadata: { architecture: described, source_file: basename(path) },
   });
-  const kind = options.kind ?? defaultKind(arch);
-  if (kind === 'conditional' && arch.family !== 'stargan') {
+  const kind = options.kind ?? family.defaultKind;
+  if (kind === 'conditional' && io.conditionChannels === 0) {
     throw new StudioError('BAD_ARGUMENT', `${path}: a ${arch.family} generator takes no condition vector, so it cannot be a conditional model`);
   }
-  const attributes = arch.family === 'stargan' ? conditionAttributes(options.attributes, arch.cDim, path) : [];
-  if (arch.family !== 'stargan' && options.attributes !== undefined) {
-    throw new StudioError('BAD_ARGUMENT', `${path}: --attributes only applies to conditional (StarGAN) models; this is a ${describeArchitecture(arch)}`);
+  const attributes = io.conditionChannels > 0 ? conditionAttributes(options.attributes, io.conditionChannels, path) : [];
+  if (io.conditionChannels === 0 && options.attributes !== undefined) {
+    throw new StudioError(
+      'BAD_ARGUMENT',
+      `${path}: --attributes only applies to conditional (${conditionalFamilies((f) => f.reference.module)}) models; this is a ${described}`,
+    );
   }
   const stem = basename(path, extname(path));
   const name = options.name ?? stem;
   const id = options.id ?? (await freeId(library, slugify(name)));
   const notes = [
-    `detected ${describeArchitecture(arch)}${override === undefined ? '' : ' (--arch given)'}`,
+    `detected ${described}${override === undefined ? '' : ' (--arch given)'}`,
     `${detection.parameterCount.toLocaleString('en-US')} parameters from a ${stateDict.container} checkpoint${stateDict.wrapper === undefined ? '' : ` (inside "${stateDict.wrapper}")`}`,
   ];
   if (detection.ignored.length > 0) notes.push(`ignored ${detection.ignored.length} stored statistics entries (per-image statistics are used)`);
@@ -118,7 +112,7 @@ async function importCheckpoint(library: ModelLibrary, path: string, options: Im
   const card = modelCard({
     name,
     source: options.source ?? basename(path),
-    arch: describeArchitecture(arch),
+    arch: described,
     parameters: detection.parameterCount,
     licence,
     notes,
@@ -132,12 +126,12 @@ async function importCheckpoint(library: ModelLibrary, path: string, options: Im
       name,
       kind,
       description: options.description ?? `Imported from ${basename(path)}`,
-      inputChannels: arch.family === 'stargan' ? 3 : arch.inputChannels,
-      outputChannels: arch.family === 'stargan' ? 3 : arch.outputChannels,
-      sizeMultiple: sizeMultiple(arch),
-      preferredSize: options.preferredSize ?? (arch.family === 'stargan' ? 128 : 256),
+      inputChannels: io.inputChannels,
+      outputChannels: io.outputChannels,
+      sizeMultiple: family.sizeMultiple(arch),
+      preferredSize: options.preferredSize ?? family.preferredSize,
       attributes,
-      architecture: describeArchitecture(arch),
+      architecture: described,
       network: arch,
       source: options.source ?? basename(path),
       licence,

@@ -1,13 +1,18 @@
 import { GraphBuilder, type NormKind } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
+import type { NetFamily } from './family.js';
+import { junyanzNorm } from './junyanz.js';
 
-export interface PatchganOptions {
+// A type, not an interface: settings stay plain JSON records.
+export type PatchganOptions = {
   /** Channels of what the discriminator sees: 3 (CycleGAN), 6 (pix2pix: input and output), more with a condition. */
   inputChannels: number;
   ndf: number;
   nLayers: number;
   norm: NormKind;
-}
+};
+
+export type PatchganArch = { family: 'patchgan' } & PatchganOptions;
 
 /**
  * junyanz NLayerDiscriminator (the 70 x 70 PatchGAN at n_layers 3). Keys follow the reference
@@ -18,7 +23,7 @@ export interface PatchganOptions {
 export function patchganDiscriminator(options: PatchganOptions): IrGraph {
   const { inputChannels, ndf, nLayers, norm } = options;
   const useBias = norm === 'instance';
-  const normOpts = { affine: norm === 'batch', tracksStats: norm === 'batch', batchStatistics: norm === 'batch' };
+  const normOpts = junyanzNorm(norm);
   const g = new GraphBuilder(`patchgan_${nLayers}layers_ndf${ndf}`);
   let x = g.input('input', 'image', inputChannels);
   x = g.leakyRelu(g.conv(x, 'model.0', { inC: inputChannels, outC: ndf, kernel: 4, stride: 2, pad: 1, bias: true }), 0.2);
@@ -35,3 +40,11 @@ export function patchganDiscriminator(options: PatchganOptions): IrGraph {
   x = g.conv(x, `model.${index}`, { inC: ndf * mult, outC: 1, kernel: 4, stride: 1, pad: 1, bias: true });
   return g.finish(x, 1);
 }
+
+/** junyanz `--netD basic` (n_layers 3) and `--netD n_layers`: the recipes' discriminator. */
+export const patchganFamily: NetFamily<PatchganArch> = {
+  name: 'patchgan',
+  reference: { origin: 'junyanz', module: 'NLayerDiscriminator' },
+  build: (a) => patchganDiscriminator(a),
+  describe: (a) => `PatchGAN ndf ${a.ndf}, ${a.nLayers} layers, ${a.norm} norm`,
+};

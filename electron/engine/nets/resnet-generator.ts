@@ -1,5 +1,10 @@
 import { GraphBuilder, type NormKind } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
+import { convShape, type GeneratorFamily } from './family.js';
+import { strideStages } from './stride-stages.js';
+import { JUNYANZ_FIELDS, junyanzDetails, junyanzIo, junyanzNorm, junyanzTraining, type JunyanzSettings } from './junyanz.js';
+
+export type ResnetArch = { family: 'resnet'; ngf: number; nBlocks: number } & JunyanzSettings;
 
 export interface ResnetOptions {
   ngf: number;
@@ -20,7 +25,7 @@ export function resnetGenerator(options: ResnetOptions): IrGraph {
   const inC = options.inputChannels ?? 3;
   const outC = options.outputChannels ?? 3;
   const useBias = norm === 'instance';
-  const normOpts = { affine: norm === 'batch', tracksStats: norm === 'batch', batchStatistics: norm === 'batch' };
+  const normOpts = junyanzNorm(norm);
   const g = new GraphBuilder(`resnet_${nBlocks}blocks_ngf${ngf}`);
   let x = g.input('input', 'image', inC);
 
@@ -28,14 +33,11 @@ export function resnetGenerator(options: ResnetOptions): IrGraph {
   x = g.conv(x, 'model.1', { inC, outC: ngf, kernel: 7, bias: useBias });
   x = g.relu(g.norm(x, 'model.2', ngf, normOpts));
 
-  let ch = ngf;
-  let index = 4;
-  for (let i = 0; i < 2; i++) {
-    x = g.conv(x, `model.${index}`, { inC: ch, outC: ch * 2, kernel: 3, stride: 2, pad: 1, bias: useBias });
-    x = g.relu(g.norm(x, `model.${index + 1}`, ch * 2, normOpts));
-    ch *= 2;
-    index += 3;
-  }
+  const stage = { prefix: 'model', kernel: 3, bias: useBias, norm: normOpts };
+  const down = strideStages(g, { x, channels: ngf, index: 4 }, { ...stage, up: false });
+  const ch = down.channels;
+  let index = down.index;
+  x = down.x;
 
   const second = dropout ? 6 : 5;
   for (let b = 0; b < nBlocks; b++) {
@@ -51,22 +53,56 @@ export function resnetGenerator(options: ResnetOptions): IrGraph {
     index += 1;
   }
 
-  for (let i = 0; i < 2; i++) {
-    x = g.convTranspose(x, `model.${index}`, {
-      inC: ch,
-      outC: ch / 2,
-      kernel: 3,
-      stride: 2,
-      pad: 1,
-      outputPadding: 1,
-      bias: useBias,
-    });
-    x = g.relu(g.norm(x, `model.${index + 1}`, ch / 2, normOpts));
-    ch /= 2;
-    index += 3;
-  }
-
-  x = g.pad(x, 3);
-  x = g.conv(x, `model.${index + 1}`, { inC: ch, outC, kernel: 7, bias: true });
+  const up = strideStages(g, { x, channels: ch, index }, { ...stage, up: true, outputPadding: 1 });
+  x = g.pad(up.x, 3);
+  x = g.conv(x, `model.${up.index + 1}`, { inC: up.channels, outC, kernel: 7, bias: true });
   return g.finish(g.tanh(x), outC);
 }
+
+/** junyanz `--netG resnet_<n>blocks`, the CycleGAN generator. */
+export const resnetFamily: GeneratorFamily<ResnetArch> = {
+  name: 'resnet',
+  reference: { origin: 'junyanz', module: 'ResnetGenerator' },
+  fields: {
+    ngf: JUNYANZ_FIELDS.ngf,
+    nBlocks: { kind: 'count', name: 'n_blocks', label: 'the number of residual blocks', min: 0, max: 64, spellings: ['n_blocks', 'blocks'] },
+    norm: JUNYANZ_FIELDS.norm,
+    dropout: JUNYANZ_FIELDS.dropout,
+    inputChannels: JUNYANZ_FIELDS.inputChannels,
+    outputChannels: JUNYANZ_FIELDS.outputChannels,
+  },
+  examples: ['resnet_9blocks', 'resnet_6blocks', 'resnet_<n>blocks'],
+  parseName(name) {
+    const m = /^resnet(?:_(\d+)blocks)?$/.exec(name);
+    if (m === null) return undefined;
+    return m[1] === undefined ? {} : { nBlocks: Number(m[1]) };
+  },
+  detect: (sd) => sd.shape('model.1.weight') !== undefined,
+  derive(sd) {
+    const blocks = new Set<number>();
+    for (const key of sd.keys) {
+      const m = /^model\.(\d+)\.conv_block\./.exec(key);
+      if (m !== null) blocks.add(Number(m[1]));
+    }
+    // Dropout adds a module to each block, moving the second conv from conv_block.5 to .6.
+    const secondConvAt = (k: number): boolean => convShape(sd, `model.${Math.min(...blocks)}.conv_block.${k}.weight`) !== undefined;
+    const first = convShape(sd, 'model.1.weight');
+    return {
+      ngf: first?.[0],
+      nBlocks: blocks.size,
+      norm: sd.shape('model.2.weight') !== undefined ? 'batch' : 'instance',
+      dropout: blocks.size === 0 || secondConvAt(5) ? false : secondConvAt(6) ? true : undefined,
+      inputChannels: first?.[1],
+      // The last conv follows 10 stem and downsampling modules, the blocks, 6 upsampling modules and a pad.
+      outputChannels: convShape(sd, `model.${17 + blocks.size}.weight`)?.[0],
+    };
+  },
+  build: (a) => resnetGenerator(a),
+  sizeMultiple: () => 4,
+  describe: (a) => `resnet_${a.nBlocks}blocks ${junyanzDetails(a)}`,
+  conditional: false,
+  io: junyanzIo,
+  defaultKind: 'cyclegan',
+  preferredSize: 256,
+  forTraining: junyanzTraining,
+};

@@ -1,5 +1,9 @@
 import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
+import { convShape, type GeneratorFamily } from './family.js';
+import { strideStages } from './stride-stages.js';
+
+export type StarganArch = { family: 'stargan'; convDim: number; cDim: number; repeatNum: number };
 
 export interface StarganOptions {
   convDim: number;
@@ -22,14 +26,11 @@ export function starganGenerator(options: StarganOptions): IrGraph {
   let x = g.concat(image, g.spatialBroadcast(condition, image));
   x = g.conv(x, 'main.0', { inC: 3 + cDim, outC: convDim, kernel: 7, pad: 3, bias: false });
   x = g.relu(g.norm(x, 'main.1', convDim, norm));
-  let ch = convDim;
-  let index = 3;
-  for (let i = 0; i < 2; i++) {
-    x = g.conv(x, `main.${index}`, { inC: ch, outC: ch * 2, kernel: 4, stride: 2, pad: 1, bias: false });
-    x = g.relu(g.norm(x, `main.${index + 1}`, ch * 2, norm));
-    ch *= 2;
-    index += 3;
-  }
+  const stage = { prefix: 'main', kernel: 4, bias: false, norm };
+  const down = strideStages(g, { x, channels: convDim, index: 3 }, { ...stage, up: false });
+  const ch = down.channels;
+  let index = down.index;
+  x = down.x;
   for (let r = 0; r < repeatNum; r++) {
     const key = `main.${index}.main`;
     let y = g.conv(x, `${key}.0`, { inC: ch, outC: ch, kernel: 3, pad: 1, bias: false });
@@ -39,12 +40,40 @@ export function starganGenerator(options: StarganOptions): IrGraph {
     x = g.add(x, y);
     index += 1;
   }
-  for (let i = 0; i < 2; i++) {
-    x = g.convTranspose(x, `main.${index}`, { inC: ch, outC: ch / 2, kernel: 4, stride: 2, pad: 1, bias: false });
-    x = g.relu(g.norm(x, `main.${index + 1}`, ch / 2, norm));
-    ch /= 2;
-    index += 3;
-  }
-  x = g.conv(x, `main.${index}`, { inC: ch, outC: 3, kernel: 7, pad: 3, bias: false });
+  const up = strideStages(g, { x, channels: ch, index }, { ...stage, up: true });
+  x = g.conv(up.x, `main.${up.index}`, { inC: up.channels, outC: 3, kernel: 7, pad: 3, bias: false });
   return g.finish(g.tanh(x), 3);
 }
+
+/** yunjey/stargan `Generator(conv_dim, c_dim, repeat_num)`: one image plus a condition vector. */
+export const starganFamily: GeneratorFamily<StarganArch> = {
+  name: 'stargan',
+  reference: { module: 'StarGAN' },
+  fields: {
+    convDim: { kind: 'count', name: 'conv_dim', min: 1, max: 4096, spellings: ['conv_dim', 'd'] },
+    cDim: { kind: 'count', name: 'c_dim', min: 1, max: 256, spellings: ['c', 'c_dim'] },
+    repeatNum: { kind: 'count', name: 'repeat_num', min: 0, max: 64, spellings: ['repeat', 'repeat_num'] },
+  },
+  examples: ['stargan'],
+  parseName: (name) => (name === 'stargan' ? {} : undefined),
+  detect: (sd) => sd.shape('main.0.weight') !== undefined,
+  derive(sd) {
+    const first = convShape(sd, 'main.0.weight');
+    return {
+      convDim: first?.[0],
+      // The condition is concatenated after the three colour channels.
+      cDim: first === undefined ? undefined : first[1] - 3,
+      repeatNum: sd.keys.filter((key) => /^main\.\d+\.main\.0\.weight$/.test(key) && sd.shape(key) !== undefined).length,
+    };
+  },
+  build: (a) => starganGenerator(a),
+  sizeMultiple: () => 4,
+  describe: (a) => `stargan (conv_dim ${a.convDim}, ${a.cDim} attributes, ${a.repeatNum} residual blocks)`,
+  conditional: true,
+  io: (a) => ({ inputChannels: 3, outputChannels: 3, conditionChannels: a.cDim }),
+  defaultKind: 'conditional',
+  // The pretrained CelebA models work at 128 px (StarGAN main.py --image_size).
+  preferredSize: 128,
+  // StarGAN main.py's --g_repeat_num 6; the condition is whatever the data's attributes are.
+  forTraining: (choice) => ({ convDim: choice.width, cDim: choice.conditionSize, repeatNum: 6 }),
+};

@@ -1,5 +1,11 @@
 import { GraphBuilder, type NormKind } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
+import { convShape, type GeneratorFamily } from './family.js';
+import { JUNYANZ_FIELDS, junyanzDetails, junyanzIo, junyanzNorm, junyanzTraining, type JunyanzSettings } from './junyanz.js';
+
+export type UnetArch = { family: 'unet'; numDowns: number; ngf: number } & JunyanzSettings;
+
+const NUM_DOWNS = { min: 5, max: 10 } as const;
 
 export interface UnetOptions {
   numDowns: number;
@@ -31,11 +37,11 @@ interface Level {
 export function unetGenerator(options: UnetOptions): IrGraph {
   // options.dropout only adds Dropout modules (no keys) to the deep middle blocks; inference runs with them off.
   const { numDowns, ngf, norm } = options;
-  if (numDowns < 5) throw new Error(`U-Net needs at least 5 downsamplings, got ${numDowns}`);
+  if (numDowns < NUM_DOWNS.min) throw new Error(`U-Net needs at least ${NUM_DOWNS.min} downsamplings, got ${numDowns}`);
   const inC = options.inputChannels ?? 3;
   const outC = options.outputChannels ?? 3;
   const useBias = norm === 'instance';
-  const normOpts = { affine: norm === 'batch', tracksStats: norm === 'batch', batchStatistics: norm === 'batch' };
+  const normOpts = junyanzNorm(norm);
   const g = new GraphBuilder(`unet_${2 ** numDowns}_ngf${ngf}`);
 
   // Outermost to innermost, as the reference nests them.
@@ -78,3 +84,52 @@ export function unetGenerator(options: UnetOptions): IrGraph {
   const input = g.input('input', 'image', inC);
   return g.finish(block(0, input, 'model'), outC);
 }
+
+/** junyanz `--netG unet_128` / `unet_256` (num_downs 7 / 8), the pix2pix generator. */
+export const unetFamily: GeneratorFamily<UnetArch> = {
+  name: 'unet',
+  reference: { origin: 'junyanz', module: 'UnetGenerator' },
+  fields: {
+    numDowns: { kind: 'count', name: 'num_downs', ...NUM_DOWNS },
+    ngf: JUNYANZ_FIELDS.ngf,
+    norm: JUNYANZ_FIELDS.norm,
+    dropout: JUNYANZ_FIELDS.dropout,
+    inputChannels: JUNYANZ_FIELDS.inputChannels,
+    outputChannels: JUNYANZ_FIELDS.outputChannels,
+  },
+  examples: ['unet_128', 'unet_256'],
+  parseName(name, bad) {
+    const m = /^unet(?:_(\d+))?$/.exec(name);
+    if (m === null) return undefined;
+    if (m[1] === undefined) return {};
+    const downs = Math.log2(Number(m[1]));
+    if (!Number.isInteger(downs) || downs < NUM_DOWNS.min || downs > NUM_DOWNS.max) {
+      bad(`unet_${m[1]}: the size must be a power of two from ${2 ** NUM_DOWNS.min} to ${2 ** NUM_DOWNS.max} (unet_128, unet_256)`);
+    }
+    return { numDowns: downs };
+  },
+  detect: (sd) => sd.shape('model.model.0.weight') !== undefined,
+  derive(sd) {
+    // Each inner level nests at `.model.3` of the one above (the outermost's submodule at `.model.1`).
+    let depth = 1;
+    for (let seq = 'model.model.1.model'; depth < 64 && convShape(sd, `${seq}.1.weight`) !== undefined; seq = `${seq}.3.model`) depth += 1;
+    const down = convShape(sd, 'model.model.0.weight');
+    return {
+      numDowns: depth,
+      ngf: down?.[0],
+      norm: sd.shape('model.model.1.model.2.weight') !== undefined ? 'batch' : 'instance',
+      // Dropout modules have no keys; inference runs without them anyway.
+      dropout: false,
+      inputChannels: down?.[1],
+      outputChannels: convShape(sd, 'model.model.3.weight')?.[1], // ConvTranspose2d weights are [in, out, k, k]
+    };
+  },
+  build: (a) => unetGenerator(a),
+  sizeMultiple: (a) => 2 ** a.numDowns,
+  describe: (a) => `unet_${2 ** a.numDowns} ${junyanzDetails(a)}`,
+  conditional: false,
+  io: junyanzIo,
+  defaultKind: 'pix2pix',
+  preferredSize: 256,
+  forTraining: junyanzTraining,
+};

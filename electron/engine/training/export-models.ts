@@ -3,12 +3,13 @@ import type { AttributeSpec, ModelEntry, ModelKind } from '../../contract/models
 import { emitOnnx } from '../graph/onnx-emitter.js';
 import type { ModelLibrary } from '../library/model-library.js';
 import { freeId, slugify } from '../library/model-importer.js';
-import { buildGenerator, describeArchitecture, sizeMultiple } from '../nets/index.js';
+import { discriminatorFamily, familyOf } from '../nets/index.js';
 import { latestSample } from './runs-service.js';
 import type { TrainingRun } from './training-run.js';
 
 function card(run: TrainingRun, title: string, direction: string, arch: string, hasSample: boolean): string {
   const s = run.settings;
+  const d = run.mode.discriminatorArch();
   const counts = Object.entries(run.record.data.counts)
     .map(([k, v]) => `${v} ${k === 'pairs' ? 'pairs' : `images in ${k}`}`)
     .join(', ');
@@ -22,9 +23,9 @@ function card(run: TrainingRun, title: string, direction: string, arch: string, 
     `- Data: ${s.dataA}${s.dataB === undefined ? '' : ` and ${s.dataB}`}${s.edges ? ' (edge maps derived from the photos)' : ''}: ${counts}`,
     `- Skipped files: ${run.record.data.skipped.length}`,
     `- Start: ${origins}`,
-    `- Network: ${arch}; PatchGAN ndf ${s.ndf}, ${s.dLayers} layers, ${s.norm} norm`,
+    `- Network: ${arch}; ${discriminatorFamily(d).describe(d)}`,
     `- ${run.completedIterations} iterations, batch ${s.batch}, crop ${s.size} from ${s.loadSize}${s.flip ? ', flips' : ''}, Adam lr ${s.lr} (linear decay over the second half), seed ${s.seed}`,
-    s.mode === 'cyclegan' ? `- Losses: LSGAN, cycle x ${s.lambdaCycle}, identity x ${s.lambdaIdentity * s.lambdaCycle}` : `- Losses: GAN + L1 x ${s.lambdaL1}`,
+    `- Losses: ${run.mode.describeLosses()}`,
     `- Run folder: ${run.dir}`,
     '',
     '## Limits',
@@ -45,21 +46,20 @@ export async function exportRunModels(run: TrainingRun, library: ModelLibrary, n
   const files = (body: string): Record<string, string | Uint8Array> => (sample === null ? { 'card.md': body } : { 'card.md': body, 'sample.png': sample });
   const base = slugify(name);
   const kind: ModelKind = s.mode;
-  const targets =
-    s.mode === 'cyclegan'
-      ? [
-          { net: 'G_A', id: await freeId(library, base), title: name, direction: 'A to B' },
-          { net: 'G_B', id: await freeId(library, `${base}-reverse`), title: `${name} (reverse)`, direction: 'B to A' },
-        ]
-      : [{ net: 'G', id: await freeId(library, base), title: name, direction: 'input to output' }];
+  const targets: { net: string; id: string; title: string; direction: string }[] = [];
+  for (const g of run.mode.generators) {
+    const id = await freeId(library, `${base}${g.exportSuffix?.id ?? ''}`);
+    targets.push({ net: g.id, id, title: `${name}${g.exportSuffix?.title ?? ''}`, direction: g.direction });
+  }
   const attributes: AttributeSpec[] = run.record.data.attributeNames.map((n) => ({ name: n, min: 0, max: 1, default: 0 }));
   const entries: ModelEntry[] = [];
   for (const [k, target] of targets.entries()) {
     const net = run.generators.find((g) => g.id === target.net);
     if (net?.arch === undefined) throw new Error(`run has no generator ${target.net}`);
     const arch = net.arch;
-    const described = describeArchitecture(arch);
-    const onnx = emitOnnx(buildGenerator(arch), run.weights(target.net), { metadata: { architecture: described, source_run: run.dir } });
+    const family = familyOf(arch);
+    const described = family.describe(arch);
+    const onnx = emitOnnx(family.build(arch), run.weights(target.net), { metadata: { architecture: described, source_run: run.dir } });
     const reverse = targets[1 - k];
     const body = card(run, target.title, target.direction, described, sample !== null);
     entries.push(
@@ -73,7 +73,7 @@ export async function exportRunModels(run: TrainingRun, library: ModelLibrary, n
           description: `Fine-tuned (${s.mode}, ${target.direction}) on ${s.dataA}${s.dataB === undefined ? '' : ` / ${s.dataB}`}`,
           inputChannels: 3,
           outputChannels: 3,
-          sizeMultiple: sizeMultiple(arch),
+          sizeMultiple: family.sizeMultiple(arch),
           preferredSize: s.size,
           attributes,
           architecture: described,

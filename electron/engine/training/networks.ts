@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { Architecture } from '../../contract/models.js';
 import type { TrainSettings } from '../../contract/training.js';
 import { StudioError } from '../errors.js';
 import type { IrGraph } from '../graph/ir.js';
 import { weightsFromOnnx } from '../graph/onnx-weights.js';
 import type { ModelLibrary } from '../library/model-library.js';
-import { buildGenerator, describeArchitecture, patchganDiscriminator, sizeMultiple } from '../nets/index.js';
+import { conditionalFamilies, familyOf, parseGeneratorName, trainingArchitecture, type AnyGeneratorFamily, type Architecture } from '../nets/index.js';
 import type { Rng } from './data/rng.js';
 import { initialWeights } from './init-weights.js';
+import type { TrainingMode } from './modes/index.js';
 
 /** One network of a run: its id in the step graph, architecture, graph and starting weights. */
 export interface RunNetwork {
@@ -17,23 +17,6 @@ export interface RunNetwork {
   arch?: Architecture;
   /** Where the starting weights came from, for the card: a library id or "scratch". */
   origin: string;
-}
-
-/** The architecture the settings name, for a generator trained from scratch. */
-export function architectureFor(settings: TrainSettings, conditionSize: number): Architecture {
-  const common = { ngf: settings.ngf, norm: settings.norm, dropout: false, inputChannels: 3, outputChannels: 3 };
-  switch (settings.arch) {
-    case 'resnet_6blocks':
-      return { family: 'resnet', nBlocks: 6, ...common };
-    case 'resnet_9blocks':
-      return { family: 'resnet', nBlocks: 9, ...common };
-    case 'unet_128':
-      return { family: 'unet', numDowns: 7, ...common };
-    case 'unet_256':
-      return { family: 'unet', numDowns: 8, ...common };
-    case 'stargan':
-      return { family: 'stargan', convDim: settings.ngf, cDim: conditionSize, repeatNum: 6 };
-  }
 }
 
 async function libraryGenerator(library: ModelLibrary, id: string): Promise<{ arch: Architecture; weights: Map<string, Float32Array> }> {
@@ -46,7 +29,8 @@ async function libraryGenerator(library: ModelLibrary, id: string): Promise<{ ar
     );
   }
   await library.verify(entry);
-  return { arch, weights: weightsFromOnnx(await readFile(entry.onnxPath)) };
+  // The manifest was checked against its family's settings when it loaded.
+  return { arch: arch as Architecture, weights: weightsFromOnnx(await readFile(entry.onnxPath)) };
 }
 
 /**
@@ -55,6 +39,7 @@ async function libraryGenerator(library: ModelLibrary, id: string): Promise<{ ar
  * releases ship generators only).
  */
 export async function runNetworks(
+  mode: TrainingMode,
   settings: TrainSettings,
   library: ModelLibrary,
   conditionSize: number,
@@ -62,9 +47,8 @@ export async function runNetworks(
 ): Promise<{ networks: RunNetwork[]; weights: Map<string, Map<string, Float32Array>> }> {
   const networks: RunNetwork[] = [];
   const weights = new Map<string, Map<string, Float32Array>>();
-  const generatorIds = settings.mode === 'cyclegan' ? ['G_A', 'G_B'] : ['G'];
-  for (const [k, id] of generatorIds.entries()) {
-    const fromId = k === 0 ? settings.from : (settings.fromB ?? undefined);
+  for (const role of mode.generators) {
+    const fromId = settings[role.startsFrom] ?? undefined;
     let arch: Architecture;
     let start: Map<string, Float32Array> | undefined;
     if (fromId !== undefined) {
@@ -72,39 +56,56 @@ export async function runNetworks(
       // Dropout layers stay in the key layout but are off in training (no random masks in the graph).
       arch = loaded.arch;
       start = loaded.weights;
-    } else if (k === 1 && networks[0]?.arch !== undefined) {
-      arch = networks[0].arch; // the reverse generator mirrors the first one's architecture
+    } else if (networks[0]?.arch !== undefined) {
+      arch = networks[0].arch; // a further generator mirrors the first one's architecture
     } else {
-      arch = architectureFor(settings, conditionSize);
+      arch = scratchArchitecture(mode, settings, conditionSize);
     }
-    checkArchitecture(settings, arch, conditionSize, fromId);
-    const graph = buildGenerator(arch);
+    checkArchitecture(mode, settings, arch, conditionSize, fromId);
+    const graph = familyOf(arch).build(arch);
     const initial = initialWeights(graph, rng);
     if (start !== undefined) for (const p of graph.params) initial.set(p.name, start.get(p.name) ?? initial.get(p.name) ?? new Float32Array());
-    networks.push({ id, graph, arch, origin: fromId ?? 'scratch' });
-    weights.set(id, initial);
+    networks.push({ id: role.id, graph, arch, origin: fromId ?? 'scratch' });
+    weights.set(role.id, initial);
   }
-  const dInput = settings.mode === 'cyclegan' ? 3 : settings.mode === 'pix2pix' ? 6 : 6 + conditionSize;
-  for (const id of settings.mode === 'cyclegan' ? ['D_A', 'D_B'] : ['D']) {
-    const graph = patchganDiscriminator({ inputChannels: dInput, ndf: settings.ndf, nLayers: settings.dLayers, norm: settings.norm });
+  for (const id of mode.discriminators) {
+    const graph = mode.discriminator();
     networks.push({ id, graph, origin: 'scratch' });
     weights.set(id, initialWeights(graph, rng));
   }
   return { networks, weights };
 }
 
-function checkArchitecture(settings: TrainSettings, arch: Architecture, conditionSize: number, fromId: string | undefined): void {
-  const source = fromId === undefined ? `--arch ${settings.arch}` : `model "${fromId}" (${describeArchitecture(arch)})`;
-  if (settings.mode === 'conditional' && arch.family !== 'stargan') {
-    throw new StudioError('BAD_ARGUMENT', `conditional training needs a generator that takes a condition vector (stargan); ${source} does not`);
+/** The generator `--arch` names, built to the run's width and norm; its family must suit the mode first. */
+function scratchArchitecture(mode: TrainingMode, settings: TrainSettings, conditionSize: number): Architecture {
+  const named = parseGeneratorName(settings.arch, (why) => {
+    throw new StudioError('BAD_ARGUMENT', `--arch ${settings.arch}: ${why}`);
+  });
+  if (named !== undefined) checkFamily(mode, settings, named.family, `--arch ${settings.arch}`);
+  return trainingArchitecture(settings.arch, { width: settings.ngf, norm: settings.norm, conditionSize });
+}
+
+function checkFamily(mode: TrainingMode, settings: TrainSettings, family: AnyGeneratorFamily, source: string): void {
+  if (mode.conditional && !family.conditional) {
+    throw new StudioError(
+      'BAD_ARGUMENT',
+      `${settings.mode} training needs a generator that takes a condition vector (${conditionalFamilies((f) => f.name)}); ${source} does not`,
+    );
   }
-  if (settings.mode !== 'conditional' && arch.family === 'stargan') {
-    throw new StudioError('BAD_ARGUMENT', `${settings.mode} training needs an image-to-image generator; ${source} is a conditional (StarGAN) one`);
+  if (!mode.conditional && family.conditional) {
+    throw new StudioError('BAD_ARGUMENT', `${settings.mode} training needs an image-to-image generator; ${source} is a conditional (${family.reference.module}) one`);
   }
-  if (arch.family === 'stargan' && arch.cDim !== conditionSize) {
-    throw new StudioError('BAD_ARGUMENT', `${source} takes ${arch.cDim} attributes but attributes.csv has ${conditionSize}`);
+}
+
+function checkArchitecture(mode: TrainingMode, settings: TrainSettings, arch: Architecture, conditionSize: number, fromId: string | undefined): void {
+  const family = familyOf(arch);
+  const source = fromId === undefined ? `--arch ${settings.arch}` : `model "${fromId}" (${family.describe(arch)})`;
+  checkFamily(mode, settings, family, source);
+  const condition = family.io(arch).conditionChannels;
+  if (family.conditional && condition !== conditionSize) {
+    throw new StudioError('BAD_ARGUMENT', `${source} takes ${condition} attributes but attributes.csv has ${conditionSize}`);
   }
-  const multiple = sizeMultiple(arch);
+  const multiple = family.sizeMultiple(arch);
   if (settings.size % multiple !== 0) {
     throw new StudioError('BAD_ARGUMENT', `--size ${settings.size} does not suit ${source}: it needs a multiple of ${multiple}`);
   }

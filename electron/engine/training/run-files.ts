@@ -1,9 +1,9 @@
 import { open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Architecture } from '../../contract/models.js';
 import type { TrainDataSummary, TrainSettings } from '../../contract/training.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
+import type { Architecture } from '../nets/index.js';
 
 /**
  * A run's folder: run.json (settings, networks, data), checkpoint.json pointing at the latest
@@ -92,12 +92,14 @@ export async function readCheckpoint(dir: string): Promise<{ record: CheckpointR
   return { record, tensors: new Map([...file.tensors].map(([k, v]) => [k, v.data])) };
 }
 
+/** A tensor of a checkpoint's state file. */
+export interface StateTensor {
+  shape: readonly number[];
+  data: Float32Array;
+}
+
 /** Writes the state file, then points checkpoint.json at it, then drops older state files. */
-export async function writeCheckpoint(
-  dir: string,
-  record: Omit<CheckpointRecord, 'stateFile'>,
-  tensors: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>,
-): Promise<string> {
+export async function writeCheckpoint(dir: string, record: Omit<CheckpointRecord, 'stateFile'>, tensors: ReadonlyMap<string, StateTensor>): Promise<string> {
   const stateFile = `state-${String(record.iteration).padStart(7, '0')}.safetensors`;
   await writeAtomic(join(dir, stateFile), serializeSafetensors(tensors, { iteration: String(record.iteration) }));
   await writeAtomic(checkpointPath(dir), `${JSON.stringify({ ...record, stateFile }, null, 2)}\n`);

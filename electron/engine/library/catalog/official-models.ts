@@ -1,7 +1,6 @@
 import type { AttributeSpec, ModelKind, ModelPreprocess } from '../../../contract/models.js';
 import { StudioError } from '../../errors.js';
-import type { Architecture } from '../../nets/architecture.js';
-import { parameterBytes } from './parameter-count.js';
+import { parameterCount, type Architecture } from '../../nets/index.js';
 
 /**
  * The official pretrained generators, as the public download scripts name and serve them:
@@ -64,6 +63,15 @@ const STARGAN_LICENCE_NOTE =
   'published by the same authors with no separate terms; they were trained on CelebA, whose images are for ' +
   'non-commercial research use.';
 const SIZE_TOLERANCE = 0.1;
+
+/**
+ * Bytes of a generator's parameters stored as float32, as the public checkpoints store them,
+ * counted on the graph the engine builds. Buffers such as BatchNorm running statistics are not
+ * parameters: they add well under 1% to a checkpoint.
+ */
+export function parameterBytes(arch: Architecture): number {
+  return parameterCount(arch) * 4;
+}
 
 /** CycleGAN test options: --netG resnet_9blocks --ngf 64 --norm instance --no_dropout. */
 const CYCLEGAN_ARCH: Architecture = {

@@ -5,7 +5,8 @@ import { readSafetensors, type TensorFile } from '../../graph/safetensors.js';
 import type { IrGraph } from '../../graph/ir.js';
 import { patchganDiscriminator, resnetGenerator, starganGenerator, unetGenerator } from '../../nets/index.js';
 import { openGraphRunner, type TensorInput } from '../../runtime/index.js';
-import { BC2, STEP_SIZE, buildCycleganStep, buildPix2pixStep, type StepGraph } from '../step-graphs.js';
+import { buildCycleganStep, buildPix2pixStep } from '../modes/index.js';
+import { BC2, STEP_SIZE, type StepGraph } from '../step-graphs.js';
 import { stateNames } from '../trainable-net.js';
 
 /**

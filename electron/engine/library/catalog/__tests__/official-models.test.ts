@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MODEL_KINDS } from '../../../../contract/models.js';
 import { StudioError } from '../../../errors.js';
-import { buildGenerator } from '../../../nets/index.js';
+import { buildGenerator, parameterCount } from '../../../nets/index.js';
 import { MODEL_ID_PATTERN } from '../../manifest.js';
-import { OFFICIAL_MODELS, findCatalogEntry, listCatalog, plausibleSize, type CatalogEntry } from '../official-models.js';
-import { parameterBytes, parameterCount } from '../parameter-count.js';
+import { OFFICIAL_MODELS, findCatalogEntry, listCatalog, parameterBytes, plausibleSize, type CatalogEntry } from '../official-models.js';
 
 const attribute = z.object({
   name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/),

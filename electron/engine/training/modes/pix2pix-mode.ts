@@ -1,0 +1,90 @@
+import { gradients } from '../../graph/autodiff.js';
+import * as op from '../../graph/diff-ops.js';
+import type { IrGraph } from '../../graph/ir.js';
+import type { TrainImage } from '../data/index.js';
+import { bceWithLogits, l1 } from '../losses.js';
+import { StepBuilder, imageShape, type StepGraph } from '../step-graphs.js';
+import type { Batch } from '../training-data.js';
+import { TrainingMode, type GeneratorRole } from './training-mode.js';
+
+/**
+ * pix2pix (junyanz pix2pix_model): one generator from paired folders, judged by a conditional
+ * PatchGAN that sees the input beside the output.
+ */
+export class Pix2pixMode extends TrainingMode {
+  readonly generators: readonly GeneratorRole[] = [{ id: 'G', startsFrom: 'from', direction: 'input to output' }];
+  readonly discriminators = ['D'];
+
+  protected judgedChannels(): number {
+    return 6 + (this.conditional ? this.conditionSize : 0);
+  }
+
+  buildStep(graphs: ReadonlyMap<string, IrGraph>): StepGraph {
+    const { batch, size, lambdaL1 } = this.settings;
+    const [g, d] = [TrainingMode.graph(graphs, 'G'), TrainingMode.graph(graphs, 'D')];
+    return buildPix2pixStep({ g, d, batch, size, lambdaL1, ...(this.conditional ? { conditionSize: this.conditionSize } : {}) });
+  }
+
+  visuals(batch: Batch, output: (name: string) => TrainImage): TrainImage[][] {
+    return [[batch.firstA, output('fake_B'), batch.firstB]];
+  }
+
+  describeLosses(): string {
+    return `GAN + L1 x ${this.settings.lambdaL1}`;
+  }
+}
+
+export interface Pix2pixStepOptions {
+  g: IrGraph;
+  d: IrGraph;
+  batch: number;
+  size: number;
+  lambdaL1?: number;
+  /** Conditional trainer: length of the condition vector G and D both receive. */
+  conditionSize?: number;
+  exposeGradients?: boolean;
+}
+
+/**
+ * pix2pix (junyanz pix2pix_model), and with a condition vector the conditional trainer. As in
+ * the reference, D steps first on (input, real output) and (input, detached fake), then G steps
+ * against the updated D: vanilla GAN loss + lambda * L1. D sees concat(input, output) and, when
+ * conditional, the condition replicated over the image.
+ */
+export function buildPix2pixStep(o: Pix2pixStepOptions): StepGraph {
+  const step = new StepBuilder(o.conditionSize === undefined ? 'pix2pix_step' : 'conditional_step', o.exposeGradients);
+  const t = step.t;
+  const lambda = o.lambdaL1 ?? 100;
+  const shape = imageShape(o.batch, o.size);
+  const realA = step.data('real_A', shape);
+  const realB = step.data('real_B', shape);
+  const condition = o.conditionSize === undefined ? null : step.data('condition', [o.batch, o.conditionSize]);
+  const g = step.net('G', o.g);
+  const d = step.net('D', o.d);
+
+  const fakeB = g.apply(condition === null ? { input: realA } : { input: realA, condition });
+  const judged = (output: string): string => {
+    const parts = [realA, output];
+    if (condition !== null) parts.push(op.spatialBroadcast(t, condition, realA));
+    return op.concat(t, parts);
+  };
+  const dOn = (output: string, params?: ReadonlyMap<string, string>): string => d.apply({ input: judged(output) }, params);
+
+  const lossDReal = bceWithLogits(t, dOn(realB), true);
+  const lossDFake = bceWithLogits(t, dOn(op.detach(t, fakeB)), false);
+  const lossD = op.scale(t, op.add(t, lossDReal, lossDFake), 0.5);
+  const newD = step.adamStep(d, gradients(t, lossD, d.paramValues));
+
+  const lossGGan = bceWithLogits(t, dOn(fakeB, newD), true);
+  const lossGL1 = op.scale(t, l1(t, fakeB, realB), lambda);
+  step.adamStep(g, gradients(t, op.add(t, lossGGan, lossGL1), g.paramValues));
+  return step.finish(
+    [
+      ['G_GAN', lossGGan],
+      ['G_L1', lossGL1],
+      ['D_real', lossDReal],
+      ['D_fake', lossDFake],
+    ],
+    [['fake_B', fakeB]],
+  );
+}
