@@ -227,6 +227,8 @@ describe('themes and screenshots', () => {
 
     // A fresh batch with a failed row and the before/after view, in dark, into a new folder.
     await app.translate.engineNotice().getByRole('button', { name: 'Close' }).click();
+    // The reload brought the session's batches back (jobs:list): clear them for a fresh count.
+    await page.getByRole('button', { name: 'Clear finished' }).click();
     await page.getByTestId('output-folder').fill(join(root, 'out-dark'));
     await page.getByTestId('output-folder').blur();
     const files = await writeBatch(join(root, 'in-dark'), 5, { width: 320, height: 240 }, true);
