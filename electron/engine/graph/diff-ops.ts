@@ -1,3 +1,4 @@
+import { windowSide } from './geometry.js';
 import { type Shape, type Tape, size } from './tape.js';
 
 /**
@@ -204,15 +205,14 @@ interface ConvGeometry {
   pad: number;
 }
 
-const convOut = (x: number, k: number, s: number, p: number): number => Math.floor((x + 2 * p - k) / s) + 1;
-
 /** Conv with square kernel, stride and zero padding; weight [out, in, k, k]; bias [out] or null. */
 export function conv(t: Tape, x: string, weight: string, bias: string | null, geo: ConvGeometry): string {
   const [n, , h, w] = t.shape(x) as [number, number, number, number];
   const [outC] = t.shape(weight) as [number];
   const { kernel: k, stride: s, pad: p } = geo;
-  const ho = convOut(h, k, s, p);
-  const wo = convOut(w, k, s, p);
+  const window = { kernel: k, stride: s, pad: p, transposed: false, outputPadding: 0 };
+  const ho = windowSide(window, h);
+  const wo = windowSide(window, w);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   const y = t.emit('Conv', inputs, [n, outC, ho, wo], {
     kernel_shape: [k, k],
@@ -248,8 +248,9 @@ export function convTranspose(
   const [n, , h, w] = t.shape(x) as [number, number, number, number];
   const [, outC] = t.shape(weight) as [number, number];
   const { kernel: k, stride: s, pad: p, outputPadding: op } = geo;
-  const ho = (h - 1) * s - 2 * p + k + op;
-  const wo = (w - 1) * s - 2 * p + k + op;
+  const window = { kernel: k, stride: s, pad: p, transposed: true, outputPadding: op };
+  const ho = windowSide(window, h);
+  const wo = windowSide(window, w);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   const y = t.emit('ConvTranspose', inputs, [n, outC, ho, wo], {
     kernel_shape: [k, k],

@@ -4,7 +4,9 @@ import { StudioError } from '../errors.js';
 import type { IrGraph } from '../graph/ir.js';
 import { emitSegment, segmentHasZeroPad, segmentStatNames, segmentSumNames } from '../graph/onnx-emitter.js';
 import { weightsFromOnnx } from '../graph/onnx-weights.js';
-import { channelCounts, planSegments, segmentSide, type Segment, type SegmentPlan } from '../graph/segments.js';
+import { windowInputs } from '../graph/geometry.js';
+import { planSegments, segmentSide, type Segment, type SegmentPlan } from '../graph/segments.js';
+import { channelCounts } from '../graph/shapes.js';
 import { paddedSize, reflectIndex } from '../imaging/index.js';
 import { buildGenerator } from '../nets/index.js';
 import { openGraphRunner, type GraphRunner } from '../runtime/graph-runner.js';
@@ -174,24 +176,27 @@ export class StripTranslator {
     const outShape = { channels: segment.channels, height: segmentSide(segment, inShape.height), width: segmentSide(segment, inShape.width) };
     shapes.set(segment.output, outShape);
     const s = segment.spatial;
-    if (s === null) return outShape.channels * outShape.height * outShape.width;
+    const w = segment.window;
+    if (s === null || w === null) return outShape.channels * outShape.height * outShape.width;
     const inC = this.channels.get(s.input) ?? 0;
-    const pixels = s.op === 'conv' ? outShape.height * outShape.width : inShape.height * inShape.width;
-    return inC * segment.channels * s.kernel * s.kernel * pixels;
+    // A transposed window does its work once per input position, a plain one once per output.
+    const pixels = w.transposed ? inShape.height * inShape.width : outShape.height * outShape.width;
+    return inC * segment.channels * w.kernel * w.kernel * pixels;
   }
 
   /** Output rows per strip that fit the strip budget (at least one). */
   private rowsPerStrip(segment: Segment, inShape: Shape, outShape: Shape, budget: number): number {
     const s = segment.spatial;
+    const w = segment.window;
     const inChannels = segment.inputs.reduce((sum, name) => sum + (this.channels.get(name) ?? 0), 0);
-    const pad = s?.op === 'conv' ? s.pad + (segment.pad?.amount ?? 0) : 0;
+    const pad = w !== null && !w.transposed ? w.pad + (segment.padding?.amount ?? 0) : 0;
     const inWidth = inShape.width + 2 * pad;
-    const inRowsPerRow = s === null ? 1 : s.op === 'conv' ? s.stride : 1 / s.stride;
+    const inRowsPerRow = w === null ? 1 : w.transposed ? 1 / w.stride : w.stride;
     // Inputs plus up to two per-pixel temporaries, the output and its copy, and the unfolded
     // kernel windows onnxruntime builds for a convolution.
     const spatialIn = s === null ? 0 : (this.channels.get(s.input) ?? 0);
-    const perRow = 4 * (3 * inRowsPerRow * inChannels * inWidth + 2 * outShape.channels * outShape.width + (s === null ? 0 : s.kernel * s.kernel * spatialIn * outShape.width));
-    const halo = s === null ? 0 : s.kernel;
+    const perRow = 4 * (3 * inRowsPerRow * inChannels * inWidth + 2 * outShape.channels * outShape.width + (w === null ? 0 : w.kernel * w.kernel * spatialIn * outShape.width));
+    const halo = w === null ? 0 : w.kernel;
     return Math.max(1, Math.min(outShape.height, Math.floor(budget / perRow) - halo));
   }
 
@@ -292,19 +297,15 @@ function shapeIsImage(graph: IrGraph, name: string): boolean {
  * (-1: a row of zero padding), and how many leading output rows the model makes before y0.
  */
 export function sourceRows(segment: Segment, height: number, y0: number, y1: number): { rows: number[]; skip: number } {
-  const s = segment.spatial;
-  if (s === null) return { rows: range(y0, y1), skip: 0 };
-  if (s.op === 'convTranspose') {
-    // Output row Y gathers input rows i with s*i - pad + t = Y for t < kernel.
-    const i0 = Math.max(0, Math.ceil((y0 + s.pad - s.kernel + 1) / s.stride));
-    const i1 = Math.min(height - 1, Math.floor((y1 - 1 + s.pad) / s.stride));
-    return { rows: range(i0, i1 + 1), skip: y0 - (s.stride * i0 - s.pad) };
-  }
-  const reflect = segment.pad?.mode === 'reflect' ? segment.pad.amount : 0;
-  const zeroNode = segment.pad?.mode === 'zero' ? segment.pad.amount : 0;
-  const top = reflect + zeroNode + s.pad;
+  const w = segment.window;
+  if (w === null) return { rows: range(y0, y1), skip: 0 };
+  const { from, to, skip } = windowInputs(w, y0, y1, height);
+  if (w.transposed) return { rows: range(from, to), skip };
+  // Positions in the window's padded input: its own zero padding, then the padding node's.
+  const reflect = segment.padding?.mode === 'reflect' ? segment.padding.amount : 0;
+  const top = w.pad + (segment.padding?.amount ?? 0);
   const rows: number[] = [];
-  for (let r = s.stride * y0; r < s.stride * (y1 - 1) + s.kernel; r++) {
+  for (let r = from; r < to; r++) {
     const q = r - top;
     if (q >= 0 && q < height) rows.push(q);
     else if (q >= -reflect && q < height + reflect) rows.push(reflectIndex(q, height));

@@ -1,0 +1,220 @@
+import * as diff from './diff-ops.js';
+import { windowSide, type KernelWindow } from './geometry.js';
+import type { IrNode, IrNodeOf, IrOp } from './ir.js';
+import type { OnnxWriter } from './onnx-writer.js';
+import type { Tape } from './tape.js';
+
+/** Names of the per-channel [C] mean and variance tensors a norm layer is given. */
+export interface StatNames {
+  readonly mean: string;
+  readonly variance: string;
+}
+
+/** A node that reads one value (and maybe parameters) and makes one. */
+export type UnaryNode = Extract<IrNode, { readonly input: string }>;
+
+/** What lowering a node may ask of the model being written (see graph/onnx-emitter). */
+export interface Lowering {
+  readonly writer: OnnxWriter;
+  /**
+   * A strip model (graph/segments): the strip runner hands it rows already padded in height,
+   * so spatial and padding nodes pad the width only.
+   */
+  readonly strip: boolean;
+  /** The statistics a norm layer normalises with: null for its input's own, or given [C] tensors. */
+  statistics(node: UnaryNode): StatNames | null;
+}
+
+/** Tape values of an IR graph's values and parameters, for running it differentiably (graph/ir-apply). */
+export interface TapeValues {
+  get(name: string): string;
+  /** A parameter's tape value; null for none, and for a fixed constant (an affine-free norm's unit scale). */
+  param(name: string | null): string | null;
+}
+
+/** Amount and kind of the padding a padding node adds on every side. */
+export interface EdgePadding {
+  readonly amount: number;
+  readonly mode: 'reflect' | 'zero';
+}
+
+/**
+ * A node's part in a segment of the layer-by-layer runner (graph/segments): per-pixel work,
+ * padding (at most one, right before a spatial node), or the spatial node that ends a segment.
+ */
+export type SegmentRole<N> =
+  | { readonly role: 'pointwise' }
+  | { readonly role: 'padding'; padding(node: N): EdgePadding }
+  | { readonly role: 'spatial'; window(node: N): KernelWindow };
+
+/** Everything the engine knows about one layer kind. */
+export interface OpDef<N extends IrNode> {
+  /** Every value the node reads, in order: activations, then parameters. */
+  reads(node: N): string[];
+  /**
+   * Normalises with per-channel statistics of its input: tiles and strips give it those of the
+   * whole image instead (its lowering asks `Lowering.statistics`).
+   */
+  readonly statistics: boolean;
+  readonly segment: SegmentRole<N>;
+  /** Output channels, from the channels of the values it reads and its parameters' shapes. */
+  channels(node: N, channelsOf: (value: string) => number, paramShape: (name: string) => readonly number[]): number;
+  /** Output height (or width), from the heights (or widths) of the values it reads. */
+  side(node: N, sideOf: (value: string) => number): number;
+  /** Appends the node's ONNX operators for inference and strip models. */
+  lower(node: N, ctx: Lowering): void;
+  /** Applies the node on a training tape, where diff-ops record its gradient. Returns its output. */
+  onTape(node: N, t: Tape, values: TapeValues): string;
+}
+
+const pointwise = { role: 'pointwise' } as const;
+const sameChannels = (node: UnaryNode, channelsOf: (value: string) => number): number => channelsOf(node.input);
+const sameSide = (node: UnaryNode, sideOf: (value: string) => number): number => sideOf(node.input);
+const withBias = (n: { input: string; weight: string; bias: string | null }): string[] => (n.bias === null ? [n.input, n.weight] : [n.input, n.weight, n.bias]);
+const square = (v: number): number[] => [v, v];
+
+function convWindow(n: IrNodeOf<'conv'> | IrNodeOf<'convTranspose'>): KernelWindow {
+  return n.op === 'conv'
+    ? { kernel: n.kernel, stride: n.stride, pad: n.pad, transposed: false, outputPadding: 0 }
+    : { kernel: n.kernel, stride: n.stride, pad: n.pad, transposed: true, outputPadding: n.outputPadding };
+}
+
+/** Attributes of Conv and ConvTranspose; a strip model leaves the height padding to the runner. */
+function convAttrs(n: IrNodeOf<'conv'> | IrNodeOf<'convTranspose'>, strip: boolean): Record<string, number[]> {
+  const p = n.pad;
+  return { kernel_shape: square(n.kernel), strides: square(n.stride), pads: strip ? [0, p, 0, p] : [p, p, p, p] };
+}
+
+/** An element-wise activation: one ONNX operator, its gradient in diff-ops. */
+function activation(opType: string, onTape: (t: Tape, x: string) => string): OpDef<IrNodeOf<'relu' | 'tanh' | 'sigmoid'>> {
+  return {
+    reads: (n) => [n.input],
+    statistics: false,
+    segment: pointwise,
+    channels: sameChannels,
+    side: sameSide,
+    lower: (n, ctx) => ctx.writer.node(opType, [n.input], [n.output]),
+    onTape: (n, t, v) => onTape(t, v.get(n.input)),
+  };
+}
+
+/**
+ * The op table: one entry per layer kind of the IR. Every walk over a graph (shapes, memory,
+ * ONNX for inference, strips and statistics, segments, training) goes through it, so a new
+ * layer kind is a new IR node type plus one entry here; the type below makes a missing entry
+ * a compile error.
+ */
+export const OPS: { readonly [K in IrOp]: OpDef<IrNodeOf<K>> } = {
+  conv: {
+    reads: withBias,
+    statistics: false,
+    segment: { role: 'spatial', window: convWindow },
+    channels: (n, _channelsOf, paramShape) => paramShape(n.weight)[0] ?? 0,
+    side: (n, sideOf) => windowSide(convWindow(n), sideOf(n.input)),
+    lower: (n, ctx) => ctx.writer.node('Conv', withBias(n), [n.output], convAttrs(n, ctx.strip)),
+    onTape: (n, t, v) => diff.conv(t, v.get(n.input), v.get(n.weight), v.param(n.bias), n),
+  },
+  convTranspose: {
+    reads: withBias,
+    statistics: false,
+    segment: { role: 'spatial', window: convWindow },
+    // PyTorch stores transposed-conv weights as [in, out, k, k], as ONNX does.
+    channels: (n, _channelsOf, paramShape) => paramShape(n.weight)[1] ?? 0,
+    side: (n, sideOf) => windowSide(convWindow(n), sideOf(n.input)),
+    lower: (n, ctx) => {
+      const op = n.outputPadding;
+      ctx.writer.node('ConvTranspose', withBias(n), [n.output], { ...convAttrs(n, ctx.strip), output_padding: ctx.strip ? [0, op] : [op, op] });
+    },
+    onTape: (n, t, v) => diff.convTranspose(t, v.get(n.input), v.get(n.weight), v.param(n.bias), n),
+  },
+  instanceNorm: {
+    reads: (n) => [n.input, n.scale, n.shift],
+    statistics: true,
+    segment: pointwise,
+    channels: sameChannels,
+    side: sameSide,
+    lower: (n, ctx) => {
+      const given = ctx.statistics(n);
+      // Given statistics: BatchNormalization in inference form computes exactly
+      // scale * (x - mean) / sqrt(var + eps) + shift with per-channel inputs, in one operator.
+      if (given === null) ctx.writer.node('InstanceNormalization', [n.input, n.scale, n.shift], [n.output], { epsilon: { float: n.epsilon } });
+      else ctx.writer.node('BatchNormalization', [n.input, n.scale, n.shift, given.mean, given.variance], [n.output], { epsilon: { float: n.epsilon } });
+    },
+    // Training: BatchNorm layers use the statistics of the whole batch, as in train mode;
+    // InstanceNorm layers (StarGAN's too, despite its running statistics) each image's own.
+    onTape: (n, t, v) => diff.normalize(t, v.get(n.input), v.param(n.scale), v.param(n.shift), n.batchStatistics === true ? 'batch' : 'instance', n.epsilon),
+  },
+  pad: {
+    reads: (n) => [n.input],
+    statistics: false,
+    segment: { role: 'padding', padding: (n) => n },
+    channels: sameChannels,
+    side: (n, sideOf) => sideOf(n.input) + 2 * n.amount,
+    lower: (n, ctx) => {
+      const a = n.amount;
+      const pads = ctx.strip ? [0, 0, 0, a, 0, 0, 0, a] : [0, 0, a, a, 0, 0, a, a];
+      ctx.writer.node('Pad', [n.input, ctx.writer.ints(pads)], [n.output], { mode: n.mode === 'reflect' ? 'reflect' : 'constant' });
+    },
+    onTape: (n, t, v) => diff.pad(t, v.get(n.input), n.amount, n.mode),
+  },
+  relu: activation('Relu', diff.relu),
+  tanh: activation('Tanh', diff.tanh),
+  sigmoid: activation('Sigmoid', diff.sigmoid),
+  leakyRelu: {
+    reads: (n) => [n.input],
+    statistics: false,
+    segment: pointwise,
+    channels: sameChannels,
+    side: sameSide,
+    lower: (n, ctx) => ctx.writer.node('LeakyRelu', [n.input], [n.output], { alpha: { float: n.alpha } }),
+    onTape: (n, t, v) => diff.leakyRelu(t, v.get(n.input), n.alpha),
+  },
+  add: {
+    reads: (n) => [...n.inputs],
+    statistics: false,
+    segment: pointwise,
+    channels: (n, channelsOf) => channelsOf(n.inputs[0]),
+    side: (n, sideOf) => sideOf(n.inputs[0]),
+    lower: (n, ctx) => ctx.writer.node('Add', n.inputs, [n.output]),
+    onTape: (n, t, v) => diff.add(t, v.get(n.inputs[0]), v.get(n.inputs[1])),
+  },
+  concat: {
+    reads: (n) => [...n.inputs],
+    statistics: false,
+    segment: pointwise,
+    channels: (n, channelsOf) => n.inputs.reduce((sum, name) => sum + channelsOf(name), 0),
+    side: (n, sideOf) => sideOf(n.inputs[0] ?? ''),
+    lower: (n, ctx) => ctx.writer.node('Concat', n.inputs, [n.output], { axis: 1 }),
+    onTape: (n, t, v) => diff.concat(t, n.inputs.map((name) => v.get(name))),
+  },
+  spatialBroadcast: {
+    reads: (n) => [n.input, n.like],
+    statistics: false,
+    segment: pointwise,
+    channels: sameChannels,
+    side: (n, sideOf) => sideOf(n.like),
+    lower: (n, ctx) => {
+      // [B, C] -> [B, C, 1, 1], then Expand against [1, 1, H, W] taken from `like`.
+      const w = ctx.writer;
+      const v4 = `${n.output}/v4`;
+      const shape = `${n.output}/shape`;
+      const target = `${n.output}/target`;
+      w.node('Unsqueeze', [n.input, w.ints([2, 3])], [v4]);
+      w.node('Shape', [n.like], [shape], { start: 2, end: 4 });
+      w.node('Concat', [w.ints([1, 1]), shape], [target], { axis: 0 });
+      w.node('Expand', [v4, target], [n.output]);
+    },
+    onTape: (n, t, v) => diff.spatialBroadcast(t, v.get(n.input), v.get(n.like)),
+  },
+};
+
+/** The op table's entry for a node. */
+export function opOf<N extends IrNode>(node: N): OpDef<N> {
+  // TypeScript cannot tie OPS[node.op] to N itself; the mapped type above guarantees it.
+  return OPS[node.op] as unknown as OpDef<N>;
+}
+
+/** Names every value a node reads, in order. */
+export function nodeInputs(node: IrNode): string[] {
+  return opOf(node).reads(node);
+}
