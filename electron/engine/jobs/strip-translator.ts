@@ -2,15 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
 import type { IrGraph } from '../graph/ir.js';
-import { emitSegment, segmentHasZeroPad, segmentStatNames, segmentSumNames } from '../graph/onnx-emitter.js';
-import { weightsFromOnnx } from '../graph/onnx-weights.js';
 import { windowInputs } from '../graph/geometry.js';
+import { SEGMENT_MASK, emitSegment, segmentHasZeroPad, segmentStatNames, segmentSumNames } from '../graph/onnx-emitter.js';
+import { weightsFromOnnx } from '../graph/onnx-weights.js';
 import { planSegments, segmentSide, type Segment, type SegmentPlan } from '../graph/segments.js';
 import { channelCounts } from '../graph/shapes.js';
 import { paddedSize, reflectIndex } from '../imaging/index.js';
-import { buildGenerator } from '../nets/index.js';
-import { openGraphRunner, type GraphRunner } from '../runtime/graph-runner.js';
-import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
+import { openGraphRunner, retryLongRun, type DeviceChoice, type Fallback, type GraphRunner, type ProviderName, type RetryState, type SessionManager, type TensorInput } from '../runtime/index.js';
+import { generatorGraph } from './model-graph.js';
 import { StripStore, type StoredValue } from './strip-store.js';
 
 export interface StripResult {
@@ -66,11 +65,7 @@ export class StripTranslator {
     private readonly sessions: SessionManager,
     private readonly scratchRoot: string,
   ) {
-    const network = entry.manifest.network;
-    if (network === undefined) {
-      throw new StudioError('BAD_MODEL', `${entry.manifest.id}: running in strips needs the model's network description, which its manifest lacks (imported ONNX models run whole only)`);
-    }
-    this.graph = buildGenerator(network);
+    this.graph = generatorGraph(entry, 'running in strips');
     this.plan = planSegments(this.graph);
     this.channels = channelCounts(this.graph);
   }
@@ -86,10 +81,9 @@ export class StripTranslator {
     for (const input of this.graph.inputs) if (input.layout === 'image') shapes.set(input.name, { channels: input.channels, height: paddedHeight, width: paddedWidth });
 
     const out = new Uint8Array(width * height * 3);
-    const notes: string[] = [];
+    const run: RetryState = { device, notes: [] };
     const fallbacks: Fallback[] = [];
     let provider: ProviderName = 'cpu';
-    let currentDevice = device;
     const segments = this.plan.segments;
     const work = segments.map((s) => this.segmentWork(s, shapes));
     const totalWork = work.reduce((a, b) => a + b, 0);
@@ -106,11 +100,11 @@ export class StripTranslator {
         const wantSums = this.plan.needsStatistics.has(segment.output);
         let stripBudget = options.budgetBytes * STRIP_SHARE;
         const status = `layer ${i + 1} of ${segments.length}`;
-        for (;;) {
+        const runLayer = async (layerDevice: DeviceChoice): Promise<void> => {
           const target = isOutput ? null : await store.create(outShape.channels, outShape.height, outShape.width);
           let runner: GraphRunner | undefined;
           try {
-            runner = await openGraphRunner(emitSegment(this.graph, segment, weights, wantSums), currentDevice, {
+            runner = await openGraphRunner(emitSegment(this.graph, segment, weights, wantSums), layerDevice, {
               lowMemory: true,
               ...(this.sessions.threads === undefined ? {} : { threads: this.sessions.threads }),
             });
@@ -130,25 +124,21 @@ export class StripTranslator {
               options.onProgress?.((doneWork + ((work[i] as number) * y1) / outShape.height) / totalWork, status);
             }
             if (target !== null) values.set(segment.output, target);
-            break;
           } catch (err) {
             if (target !== null) store.release(target);
-            if (err instanceof StudioError && err.code !== 'INTERNAL' && err.code !== 'EP_UNAVAILABLE') throw err;
-            const reason = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
-            const minimum = this.rowsPerStrip(segment, inShape, outShape, 0);
-            if (this.rowsPerStrip(segment, inShape, outShape, stripBudget) > minimum) {
-              stripBudget /= 4;
-              notes.push(`layer ${i + 1} retried in smaller strips after a failure (${reason})`);
-            } else if (currentDevice !== 'cpu') {
-              notes.push(`retried on the CPU after a failure on ${currentDevice} at layer ${i + 1} (${reason})`);
-              currentDevice = 'cpu';
-            } else {
-              throw err;
-            }
+            throw err;
           } finally {
             await runner?.release();
           }
-        }
+        };
+        await retryLongRun(run, runLayer, {
+          shrink: (reason) => {
+            if (this.rowsPerStrip(segment, inShape, outShape, stripBudget) <= this.rowsPerStrip(segment, inShape, outShape, 0)) return null;
+            stripBudget /= 4;
+            return `layer ${i + 1} retried in smaller strips after a failure (${reason})`;
+          },
+          where: ` at layer ${i + 1}`,
+        });
         doneWork += work[i] as number;
         // Values no later segment reads are dropped as soon as possible.
         for (const name of segment.inputs) {
@@ -162,7 +152,7 @@ export class StripTranslator {
       await store.close();
     }
     const spilled = store.spilledBytes > 0 ? `, ${(store.spilledBytes / 2 ** 30).toFixed(1)} GB of layers kept in scratch files` : '';
-    notes.unshift(`ran layer by layer in strips of up to ${stripRowsUsed} rows (whole-image statistics, exact)${spilled}`);
+    const notes = [`ran layer by layer in strips of up to ${stripRowsUsed} rows (whole-image statistics, exact)${spilled}`, ...run.notes];
     return { rgb: out, outputStripRows, provider, fallbacks, notes };
   }
 
@@ -255,7 +245,7 @@ export class StripTranslator {
       feeds[names.variance] = { data: variance, dims: [value.channels] };
     }
     if (segmentHasZeroPad(segment)) {
-      feeds['strip/mask'] = { data: Float32Array.from(rows, (r) => (r < 0 ? 0 : 1)), dims: [1, 1, n, 1] };
+      feeds[SEGMENT_MASK] = { data: Float32Array.from(rows, (r) => (r < 0 ? 0 : 1)), dims: [1, 1, n, 1] };
     }
     const outputs = await runner.run(feeds);
     const raw = outputs.get(segment.output);
