@@ -32,3 +32,14 @@ export function windowInputs(w: KernelWindow, y0: number, y1: number, n: number)
   const to = Math.min(n - 1, Math.floor((y1 - 1 + w.pad) / w.stride)) + 1;
   return { from, to, skip: y0 - (w.stride * from - w.pad) };
 }
+
+/**
+ * The window as attributes of ONNX Conv (or ConvTranspose when transposed). `rowsPadded`:
+ * the input rows arrive padded already (strip models), so only the width is padded.
+ */
+export function windowAttributes(w: KernelWindow, rowsPadded = false): Record<string, number[]> {
+  const { kernel: k, stride: s, pad: p } = w;
+  const attrs: Record<string, number[]> = { kernel_shape: [k, k], strides: [s, s], pads: rowsPadded ? [0, p, 0, p] : [p, p, p, p] };
+  if (w.transposed) attrs.output_padding = rowsPadded ? [0, w.outputPadding] : [w.outputPadding, w.outputPadding];
+  return attrs;
+}

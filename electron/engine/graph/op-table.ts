@@ -1,5 +1,17 @@
+/**
+ * The op table: everything the engine knows about each layer kind of the IR, in one entry per
+ * kind (`OPS` below): the values it reads, its shape rule (which the memory estimate and the
+ * strip planner use), its part in a strip segment, its ONNX lowering (inference models, their
+ * statistics variants and strip models alike, written by graph/onnx-writer) and its form on a
+ * training tape (graph/diff-ops, whose recorded rules are its gradient).
+ *
+ * Adding a layer kind: its node type in ir.ts, its entry here (a missing one does not
+ * compile), a GraphBuilder method for the nets, and, if its gradient is new, a diff-ops
+ * function. A spatial kind describes itself as a KernelWindow, from which strips work out the
+ * rows they read; nothing else in the engine names layer kinds.
+ */
 import * as diff from './diff-ops.js';
-import { windowSide, type KernelWindow } from './geometry.js';
+import { windowAttributes, windowSide, type KernelWindow } from './geometry.js';
 import type { IrNode, IrNodeOf, IrOp } from './ir.js';
 import type { OnnxWriter } from './onnx-writer.js';
 import type { Tape } from './tape.js';
@@ -71,18 +83,24 @@ const pointwise = { role: 'pointwise' } as const;
 const sameChannels = (node: UnaryNode, channelsOf: (value: string) => number): number => channelsOf(node.input);
 const sameSide = (node: UnaryNode, sideOf: (value: string) => number): number => sideOf(node.input);
 const withBias = (n: { input: string; weight: string; bias: string | null }): string[] => (n.bias === null ? [n.input, n.weight] : [n.input, n.weight, n.bias]);
-const square = (v: number): number[] => [v, v];
 
-function convWindow(n: IrNodeOf<'conv'> | IrNodeOf<'convTranspose'>): KernelWindow {
-  return n.op === 'conv'
-    ? { kernel: n.kernel, stride: n.stride, pad: n.pad, transposed: false, outputPadding: 0 }
-    : { kernel: n.kernel, stride: n.stride, pad: n.pad, transposed: true, outputPadding: n.outputPadding };
+type ConvNode = IrNodeOf<'conv' | 'convTranspose'>;
+
+function convWindow(n: ConvNode): KernelWindow {
+  return { kernel: n.kernel, stride: n.stride, pad: n.pad, transposed: n.op === 'convTranspose', outputPadding: n.op === 'convTranspose' ? n.outputPadding : 0 };
 }
 
-/** Attributes of Conv and ConvTranspose; a strip model leaves the height padding to the runner. */
-function convAttrs(n: IrNodeOf<'conv'> | IrNodeOf<'convTranspose'>, strip: boolean): Record<string, number[]> {
-  const p = n.pad;
-  return { kernel_shape: square(n.kernel), strides: square(n.stride), pads: strip ? [0, p, 0, p] : [p, p, p, p] };
+/** Conv and ConvTranspose: one window; the weights' layout says which axis holds the output channels. */
+function convolution(opType: 'Conv' | 'ConvTranspose', outChannelAxis: 0 | 1): OpDef<ConvNode> {
+  return {
+    reads: withBias,
+    statistics: false,
+    segment: { role: 'spatial', window: convWindow },
+    channels: (n, _channelsOf, paramShape) => paramShape(n.weight)[outChannelAxis] ?? 0,
+    side: (n, sideOf) => windowSide(convWindow(n), sideOf(n.input)),
+    lower: (n, ctx) => ctx.writer.node(opType, withBias(n), [n.output], windowAttributes(convWindow(n), ctx.strip)),
+    onTape: (n, t, v) => diff.convolution(t, v.get(n.input), v.get(n.weight), v.param(n.bias), convWindow(n)),
+  };
 }
 
 /** An element-wise activation: one ONNX operator, its gradient in diff-ops. */
@@ -98,35 +116,11 @@ function activation(opType: string, onTape: (t: Tape, x: string) => string): OpD
   };
 }
 
-/**
- * The op table: one entry per layer kind of the IR. Every walk over a graph (shapes, memory,
- * ONNX for inference, strips and statistics, segments, training) goes through it, so a new
- * layer kind is a new IR node type plus one entry here; the type below makes a missing entry
- * a compile error.
- */
+/** One entry per layer kind; the mapped type makes a missing entry a compile error. */
 export const OPS: { readonly [K in IrOp]: OpDef<IrNodeOf<K>> } = {
-  conv: {
-    reads: withBias,
-    statistics: false,
-    segment: { role: 'spatial', window: convWindow },
-    channels: (n, _channelsOf, paramShape) => paramShape(n.weight)[0] ?? 0,
-    side: (n, sideOf) => windowSide(convWindow(n), sideOf(n.input)),
-    lower: (n, ctx) => ctx.writer.node('Conv', withBias(n), [n.output], convAttrs(n, ctx.strip)),
-    onTape: (n, t, v) => diff.conv(t, v.get(n.input), v.get(n.weight), v.param(n.bias), n),
-  },
-  convTranspose: {
-    reads: withBias,
-    statistics: false,
-    segment: { role: 'spatial', window: convWindow },
-    // PyTorch stores transposed-conv weights as [in, out, k, k], as ONNX does.
-    channels: (n, _channelsOf, paramShape) => paramShape(n.weight)[1] ?? 0,
-    side: (n, sideOf) => windowSide(convWindow(n), sideOf(n.input)),
-    lower: (n, ctx) => {
-      const op = n.outputPadding;
-      ctx.writer.node('ConvTranspose', withBias(n), [n.output], { ...convAttrs(n, ctx.strip), output_padding: ctx.strip ? [0, op] : [op, op] });
-    },
-    onTape: (n, t, v) => diff.convTranspose(t, v.get(n.input), v.get(n.weight), v.param(n.bias), n),
-  },
+  conv: convolution('Conv', 0),
+  // PyTorch stores transposed-conv weights as [in, out, k, k], as ONNX does.
+  convTranspose: convolution('ConvTranspose', 1),
   instanceNorm: {
     reads: (n) => [n.input, n.scale, n.shift],
     statistics: true,

@@ -1,9 +1,3 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { StudioError } from '../errors.js';
-import { providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
-
 /**
  * The one policy by which every onnxruntime session of the engine is opened (SessionManager's
  * cached model files, GraphRunner's engine-built graphs, strips, tiles, training):
@@ -15,6 +9,11 @@ import { providerOrder, type DeviceChoice, type ProviderName } from './devices.j
  *  - retry (long runs): a failure that may be the device's or the memory's is tried again
  *    with smaller pieces while they can shrink, then on the CPU.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { StudioError } from '../errors.js';
+import { providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
 
 /** A provider that was tried and passed over, with the reason, so results can say why. */
 export interface Fallback {
