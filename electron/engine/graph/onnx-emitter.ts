@@ -1,6 +1,6 @@
 import type { IrGraph, IrNode } from './ir.js';
 import { FLOAT, OnnxWriter, type Dim } from './onnx-writer.js';
-import { nodeInputs, opOf, type Lowering, type StatNames, type UnaryNode } from './op-table.js';
+import { nodeInputs, normalises, opOf, type Lowering, type StatNames, type UnaryNode } from './op-table.js';
 import type { Segment } from './segments.js';
 import { channelCounts } from './shapes.js';
 import { checkWeights, type WeightMap } from './weights.js';
@@ -22,8 +22,6 @@ export interface EmitOptions {
 export function statNames(k: number): StatNames {
   return { mean: `stats/${k}/mean`, variance: `stats/${k}/var` };
 }
-
-const normalises = (node: IrNode): node is UnaryNode => opOf(node).statistics && 'input' in node;
 
 /** Channels of each normalisation layer, in graph order (the layout of the statistics). */
 export function normLayerChannels(graph: IrGraph): number[] {

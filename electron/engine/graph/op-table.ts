@@ -8,7 +8,7 @@
  * Adding a layer kind: its node type in ir.ts, its entry here (a missing one does not
  * compile), a GraphBuilder method for the nets, and, if its gradient is new, a diff-ops
  * function. A spatial kind describes itself as a KernelWindow, from which strips work out the
- * rows they read; nothing else in the engine names layer kinds.
+ * rows they read. Nothing in graph/, jobs/ or training/ names layer kinds.
  */
 import * as diff from './diff-ops.js';
 import { windowAttributes, windowSide, type KernelWindow } from './geometry.js';
@@ -206,6 +206,11 @@ export const OPS: { readonly [K in IrOp]: OpDef<IrNodeOf<K>> } = {
 export function opOf<N extends IrNode>(node: N): OpDef<N> {
   // TypeScript cannot tie OPS[node.op] to N itself; the mapped type above guarantees it.
   return OPS[node.op] as unknown as OpDef<N>;
+}
+
+/** Whether a node normalises with its input's statistics (see OpDef.statistics). */
+export function normalises(node: IrNode): node is UnaryNode {
+  return opOf(node).statistics && 'input' in node;
 }
 
 /** Names every value a node reads, in order. */

@@ -1,7 +1,7 @@
 import type { KernelWindow } from './geometry.js';
 import { windowSide } from './geometry.js';
 import type { IrGraph, IrNode } from './ir.js';
-import { nodeInputs, opOf, type EdgePadding, type UnaryNode } from './op-table.js';
+import { nodeInputs, normalises, opOf, type EdgePadding, type UnaryNode } from './op-table.js';
 import { channelCounts } from './shapes.js';
 
 /**
@@ -64,7 +64,7 @@ export function planSegments(graph: IrGraph): SegmentPlan {
   const needsStatistics = new Set<string>();
   for (const node of graph.nodes) {
     if (roleOf(node) === 'spatial') stored.add(node.output);
-    if (opOf(node).statistics && 'input' in node) {
+    if (normalises(node)) {
       stored.add(node.input);
       needsStatistics.add(node.input);
     }
@@ -129,7 +129,7 @@ export function planSegments(graph: IrGraph): SegmentPlan {
       inputs: [...inputs],
       vectors: [...vectors],
       pointwise,
-      norms: pointwise.filter((n): n is UnaryNode => opOf(n).statistics && 'input' in n),
+      norms: pointwise.filter(normalises),
       pad,
       padding,
       spatial,
