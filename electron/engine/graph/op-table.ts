@@ -13,7 +13,7 @@
 import * as diff from './diff-ops.js';
 import { windowAttributes, windowSide, type KernelWindow } from './geometry.js';
 import type { IrNode, IrNodeOf, IrOp } from './ir.js';
-import type { OnnxWriter } from './onnx-writer.js';
+import type { AttrValue, OnnxWriter } from './onnx-writer.js';
 import type { Tape } from './tape.js';
 
 /** Names of the per-channel [C] mean and variance tensors a norm layer is given. */
@@ -79,10 +79,17 @@ export interface OpDef<N extends IrNode> {
   onTape(node: N, t: Tape, values: TapeValues): string;
 }
 
-const pointwise = { role: 'pointwise' } as const;
 const sameChannels = (node: UnaryNode, channelsOf: (value: string) => number): number => channelsOf(node.input);
-const sameSide = (node: UnaryNode, sideOf: (value: string) => number): number => sideOf(node.input);
 const withBias = (n: { input: string; weight: string; bias: string | null }): string[] => (n.bias === null ? [n.input, n.weight] : [n.input, n.weight, n.bias]);
+
+/** What a per-pixel layer that reads one value shares: its input's channels and size, no statistics. */
+const perPixel = {
+  reads: (n: UnaryNode): string[] => [n.input],
+  statistics: false,
+  segment: { role: 'pointwise' },
+  channels: sameChannels,
+  side: (n: UnaryNode, sideOf: (value: string) => number): number => sideOf(n.input),
+} as const;
 
 type ConvNode = IrNodeOf<'conv' | 'convTranspose'>;
 
@@ -103,17 +110,9 @@ function convolution(opType: 'Conv' | 'ConvTranspose', outChannelAxis: 0 | 1): O
   };
 }
 
-/** An element-wise activation: one ONNX operator, its gradient in diff-ops. */
-function activation(opType: string, onTape: (t: Tape, x: string) => string): OpDef<IrNodeOf<'relu' | 'tanh' | 'sigmoid'>> {
-  return {
-    reads: (n) => [n.input],
-    statistics: false,
-    segment: pointwise,
-    channels: sameChannels,
-    side: sameSide,
-    lower: (n, ctx) => ctx.writer.node(opType, [n.input], [n.output]),
-    onTape: (n, t, v) => onTape(t, v.get(n.input)),
-  };
+/** An element-wise activation: one ONNX operator; its gradient is the diff-ops function's. */
+function elementwise<N extends UnaryNode>(opType: string, onTape: (t: Tape, x: string, n: N) => string, attrs: (n: N) => Record<string, AttrValue> = () => ({})): OpDef<N> {
+  return { ...perPixel, lower: (n, ctx) => ctx.writer.node(opType, [n.input], [n.output], attrs(n)), onTape: (n, t, v) => onTape(t, v.get(n.input), n) };
 }
 
 /** One entry per layer kind; the mapped type makes a missing entry a compile error. */
@@ -122,11 +121,9 @@ export const OPS: { readonly [K in IrOp]: OpDef<IrNodeOf<K>> } = {
   // PyTorch stores transposed-conv weights as [in, out, k, k], as ONNX does.
   convTranspose: convolution('ConvTranspose', 1),
   instanceNorm: {
+    ...perPixel,
     reads: (n) => [n.input, n.scale, n.shift],
     statistics: true,
-    segment: pointwise,
-    channels: sameChannels,
-    side: sameSide,
     lower: (n, ctx) => {
       const given = ctx.statistics(n);
       // Given statistics: BatchNormalization in inference form computes exactly
@@ -139,10 +136,8 @@ export const OPS: { readonly [K in IrOp]: OpDef<IrNodeOf<K>> } = {
     onTape: (n, t, v) => diff.normalize(t, v.get(n.input), v.param(n.scale), v.param(n.shift), n.batchStatistics === true ? 'batch' : 'instance', n.epsilon),
   },
   pad: {
-    reads: (n) => [n.input],
-    statistics: false,
+    ...perPixel,
     segment: { role: 'padding', padding: (n) => n },
-    channels: sameChannels,
     side: (n, sideOf) => sideOf(n.input) + 2 * n.amount,
     lower: (n, ctx) => {
       const a = n.amount;
@@ -151,48 +146,34 @@ export const OPS: { readonly [K in IrOp]: OpDef<IrNodeOf<K>> } = {
     },
     onTape: (n, t, v) => diff.pad(t, v.get(n.input), n.amount, n.mode),
   },
-  relu: activation('Relu', diff.relu),
-  tanh: activation('Tanh', diff.tanh),
-  sigmoid: activation('Sigmoid', diff.sigmoid),
-  leakyRelu: {
-    reads: (n) => [n.input],
-    statistics: false,
-    segment: pointwise,
-    channels: sameChannels,
-    side: sameSide,
-    lower: (n, ctx) => ctx.writer.node('LeakyRelu', [n.input], [n.output], { alpha: { float: n.alpha } }),
-    onTape: (n, t, v) => diff.leakyRelu(t, v.get(n.input), n.alpha),
-  },
+  relu: elementwise('Relu', diff.relu),
+  tanh: elementwise('Tanh', diff.tanh),
+  sigmoid: elementwise('Sigmoid', diff.sigmoid),
+  leakyRelu: elementwise<IrNodeOf<'leakyRelu'>>('LeakyRelu', (t, x, n) => diff.leakyRelu(t, x, n.alpha), (n) => ({ alpha: { float: n.alpha } })),
   add: {
+    ...perPixel,
     reads: (n) => [...n.inputs],
-    statistics: false,
-    segment: pointwise,
     channels: (n, channelsOf) => channelsOf(n.inputs[0]),
     side: (n, sideOf) => sideOf(n.inputs[0]),
     lower: (n, ctx) => ctx.writer.node('Add', n.inputs, [n.output]),
     onTape: (n, t, v) => diff.add(t, v.get(n.inputs[0]), v.get(n.inputs[1])),
   },
   concat: {
+    ...perPixel,
     reads: (n) => [...n.inputs],
-    statistics: false,
-    segment: pointwise,
     channels: (n, channelsOf) => n.inputs.reduce((sum, name) => sum + channelsOf(name), 0),
     side: (n, sideOf) => sideOf(n.inputs[0] ?? ''),
     lower: (n, ctx) => ctx.writer.node('Concat', n.inputs, [n.output], { axis: 1 }),
     onTape: (n, t, v) => diff.concat(t, n.inputs.map((name) => v.get(name))),
   },
   spatialBroadcast: {
+    ...perPixel,
     reads: (n) => [n.input, n.like],
-    statistics: false,
-    segment: pointwise,
-    channels: sameChannels,
     side: (n, sideOf) => sideOf(n.like),
     lower: (n, ctx) => {
       // [B, C] -> [B, C, 1, 1], then Expand against [1, 1, H, W] taken from `like`.
       const w = ctx.writer;
-      const v4 = `${n.output}/v4`;
-      const shape = `${n.output}/shape`;
-      const target = `${n.output}/target`;
+      const [v4, shape, target] = [`${n.output}/v4`, `${n.output}/shape`, `${n.output}/target`];
       w.node('Unsqueeze', [n.input, w.ints([2, 3])], [v4]);
       w.node('Shape', [n.like], [shape], { start: 2, end: 4 });
       w.node('Concat', [w.ints([1, 1]), shape], [target], { axis: 0 });
