@@ -46,11 +46,6 @@ export function cudaProviderInstalled(): boolean {
   }
 }
 
-/** The providers to try for a device choice on this system, in order. */
-export function providersFor(choice: DeviceChoice, platform: NodeJS.Platform = process.platform): ProviderName[] {
-  return providerOrder(choice, platform, cudaProviderInstalled());
-}
-
 /** Why this system cannot run a provider at all, or null when it may. */
 function systemCannotRun(provider: ProviderName, platform: NodeJS.Platform): string | null {
   if (provider === 'webgpu' && platform === 'linux' && !vulkanLoaderPresent()) return 'skipped: no Vulkan loader (libvulkan.so.1) on this system';
@@ -92,7 +87,7 @@ export async function onFirstWorkingProvider<T>(
 ): Promise<OnProvider<T>> {
   const platform = options.platform ?? process.platform;
   const fallbacks: Fallback[] = [];
-  for (const provider of providersFor(choice, platform)) {
+  for (const provider of providerOrder(choice, platform, cudaProviderInstalled())) {
     if (provider !== 'cpu' && options.broken?.has(provider) === true) continue;
     const cannot = systemCannotRun(provider, platform);
     if (cannot !== null) {

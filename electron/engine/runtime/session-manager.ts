@@ -3,7 +3,7 @@ import type ort from 'onnxruntime-node';
 import { StudioError } from '../errors.js';
 import type { DeviceChoice, ProviderName } from './devices.js';
 import { createSession, runSession, type TensorInput, type TensorOutput } from './ort-session.js';
-import { onFirstWorkingProvider, providersFor, type Fallback } from './provider-policy.js';
+import { onFirstWorkingProvider, type Fallback } from './provider-policy.js';
 
 export interface RunOptions {
   /** Create the session without onnxruntime's CPU memory arena (tiling under a budget). */
@@ -53,21 +53,14 @@ export class SessionManager {
     this.platform = options.platform ?? process.platform;
   }
 
-  providersFor(choice: DeviceChoice): ProviderName[] {
-    return providersFor(choice, this.platform);
-  }
-
   /**
    * Runs a model on the first provider of the device choice that works (runtime/provider-policy),
    * falling back to the next one when a session cannot be created or a run fails. A provider
    * that failed for a model is not tried again for it in this process.
    */
   async run(modelPath: string, choice: DeviceChoice, feeds: Record<string, TensorInput>, options: RunOptions = {}): Promise<RunResult> {
-    let broken = this.broken.get(modelPath);
-    if (broken === undefined) {
-      broken = new Set<ProviderName>();
-      this.broken.set(modelPath, broken);
-    }
+    const broken = this.broken.get(modelPath) ?? new Set<ProviderName>();
+    this.broken.set(modelPath, broken);
     const { value, provider, fallbacks } = await onFirstWorkingProvider(
       choice,
       async (provider, started) => {
