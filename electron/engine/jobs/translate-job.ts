@@ -3,10 +3,9 @@ import type { JobEvent, OutputFormat, TranslateJobSpec } from '../../contract/jo
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError, toErrorInfo } from '../errors.js';
 import { decodeImage, encodeImage, extensionFor, listImageFiles, outputFormatFor, type DecodedImage } from '../imaging/index.js';
-import type { ModelLibrary } from '../library/index.js';
-import { deviceChoice, type SessionManager } from '../runtime/index.js';
+import { deviceChoice } from '../runtime/index.js';
 import { OutputWriter } from './output-writer.js';
-import { openPipeline } from './pipeline.js';
+import { openPipeline, type ModelContext } from './pipeline.js';
 
 export interface JobSummary {
   jobId: string;
@@ -17,9 +16,7 @@ export interface JobSummary {
   ms: number;
 }
 
-export interface TranslateJobContext {
-  library: ModelLibrary;
-  sessions: SessionManager;
+export interface TranslateJobContext extends ModelContext {
   /** See OutputWriter: told the output path of an input just before it is placed there. */
   onPlacing?: (input: string, target: string) => Promise<void>;
 }
