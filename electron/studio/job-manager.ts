@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
 import type { JobItem, JobStarted, StudioJobEvent } from '../contract/ipc.js';
-import type { OutputFormat } from '../contract/jobs.js';
+import type { ItemResult } from '../contract/jobs.js';
 import type { Result } from '../contract/result.js';
-import type { ExpandedInputs, TranslateItemArgs, TranslatedItem } from '../engine/host/protocol.js';
+import type { ExpandedInputs, TranslateItemArgs } from '../engine/host/protocol.js';
 
-export interface BatchSpec {
-  model: string;
-  outDir: string;
-  format: OutputFormat | 'auto';
-  quality: number;
-  device: string;
-  nameSuffix: string;
-  attributes?: Record<string, number>;
-}
+/** What every item of a batch is translated with (the engine's request, less the item). */
+export type BatchSpec = Omit<TranslateItemArgs, 'jobId' | 'index' | 'input'>;
 
 /** The engine as the JobManager needs it: one translation per request. */
 export interface ItemTranslator {
-  translate(args: TranslateItemArgs): Promise<Result<TranslatedItem>>;
+  translate(args: TranslateItemArgs): Promise<Result<ItemResult>>;
 }
 
 type ItemState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { Settings } from '../../electron/contract/ipc.js';
+import type { Settings } from '../../electron/contract/settings.js';
 import type { Platform } from '../api/platform.js';
 
 export interface StudioContextValue {
