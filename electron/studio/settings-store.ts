@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { PRESETS_PER_MODEL_MAX, presetSchema, presetsSchema, settingsSchema, type AttributePreset, type Settings } from '../contract/settings.js';
+import { describeIssues } from '../contract/result.js';
 import { StudioError, describeSystemError } from '../engine/errors.js';
 
 /** The valid presets of a damaged field: one bad preset is dropped, not every model's. */
@@ -69,7 +70,7 @@ export class SettingsStore {
   async set(patch: Partial<Settings>): Promise<Settings> {
     const checked = storedSchema.partial().safeParse(patch);
     if (!checked.success) {
-      throw new StudioError('BAD_ARGUMENT', `settings not saved: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new StudioError('BAD_ARGUMENT', `settings not saved: ${describeIssues(checked.error.issues)}`);
     }
     const next = { ...(await this.get()), ...checked.data };
     const tmp = `${this.path}.${process.pid}.tmp`;

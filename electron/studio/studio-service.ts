@@ -2,7 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import type { z } from 'zod';
 import { INVOKE, type EngineStatus, type EventChannels, type InvokeChannel, type InvokeHandlers } from '../contract/ipc.js';
 import { parseQueueItemRef } from '../contract/preview.js';
-import type { Result } from '../contract/result.js';
+import { describeIssues, type Result } from '../contract/result.js';
 import type { Settings } from '../contract/settings.js';
 import { describeTrainSettingIssues } from '../contract/training.js';
 import { StudioError, toResult } from '../engine/errors.js';
@@ -160,7 +160,7 @@ export class StudioService {
    */
   async invoke(channel: InvokeChannel, args: unknown): Promise<Result<unknown>> {
     const checked = (INVOKE[channel].args as z.ZodType).safeParse(args ?? {});
-    if (!checked.success) return fail('BAD_ARGUMENT', describeIssues(channel, checked.error.issues));
+    if (!checked.success) return fail('BAD_ARGUMENT', describeArgIssues(channel, checked.error.issues));
     const handler = this.handlers[channel] as (a: unknown) => Promise<Result<unknown>>;
     const result = await toResult(async () => {
       const answer = await handler(checked.data);
@@ -226,10 +226,10 @@ export class StudioService {
 }
 
 /** What was wrong with a channel's arguments; a run's settings are named by the Fine-tune page's labels. */
-function describeIssues(channel: InvokeChannel, issues: readonly z.core.$ZodIssue[]): string {
+function describeArgIssues(channel: InvokeChannel, issues: readonly z.core.$ZodIssue[]): string {
   const settings = issues.filter((i) => i.path[0] === 'settings');
   const others = issues.filter((i) => i.path[0] !== 'settings');
-  const words = others.length === 0 ? [] : [`${channel}: ${others.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`];
+  const words = others.length === 0 ? [] : [`${channel}: ${describeIssues(others)}`];
   return [...(settings.length === 0 ? [] : [describeTrainSettingIssues(settings, 'label')]), ...words].join('; ');
 }
 

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { CatalogItem, ModelSummary } from '../../contract/ipc.js';
 import type { ItemResult } from '../../contract/jobs.js';
 import type { ModelEntry } from '../../contract/models.js';
-import type { Result } from '../../contract/result.js';
+import { describeIssues, type Result } from '../../contract/result.js';
 import { StudioError, toResult } from '../errors.js';
 import { listImageFiles } from '../imaging/index.js';
 import { PreviewRenderer, runTranslateJob } from '../jobs/index.js';
@@ -87,10 +87,7 @@ export class EngineService {
   /** Checks a request against its schema, then does it; never throws. */
   handle(method: EngineMethod, args: unknown): Promise<Result<unknown>> {
     const checked = (ENGINE_REQUESTS[method].args as z.ZodType).safeParse(args);
-    if (!checked.success) {
-      const problems = checked.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ');
-      return Promise.resolve({ ok: false, error: { code: 'BAD_ARGUMENT', message: `engine request ${method}: ${problems}` } });
-    }
+    if (!checked.success) return Promise.resolve({ ok: false, error: { code: 'BAD_ARGUMENT', message: `engine request ${method}: ${describeIssues(checked.error.issues)}` } });
     const handler = this.handlers[method] as (a: unknown) => Promise<unknown>;
     return toResult(() => handler(checked.data));
   }
