@@ -15,7 +15,6 @@ import AddPhotoIcon from '@mui/icons-material/AddPhotoAlternateOutlined';
 import CropIcon from '@mui/icons-material/Crop';
 import SendIcon from '@mui/icons-material/PlaylistPlay';
 import TuneIcon from '@mui/icons-material/Tune';
-import type { ModelSummary } from '../../../electron/contract/ipc.js';
 import type { AttributePreset } from '../../../electron/contract/settings.js';
 import { queueItemRef } from '../../../electron/contract/preview.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
@@ -51,11 +50,10 @@ interface ChosenImage {
  * when it settles; presets per model; and "Apply to batch" through the Translate queue.
  */
 export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied: () => void }) {
-  const { platform, settings } = useStudio();
+  const { platform, settings, library } = useStudio();
   const { api } = platform;
   const { batch, dispatch } = useBatch();
   const live = useLivePreview('attributes');
-  const [models, setModels] = useState<ModelSummary[] | null>(null);
   const [modelId, setModelId] = useState<string | null>(null);
   const [values, setValues] = useState<AttributeValues>({});
   const valuesRef = useRef<AttributeValues>({});
@@ -66,12 +64,7 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
   const [applying, setApplying] = useState(false);
   const filePicker = useRef<HTMLInputElement>(null);
 
-  // The library can change on other pages (downloads, imports): reload when shown.
-  useEffect(() => {
-    if (!shown) return;
-    void api.modelsList({}).then((r) => (r.ok ? setModels(r.data.models) : setError(r.error)));
-  }, [api, shown]);
-
+  const models = library?.models ?? null;
   const conditional = useMemo(() => (models ?? []).filter((m) => m.kind === 'conditional'), [models]);
   const model = conditional.find((m) => m.id === modelId) ?? conditional.find((m) => m.id === 'scene-attributes') ?? conditional[0];
   const modelKey = model?.id;

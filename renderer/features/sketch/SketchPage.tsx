@@ -15,7 +15,6 @@ import Typography from '@mui/material/Typography';
 import AddPhotoIcon from '@mui/icons-material/AddPhotoAlternateOutlined';
 import DownloadIcon from '@mui/icons-material/Download';
 import SaveIcon from '@mui/icons-material/SaveOutlined';
-import type { ModelSummary } from '../../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 import type { SketchExample, SketchSaved } from '../../../electron/contract/sketch.js';
 import { filesFromDrop, filesFromInput } from '../../api/dropped-files.js';
@@ -78,9 +77,9 @@ function stemOf(name: string): string {
  * stroke; save or download both images.
  */
 export function SketchPage({ shown: pageShown }: { /** The page is the one on screen (keyboard shortcuts apply). */ shown: boolean }) {
-  const { platform, settings } = useStudio();
+  const { platform, settings, library } = useStudio();
   const { api } = platform;
-  const [models, setModels] = useState<ModelSummary[] | null>(null);
+  const models = useMemo(() => library?.models.filter((m) => m.kind === 'pix2pix') ?? null, [library]);
   const [modelId, setModelId] = useState<string | null>(null);
   const [examples, setExamples] = useState<SketchExample[] | null>(null);
   const [history, dispatch] = useReducer(historyReducer, emptyHistory);
@@ -98,7 +97,6 @@ export function SketchPage({ shown: pageShown }: { /** The page is the one on sc
   const lastMidStroke = useRef(0);
 
   useEffect(() => {
-    void api.modelsList({}).then((r) => (r.ok ? setModels(r.data.models.filter((m) => m.kind === 'pix2pix')) : setError(r.error)));
     void api.sketchExamples({}).then((r) => (r.ok ? setExamples(r.data) : setError(r.error)));
   }, [api]);
 
