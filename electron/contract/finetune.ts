@@ -16,6 +16,7 @@ export interface RunInfo {
   iteration: number;
   iterations: number;
   createdAt: string;
+  /** Last time the run wrote its loss log. */
   updatedAt: string;
   counts: Record<string, number>;
   /** Library ids of the models exported from the run. */

@@ -4,6 +4,14 @@
  * included) and its answer; every event pushed to the page is one entry of EVENTS. The
  * preload, Electron main, the browser-mode server, the engine protocol and the renderer are
  * all derived from these tables, so a channel's shape is written here and nowhere else.
+ *
+ * Adding a channel: its entry here (argument schema with its bounds, answer type) and its
+ * handler in StudioService (the compiler refuses a channel without one). The preload method,
+ * Electron main's handler with its sender check and the browser-mode route come with the
+ * entry. If the engine does the work: an ENGINE_REQUESTS entry (engine/host/protocol.ts;
+ * `INVOKE['x:y']` itself when the engine takes the page's arguments) and an EngineService
+ * handler. Something only a desktop window can do (a native dialog) is an optional
+ * StudioHost method that the handler calls, answering plainly in browser mode without it.
  */
 import * as z from 'zod';
 import { runId } from './ids.js';

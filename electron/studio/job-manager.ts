@@ -184,22 +184,7 @@ export class JobManager {
       this.setState(job, item, 'done');
       item.output = result.data.output;
       this.onProvider(result.data.provider);
-      const d = result.data;
-      this.emit({
-        type: 'item-done',
-        jobId: job.id,
-        index: item.index,
-        input: item.name,
-        output: d.output,
-        renamed: d.renamed,
-        notes: d.notes,
-        width: d.width,
-        height: d.height,
-        ms: d.ms,
-        provider: d.provider,
-        fallbacks: d.fallbacks,
-        progress: this.progress(job),
-      });
+      this.emit({ type: 'item-done', jobId: job.id, index: item.index, input: item.name, ...result.data, progress: this.progress(job) });
     } else if (result.error.code === 'ENGINE_LOST' && item.placing !== undefined && (await exists(item.placing))) {
       // The engine died between placing the output and saying so: the file is complete (it was
       // written aside and moved into place in one step), so translating again would duplicate it.

@@ -143,17 +143,9 @@ export class EngineService {
   private async translate(args: TranslateItemArgs): Promise<ItemResult> {
     let done: ItemResult | undefined;
     let failure: StudioError | undefined;
+    const { jobId: _job, index: _index, input, ...spec } = args;
     await runTranslateJob(
-      {
-        inputs: [args.input],
-        model: args.model,
-        outDir: args.outDir,
-        format: args.format,
-        quality: args.quality,
-        device: args.device,
-        nameSuffix: args.nameSuffix,
-        ...(args.attributes === undefined ? {} : { attributes: args.attributes }),
-      },
+      { ...spec, inputs: [input] },
       {
         library: this.library,
         sessions: this.sessions,

@@ -4,11 +4,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
-import FormControl from '@mui/material/FormControl';
-import InputLabel from '@mui/material/InputLabel';
 import LinearProgress from '@mui/material/LinearProgress';
-import MenuItem from '@mui/material/MenuItem';
-import Select from '@mui/material/Select';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import AddPhotoIcon from '@mui/icons-material/AddPhotoAlternateOutlined';
@@ -32,6 +28,7 @@ import { PresetsPanel } from './PresetsPanel.js';
 import { PreviewPanel } from './PreviewPanel.js';
 import { QueueMenuButton } from './SourcePicker.js';
 import { PanelCard } from '../../app/PanelCard.js';
+import { ModelSelect } from '../../app/ModelSelect.js';
 
 /** Longest side of the drafts computed while a slider moves; release computes full size. */
 export const DRAFT_SIDE = 128;
@@ -272,16 +269,7 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
             <LinearProgress aria-label="Loading models" />
           ) : (
             <>
-              <FormControl fullWidth size="small" sx={{ mt: 0.5 }}>
-                <InputLabel id="attributes-model-label">Conditional model</InputLabel>
-                <Select labelId="attributes-model-label" label="Conditional model" value={model.id} onChange={(e) => setModelId(e.target.value)} data-testid="attributes-model-select">
-                  {conditional.map((m) => (
-                    <MenuItem key={m.id} value={m.id}>
-                      {m.name}
-                    </MenuItem>
-                  ))}
-                </Select>
-              </FormControl>
+              <ModelSelect label="Conditional model" models={conditional} value={model.id} onChange={setModelId} testId="attributes-model-select" sx={{ mt: 0.5 }} />
               <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
                 {model.description}
               </Typography>

@@ -26,6 +26,7 @@ import { useStudio } from '../../app/StudioContext.js';
 import { formatDuration } from '../../app/format.js';
 import { FolderField } from './FolderField.js';
 import { PRESETS, TASKS, buildSettings, compatibleModels, formFromPreset, needsFolderB, type PresetName, type TaskChoice, type TrainForm } from './presets.js';
+import { ModelSelect } from '../../app/ModelSelect.js';
 
 const FOLDER_HINTS: Record<TaskChoice, [string, string]> = {
   cyclegan: ['One look (e.g. summer photos)', 'The other look (e.g. winter photos)'],
@@ -162,19 +163,7 @@ export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) 
           3. How to train
         </Typography>
         <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ alignItems: { md: 'center' } }}>
-          <FormControl size="small" sx={{ minWidth: 240 }}>
-            <InputLabel id="start-from-label" shrink>
-              {TRAIN_FIELDS.from.label}
-            </InputLabel>
-            <Select labelId="start-from-label" label={TRAIN_FIELDS.from.label} notched displayEmpty value={from} onChange={(e) => setFrom(e.target.value)} data-testid="start-from">
-              <MenuItem value="">Scratch (new networks)</MenuItem>
-              {startModels.map((m) => (
-                <MenuItem key={m.id} value={m.id}>
-                  {m.name}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
+          <ModelSelect label={TRAIN_FIELDS.from.label} models={startModels} value={from} onChange={setFrom} testId="start-from" none="Scratch (new networks)" fullWidth={false} sx={{ minWidth: 240 }} />
           <ToggleButtonGroup exclusive size="small" value={preset} onChange={(_, v: PresetName | null) => v !== null && choosePreset(v)} aria-label="Preset">
             {(Object.keys(PRESETS) as PresetName[]).map((p) => (
               <ToggleButton key={p} value={p} data-testid={`preset-${p}`} sx={{ px: 2 }}>
