@@ -1,6 +1,7 @@
 /**
  * Live previews (the Attributes page's sliders, the sketch pad): one small translation at a
- * time per stream, newest request wins. Plain data only; shared by the studio and the page.
+ * time per stream, newest request wins. Plain data and the schema of the arguments; shared by
+ * the studio and the page.
  */
 import * as z from 'zod';
 
