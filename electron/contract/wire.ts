@@ -25,5 +25,3 @@ export const WIRE_PATHS = {
 export function uploadRef(batch: string): string {
   return `upload:${batch}`;
 }
-
-export const UPLOAD_BATCH_PATTERN = /^[A-Za-z0-9-]{1,64}$/;

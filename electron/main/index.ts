@@ -1,5 +1,5 @@
 /**
- * Electron main: only composes modules (protocols, window, one ipc module per domain, the
+ * Electron main: only composes modules (protocols, window, the contract's ipc handlers, the
  * engine in a utilityProcess). All job state lives in the StudioService's JobManager.
  */
 import { join } from 'node:path';
@@ -8,15 +8,7 @@ import type { EventChannels } from '../contract/ipc.js';
 import { packageRoot } from '../engine/library/paths.js';
 import { StudioService } from '../studio/studio-service.js';
 import { enforceContentSecurityPolicy, registerSchemes, serveRenderer } from './app-protocol.js';
-import { registerCatalogIpc } from './ipc/catalog.js';
-import { registerEngineIpc } from './ipc/engine.js';
-import { registerJobsIpc } from './ipc/jobs.js';
-import { registerModelsIpc } from './ipc/models.js';
-import { registerOutputsIpc } from './ipc/outputs.js';
-import { registerPreviewIpc } from './ipc/preview.js';
-import { registerSettingsIpc } from './ipc/settings.js';
-import { registerSketchIpc } from './ipc/sketch.js';
-import { registerTrainingIpc } from './ipc/training.js';
+import { registerInvokeHandlers } from './ipc.js';
 import { serveMedia } from './media-protocol.js';
 import { resolveDesktopInputs } from './inputs.js';
 import { utilityEngine } from './utility-engine.js';
@@ -60,7 +52,7 @@ function followTraining({ event }: EventChannels['training:event']): void {
   else if (event.type === 'train-finished' || event.type === 'train-error') win.setProgressBar(-1);
 }
 
-for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc, registerPreviewIpc, registerTrainingIpc, registerSketchIpc]) register(service);
+registerInvokeHandlers(service);
 
 app.on('second-instance', () => {
   if (win !== null) {

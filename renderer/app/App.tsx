@@ -10,7 +10,8 @@ import Typography from '@mui/material/Typography';
 import useMediaQuery from '@mui/material/useMediaQuery';
 import { ThemeProvider } from '@mui/material/styles';
 import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
-import type { EngineStatus, ModelSummary, Settings } from '../../electron/contract/ipc.js';
+import type { EngineStatus } from '../../electron/contract/ipc.js';
+import type { Settings } from '../../electron/contract/settings.js';
 import type { StudioErrorInfo } from '../../electron/contract/result.js';
 import type { Platform } from '../api/platform.js';
 import { AttributesPage } from '../features/attributes/AttributesPage.js';
@@ -23,6 +24,7 @@ import { TranslatePage } from '../features/translate/TranslatePage.js';
 import { BatchContext, useBatchQueue } from '../features/translate/useBatchQueue.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { StudioContext } from './StudioContext.js';
+import { useModelsStore } from './useModelsStore.js';
 import { studioTheme } from './theme.js';
 
 type Page = 'translate' | 'attributes' | 'finetune' | 'library' | 'settings' | 'sketch';
@@ -34,9 +36,8 @@ export function App({ platform }: { platform: Platform }) {
   const [engine, setEngine] = useState<EngineStatus | null>(null);
   const [error, setError] = useState<StudioErrorInfo | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
-  // The run the Fine-tune page shows, and a counter that makes the Translate page reload models after an export.
+  // The run the Fine-tune page shows.
   const [runId, setRunId] = useState<string | null>(null);
-  const [libraryVersion, setLibraryVersion] = useState(0);
   // The sketch pad mounts on its first visit and then stays, so a drawing survives other pages.
   const [sketchOpened, setSketchOpened] = useState(false);
   useEffect(() => {
@@ -47,6 +48,7 @@ export function App({ platform }: { platform: Platform }) {
   const theme = useMemo(() => studioTheme(mode), [mode]);
   // The Translate queue lives here: the Attributes page previews its images and sends batches to it.
   const queue = useBatchQueue(api);
+  const library = useModelsStore(api, setError);
 
   useEffect(() => {
     void api.settingsGet({}).then((r) => (r.ok ? setSettings(r.data) : setError(r.error)));
@@ -76,7 +78,6 @@ export function App({ platform }: { platform: Platform }) {
     setRunId(id);
     setPage('finetune');
   }, []);
-  const onExported = useCallback((_models: ModelSummary[]) => setLibraryVersion((v) => v + 1), []);
 
   const translateWith = useCallback(
     (model: string) => {
@@ -85,7 +86,7 @@ export function App({ platform }: { platform: Platform }) {
     [updateSettings],
   );
 
-  const context = useMemo(() => ({ platform, settings, updateSettings }), [platform, settings, updateSettings]);
+  const context = useMemo(() => ({ platform, settings, updateSettings, library }), [platform, settings, updateSettings, library]);
   const showTranslate = useCallback(() => setPage('translate'), []);
 
   return (
@@ -126,13 +127,13 @@ export function App({ platform }: { platform: Platform }) {
               <ResumeOffer onResumed={openRun} />
               {/* The Translate page stays mounted so its queue keeps receiving events on other pages. */}
               <Box hidden={page !== 'translate'}>
-                <TranslatePage onProgress={setProgress} engine={engine} libraryVersion={libraryVersion} shown={page === 'translate'} />
+                <TranslatePage onProgress={setProgress} engine={engine} shown={page === 'translate'} />
               </Box>
               {/* Kept mounted too, so the picture, sliders and preview survive a visit to another page. */}
               <Box hidden={page !== 'attributes'}>
                 <AttributesPage shown={page === 'attributes'} onApplied={showTranslate} />
               </Box>
-              {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onExported={onExported} onUseModel={translateWith} />}
+              {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onUseModel={translateWith} />}
               {page === 'library' && <LibraryPage />}
               {page === 'settings' && <SettingsPage engine={engine} />}
               {(sketchOpened || page === 'sketch') && (
