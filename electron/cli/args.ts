@@ -20,6 +20,12 @@ export function parseIntIn(min: number, max: number) {
   };
 }
 
+/** A number as typed (digits, a point, an exponent); its limits are checked where it is used. */
+export function parseNumber(value: string): number {
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(value.trim())) throw new InvalidArgumentError(`"${value}" is not a number`);
+  return Number(value);
+}
+
 /** Collects repeated `--set NAME=VALUE` into one record. */
 export function collectSetting(value: string, previous: Record<string, number> = {}): Record<string, number> {
   const match = /^([A-Za-z][A-Za-z0-9_-]*)=(.+)$/.exec(value.trim());

@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TRAIN_ARCHS } from '../contract/training.js';
+import { QUALITY } from '../contract/settings.js';
+import { TRAIN_ARCHS, TRAIN_MODES, TRAIN_NORMS } from '../contract/training.js';
 import { StudioError, toErrorInfo } from '../engine/errors.js';
 import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
 import { DEFAULT_MODEL, ModelLibrary } from '../engine/library/index.js';
@@ -7,7 +8,7 @@ import { packageVersion } from '../engine/library/paths.js';
 import { logsDir, openLogFile, processLogger } from '../engine/logging/index.js';
 import { architectureNames } from '../engine/nets/index.js';
 import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
-import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
+import { collectSetting, parseFormat, parseIntIn, parseList, parseNumber } from './args.js';
 import { catalogCommand, downloadCommand } from './catalog-command.js';
 import { useCliLogger, type CliLogOptions } from './cli-logging.js';
 import { importCommand, type ImportCliOptions } from './import-command.js';
@@ -22,12 +23,6 @@ function parseSweepOption(value: string): SweepSpec {
   } catch (err) {
     throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
   }
-}
-
-function parseRate(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n >= 1) throw new InvalidArgumentError(`"${value}" must be a number between 0 and 1`);
-  return n;
 }
 
 /** An "Examples:" section for --help: what each does, then the command. */
@@ -85,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --out <dir>', 'output folder', 'translated')
     .addOption(new Option('-d, --device <device>', 'where to run').choices(DEVICE_CHOICES).default('auto'))
     .option('-f, --format <format>', "output format: png, jpg or webp (default: the input's, else png)", parseFormat)
-    .option('-q, --quality <1-100>', 'JPEG/WebP quality (default 92)', parseIntIn(1, 100))
+    .option('-q, --quality <1-100>', 'JPEG/WebP quality (default 92)', parseIntIn(QUALITY.min, QUALITY.max))
     .option('-s, --size <pixels>', 'resize so the shorter side is this long before translating', parseIntIn(8, 16384))
     .option('--set <name=value>', "a conditional model's attribute value (repeatable)", collectSetting)
     .option('--overwrite', 'replace existing output files instead of choosing a free name')
@@ -175,26 +170,27 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('train')
     .description('fine-tune or train a model on your own folders; prints the new model id(s) last')
-    .addOption(new Option('--mode <mode>', 'what to train').choices(['cyclegan', 'pix2pix', 'conditional']))
+    .addOption(new Option('--mode <mode>', 'what to train').choices(TRAIN_MODES))
     .option('--a <dir>', 'folder A: domain A (cyclegan), inputs or side-by-side AB images (pix2pix), photos (with --edges)')
     .option('--b <dir>', 'folder B: domain B (cyclegan), or targets matched to A by file name (pix2pix, conditional: with attributes.csv)')
     .option('--from <model>', 'library model to start the generator (cyclegan: A to B) from')
     .option('--from-b <model>', 'cyclegan: library model to start the B to A generator from')
     .addOption(new Option('--arch <arch>', 'generator architecture when training from scratch').choices(TRAIN_ARCHS))
-    .option('--ngf <n>', 'generator width (default 64)', parseIntIn(1, 256))
-    .option('--ndf <n>', 'discriminator width (default 64)', parseIntIn(1, 256))
-    .option('--d-layers <n>', 'PatchGAN layers (default 3: 70 x 70 patches)', parseIntIn(1, 6))
-    .addOption(new Option('--norm <norm>', 'normalisation (default: instance; batch for pix2pix)').choices(['instance', 'batch']))
+    // Numbers are only parsed here: their limits are checked with the whole run's settings.
+    .option('--ngf <n>', 'generator width (default 64)', parseNumber)
+    .option('--ndf <n>', 'discriminator width (default 64)', parseNumber)
+    .option('--d-layers <n>', 'PatchGAN layers (default 3: 70 x 70 patches)', parseNumber)
+    .addOption(new Option('--norm <norm>', 'normalisation (default: instance; batch for pix2pix)').choices(TRAIN_NORMS))
     .option('--edges', 'pix2pix: --a holds photos; the inputs are edge maps derived from them')
-    .option('--iterations <n>', 'training iterations (default 2000)', parseIntIn(1, 10_000_000))
-    .option('--size <pixels>', 'crop size the networks train at (default 256)', parseIntIn(16, 4096))
-    .option('--load-size <pixels>', 'images are resized to this before the random crop (default size x 286/256)', parseIntIn(16, 8192))
-    .option('--batch <n>', 'batch size (default 1)', parseIntIn(1, 64))
+    .option('--iterations <n>', 'training iterations (default 2000)', parseNumber)
+    .option('--size <pixels>', 'crop size the networks train at (default 256)', parseNumber)
+    .option('--load-size <pixels>', 'images are resized to this before the random crop (default size x 286/256)', parseNumber)
+    .option('--batch <n>', 'batch size (default 1)', parseNumber)
     .option('--no-flip', 'no random horizontal flips')
-    .option('--lr <rate>', 'Adam learning rate (default 0.0002)', parseRate)
-    .option('--seed <n>', 'random seed (default 1)', parseIntIn(0, 2 ** 31))
-    .option('--sample-every <n>', 'write a sample grid every n iterations (default 100)', parseIntIn(1, 10_000_000))
-    .option('--checkpoint-every <n>', 'checkpoint every n iterations (default 200)', parseIntIn(1, 10_000_000))
+    .option('--lr <rate>', 'Adam learning rate (default 0.0002)', parseNumber)
+    .option('--seed <n>', 'random seed (default 1)', parseNumber)
+    .option('--sample-every <n>', 'write a sample grid every n iterations (default 100)', parseNumber)
+    .option('--checkpoint-every <n>', 'checkpoint every n iterations (default 200)', parseNumber)
     .addOption(new Option('-d, --device <device>', 'where to train').choices(DEVICE_CHOICES).default('auto'))
     .option('--threads <n>', 'CPU threads (default: all cores)', parseIntIn(1, 1024))
     .option('--name <name>', 'name of the exported model(s)')

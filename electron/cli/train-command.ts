@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { TrainArch, TrainEvent, TrainMode, TrainSettings } from '../contract/training.js';
+import { checkTrainSettings, type TrainArch, type TrainEvent, type TrainMode, type TrainSettings } from '../contract/training.js';
 import { StudioError } from '../engine/errors.js';
 import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.js';
 import { exportRunModels } from '../engine/training/export-models.js';
@@ -40,7 +40,7 @@ export interface TrainCliOptions {
 function settingsFrom(o: TrainCliOptions): TrainSettings {
   if (o.mode === undefined) throw new StudioError('BAD_ARGUMENT', 'say what to train with --mode cyclegan|pix2pix|conditional (or continue a run with --resume DIR)');
   if (o.a === undefined) throw new StudioError('BAD_ARGUMENT', '--a DIR is required: the folder of training images');
-  return trainSettings({
+  const settings = trainSettings({
     mode: o.mode,
     dataA: resolve(o.a),
     dataB: o.b === undefined ? undefined : resolve(o.b),
@@ -64,6 +64,9 @@ function settingsFrom(o: TrainCliOptions): TrainSettings {
     name: o.name ?? `${o.mode}-${new Date().toISOString().slice(0, 10)}`,
     device: o.device,
   });
+  const checked = checkTrainSettings(settings, 'flag');
+  if (!checked.ok) throw new StudioError(checked.error.code, checked.error.message);
+  return checked.data;
 }
 
 function timestamp(): string {

@@ -5,11 +5,6 @@
 import type { TrainEvent, TrainMode, TrainSettings } from './training.js';
 import type { StudioErrorInfo } from './result.js';
 
-/** A run is named by its folder under `<studio home>/runs`, never by a host path. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-/** Sample grids are `samples/iter-0000012.png`. */
-export const SAMPLE_FILE_PATTERN = /^iter-\d{7}\.png$/;
-
 /** paused: stopped with a checkpoint and meant to go on; stopped: ended early by the user. */
 export type RunState = 'running' | 'paused' | 'stopped' | 'interrupted' | 'completed' | 'not started';
 
@@ -21,6 +16,7 @@ export interface RunInfo {
   iteration: number;
   iterations: number;
   createdAt: string;
+  /** Last time the run wrote its loss log. */
   updatedAt: string;
   counts: Record<string, number>;
   /** Library ids of the models exported from the run. */

@@ -1,17 +1,29 @@
 /**
- * The one contract between the page and the studio: every invoke channel (`domain:verb`, its
- * argument and the data of its Result) and every event pushed to the page. Electron main,
- * the preload bridge, the browser-mode server and the renderer are all typed from these two
- * maps, so adding a channel here is the only place its shape is written.
+ * The one contract between the page and the studio. Every invoke channel (`domain:verb`) is
+ * one entry of INVOKE: its arguments as a zod schema (what the studio checks, limits
+ * included) and its answer; every event pushed to the page is one entry of EVENTS. The
+ * preload, Electron main, the browser-mode server, the engine protocol and the renderer are
+ * all derived from these tables, so a channel's shape is written here and nowhere else.
+ *
+ * Adding a channel: its entry here (argument schema with its bounds, answer type) and its
+ * handler in StudioService (the compiler refuses a channel without one). The preload method,
+ * Electron main's handler with its sender check and the browser-mode route come with the
+ * entry. If the engine does the work: an ENGINE_REQUESTS entry (engine/host/protocol.ts;
+ * `INVOKE['x:y']` itself when the engine takes the page's arguments) and an EngineService
+ * handler. Something only a desktop window can do (a native dialog) is an optional
+ * StudioHost method that the handler calls, answering plainly in browser mode without it.
  */
+import * as z from 'zod';
 import type { CommandId } from './commands.js';
-import type { JobEvent, OutputFormat } from './jobs.js';
-import type { ModelKind, ModelOrigin, ModelPreprocess } from './models.js';
-import type { PreviewArgs, PreviewResult } from './preview.js';
-import type { Result, StudioErrorInfo } from './result.js';
+import { runId } from './ids.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from './finetune.js';
-import type { TrainSettings } from './training.js';
-import type { SketchEdges, SketchEdgesArgs, SketchExample, SketchSaveArgs, SketchSaved } from './sketch.js';
+import type { JobEvent } from './jobs.js';
+import type { ModelKind, ModelOrigin, ModelPreprocess } from './models.js';
+import { previewArgsSchema, type PreviewResult } from './preview.js';
+import type { Result, StudioErrorInfo } from './result.js';
+import { settingsSchema, type Settings } from './settings.js';
+import { sketchEdgesArgs, sketchSaveArgs, type SketchEdges, type SketchExample, type SketchSaved } from './sketch.js';
+import { trainSettingsSchema } from './training.js';
 
 /** A model as the page shows it: the manifest's facts plus where it lives. */
 export interface ModelSummary {
@@ -56,58 +68,11 @@ export interface CatalogProgress {
   error?: StudioErrorInfo;
 }
 
-export const DEVICE_SETTINGS = ['auto', 'cpu', 'gpu'] as const;
-export type DeviceSetting = (typeof DEVICE_SETTINGS)[number];
-export const THEME_SETTINGS = ['system', 'light', 'dark'] as const;
-export type ThemeSetting = (typeof THEME_SETTINGS)[number];
-export const NAMING_SETTINGS = ['keep', 'suffix'] as const;
-/** keep: `photo.png` (a free name like `photo-1.png` when taken); suffix: `photo-<model>.png`. */
-export type NamingSetting = (typeof NAMING_SETTINGS)[number];
-
-/** Slider values saved under a name, for one conditional model. */
-export interface AttributePreset {
-  name: string;
-  values: Record<string, number>;
-}
-
-export const PRESET_NAME_MAX = 60;
-/** Output folders offered again, most recent first. */
-export const RECENT_FOLDERS_MAX = 8;
-export const PRESETS_PER_MODEL_MAX = 50;
-
-export interface Settings {
-  device: DeviceSetting;
-  theme: ThemeSetting;
-  outputDir: string;
-  format: OutputFormat | 'auto';
-  quality: number;
-  naming: NamingSetting;
-  /** The model last picked on the Translate page. */
-  model: string | null;
-  /** Attribute presets by model id, in the order they were saved. */
-  attributePresets: Record<string, AttributePreset[]>;
-  /** Output folders used lately, most recent first (the output folder menu offers them). */
-  recentFolders: string[];
-}
-
 /** One input of a batch as the queue shows it. */
 export interface JobItem {
   index: number;
   /** The file's name as the user knows it (the uploaded or dropped name, with its sub-folder). */
   name: string;
-}
-
-export interface JobStartArgs {
-  /** Files or folders: host paths in the desktop app, upload ids in browser mode. */
-  inputs: string[];
-  model: string;
-  /** Attributes of a conditional model. */
-  attributes?: Record<string, number>;
-  /** Overrides of the saved settings for this batch; the rest come from Settings. */
-  outputDir?: string;
-  format?: OutputFormat | 'auto';
-  quality?: number;
-  naming?: NamingSetting;
 }
 
 export interface JobStarted {
@@ -184,60 +149,6 @@ export interface AppInfo {
   logsDir: string;
 }
 
-export interface OutputRef {
-  jobId: string;
-  index: number;
-}
-
-/** Every invoke channel: its argument and the data its Result carries. */
-export interface InvokeChannels {
-  'models:list': { args: Record<string, never>; data: ModelListing };
-  'models:import': { args: { path: string; name?: string }; data: ModelSummary };
-  'models:delete': { args: { id: string }; data: { id: string } };
-  'catalog:list': { args: Record<string, never>; data: CatalogItem[] };
-  'catalog:download': { args: { name: string }; data: ModelSummary };
-  'catalog:cancel': { args: { name: string }; data: { name: string } };
-  'jobs:start': { args: JobStartArgs; data: JobStarted };
-  'jobs:cancel': { args: { jobId: string; index?: number }; data: { cancelled: number } };
-  'jobs:retry': { args: { jobId: string }; data: { retried: number } };
-  /** The batches of this session, running and finished, with each item's state: a reloaded page lists them. */
-  'jobs:list': { args: Record<string, never>; data: JobListing[] };
-  'settings:get': { args: Record<string, never>; data: Settings };
-  'settings:set': { args: Partial<Settings>; data: Settings };
-  'engine:status': { args: Record<string, never>; data: EngineStatus };
-  'outputs:open': { args: OutputRef & { reveal: boolean }; data: { path: string } };
-  /** The system's open dialog (desktop app): the chosen paths, none when cancelled. */
-  'dialog:pick': { args: { kind: PickKind; title?: string }; data: { paths: string[] } };
-  /** Opens a batch's output folder in the file manager (desktop app). */
-  'outputs:openFolder': { args: { jobId: string }; data: { path: string } };
-  /** Drags an output out of the window into the file manager (desktop app; sent from dragstart). */
-  'outputs:drag': { args: OutputRef; data: { path: string } };
-  'app:info': { args: Record<string, never>; data: AppInfo };
-  /** Opens the logs folder in the file manager (desktop app). */
-  'app:openLogs': { args: Record<string, never>; data: { path: string } };
-  /** A folder of the machine for the folder browser (the home folder when no path is given); only the home folder and mounted volumes. */
-  'folders:list': { args: { path?: string }; data: FolderListing };
-  /** A live preview: newest request per stream wins, older waiting ones come back superseded. */
-  'preview:render': { args: PreviewArgs; data: PreviewResult };
-  'training:check': { args: { inputs: string[] }; data: FolderCheckInfo };
-  'training:estimate': { args: { settings: TrainSettings }; data: DurationEstimateInfo };
-  'training:start': { args: { settings: TrainSettings }; data: RunInfo };
-  'training:pause': { args: { runId: string }; data: RunInfo };
-  'training:resume': { args: { runId: string }; data: RunInfo };
-  'training:stop': { args: { runId: string }; data: RunInfo };
-  'training:export': { args: { runId: string; name?: string }; data: ModelSummary[] };
-  'training:runs': { args: Record<string, never>; data: RunInfo[] };
-  'training:history': { args: { runId: string }; data: RunHistory };
-  'training:delete': { args: { runId: string }; data: { runId: string } };
-  'sketch:edges': { args: SketchEdgesArgs; data: SketchEdges };
-  'sketch:save': { args: SketchSaveArgs; data: SketchSaved };
-  'sketch:examples': { args: Record<string, never>; data: SketchExample[] };
-}
-
-export type InvokeChannel = keyof InvokeChannels;
-export type ArgsOf<C extends InvokeChannel> = InvokeChannels[C]['args'];
-export type DataOf<C extends InvokeChannel> = InvokeChannels[C]['data'];
-
 /** Job events as the studio sends them: the engine's union plus restart notices and timing. */
 export type StudioJobEvent =
   | JobEvent
@@ -245,57 +156,109 @@ export type StudioJobEvent =
   | { type: 'item-cancelled'; jobId: string; index: number }
   | { type: 'retrying'; jobId: string; indices: number[] };
 
-/** Every event pushed to the page. */
-export interface EventChannels {
+/**
+ * A value the studio makes itself (a channel's answer, an event's payload): its type, carried
+ * as a schema so the tables can hold it, and never parsed.
+ */
+export const typed = <T>() => z.custom<T>();
+
+const none = z.object({}).strict();
+const name = z.string().min(1);
+/** A batch's id (the studio makes UUIDs) and one of its items. */
+const jobId = z.string().min(1).max(200);
+const outputRef = z.object({ jobId, index: z.number().int().min(0) }).strict();
+/** A full path of the computer the studio runs on (Linux's PATH_MAX). */
+const hostPath = z.string().min(1).max(4096);
+/** Files or folders: host paths in the desktop app, upload ids in browser mode, queue items. */
+const inputs = z.array(z.string().min(1)).min(1).max(100_000);
+const byRun = z.object({ runId }).strict();
+const trainWith = z.object({ settings: trainSettingsSchema }).strict();
+
+const jobStartArgs = z
+  .object({
+    inputs,
+    model: name,
+    /** Attributes of a conditional model. */
+    attributes: z.record(z.string(), z.number()).optional(),
+  })
+  // Overrides of the saved settings for this batch; the rest come from Settings.
+  .extend(settingsSchema.pick({ outputDir: true, format: true, quality: true, naming: true }).partial().shape)
+  .strict();
+
+/**
+ * Every invoke channel. `changesModels`: once the call succeeds, the studio sends the new
+ * model list as `models:changed` (before the answer, so the page never sees a stale list).
+ */
+export const INVOKE = {
+  'models:list': { args: none, data: typed<ModelListing>() },
+  'models:import': { args: z.object({ path: name, name: name.optional() }).strict(), data: typed<ModelSummary>(), changesModels: true },
+  'models:delete': { args: z.object({ id: name }).strict(), data: typed<{ id: string }>(), changesModels: true },
+  'catalog:list': { args: none, data: typed<CatalogItem[]>() },
+  'catalog:download': { args: z.object({ name }).strict(), data: typed<ModelSummary>(), changesModels: true },
+  'catalog:cancel': { args: z.object({ name }).strict(), data: typed<{ name: string }>() },
+  'jobs:start': { args: jobStartArgs, data: typed<JobStarted>() },
+  'jobs:cancel': { args: outputRef.partial({ index: true }), data: typed<{ cancelled: number }>() },
+  'jobs:retry': { args: z.object({ jobId }).strict(), data: typed<{ retried: number }>() },
+  /** The batches of this session, running and finished, with each item's state: a reloaded page lists them. */
+  'jobs:list': { args: none, data: typed<JobListing[]>() },
+  'settings:get': { args: none, data: typed<Settings>() },
+  'settings:set': { args: settingsSchema.partial(), data: typed<Settings>() },
+  'engine:status': { args: none, data: typed<EngineStatus>() },
+  'outputs:open': { args: outputRef.extend({ reveal: z.boolean() }), data: typed<{ path: string }>() },
+  /** Opens a batch's output folder in the file manager (desktop app). */
+  'outputs:openFolder': { args: z.object({ jobId }).strict(), data: typed<{ path: string }>() },
+  /** Drags an output out of the window into the file manager (desktop app; sent from dragstart). */
+  'outputs:drag': { args: outputRef, data: typed<{ path: string }>() },
+  /** The system's open dialog (desktop app): the chosen paths, none when cancelled. */
+  'dialog:pick': { args: z.object({ kind: z.enum(PICK_KINDS), title: z.string().max(200).optional() }).strict(), data: typed<{ paths: string[] }>() },
+  /**
+   * One folder of the machine for browser mode's folder browser (the home folder when no path
+   * is given); only the home folder and mounted volumes, checked after links are followed.
+   */
+  'folders:list': { args: z.object({ path: hostPath.optional() }).strict(), data: typed<FolderListing>() },
+  'app:info': { args: none, data: typed<AppInfo>() },
+  /** Opens the logs folder in the file manager (desktop app). */
+  'app:openLogs': { args: none, data: typed<{ path: string }>() },
+  /** A live preview: newest request per stream wins, older waiting ones come back superseded. */
+  'preview:render': { args: previewArgsSchema, data: typed<PreviewResult>() },
+  'training:check': { args: z.object({ inputs }).strict(), data: typed<FolderCheckInfo>() },
+  'training:estimate': { args: trainWith, data: typed<DurationEstimateInfo>() },
+  'training:start': { args: trainWith, data: typed<RunInfo>() },
+  'training:pause': { args: byRun, data: typed<RunInfo>() },
+  'training:resume': { args: byRun, data: typed<RunInfo>() },
+  'training:stop': { args: byRun, data: typed<RunInfo>() },
+  'training:export': { args: byRun.extend({ name: z.string().min(1).max(80).optional() }), data: typed<ModelSummary[]>(), changesModels: true },
+  'training:runs': { args: none, data: typed<RunInfo[]>() },
+  'training:history': { args: byRun, data: typed<RunHistory>() },
+  'training:delete': { args: byRun, data: typed<{ runId: string }>() },
+  'sketch:edges': { args: sketchEdgesArgs, data: typed<SketchEdges>() },
+  'sketch:save': { args: sketchSaveArgs, data: typed<SketchSaved>() },
+  'sketch:examples': { args: none, data: typed<SketchExample[]>() },
+} as const;
+
+/** Every event pushed to the page, with its payload. */
+export const EVENTS = {
   /** A menu item or its accelerator was used (desktop app): the page runs the command. */
-  'app:command': { command: CommandId };
-  'jobs:event': StudioJobEvent;
-  'catalog:progress': CatalogProgress;
-  'engine:status': EngineStatus;
-  'settings:changed': Settings;
-  'training:event': TrainingEventPayload;
-}
+  'app:command': typed<{ command: CommandId }>(),
+  'jobs:event': typed<StudioJobEvent>(),
+  'catalog:progress': typed<CatalogProgress>(),
+  'engine:status': typed<EngineStatus>(),
+  'settings:changed': typed<Settings>(),
+  'training:event': typed<TrainingEventPayload>(),
+  /** The library changed (an import, a download, a delete, an export): the new list. */
+  'models:changed': typed<ModelListing>(),
+} as const;
 
-export type EventChannel = keyof EventChannels;
+export type InvokeChannel = keyof typeof INVOKE;
+/** What a channel takes (the studio hands its handler the same, checked). */
+export type ArgsOf<C extends InvokeChannel> = z.infer<(typeof INVOKE)[C]['args']>;
+/** What a channel's Result carries. */
+export type DataOf<C extends InvokeChannel> = z.infer<(typeof INVOKE)[C]['data']>;
+export type EventChannel = keyof typeof EVENTS;
+export type EventChannels = { [E in EventChannel]: z.infer<(typeof EVENTS)[E]> };
 
-export const INVOKE_CHANNELS = [
-  'models:list',
-  'models:import',
-  'models:delete',
-  'catalog:list',
-  'catalog:download',
-  'catalog:cancel',
-  'jobs:start',
-  'jobs:cancel',
-  'jobs:retry',
-  'jobs:list',
-  'settings:get',
-  'settings:set',
-  'engine:status',
-  'outputs:open',
-  'outputs:openFolder',
-  'outputs:drag',
-  'dialog:pick',
-  'app:info',
-  'app:openLogs',
-  'folders:list',
-  'preview:render',
-  'training:check',
-  'training:estimate',
-  'training:start',
-  'training:pause',
-  'training:resume',
-  'training:stop',
-  'training:export',
-  'training:runs',
-  'training:history',
-  'training:delete',
-  'sketch:edges',
-  'sketch:save',
-  'sketch:examples',
-] as const satisfies readonly InvokeChannel[];
-
-export const EVENT_CHANNELS = ['app:command', 'jobs:event', 'catalog:progress', 'engine:status', 'settings:changed', 'training:event'] as const satisfies readonly EventChannel[];
+export const INVOKE_CHANNELS = Object.keys(INVOKE) as InvokeChannel[];
+export const EVENT_CHANNELS = Object.keys(EVENTS) as EventChannel[];
 
 /** The handlers a host implements (Electron main, the browser-mode server). */
 export type InvokeHandlers = { [C in InvokeChannel]: (args: ArgsOf<C>) => Promise<Result<DataOf<C>>> };
@@ -317,5 +280,5 @@ export function methodName<C extends InvokeChannel>(channel: C): MethodName<C> {
 
 /** Type guard used by hosts to refuse unknown channels from the page. */
 export function isInvokeChannel(value: unknown): value is InvokeChannel {
-  return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value);
+  return typeof value === 'string' && Object.hasOwn(INVOKE, value);
 }

@@ -8,6 +8,18 @@ export interface ProviderReport {
   fallbacks: { provider: string; reason: string }[];
 }
 
+/** What translating one item made, and where it ran. */
+export interface ItemResult extends ProviderReport {
+  output: string;
+  /** The output name differs from the plain one because that file already existed. */
+  renamed: boolean;
+  /** How the image was processed when it was not simply whole (tiles, retries). */
+  notes: string[];
+  width: number;
+  height: number;
+  ms: number;
+}
+
 /**
  * Every job reports through this one union, keyed by jobId. `progress` is 0..1 for the whole
  * job; item events also carry the item's index and input path.
@@ -25,21 +37,7 @@ export type JobEvent =
       progress: number;
       status: string;
     }
-  | ({
-      type: 'item-done';
-      jobId: string;
-      index: number;
-      input: string;
-      output: string;
-      /** The output name differs from the plain one because that file already existed. */
-      renamed: boolean;
-      /** How the image was processed when it was not simply whole (tiles, retries). */
-      notes: string[];
-      width: number;
-      height: number;
-      ms: number;
-      progress: number;
-    } & ProviderReport)
+  | ({ type: 'item-done'; jobId: string; index: number; input: string; progress: number } & ItemResult)
   | { type: 'item-error'; jobId: string; index: number; input: string; error: StudioErrorInfo; progress: number }
   | { type: 'finished'; jobId: string; succeeded: number; failed: number; ms: number }
   | { type: 'cancelled'; jobId: string; succeeded: number; failed: number; remaining: number };

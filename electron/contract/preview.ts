@@ -1,28 +1,36 @@
 /**
  * Live previews (the Attributes page's sliders, the sketch pad): one small translation at a
- * time per stream, newest request wins. Plain data only; shared by the studio and the page.
+ * time per stream, newest request wins. Plain data and the schema of the arguments; shared by
+ * the studio and the page.
  */
+import * as z from 'zod';
 
-/** Where a preview's picture comes from. */
-export type PreviewSource =
-  /** A host path (desktop), an upload id (browser mode) or a queue item (`queueItemRef`). */
-  | { input: string }
-  /** The bytes of a PNG (or JPEG, WebP) as base64, e.g. a canvas drawing. */
-  | { png: string };
+/** Previews are limited to this longest side, whatever the page asks for. */
+export const PREVIEW_MAX_SIDE = 2048;
+/** The default longest side when a request names none (smaller images keep their size). */
+export const PREVIEW_DEFAULT_SIDE = 1024;
 
-export interface PreviewArgs {
-  /**
-   * Requests of one stream replace each other: at most one is computed at a time, and one
-   * that arrives while another is computed waits in its place, superseding any older waiter.
-   */
-  stream: string;
-  model: string;
-  source: PreviewSource;
-  /** Attribute values of a conditional model; unset ones take the manifest default. */
-  attributes?: Record<string, number>;
-  /** Longest side of the preview in pixels (default: the image's own, at most 1024). */
-  maxSide?: number;
-}
+export const previewArgsSchema = z
+  .object({
+    /**
+     * Requests of one stream replace each other: at most one is computed at a time, and one
+     * that arrives while another is computed waits in its place, superseding any older waiter.
+     */
+    stream: z.string().min(1).max(200),
+    model: z.string().min(1),
+    /**
+     * Where the picture comes from: a host path (desktop), an upload id (browser mode) or a
+     * queue item (`queueItemRef`); or the bytes of a PNG (or JPEG, WebP) as base64, e.g. a
+     * canvas drawing (the socket carries at most 16 MB per message).
+     */
+    source: z.union([z.object({ input: z.string().min(1) }).strict(), z.object({ png: z.string().min(1).max(15 * 2 ** 20) }).strict()]),
+    /** Attribute values of a conditional model; unset ones take the manifest default. */
+    attributes: z.record(z.string(), z.number().finite()).optional(),
+    /** Longest side of the preview in pixels (default: the image's own, at most 1024). */
+    maxSide: z.number().int().min(16).max(PREVIEW_MAX_SIDE).optional(),
+  })
+  .strict();
+export type PreviewArgs = z.infer<typeof previewArgsSchema>;
 
 export interface PreviewImage {
   superseded: false;
@@ -45,11 +53,6 @@ export interface PreviewSuperseded {
 }
 
 export type PreviewResult = PreviewImage | PreviewSuperseded;
-
-/** Previews are limited to this longest side, whatever the page asks for. */
-export const PREVIEW_MAX_SIDE = 2048;
-/** The default longest side when a request names none (smaller images keep their size). */
-export const PREVIEW_DEFAULT_SIDE = 1024;
 
 /**
  * An input that names an image already in the Translate queue (its job and index), so the

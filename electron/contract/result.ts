@@ -1,3 +1,5 @@
+import type * as z from 'zod';
+
 /**
  * Every handler and engine entry point reports failure as a typed code plus a human message,
  * because Electron keeps little more than the message of an error thrown across invoke.
@@ -29,3 +31,8 @@ export interface StudioErrorInfo {
 }
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: StudioErrorInfo };
+
+/** A schema's complaints in one line (`quality: Too big: ...; name: ...`), for a BAD_ARGUMENT message. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ');
+}

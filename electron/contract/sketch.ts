@@ -2,15 +2,16 @@
  * The sketch pad's channels: edges from a picture (the same detector the edges models were
  * trained on), saving a drawing with its translation, and the bundled example sketches.
  */
+import * as z from 'zod';
 
-/** A picture to turn into a sketch: an input the studio resolves (desktop path, browser upload id) or PNG/JPEG bytes. */
-export type SketchSource = { input: string } | { png: string };
-
-export interface SketchEdgesArgs {
-  source: SketchSource;
-  /** Side of the square sketch in pixels (the model's preferred size). Default 256. */
-  size?: number;
-}
+export const sketchEdgesArgs = z
+  .object({
+    /** A picture to turn into a sketch: an input the studio resolves (desktop path, browser upload id) or PNG/JPEG bytes as base64. */
+    source: z.union([z.object({ input: z.string().min(1) }).strict(), z.object({ png: z.string().min(1) }).strict()]),
+    /** Side of the square sketch in pixels (the model's preferred size). Default 256. */
+    size: z.number().int().min(16).max(1024).optional(),
+  })
+  .strict();
 
 /** How a loaded picture became a sketch. */
 export type SketchEdgesKind =
@@ -30,16 +31,18 @@ export interface SketchEdges extends SketchImage {
   kind: SketchEdgesKind;
 }
 
-export interface SketchSaveArgs {
-  /** The drawing, base64 PNG (a data URL is accepted too). */
-  sketch: string;
-  /** Its translation, base64 PNG (a data URL is accepted too). */
-  output: string;
-  /** The model that made the translation: the output is named `<name>-<model>.png`. */
-  model: string;
-  /** File name stem; default `drawing`. Both files get the same free stem (`name`, `name-1`, ...). */
-  name?: string;
-}
+export const sketchSaveArgs = z
+  .object({
+    /** The drawing, base64 PNG (a data URL is accepted too). */
+    sketch: z.string().min(1),
+    /** Its translation, base64 PNG (a data URL is accepted too). */
+    output: z.string().min(1),
+    /** The model that made the translation: the output is named `<name>-<model>.png`. */
+    model: z.string().min(1).max(200),
+    /** File stem; default `drawing`. Both files get the same free stem (`name`, `name-1`, ...). */
+    name: z.string().max(200).optional(),
+  })
+  .strict();
 
 export interface SketchSaved {
   sketch: string;

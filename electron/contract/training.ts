@@ -1,4 +1,6 @@
-/** Fine-tuning: the settings of a training run and the events it reports. Shared by CLI, engine and UI. */
+/** Fine-tuning: the settings of a training run, their limits, and the events a run reports. Shared by CLI, engine and UI. */
+import * as z from 'zod';
+import type { Result } from './result.js';
 
 export const TRAIN_MODES = ['cyclegan', 'pix2pix', 'conditional'] as const;
 export type TrainMode = (typeof TRAIN_MODES)[number];
@@ -6,43 +8,104 @@ export type TrainMode = (typeof TRAIN_MODES)[number];
 export const TRAIN_ARCHS = ['resnet_6blocks', 'resnet_9blocks', 'unet_128', 'unet_256', 'stargan'] as const;
 export type TrainArch = (typeof TRAIN_ARCHS)[number];
 
-export interface TrainSettings {
-  mode: TrainMode;
+export const TRAIN_NORMS = ['instance', 'batch'] as const;
+
+// Each check's message leaves out the setting's name: the caller puts its own in front.
+const got = (issue: { input?: unknown }): string => `, got ${String(issue.input)}`;
+const whole = (min: number, max: number) =>
+  z.number({ error: (i) => `must be a number${got(i)}` }).refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: (i) => `must be a whole number from ${min} to ${max}${got(i)}` });
+const count = (min: number) => z.number({ error: (i) => `must be a number${got(i)}` }).refine((v) => Number.isInteger(v) && v >= min, { error: (i) => `must be a whole number, at least ${min}${got(i)}` });
+const weight = z.number({ error: (i) => `must be a number${got(i)}` }).min(0, { error: (i) => `must be 0 or more${got(i)}` });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: (i) => `must be one of ${values.join(', ')}${got(i)}` });
+const text = (max: number) => z.string({ error: (i) => `must be text${got(i)}` }).min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
+const yesNo = z.boolean({ error: (i) => `must be true or false${got(i)}` });
+
+/**
+ * Every setting of a run: its check (the one set of limits, for the CLI, the studio and the
+ * engine alike), its label on the Fine-tune page and its `gan-studio train` flag, so each
+ * caller's errors name the setting the way its user typed it.
+ */
+export const TRAIN_FIELDS = {
+  mode: { label: 'Task', flag: '--mode', schema: oneOf(TRAIN_MODES) },
   /** Folder A (cyclegan: domain A; pix2pix: inputs, or side-by-side AB images without dataB; edges: photos). */
-  dataA: string;
+  dataA: { label: 'Folder A', flag: '--a', schema: text(4096) },
   /** Folder B (cyclegan: domain B; pix2pix / conditional: targets matched to A by file name). */
-  dataB?: string;
+  dataB: { label: 'Folder B', flag: '--b', schema: text(4096).optional() },
   /** pix2pix with only photos in dataA: the inputs are edge maps the engine derives from them. */
-  edges: boolean;
+  edges: { label: 'Edges from photos', flag: '--edges', schema: yesNo },
   /** Library model to start the (first) generator from; its architecture wins over `arch`/`ngf`. */
-  from?: string;
+  from: { label: 'Start from', flag: '--from', schema: text(4096).optional() },
   /** CycleGAN: library model to start the B -> A generator from. */
-  fromB?: string;
-  arch: TrainArch;
-  ngf: number;
-  ndf: number;
+  fromB: { label: 'Start from (B to A)', flag: '--from-b', schema: text(4096).optional() },
+  arch: { label: 'Generator', flag: '--arch', schema: oneOf(TRAIN_ARCHS) },
+  ngf: { label: 'Generator width', flag: '--ngf', schema: whole(1, 256) },
+  ndf: { label: 'Discriminator width', flag: '--ndf', schema: whole(1, 256) },
   /** PatchGAN layers (3 = the 70 x 70 discriminator). */
-  dLayers: number;
-  norm: 'instance' | 'batch';
-  iterations: number;
+  dLayers: { label: 'Discriminator layers', flag: '--d-layers', schema: whole(1, 6) },
+  norm: { label: 'Normalisation', flag: '--norm', schema: oneOf(TRAIN_NORMS) },
+  iterations: { label: 'Iterations', flag: '--iterations', schema: whole(1, 10_000_000) },
   /** Crop size the networks train at. */
-  size: number;
-  /** Images are resized to this before the random crop. */
-  loadSize: number;
-  batch: number;
-  flip: boolean;
-  lr: number;
-  lambdaCycle: number;
-  lambdaIdentity: number;
-  lambdaL1: number;
-  seed: number;
+  size: { label: 'Crop size (px)', flag: '--size', schema: whole(16, 4096) },
+  /** Images are resized to this before the random crop (at least `size`). */
+  loadSize: { label: 'Load size (px)', flag: '--load-size', schema: whole(16, 8192) },
+  batch: { label: 'Batch size', flag: '--batch', schema: whole(1, 64) },
+  flip: { label: 'Random flips', flag: '--no-flip', schema: yesNo },
+  lr: {
+    label: 'Learning rate',
+    flag: '--lr',
+    schema: z.number({ error: (i) => `must be a number${got(i)}` }).refine((v) => v > 0 && v < 1, { error: (i) => `must be between 0 and 1${got(i)}` }),
+  },
+  lambdaCycle: { label: 'Cycle-consistency weight', schema: weight },
+  lambdaIdentity: { label: 'Identity weight', schema: weight },
+  lambdaL1: { label: 'L1 weight', schema: weight },
+  seed: { label: 'Seed', flag: '--seed', schema: whole(0, 2 ** 31) },
   /** CycleGAN's pool of earlier fakes the discriminators see (default 50, as the reference). */
-  poolSize?: number;
-  sampleEvery: number;
-  checkpointEvery: number;
+  poolSize: { label: 'Fake-image pool size', schema: count(0).optional() },
+  sampleEvery: { label: 'Sample every', flag: '--sample-every', schema: whole(1, 10_000_000) },
+  checkpointEvery: { label: 'Checkpoint every', flag: '--checkpoint-every', schema: whole(1, 10_000_000) },
   /** Name of the exported model(s). */
-  name: string;
-  device: string;
+  name: { label: 'Model name', flag: '--name', schema: text(80) },
+  device: { label: 'Device', flag: '--device', schema: text(64) },
+} as const;
+
+type TrainField = keyof typeof TRAIN_FIELDS;
+type FieldSchemas = { [K in TrainField]: (typeof TRAIN_FIELDS)[K]['schema'] };
+
+const fieldSchemas = Object.fromEntries(Object.entries(TRAIN_FIELDS).map(([key, field]) => [key, field.schema])) as FieldSchemas;
+const fieldOk = (key: TrainField, value: unknown): boolean => fieldSchemas[key].safeParse(value).success;
+
+export const trainSettingsSchema = z
+  .object(fieldSchemas)
+  .strict()
+  .superRefine((s, ctx) => {
+    // Checks between settings, made once each setting is valid on its own.
+    if (fieldOk('size', s.size) && fieldOk('loadSize', s.loadSize) && s.loadSize < s.size) {
+      ctx.addIssue({ code: 'custom', path: ['loadSize'], input: s.loadSize, message: `must be a whole number from ${s.size} to 8192, got ${s.loadSize}` });
+    }
+    if (s.edges === true && s.mode !== 'pix2pix') ctx.addIssue({ code: 'custom', path: ['edges'], message: 'only applies to pix2pix training (edge maps in, photos out)' });
+  });
+
+export type TrainSettings = z.infer<typeof trainSettingsSchema>;
+
+/** Whose words an error uses: the Fine-tune page's labels, the command line's flags, or the settings' own keys (code). */
+export type TrainSettingNames = 'label' | 'flag' | 'key';
+
+/** The problems with some settings in one line, each naming its setting the caller's way. */
+export function describeTrainSettingIssues(issues: readonly z.core.$ZodIssue[], names: TrainSettingNames): string {
+  return issues
+    .map((issue) => {
+      const key = issue.path.at(-1);
+      if (typeof key !== 'string' || !(key in TRAIN_FIELDS)) return `settings: ${issue.message}`;
+      const field: { label: string; flag?: string } = TRAIN_FIELDS[key as TrainField];
+      return `${names === 'label' ? field.label : names === 'flag' ? (field.flag ?? key) : key} ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** Settings checked against the one set of limits; a refusal names each problem the caller's way. */
+export function checkTrainSettings(value: unknown, names: TrainSettingNames): Result<TrainSettings> {
+  const checked = trainSettingsSchema.safeParse(value);
+  return checked.success ? { ok: true, data: checked.data } : { ok: false, error: { code: 'BAD_ARGUMENT', message: describeTrainSettingIssues(checked.error.issues, names) } };
 }
 
 export interface TrainDataSummary {

@@ -39,5 +39,3 @@ export function isMediaVariant(value: unknown): value is MediaVariant {
 export function uploadRef(batch: string): string {
   return `upload:${batch}`;
 }
-
-export const UPLOAD_BATCH_PATTERN = /^[A-Za-z0-9-]{1,64}$/;

@@ -1,25 +1,17 @@
 /**
  * Electron main: only composes modules (logs and crash reports, protocols, the menu, the
- * window and its state, one ipc module per domain, the engine in a utilityProcess). All job
+ * window and its state, the contract's ipc handlers, the engine in a utilityProcess). All job
  * state lives in the StudioService's JobManager.
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, nativeImage, nativeTheme, session, shell } from 'electron';
-import type { EventChannels, PickKind, Settings } from '../contract/ipc.js';
+import type { EventChannels, PickKind } from '../contract/ipc.js';
+import type { Settings } from '../contract/settings.js';
 import { packageRoot } from '../engine/library/paths.js';
 import { processLogger } from '../engine/logging/index.js';
 import { StudioService } from '../studio/studio-service.js';
 import { enforceContentSecurityPolicy, registerSchemes, serveRenderer } from './app-protocol.js';
-import { registerCatalogIpc } from './ipc/catalog.js';
-import { registerEngineIpc } from './ipc/engine.js';
-import { registerJobsIpc } from './ipc/jobs.js';
-import { registerModelsIpc } from './ipc/models.js';
-import { registerOutputsIpc } from './ipc/outputs.js';
-import { registerPreviewIpc } from './ipc/preview.js';
-import { registerSettingsIpc } from './ipc/settings.js';
-import { registerSketchIpc } from './ipc/sketch.js';
-import { registerTrainingIpc } from './ipc/training.js';
-import { handleDomain } from './ipc/handle.js';
+import { registerInvokeHandlers } from './ipc.js';
 import { startCrashReporter, startMainLog } from './logging.js';
 import { serveMedia } from './media-protocol.js';
 import { installMenu } from './menu.js';
@@ -91,9 +83,7 @@ function followTheme(settings: Settings): void {
   nativeTheme.themeSource = settings.theme;
 }
 
-for (const register of [registerModelsIpc, registerCatalogIpc, registerJobsIpc, registerSettingsIpc, registerEngineIpc, registerOutputsIpc, registerPreviewIpc, registerTrainingIpc, registerSketchIpc]) register(service);
-// The desktop's own channels: the open dialog, the app's facts and the logs folder.
-for (const domain of ['dialog', 'app', 'folders']) handleDomain(service, domain);
+registerInvokeHandlers(service);
 
 const windowState = new WindowStateKeeper(service.home);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { UPLOAD_BATCH_PATTERN } from '../contract/wire.js';
+import { UPLOAD_BATCH_PATTERN } from '../contract/ids.js';
 import { StudioError } from '../engine/errors.js';
 
 /** Largest single upload accepted (a large photo or checkpoint fits well under it). */

@@ -1,6 +1,6 @@
 import type { EngineState } from '../contract/ipc.js';
 import type { Result } from '../contract/result.js';
-import type { EngineEvent, EngineMethod, EngineRequests, FromEngine, ToEngine } from '../engine/host/protocol.js';
+import type { EngineArgs, EngineData, EngineEvent, EngineMethod, FromEngine, ToEngine } from '../engine/host/protocol.js';
 
 /** A running engine process, whichever way it was started (utilityProcess or fork). */
 export interface EngineProcess {
@@ -58,7 +58,7 @@ export class EngineSupervisor {
     return this.ready;
   }
 
-  async request<M extends EngineMethod>(method: M, args: EngineRequests[M]['args']): Promise<Result<EngineRequests[M]['data']>> {
+  async request<M extends EngineMethod>(method: M, args: EngineArgs<M>): Promise<Result<EngineData<M>>> {
     if (this.stopped) return { ok: false, error: { code: 'ENGINE_LOST', message: 'the studio is shutting down' } };
     await this.start();
     if (this.current.state === 'failed' || this.process === undefined) {

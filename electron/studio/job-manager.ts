@@ -1,24 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
 import type { JobItem, JobListing, JobStarted, StudioJobEvent } from '../contract/ipc.js';
+import type { ItemResult } from '../contract/jobs.js';
 import type { StudioErrorInfo } from '../contract/result.js';
-import type { OutputFormat } from '../contract/jobs.js';
 import type { Result } from '../contract/result.js';
-import type { ExpandedInputs, TranslateItemArgs, TranslatedItem } from '../engine/host/protocol.js';
+import type { ExpandedInputs, TranslateItemArgs } from '../engine/host/protocol.js';
 
-export interface BatchSpec {
-  model: string;
-  outDir: string;
-  format: OutputFormat | 'auto';
-  quality: number;
-  device: string;
-  nameSuffix: string;
-  attributes?: Record<string, number>;
-}
+/** What every item of a batch is translated with (the engine's request, less the item). */
+export type BatchSpec = Omit<TranslateItemArgs, 'jobId' | 'index' | 'input'>;
 
 /** The engine as the JobManager needs it: one translation per request. */
 export interface ItemTranslator {
-  translate(args: TranslateItemArgs): Promise<Result<TranslatedItem>>;
+  translate(args: TranslateItemArgs): Promise<Result<ItemResult>>;
 }
 
 type ItemState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -233,23 +226,9 @@ export class JobManager {
       this.setState(job, item, 'done');
       item.output = result.data.output;
       this.onProvider(result.data.provider);
-      const d = result.data;
-      item.result = { renamed: d.renamed, ms: d.ms, provider: d.provider };
-      this.emit({
-        type: 'item-done',
-        jobId: job.id,
-        index: item.index,
-        input: item.name,
-        output: d.output,
-        renamed: d.renamed,
-        notes: d.notes,
-        width: d.width,
-        height: d.height,
-        ms: d.ms,
-        provider: d.provider,
-        fallbacks: d.fallbacks,
-        progress: this.progress(job),
-      });
+      const { renamed, ms, provider } = result.data;
+      item.result = { renamed, ms, provider };
+      this.emit({ type: 'item-done', jobId: job.id, index: item.index, input: item.name, ...result.data, progress: this.progress(job) });
     } else if (result.error.code === 'ENGINE_LOST' && item.placing !== undefined && (await exists(item.placing))) {
       // The engine died between placing the output and saying so: the file is complete (it was
       // written aside and moved into place in one step), so translating again would duplicate it.

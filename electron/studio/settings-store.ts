@@ -1,27 +1,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { z } from 'zod';
-import { DEVICE_SETTINGS, NAMING_SETTINGS, PRESET_NAME_MAX, PRESETS_PER_MODEL_MAX, RECENT_FOLDERS_MAX, THEME_SETTINGS, type AttributePreset, type Settings } from '../contract/ipc.js';
-import { OUTPUT_FORMATS } from '../contract/jobs.js';
+import * as z from 'zod';
+import { PRESETS_PER_MODEL_MAX, RECENT_FOLDERS_MAX, presetSchema, presetsSchema, settingsSchema, type AttributePreset, type Settings } from '../contract/settings.js';
+import { describeIssues } from '../contract/result.js';
 import { StudioError, describeSystemError } from '../engine/errors.js';
-
-const presetSchema = z
-  .object({
-    name: z.string().trim().min(1, 'a preset needs a name').max(PRESET_NAME_MAX),
-    values: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/), z.number().finite()),
-  })
-  .strict();
-
-const presetsSchema = z
-  .record(z.string().min(1).max(200), z.array(presetSchema).max(PRESETS_PER_MODEL_MAX))
-  .superRefine((byModel, ctx) => {
-    for (const [model, presets] of Object.entries(byModel)) {
-      const names = presets.map((p) => p.name.toLowerCase());
-      const twice = names.find((n, i) => names.indexOf(n) !== i);
-      if (twice !== undefined) ctx.addIssue({ code: 'custom', path: [model], message: `two presets are named "${twice}"` });
-    }
-  });
 
 /** The valid presets of a damaged field: one bad preset is dropped, not every model's. */
 function salvagePresets(value: unknown): Record<string, AttributePreset[]> {
@@ -39,16 +22,11 @@ function salvagePresets(value: unknown): Record<string, AttributePreset[]> {
   return presetsSchema.safeParse(out).success ? out : {};
 }
 
-export const settingsSchema = z.object({
-  device: z.enum(DEVICE_SETTINGS),
-  theme: z.enum(THEME_SETTINGS),
-  outputDir: z.string().min(1).refine(isAbsolute, 'the output folder must be a full path, like /home/you/Pictures/out'),
-  format: z.enum([...OUTPUT_FORMATS, 'auto']),
-  quality: z.number().int().min(1).max(100),
-  naming: z.enum(NAMING_SETTINGS),
-  model: z.string().nullable(),
-  attributePresets: presetsSchema,
-  recentFolders: z.array(z.string().min(1).refine(isAbsolute)).max(RECENT_FOLDERS_MAX),
+/** The contract's settings with the host's rule: output folders are full paths on this computer. */
+const fullPath = settingsSchema.shape.outputDir.refine(isAbsolute, 'the output folder must be a full path, like /home/you/Pictures/out');
+const storedSchema = settingsSchema.extend({
+  outputDir: fullPath,
+  recentFolders: z.array(fullPath).max(RECENT_FOLDERS_MAX),
 });
 
 /**
@@ -90,18 +68,18 @@ export class SettingsStore {
     }
     const merged: Record<string, unknown> = { ...defaults };
     for (const key of Object.keys(defaults) as (keyof Settings)[]) {
-      const field = settingsSchema.shape[key].safeParse(stored[key]);
+      const field = storedSchema.shape[key].safeParse(stored[key]);
       if (field.success) merged[key] = field.data;
       else if (key === 'attributePresets') merged[key] = salvagePresets(stored[key]);
     }
-    this.cached = settingsSchema.parse(merged);
+    this.cached = storedSchema.parse(merged);
     return { ...this.cached };
   }
 
   async set(patch: Partial<Settings>): Promise<Settings> {
-    const checked = settingsSchema.partial().safeParse(patch);
+    const checked = storedSchema.partial().safeParse(patch);
     if (!checked.success) {
-      throw new StudioError('BAD_ARGUMENT', `settings not saved: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new StudioError('BAD_ARGUMENT', `settings not saved: ${describeIssues(checked.error.issues)}`);
     }
     const current = await this.get();
     const next = { ...current, ...checked.data };

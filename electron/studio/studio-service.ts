@@ -1,22 +1,22 @@
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { TrainingEventPayload } from '../contract/finetune.js';
-import { PICK_KINDS, type EngineStatus, type EventChannels, type InvokeChannel, type InvokeHandlers, type PickKind, type Settings } from '../contract/ipc.js';
-import { OUTPUT_FORMATS } from '../contract/jobs.js';
-import { PREVIEW_MAX_SIDE, parseQueueItemRef } from '../contract/preview.js';
-import type { Result } from '../contract/result.js';
+import { INVOKE, type EngineStatus, type EventChannels, type InvokeChannel, type InvokeHandlers, type PickKind } from '../contract/ipc.js';
+import { parseQueueItemRef } from '../contract/preview.js';
+import { describeIssues, type Result } from '../contract/result.js';
+import type { Settings } from '../contract/settings.js';
+import { describeTrainSettingIssues } from '../contract/training.js';
 import type { MediaVariant } from '../contract/wire.js';
 import type { PreviewImage } from '../engine/imaging/index.js';
 import { StudioError, toResult } from '../engine/errors.js';
-import { studioHome } from '../engine/library/paths.js';
+import { packageVersion, studioHome } from '../engine/library/paths.js';
 import { logJobEvent, logsDir, processLogger, type StudioLogger } from '../engine/logging/index.js';
-import { packageVersion } from '../engine/library/paths.js';
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor.js';
 import { JobManager } from './job-manager.js';
 import { PreviewScheduler } from './preview-scheduler.js';
 import { SettingsStore } from './settings-store.js';
-import { sampleFile, trainingArgSchemas, trainingHandlers } from './training-routes.js';
+import { sampleFile, trainingHandlers } from './training-routes.js';
 
 export interface StudioHost {
   mode: EngineStatus['mode'];
@@ -38,61 +38,6 @@ export interface StudioHost {
   picturesDir?: string;
   home?: string;
 }
-
-const empty = z.object({}).strict();
-const argSchemas: { [C in InvokeChannel]: z.ZodType } = {
-  'models:list': empty,
-  'models:import': z.object({ path: z.string().min(1), name: z.string().min(1).optional() }).strict(),
-  'models:delete': z.object({ id: z.string().min(1) }).strict(),
-  'catalog:list': empty,
-  'catalog:download': z.object({ name: z.string().min(1) }).strict(),
-  'catalog:cancel': z.object({ name: z.string().min(1) }).strict(),
-  'jobs:start': z
-    .object({
-      inputs: z.array(z.string().min(1)).min(1).max(100_000),
-      model: z.string().min(1),
-      attributes: z.record(z.string(), z.number()).optional(),
-      outputDir: z.string().min(1).refine(isAbsolute, 'the output folder must be a full path').optional(),
-      format: z.enum([...OUTPUT_FORMATS, 'auto']).optional(),
-      quality: z.number().int().min(1).max(100).optional(),
-      naming: z.enum(['keep', 'suffix']).optional(),
-    })
-    .strict(),
-  'jobs:cancel': z.object({ jobId: z.string().min(1), index: z.number().int().min(0).optional() }).strict(),
-  'jobs:retry': z.object({ jobId: z.string().min(1) }).strict(),
-  'jobs:list': empty,
-  'settings:get': empty,
-  'settings:set': z.object({}).passthrough(),
-  'engine:status': empty,
-  'outputs:open': z.object({ jobId: z.string().min(1), index: z.number().int().min(0), reveal: z.boolean() }).strict(),
-  'folders:list': z.object({ path: z.string().min(1).max(4096).optional() }).strict(),
-  'dialog:pick': z.object({ kind: z.enum(PICK_KINDS), title: z.string().max(200).optional() }).strict(),
-  'outputs:openFolder': z.object({ jobId: z.string().min(1) }).strict(),
-  'outputs:drag': z.object({ jobId: z.string().min(1), index: z.number().int().min(0) }).strict(),
-  'app:info': empty,
-  'app:openLogs': empty,
-  'preview:render': z
-    .object({
-      stream: z.string().min(1).max(200),
-      model: z.string().min(1),
-      // A drawing's PNG as base64: the socket carries at most 16 MB per message.
-      source: z.union([z.object({ input: z.string().min(1) }).strict(), z.object({ png: z.string().min(1).max(15 * 2 ** 20) }).strict()]),
-      attributes: z.record(z.string(), z.number().finite()).optional(),
-      maxSide: z.number().int().min(16).max(PREVIEW_MAX_SIDE).optional(),
-    })
-    .strict(),
-  ...trainingArgSchemas,
-  'sketch:edges': z
-    .object({
-      source: z.union([z.object({ input: z.string().min(1) }).strict(), z.object({ png: z.string().min(1) }).strict()]),
-      size: z.number().int().min(16).max(1024).optional(),
-    })
-    .strict(),
-  'sketch:save': z
-    .object({ sketch: z.string().min(1), output: z.string().min(1), model: z.string().min(1).max(200), name: z.string().max(200).optional() })
-    .strict(),
-  'sketch:examples': empty,
-};
 
 /**
  * The studio behind every page, desktop or browser: routes each contract channel to the
@@ -159,6 +104,7 @@ export class StudioService {
       'catalog:download': (args) => engine.request('catalog:download', args),
       'catalog:cancel': (args) => engine.request('catalog:cancel', args),
       'jobs:start': async (args) => {
+        if (args.outputDir !== undefined && !isAbsolute(args.outputDir)) return fail('BAD_ARGUMENT', 'jobs:start: outputDir: the output folder must be a full path');
         const inputs = await toResult(() => this.resolveInputs(args.inputs));
         if (!inputs.ok) return inputs;
         // The same file twice (a queue sent again from the Attributes page) is translated once.
@@ -270,18 +216,24 @@ export class StudioService {
     };
   }
 
-  /** Validates what the page sent, then runs the channel's handler; never throws. */
+  /**
+   * Checks what the page sent against the channel's schema, then runs the channel's handler;
+   * never throws. After a call that changed the library, every page gets the new model list.
+   */
   async invoke(channel: InvokeChannel, args: unknown): Promise<Result<unknown>> {
-    const checked = argSchemas[channel].safeParse(args ?? {});
-    if (!checked.success) {
-      return fail('BAD_ARGUMENT', `${channel}: ${checked.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}`);
-    }
+    const checked = (INVOKE[channel].args as z.ZodType).safeParse(args ?? {});
+    if (!checked.success) return fail('BAD_ARGUMENT', describeArgIssues(channel, checked.error.issues));
     const handler = this.handlers[channel] as (a: unknown) => Promise<Result<unknown>>;
-    return toResult(async () => {
-      const result = await handler(checked.data);
-      if (!result.ok) throw new StudioError(result.error.code, result.error.message, result.error.detail === undefined ? {} : { detail: result.error.detail });
-      return result.data;
+    const result = await toResult(async () => {
+      const answer = await handler(checked.data);
+      if (!answer.ok) throw new StudioError(answer.error.code, answer.error.message, answer.error.detail === undefined ? {} : { detail: answer.error.detail });
+      return answer.data;
     });
+    if (result.ok && 'changesModels' in INVOKE[channel]) {
+      const listing = await this.supervisor.request('models:list', {});
+      if (listing.ok) this.host.send('models:changed', listing.data);
+    }
+    return result;
   }
 
   /**
@@ -343,6 +295,14 @@ export class StudioService {
   static sessionDir(home: string, id: string): string {
     return join(home, 'sessions', id);
   }
+}
+
+/** What was wrong with a channel's arguments; a run's settings are named by the Fine-tune page's labels. */
+function describeArgIssues(channel: InvokeChannel, issues: readonly z.core.$ZodIssue[]): string {
+  const settings = issues.filter((i) => i.path[0] === 'settings');
+  const others = issues.filter((i) => i.path[0] !== 'settings');
+  const words = others.length === 0 ? [] : [`${channel}: ${describeIssues(others)}`];
+  return [...(settings.length === 0 ? [] : [describeTrainSettingIssues(settings, 'label')]), ...words].join('; ');
 }
 
 function fail(code: 'BAD_ARGUMENT', message: string): Result<never> {

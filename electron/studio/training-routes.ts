@@ -1,60 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { RUN_ID_PATTERN } from '../contract/finetune.js';
+import { RUN_ID_PATTERN, SAMPLE_FILE_PATTERN } from '../contract/ids.js';
 import type { InvokeHandlers } from '../contract/ipc.js';
 import type { Result } from '../contract/result.js';
-import { TRAIN_ARCHS, TRAIN_MODES } from '../contract/training.js';
 import { toResult } from '../engine/errors.js';
 import type { EngineSupervisor } from './engine-supervisor.js';
 
 type TrainingChannel = Extract<keyof InvokeHandlers, `training:${string}`>;
-
-const runId = z.string().regex(RUN_ID_PATTERN, 'not a run name');
-const size = z.number().int().min(16).max(1024);
-const settings = z
-  .object({
-    mode: z.enum(TRAIN_MODES),
-    dataA: z.string().min(1),
-    dataB: z.string().min(1).optional(),
-    edges: z.boolean(),
-    from: z.string().min(1).optional(),
-    fromB: z.string().min(1).optional(),
-    arch: z.enum(TRAIN_ARCHS),
-    ngf: z.number().int().min(1).max(256),
-    ndf: z.number().int().min(1).max(256),
-    dLayers: z.number().int().min(1).max(5),
-    norm: z.enum(['instance', 'batch']),
-    iterations: z.number().int().min(1).max(10_000_000),
-    size,
-    loadSize: size,
-    batch: z.number().int().min(1).max(64),
-    flip: z.boolean(),
-    lr: z.number().positive().max(1),
-    lambdaCycle: z.number().min(0),
-    lambdaIdentity: z.number().min(0),
-    lambdaL1: z.number().min(0),
-    seed: z.number().int(),
-    poolSize: z.number().int().min(0).optional(),
-    sampleEvery: z.number().int().min(1),
-    checkpointEvery: z.number().int().min(1),
-    name: z.string().min(1).max(80),
-    device: z.string().min(1),
-  })
-  .strict();
-
-export const trainingArgSchemas: { [C in TrainingChannel]: z.ZodType } = {
-  'training:check': z.object({ inputs: z.array(z.string().min(1)).min(1).max(100_000) }).strict(),
-  'training:estimate': z.object({ settings }).strict(),
-  'training:start': z.object({ settings }).strict(),
-  'training:pause': z.object({ runId }).strict(),
-  'training:resume': z.object({ runId }).strict(),
-  'training:stop': z.object({ runId }).strict(),
-  'training:export': z.object({ runId, name: z.string().min(1).max(80).optional() }).strict(),
-  'training:runs': z.object({}).strict(),
-  'training:history': z.object({ runId }).strict(),
-  'training:delete': z.object({ runId }).strict(),
-};
 
 interface TrainingRouteHost {
   mode: 'desktop' | 'browser';
@@ -93,6 +45,6 @@ export function trainingHandlers(engine: EngineSupervisor, host: TrainingRouteHo
 
 /** The host path of a run's sample grid, for the image routes (desktop protocol, browser server). */
 export function sampleFile(home: string, id: string, file: string): string | undefined {
-  if (!RUN_ID_PATTERN.test(id) || !/^iter-\d{7}\.png$/.test(file)) return undefined;
+  if (!RUN_ID_PATTERN.test(id) || !SAMPLE_FILE_PATTERN.test(file)) return undefined;
   return join(home, 'runs', id, 'samples', file);
 }

@@ -17,7 +17,8 @@ import useMediaQuery from '@mui/material/useMediaQuery';
 import { ThemeProvider } from '@mui/material/styles';
 import AutoFixHighIcon from '@mui/icons-material/AutoFixHigh';
 import { PAGES, PAGE_TITLES, acceleratorLabel, type CommandId, type PageId } from '../../electron/contract/commands.js';
-import type { AppInfo, EngineStatus, ModelSummary, Settings } from '../../electron/contract/ipc.js';
+import type { AppInfo, EngineStatus } from '../../electron/contract/ipc.js';
+import type { Settings } from '../../electron/contract/settings.js';
 import type { StudioErrorInfo } from '../../electron/contract/result.js';
 import type { Platform } from '../api/platform.js';
 import { AttributesPage } from '../features/attributes/AttributesPage.js';
@@ -34,6 +35,7 @@ import { ErrorNotice } from './ErrorNotice.js';
 import { FolderBrowserDialog } from './FolderBrowserDialog.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { StudioContext } from './StudioContext.js';
+import { useModelsStore } from './useModelsStore.js';
 import { studioTheme } from './theme.js';
 import { useEndNotices } from './useEndNotices.js';
 
@@ -46,9 +48,8 @@ export function App({ platform }: { platform: Platform }) {
   const [engine, setEngine] = useState<EngineStatus | null>(null);
   const [error, setError] = useState<StudioErrorInfo | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
-  // The run the Fine-tune page shows, and a counter that makes the Translate page reload models after an export.
+  // The run the Fine-tune page shows.
   const [runId, setRunId] = useState<string | null>(null);
-  const [libraryVersion, setLibraryVersion] = useState(0);
   // The sketch pad mounts on its first visit and then stays, so a drawing survives other pages.
   const [sketchOpened, setSketchOpened] = useState(false);
   useEffect(() => {
@@ -63,6 +64,7 @@ export function App({ platform }: { platform: Platform }) {
   const [dialog, setDialog] = useState<'shortcuts' | 'about' | 'output' | null>(null);
   const [info, setInfo] = useState<AppInfo | null>(null);
   const { notice, dismiss } = useEndNotices(api, platform.mode === 'browser');
+  const library = useModelsStore(api, setError);
 
   useEffect(() => {
     void api.settingsGet({}).then((r) => (r.ok ? setSettings(r.data) : setError(r.error)));
@@ -92,7 +94,6 @@ export function App({ platform }: { platform: Platform }) {
     setRunId(id);
     setPage('finetune');
   }, []);
-  const onExported = useCallback((_models: ModelSummary[]) => setLibraryVersion((v) => v + 1), []);
 
   const translateWith = useCallback(
     (model: string) => {
@@ -138,7 +139,10 @@ export function App({ platform }: { platform: Platform }) {
   );
   useCommandSource(platform, runCommand);
 
-  const context = useMemo(() => ({ platform, settings, updateSettings, chooseOutputFolder, info, openLogs }), [platform, settings, updateSettings, chooseOutputFolder, info, openLogs]);
+  const context = useMemo(
+    () => ({ platform, settings, updateSettings, library, chooseOutputFolder, info, openLogs }),
+    [platform, settings, updateSettings, library, chooseOutputFolder, info, openLogs],
+  );
   const showTranslate = useCallback(() => setPage('translate'), []);
 
   return (
@@ -182,13 +186,13 @@ export function App({ platform }: { platform: Platform }) {
               <ResumeOffer onResumed={openRun} />
               {/* The Translate page stays mounted so its queue keeps receiving events on other pages. */}
               <Box hidden={page !== 'translate'}>
-                <TranslatePage onProgress={setProgress} engine={engine} libraryVersion={libraryVersion} shown={page === 'translate'} />
+                <TranslatePage onProgress={setProgress} engine={engine} shown={page === 'translate'} />
               </Box>
               {/* Kept mounted too, so the picture, sliders and preview survive a visit to another page. */}
               <Box hidden={page !== 'attributes'}>
                 <AttributesPage shown={page === 'attributes'} onApplied={showTranslate} />
               </Box>
-              {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onExported={onExported} onUseModel={translateWith} />}
+              {page === 'finetune' && <FinetunePage runId={runId} onRunId={setRunId} onUseModel={translateWith} />}
               {page === 'library' && <LibraryPage />}
               {page === 'settings' && <SettingsPage engine={engine} />}
               {(sketchOpened || page === 'sketch') && (

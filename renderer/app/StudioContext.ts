@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
-import type { AppInfo, Settings } from '../../electron/contract/ipc.js';
+import type { AppInfo, ModelListing } from '../../electron/contract/ipc.js';
+import type { Settings } from '../../electron/contract/settings.js';
 import type { Platform } from '../api/platform.js';
 
 export interface StudioContextValue {
@@ -11,6 +12,8 @@ export interface StudioContextValue {
   info: AppInfo | null;
   /** Opens the logs folder (desktop app). */
   openLogs(): Promise<void>;
+  /** The one model list every page reads (see useModelsStore); null while it loads. */
+  library: ModelListing | null;
 }
 
 export const StudioContext = createContext<StudioContextValue | null>(null);

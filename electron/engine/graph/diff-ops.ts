@@ -1,3 +1,4 @@
+import { windowAttributes, windowSide, type KernelWindow } from './geometry.js';
 import { type Shape, type Tape, size } from './tape.js';
 
 /**
@@ -204,65 +205,41 @@ interface ConvGeometry {
   pad: number;
 }
 
-const convOut = (x: number, k: number, s: number, p: number): number => Math.floor((x + 2 * p - k) / s) + 1;
-
 /** Conv with square kernel, stride and zero padding; weight [out, in, k, k]; bias [out] or null. */
 export function conv(t: Tape, x: string, weight: string, bias: string | null, geo: ConvGeometry): string {
-  const [n, , h, w] = t.shape(x) as [number, number, number, number];
-  const [outC] = t.shape(weight) as [number];
-  const { kernel: k, stride: s, pad: p } = geo;
-  const ho = convOut(h, k, s, p);
-  const wo = convOut(w, k, s, p);
-  const inputs = bias === null ? [x, weight] : [x, weight, bias];
-  const y = t.emit('Conv', inputs, [n, outC, ho, wo], {
-    kernel_shape: [k, k],
-    strides: [s, s],
-    pads: [p, p, p, p],
-  });
-  return t.record(inputs, y, (g, tt, needs) => {
-    // Input gradient: the transposed conv with the same weights; output_padding restores the
-    // rows and columns the forward stride skipped.
-    const opH = h - ((ho - 1) * s - 2 * p + k);
-    const opW = w - ((wo - 1) * s - 2 * p + k);
-    const gx = needs[0]
-      ? tt.emit('ConvTranspose', [g, weight], t.shape(x), {
-          kernel_shape: [k, k],
-          strides: [s, s],
-          pads: [p, p, p, p],
-          output_padding: [opH, opW],
-        })
-      : null;
-    const gw = needs[1] ? weightGradient(tt, x, g, { k, s, p }) : null;
-    return bias === null ? [gx, gw] : [gx, gw, needs[2] ? biasGradient(tt, g) : null];
-  });
+  return convolution(t, x, weight, bias, { kernel: geo.kernel, stride: geo.stride, pad: geo.pad, transposed: false, outputPadding: 0 });
 }
 
 /** ConvTranspose; weight [in, out, k, k] as PyTorch and ONNX store it. */
-export function convTranspose(
-  t: Tape,
-  x: string,
-  weight: string,
-  bias: string | null,
-  geo: ConvGeometry & { outputPadding: number },
-): string {
+export function convTranspose(t: Tape, x: string, weight: string, bias: string | null, geo: ConvGeometry & { outputPadding: number }): string {
+  return convolution(t, x, weight, bias, { kernel: geo.kernel, stride: geo.stride, pad: geo.pad, transposed: true, outputPadding: geo.outputPadding });
+}
+
+/**
+ * Conv, or ConvTranspose for a transposed window. Each one's input gradient is the other with
+ * the same weights; the weight gradient is one Conv of input and output gradient.
+ */
+export function convolution(t: Tape, x: string, weight: string, bias: string | null, window: KernelWindow): string {
   const [n, , h, w] = t.shape(x) as [number, number, number, number];
-  const [, outC] = t.shape(weight) as [number, number];
-  const { kernel: k, stride: s, pad: p, outputPadding: op } = geo;
-  const ho = (h - 1) * s - 2 * p + k + op;
-  const wo = (w - 1) * s - 2 * p + k + op;
+  const outC = t.shape(weight)[window.transposed ? 1 : 0] ?? 0;
+  const { kernel: k, stride: s, pad: p } = window;
+  const ho = windowSide(window, h);
+  const wo = windowSide(window, w);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
-  const y = t.emit('ConvTranspose', inputs, [n, outC, ho, wo], {
-    kernel_shape: [k, k],
-    strides: [s, s],
-    pads: [p, p, p, p],
-    output_padding: [op, op],
-  });
+  const y = t.emit(window.transposed ? 'ConvTranspose' : 'Conv', inputs, [n, outC, ho, wo], windowAttributes(window));
   return t.record(inputs, y, (g, tt, needs) => {
-    // A conv with the same weights ([in, out] read as [out', in']) maps the output gradient back.
-    const gx = needs[0]
-      ? tt.emit('Conv', [g, weight], t.shape(x), { kernel_shape: [k, k], strides: [s, s], pads: [p, p, p, p] })
-      : null;
-    const gw = needs[1] ? weightGradient(tt, g, x, { k, s, p }) : null;
+    let gx: string | null = null;
+    if (needs[0] && window.transposed) {
+      // A conv with the same weights ([in, out] read as [out', in']) maps the output gradient back.
+      gx = tt.emit('Conv', [g, weight], t.shape(x), windowAttributes({ ...window, transposed: false }));
+    } else if (needs[0]) {
+      // The transposed conv with the same weights; output_padding restores the rows and
+      // columns the forward stride skipped.
+      const opH = h - ((ho - 1) * s - 2 * p + k);
+      const opW = w - ((wo - 1) * s - 2 * p + k);
+      gx = tt.emit('ConvTranspose', [g, weight], t.shape(x), { ...windowAttributes(window), output_padding: [opH, opW] });
+    }
+    const gw = needs[1] ? (window.transposed ? weightGradient(tt, g, x, { k, s, p }) : weightGradient(tt, x, g, { k, s, p })) : null;
     return bias === null ? [gx, gw] : [gx, gw, needs[2] ? biasGradient(tt, g) : null];
   });
 }

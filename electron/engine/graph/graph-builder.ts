@@ -43,56 +43,29 @@ export class GraphBuilder {
     return `${tag}_${this.counter}`;
   }
 
-  conv(
-    x: string,
-    key: string,
-    shape: { inC: number; outC: number; kernel: number; stride?: number; pad?: number; bias: boolean },
-  ): string {
+  conv(x: string, key: string, shape: { inC: number; outC: number; kernel: number; stride?: number; pad?: number; bias: boolean }): string {
     const output = this.fresh('conv');
-    const weight = this.param(`${key}.weight`, [shape.outC, shape.inC, shape.kernel, shape.kernel]);
-    const bias = shape.bias ? this.param(`${key}.bias`, [shape.outC]) : null;
-    this.nodes.push({
-      op: 'conv',
-      input: x,
-      output,
-      weight,
-      bias,
-      kernel: shape.kernel,
-      stride: shape.stride ?? 1,
-      pad: shape.pad ?? 0,
-    });
+    const { weight, bias } = this.kernelParams(key, [shape.outC, shape.inC, shape.kernel, shape.kernel], shape.outC, shape.bias);
+    this.nodes.push({ op: 'conv', input: x, output, weight, bias, kernel: shape.kernel, stride: shape.stride ?? 1, pad: shape.pad ?? 0 });
     return output;
   }
 
   convTranspose(
     x: string,
     key: string,
-    shape: {
-      inC: number;
-      outC: number;
-      kernel: number;
-      stride: number;
-      pad: number;
-      outputPadding?: number;
-      bias: boolean;
-    },
+    shape: { inC: number; outC: number; kernel: number; stride: number; pad: number; outputPadding?: number; bias: boolean },
   ): string {
     const output = this.fresh('convT');
     // PyTorch stores transposed-conv weights as [in, out, k, k], as ONNX does.
-    const weight = this.param(`${key}.weight`, [shape.inC, shape.outC, shape.kernel, shape.kernel]);
-    const bias = shape.bias ? this.param(`${key}.bias`, [shape.outC]) : null;
-    this.nodes.push({
-      op: 'convTranspose',
-      input: x,
-      output,
-      weight,
-      bias,
-      kernel: shape.kernel,
-      stride: shape.stride,
-      pad: shape.pad,
-      outputPadding: shape.outputPadding ?? 0,
-    });
+    const { weight, bias } = this.kernelParams(key, [shape.inC, shape.outC, shape.kernel, shape.kernel], shape.outC, shape.bias);
+    const { kernel, stride, pad } = shape;
+    this.nodes.push({ op: 'convTranspose', input: x, output, weight, bias, kernel, stride, pad, outputPadding: shape.outputPadding ?? 0 });
     return output;
+  }
+
+  /** A convolution's `<key>.weight` and, when it has one, `<key>.bias`. */
+  private kernelParams(key: string, weightShape: readonly number[], outC: number, withBias: boolean): { weight: string; bias: string | null } {
+    return { weight: this.param(`${key}.weight`, weightShape), bias: withBias ? this.param(`${key}.bias`, [outC]) : null };
   }
 
   /**

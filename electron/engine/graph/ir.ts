@@ -1,8 +1,8 @@
 /**
  * The network IR: a small, typed, single-assignment graph of the layers the generator and
- * discriminator families use. It stays above ONNX on purpose: the emitter lowers it to ONNX
- * operators for inference, and the autodiff of the training engine differentiates the same
- * nodes, so each layer kind has one definition of its meaning.
+ * discriminator families use. It stays above ONNX on purpose: each layer kind is defined once,
+ * in the op table (graph/op-table), with its shape rule, its ONNX lowering for inference and
+ * strips, its part in the layer-by-layer runner and its differentiable form for training.
  */
 
 /** A learnable tensor, named by its key in the reference PyTorch state dict. */
@@ -65,7 +65,9 @@ export type IrNode =
       readonly batchStatistics?: boolean;
     })
   | (Unary & { readonly op: 'pad'; readonly mode: 'reflect' | 'zero'; readonly amount: number })
-  | (Unary & { readonly op: 'relu' | 'tanh' | 'sigmoid' })
+  | (Unary & { readonly op: 'relu' })
+  | (Unary & { readonly op: 'tanh' })
+  | (Unary & { readonly op: 'sigmoid' })
   | (Unary & { readonly op: 'leakyRelu'; readonly alpha: number })
   | { readonly op: 'add'; readonly inputs: readonly [string, string]; readonly output: string }
   | { readonly op: 'concat'; readonly inputs: readonly string[]; readonly output: string }
@@ -78,6 +80,7 @@ export type IrNode =
     };
 
 export type IrOp = IrNode['op'];
+export type IrNodeOf<K extends IrOp> = Extract<IrNode, { readonly op: K }>;
 
 export interface IrGraph {
   readonly name: string;
@@ -91,22 +94,4 @@ export interface IrGraph {
    * deliberately does not use (BatchNorm running statistics: per-image statistics are used).
    */
   readonly unusedKeys: readonly string[];
-}
-
-/** Names every value a node reads, in order. */
-export function nodeInputs(node: IrNode): string[] {
-  switch (node.op) {
-    case 'conv':
-    case 'convTranspose':
-      return node.bias === null ? [node.input, node.weight] : [node.input, node.weight, node.bias];
-    case 'instanceNorm':
-      return [node.input, node.scale, node.shift];
-    case 'add':
-    case 'concat':
-      return [...node.inputs];
-    case 'spatialBroadcast':
-      return [node.input, node.like];
-    default:
-      return [node.input];
-  }
 }

@@ -1,5 +1,6 @@
 import type { IrGraph } from './ir.js';
-import { nodeInputs } from './ir.js';
+import { nodeInputs } from './op-table.js';
+import { valueShapes } from './shapes.js';
 
 export interface MemoryEstimate {
   /** Bytes of the largest single activation. */
@@ -24,15 +25,11 @@ const PROCESS_BYTES = 150 * 2 ** 20;
 
 /**
  * Estimates the activation memory of one forward pass at a given input size by walking the
- * graph: shapes follow each layer's arithmetic, a tensor is alive from its node to its last
+ * graph: shapes follow the op table's rules, a tensor is alive from its node to its last
  * reader. float32 throughout. The same estimate serves the CPU and GPU providers.
  */
 export function estimateMemory(graph: IrGraph, width: number, height: number, batch = 1): MemoryEstimate {
-  const shapes = new Map<string, [number, number, number]>();
-  for (const input of graph.inputs) {
-    shapes.set(input.name, input.layout === 'image' ? [input.channels, height, width] : [input.channels, 1, 1]);
-  }
-  const paramShape = new Map(graph.params.map((p) => [p.name, p.shape]));
+  const shapes = valueShapes(graph, width, height);
   const lastUse = new Map<string, number>();
   graph.nodes.forEach((node, i) => {
     for (const name of nodeInputs(node)) lastUse.set(name, i);
@@ -41,49 +38,18 @@ export function estimateMemory(graph: IrGraph, width: number, height: number, ba
 
   const bytes = (name: string): number => {
     const s = shapes.get(name);
-    return s === undefined ? 0 : s[0] * s[1] * s[2] * 4 * batch;
+    return s === undefined ? 0 : s.channels * s.height * s.width * 4 * batch;
   };
   let live = graph.inputs.reduce((sum, i) => sum + bytes(i.name), 0);
   let peak = live;
   let largest = 0;
   graph.nodes.forEach((node, i) => {
-    const first = shapes.get(nodeInputs(node)[0] ?? '') ?? [0, 0, 0];
-    const [c, h, w] = first;
-    let out: [number, number, number];
-    switch (node.op) {
-      case 'conv': {
-        const outC = paramShape.get(node.weight)?.[0] ?? c;
-        const size = (n: number): number => Math.floor((n + 2 * node.pad - node.kernel) / node.stride) + 1;
-        out = [outC, size(h), size(w)];
-        break;
-      }
-      case 'convTranspose': {
-        const outC = paramShape.get(node.weight)?.[1] ?? c;
-        const size = (n: number): number => (n - 1) * node.stride - 2 * node.pad + node.kernel + node.outputPadding;
-        out = [outC, size(h), size(w)];
-        break;
-      }
-      case 'pad':
-        out = [c, h + 2 * node.amount, w + 2 * node.amount];
-        break;
-      case 'concat':
-        out = [node.inputs.reduce((sum, n) => sum + (shapes.get(n)?.[0] ?? 0), 0), h, w];
-        break;
-      case 'spatialBroadcast': {
-        const like = shapes.get(node.like) ?? [0, 0, 0];
-        out = [c, like[1], like[2]];
-        break;
-      }
-      default:
-        out = [c, h, w];
-    }
-    shapes.set(node.output, out);
     const size = bytes(node.output);
     largest = Math.max(largest, size);
     live += size;
     peak = Math.max(peak, live);
     for (const name of new Set(nodeInputs(node))) {
-      if (lastUse.get(name) === i && shapes.has(name)) live -= bytes(name);
+      if (lastUse.get(name) === i) live -= bytes(name);
     }
   });
   const weights = graph.params.reduce((sum, p) => sum + p.shape.reduce((a, b) => a * b, 1) * 4, 0);

@@ -1,10 +1,8 @@
+import type { KernelWindow } from './geometry.js';
+import { windowSide } from './geometry.js';
 import type { IrGraph, IrNode } from './ir.js';
-import { nodeInputs } from './ir.js';
-
-type Conv = Extract<IrNode, { op: 'conv' }>;
-type ConvTranspose = Extract<IrNode, { op: 'convTranspose' }>;
-type Pad = Extract<IrNode, { op: 'pad' }>;
-type Norm = Extract<IrNode, { op: 'instanceNorm' }>;
+import { nodeInputs, normalises, opOf, type EdgePadding, type UnaryNode } from './op-table.js';
+import { channelCounts } from './shapes.js';
 
 /**
  * One step of a graph run layer by layer over a whole image: it reads values that are stored
@@ -25,9 +23,13 @@ export interface Segment {
   /** Per-pixel nodes, in graph order, ending in the spatial node's input (or the output). */
   readonly pointwise: readonly IrNode[];
   /** Norm nodes among `pointwise`: each needs its input's whole-image statistics. */
-  readonly norms: readonly Norm[];
-  readonly pad: Pad | null;
-  readonly spatial: Conv | ConvTranspose | null;
+  readonly norms: readonly UnaryNode[];
+  /** The padding node before the spatial node, and what it adds. */
+  readonly pad: UnaryNode | null;
+  readonly padding: EdgePadding | null;
+  /** The spatial node that ends the segment, and its window. */
+  readonly spatial: UnaryNode | null;
+  readonly window: KernelWindow | null;
 }
 
 export interface SegmentPlan {
@@ -41,7 +43,7 @@ export interface SegmentPlan {
 /** A graph the layer-by-layer runner cannot take: the caller falls back to whole-image or tiles. */
 export class UnsupportedGraphError extends Error {}
 
-const POINTWISE = new Set<IrNode['op']>(['instanceNorm', 'relu', 'tanh', 'sigmoid', 'leakyRelu', 'add', 'concat', 'spatialBroadcast']);
+const roleOf = (node: IrNode): string => opOf(node).segment.role;
 
 /**
  * Cuts a generator graph into segments. A value is stored in full when a spatial node makes
@@ -61,8 +63,8 @@ export function planSegments(graph: IrGraph): SegmentPlan {
   const stored = new Set<string>(imageInputs);
   const needsStatistics = new Set<string>();
   for (const node of graph.nodes) {
-    if (node.op === 'conv' || node.op === 'convTranspose') stored.add(node.output);
-    if (node.op === 'instanceNorm') {
+    if (roleOf(node) === 'spatial') stored.add(node.output);
+    if (normalises(node)) {
       stored.add(node.input);
       needsStatistics.add(node.input);
     }
@@ -76,15 +78,20 @@ export function planSegments(graph: IrGraph): SegmentPlan {
   for (const node of graph.nodes) {
     if (!stored.has(node.output)) continue;
     const index = segments.length;
-    const spatial = node.op === 'conv' || node.op === 'convTranspose' ? node : null;
+    const role = opOf(node).segment;
+    const spatial = role.role === 'spatial' && 'input' in node ? node : null;
+    const window = role.role === 'spatial' ? role.window(node) : null;
     // Walk back from the segment's last per-pixel value to stored values.
     const start = spatial === null ? node.output : spatial.input;
-    let pad: Pad | null = null;
+    let pad: UnaryNode | null = null;
+    let padding: EdgePadding | null = null;
     let head = start;
     const headNode = producer.get(head);
-    if (headNode?.op === 'pad' && !stored.has(head)) {
-      if (spatial === null || spatial.op !== 'conv') throw new UnsupportedGraphError(`padding node ${head} does not feed a convolution`);
+    const headRole = headNode === undefined ? undefined : opOf(headNode).segment;
+    if (headNode !== undefined && headRole?.role === 'padding' && 'input' in headNode && !stored.has(head)) {
+      if (window === null || window.transposed) throw new UnsupportedGraphError(`padding node ${head} does not feed a convolution`);
       pad = headNode;
+      padding = headRole.padding(headNode);
       head = headNode.input;
     }
     const members = new Set<IrNode>();
@@ -101,12 +108,12 @@ export function planSegments(graph: IrGraph): SegmentPlan {
       }
       const p = producer.get(name);
       if (p === undefined) throw new UnsupportedGraphError(`value ${name} has no producer`);
-      if (!POINTWISE.has(p.op)) throw new UnsupportedGraphError(`${p.op} node ${name} sits between per-pixel nodes; only one padding node may precede a convolution`);
+      if (roleOf(p) !== 'pointwise') throw new UnsupportedGraphError(`${p.op} node ${name} sits between per-pixel nodes; only one padding node may precede a convolution`);
       if (members.has(p)) return;
       members.add(p);
       for (const input of nodeInputs(p)) if (!params.has(input)) visit(input);
     };
-    if (spatial === null && POINTWISE.has(node.op)) {
+    if (spatial === null && role.role === 'pointwise') {
       members.add(node);
       for (const input of nodeInputs(node)) if (!params.has(input)) visit(input);
     } else if (spatial !== null) {
@@ -122,9 +129,11 @@ export function planSegments(graph: IrGraph): SegmentPlan {
       inputs: [...inputs],
       vectors: [...vectors],
       pointwise,
-      norms: pointwise.filter((n): n is Norm => n.op === 'instanceNorm'),
+      norms: pointwise.filter(normalises),
       pad,
+      padding,
       spatial,
+      window,
     });
   }
   if (segments.length === 0 || segments[segments.length - 1]?.output !== graph.output.name) {
@@ -133,39 +142,8 @@ export function planSegments(graph: IrGraph): SegmentPlan {
   return { segments, needsStatistics, lastUse };
 }
 
-/** Channels of every image-layout value, from the parameter shapes. */
-export function channelCounts(graph: IrGraph): Map<string, number> {
-  const shapes = new Map<string, readonly number[]>([...graph.params, ...graph.constants].map((p) => [p.name, p.shape] as const));
-  const out = new Map<string, number>(graph.inputs.map((i) => [i.name, i.channels] as const));
-  for (const node of graph.nodes) {
-    switch (node.op) {
-      case 'conv':
-        out.set(node.output, shapes.get(node.weight)?.[0] ?? 0);
-        break;
-      case 'convTranspose':
-        out.set(node.output, shapes.get(node.weight)?.[1] ?? 0);
-        break;
-      case 'concat':
-        out.set(node.output, node.inputs.reduce((sum, name) => sum + (out.get(name) ?? 0), 0));
-        break;
-      case 'add':
-        out.set(node.output, out.get(node.inputs[0]) ?? 0);
-        break;
-      case 'spatialBroadcast':
-        out.set(node.output, out.get(node.input) ?? 0);
-        break;
-      default:
-        out.set(node.output, out.get(node.input) ?? 0);
-    }
-  }
-  return out;
-}
-
 /** Output height or width of a segment for an input side of `n`. */
 export function segmentSide(segment: Segment, n: number): number {
-  const s = segment.spatial;
-  if (s === null) return n;
-  if (s.op === 'convTranspose') return s.stride * (n - 1) + s.kernel - 2 * s.pad + s.outputPadding;
-  const total = n + 2 * (s.pad + (segment.pad?.amount ?? 0));
-  return Math.floor((total - s.kernel) / s.stride) + 1;
+  if (segment.window === null) return n;
+  return windowSide(segment.window, n + 2 * (segment.padding?.amount ?? 0));
 }

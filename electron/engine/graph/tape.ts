@@ -1,16 +1,7 @@
-import onnxProto from 'onnx-proto';
-import { OPSET } from './onnx-emitter.js';
-
-const { onnx } = onnxProto;
-
-type Attribute = onnxProto.onnx.IAttributeProto;
-type NodeProto = onnxProto.onnx.INodeProto;
-type TensorProto = onnxProto.onnx.ITensorProto;
+import { OnnxWriter, type AttrValue } from './onnx-writer.js';
 
 /** Static shape of a tape value: training graphs are built for one batch and crop size. */
 export type Shape = readonly number[];
-
-export type AttrValue = number | readonly number[] | string | { float: number };
 
 /**
  * Gradient rule of one recorded operation: given the gradient of its output, returns the
@@ -34,15 +25,16 @@ export const size = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
  * `record` marks one as differentiable with its gradient rule.
  */
 export class Tape {
-  private readonly nodes: NodeProto[] = [];
-  private readonly initializers: TensorProto[] = [];
-  private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
+  private readonly writer: OnnxWriter;
   private readonly shapes = new Map<string, Shape>();
   private readonly constCache = new Map<string, string>();
   readonly recorded: Recorded[] = [];
   private counter = 0;
+  private written = false;
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string) {
+    this.writer = new OnnxWriter(name);
+  }
 
   shape(value: string): Shape {
     const s = this.shapes.get(value);
@@ -63,8 +55,7 @@ export class Tape {
   input(name: string, shape: Shape): string {
     if (this.shapes.has(name)) throw new Error(`tape value ${name} declared twice`);
     this.shapes.set(name, [...shape]);
-    this.inputs.push(valueInfo(name, shape, onnx.TensorProto.DataType.FLOAT));
-    return name;
+    return this.writer.input(name, shape);
   }
 
   /** A float constant of the given shape, every element `fill` (shared between uses). */
@@ -73,13 +64,7 @@ export class Tape {
     const cached = this.constCache.get(key);
     if (cached !== undefined) return cached;
     const name = `const/${fill}/${shape.join('x') || 'scalar'}`;
-    const data = new Float32Array(size(shape)).fill(fill);
-    this.initializers.push({
-      name,
-      dims: [...shape],
-      dataType: onnx.TensorProto.DataType.FLOAT,
-      rawData: new Uint8Array(data.buffer),
-    });
+    this.writer.floats(name, shape, new Float32Array(size(shape)).fill(fill));
     this.shapes.set(name, [...shape]);
     this.constCache.set(key, name);
     return name;
@@ -87,26 +72,15 @@ export class Tape {
 
   /** An int64 constant (axes, shapes, pads, indices). Its shape is recorded as its length. */
   ints(values: readonly number[]): string {
-    const key = `i:${values.join(',')}`;
-    const cached = this.constCache.get(key);
-    if (cached !== undefined) return cached;
-    const name = `i64/${values.join(',') || 'empty'}`;
-    const data = new BigInt64Array(values.map((v) => BigInt(v)));
-    this.initializers.push({
-      name,
-      dims: [values.length],
-      dataType: onnx.TensorProto.DataType.INT64,
-      rawData: new Uint8Array(data.buffer),
-    });
+    const name = this.writer.ints(values);
     this.shapes.set(name, [values.length]);
-    this.constCache.set(key, name);
     return name;
   }
 
   /** Appends one ONNX node whose (single) output has the given static shape. */
   emit(opType: string, inputs: readonly string[], shape: Shape, attrs: Record<string, AttrValue> = {}, tag?: string): string {
     const output = this.fresh(tag ?? opType);
-    this.emitInto(opType, inputs, [output], attrs);
+    this.writer.node(opType, inputs, [output], attrs);
     this.shapes.set(output, [...shape]);
     return output;
   }
@@ -114,19 +88,9 @@ export class Tape {
   /** Appends a node with several outputs (Split). */
   emitMany(opType: string, inputs: readonly string[], shapes: readonly Shape[], attrs: Record<string, AttrValue> = {}): string[] {
     const outputs = shapes.map(() => this.fresh(opType));
-    this.emitInto(opType, inputs, outputs, attrs);
+    this.writer.node(opType, inputs, outputs, attrs);
     outputs.forEach((o, i) => this.shapes.set(o, [...(shapes[i] ?? [])]));
     return outputs;
-  }
-
-  private emitInto(opType: string, inputs: readonly string[], outputs: readonly string[], attrs: Record<string, AttrValue>): void {
-    this.nodes.push({
-      opType,
-      input: [...inputs],
-      output: [...outputs],
-      name: `${opType}:${outputs[0] ?? ''}`,
-      attribute: Object.entries(attrs).map(([name, v]) => toAttribute(name, v)),
-    });
   }
 
   /** Marks `output` as computed differentiably from `inputs` by `backward`. */
@@ -135,41 +99,18 @@ export class Tape {
     return output;
   }
 
-  /** Serialises the graph with the named outputs (in order). */
+  /** Serialises the graph with the named outputs (in order). Call it once: the outputs become the graph's. */
   toOnnx(outputs: readonly string[], metadata: Record<string, string> = {}): Uint8Array {
-    const model: onnxProto.onnx.IModelProto = {
-      irVersion: 8,
-      producerName: 'gan-studio',
-      producerVersion: '0',
-      opsetImport: [{ domain: '', version: OPSET }],
-      metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-      graph: {
-        name: this.name,
-        node: this.nodes,
-        initializer: this.initializers,
-        input: this.inputs,
-        output: outputs.map((o) => valueInfo(o, this.shape(o), onnx.TensorProto.DataType.FLOAT)),
-      },
-    };
-    return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+    if (this.written) throw new Error(`tape ${this.name} was serialised already`);
+    this.written = true;
+    for (const o of outputs) this.writer.output(o, this.shape(o));
+    return this.writer.encode({ metadata });
   }
 
   /** Gives a value a stable graph-output name (ONNX outputs are named values). */
   rename(value: string, name: string): string {
-    this.emitInto('Identity', [value], [name], {});
+    this.writer.node('Identity', [value], [name], {});
     this.shapes.set(name, this.shape(value));
     return name;
   }
-}
-
-function toAttribute(name: string, v: AttrValue): Attribute {
-  const T = onnx.AttributeProto.AttributeType;
-  if (typeof v === 'number') return { name, type: T.INT, i: v };
-  if (typeof v === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(v) };
-  if (Array.isArray(v)) return { name, type: T.INTS, ints: [...(v as readonly number[])] };
-  return { name, type: T.FLOAT, f: (v as { float: number }).float };
-}
-
-function valueInfo(name: string, shape: Shape, elemType: number): onnxProto.onnx.IValueInfoProto {
-  return { name, type: { tensorType: { elemType, shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
 }

@@ -10,7 +10,7 @@ import { ModelLibrary } from '../library/index.js';
 import { createLogger, useProcessLogger } from '../logging/index.js';
 import { SessionManager } from '../runtime/index.js';
 import { EngineService } from './engine-service.js';
-import { ENGINE_METHODS, type FromEngine, type ToEngine } from './protocol.js';
+import { isEngineMethod, type FromEngine, type ToEngine } from './protocol.js';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -37,7 +37,7 @@ function parentChannel(): { send: (m: FromEngine) => Promise<void>; onMessage: (
 function isRequest(value: unknown): value is ToEngine {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Partial<ToEngine>;
-  return m.kind === 'request' && typeof m.id === 'number' && (ENGINE_METHODS as readonly string[]).includes(String(m.method));
+  return m.kind === 'request' && typeof m.id === 'number' && isEngineMethod(m.method);
 }
 
 /**

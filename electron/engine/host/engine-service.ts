@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import type { z } from 'zod';
 import type { CatalogItem, ModelSummary } from '../../contract/ipc.js';
+import type { ItemResult } from '../../contract/jobs.js';
 import type { ModelEntry } from '../../contract/models.js';
-import type { Result } from '../../contract/result.js';
+import { describeIssues, type Result } from '../../contract/result.js';
 import { StudioError, toResult } from '../errors.js';
 import { browseRoots, listFolder } from '../files/folder-browser.js';
 import { PreviewImages, listImageFiles } from '../imaging/index.js';
@@ -13,9 +15,9 @@ import { importModelFile, installCatalogModel, type ModelLibrary } from '../libr
 import type { SessionManager } from '../runtime/index.js';
 import { decodeBase64, saveSketch, sketchEdges, sketchExamples } from '../sketch/index.js';
 import { TrainingHost } from './training-host.js';
-import type { EngineEvent, EngineMethod, EngineRequests, ExpandedInputs, TranslateItemArgs, TranslatedItem } from './protocol.js';
+import { ENGINE_REQUESTS, type EngineArgs, type EngineData, type EngineEvent, type EngineMethod, type ExpandedInputs, type TranslateItemArgs } from './protocol.js';
 
-type Handlers = { [M in EngineMethod]: (args: EngineRequests[M]['args']) => Promise<EngineRequests[M]['data']> };
+type Handlers = { [M in EngineMethod]: (args: EngineArgs<M>) => Promise<EngineData<M>> };
 
 /**
  * What the engine process does on request: the library, the catalog and one translation at a
@@ -87,13 +89,15 @@ export class EngineService {
     return this.training.pauseAll();
   }
 
+  /** Checks a request against its schema, then does it; never throws. Unexpected failures are logged with their stack. */
   async handle(method: EngineMethod, args: unknown): Promise<Result<unknown>> {
-    const handler = this.handlers[method] as ((a: unknown) => Promise<unknown>) | undefined;
-    if (handler === undefined) return { ok: false, error: { code: 'BAD_ARGUMENT', message: `unknown engine request ${String(method)}` } };
+    const checked = (ENGINE_REQUESTS[method].args as z.ZodType).safeParse(args);
+    if (!checked.success) return { ok: false, error: { code: 'BAD_ARGUMENT', message: `engine request ${method}: ${describeIssues(checked.error.issues)}` } };
+    const handler = this.handlers[method] as (a: unknown) => Promise<unknown>;
     const started = performance.now();
     const result = await toResult(async () => {
       try {
-        return await handler(args);
+        return await handler(checked.data);
       } catch (err) {
         // A StudioError is the user's (a bad file, a missing model); anything else is a bug, logged with its stack.
         if (!(err instanceof StudioError)) processLogger().error({ err, method }, `${method} failed unexpectedly`);
@@ -154,20 +158,12 @@ export class EngineService {
     }
   }
 
-  private async translate(args: TranslateItemArgs): Promise<TranslatedItem> {
-    let done: TranslatedItem | undefined;
+  private async translate(args: TranslateItemArgs): Promise<ItemResult> {
+    let done: ItemResult | undefined;
     let failure: StudioError | undefined;
+    const { jobId: _job, index: _index, input, ...spec } = args;
     await runTranslateJob(
-      {
-        inputs: [args.input],
-        model: args.model,
-        outDir: args.outDir,
-        format: args.format,
-        quality: args.quality,
-        device: args.device,
-        nameSuffix: args.nameSuffix,
-        ...(args.attributes === undefined ? {} : { attributes: args.attributes }),
-      },
+      { ...spec, inputs: [input] },
       {
         library: this.library,
         sessions: this.sessions,

@@ -161,20 +161,13 @@ export class TrainingHost {
     let status: RunInfo['status'] = summary.status;
     if (this.active?.dir === summary.dir) status = 'running';
     else if (stopped && status === 'paused') status = 'stopped';
+    const { dir, latestSample: _latest, status: _status, ...told } = summary;
     return {
-      id: basename(summary.dir),
-      name: summary.name,
-      mode: summary.mode,
+      ...told,
+      id: basename(dir),
       status,
-      iteration: summary.iteration,
-      iterations: summary.iterations,
-      createdAt: summary.createdAt,
-      updatedAt: summary.updatedAt,
-      counts: summary.counts,
-      exports: summary.exports,
-      samples: await sampleFiles(summary.dir),
-      settings: summary.settings,
-      provider: (this.active?.dir === summary.dir ? this.active.provider : undefined) ?? (await checkpointProvider(summary.dir)),
+      samples: await sampleFiles(dir),
+      provider: (this.active?.dir === dir ? this.active.provider : undefined) ?? (await checkpointProvider(dir)),
     };
   }
 }

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { StudioError } from '../errors.js';
+import { QUALITY } from '../../contract/settings.js';
 import type { OutputFormat, RasterImage } from './raster.js';
 
 export interface EncodeOptions {
@@ -22,8 +23,8 @@ export async function encodeImage(image: RasterImage, options: EncodeOptions): P
   const { width, height, rgb, alpha } = image;
   checkRaster(width, height, rgb, alpha);
   const quality = options.quality ?? DEFAULT_QUALITY;
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
-    throw new StudioError('BAD_ARGUMENT', `quality must be a whole number from 1 to 100, got ${String(quality)}`);
+  if (!Number.isInteger(quality) || quality < QUALITY.min || quality > QUALITY.max) {
+    throw new StudioError('BAD_ARGUMENT', `quality must be a whole number from ${QUALITY.min} to ${QUALITY.max}, got ${String(quality)}`);
   }
 
   const channels = alpha === null ? 3 : 4;

@@ -1,8 +1,10 @@
+import { freemem } from 'node:os';
 import { join } from 'node:path';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
 import { estimateMemory } from '../graph/memory-estimate.js';
 import { imageToTensor, paddedSize, resizeRgb, tensorToImage, type DecodedImage } from '../imaging/index.js';
+import type { ModelLibrary } from '../library/index.js';
 import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
 import { applyPreprocess } from './preprocess.js';
 import { StripTranslator } from './strip-translator.js';
@@ -177,6 +179,41 @@ export function createPipeline(entry: ModelEntry, sessions: SessionManager, devi
     case 'conditional':
       return new ConditionalPipeline(entry, sessions, device, settings);
   }
+}
+
+/** Where jobs find models and run them. */
+export interface ModelContext {
+  library: ModelLibrary;
+  sessions: SessionManager;
+}
+
+export interface OpenPipelineOptions {
+  /** Memory one translation may plan for; a quarter of the free memory (see defaultBudgetBytes) when unset. */
+  budgetBytes?: number;
+  tileSize?: number;
+  /** Pipelines kept by a caller that runs one model many times (live previews). */
+  cache?: { get(key: string): ImageToImagePipeline | undefined; set(key: string, pipeline: ImageToImagePipeline): void };
+}
+
+/**
+ * The pipeline of a model named by id or path: resolved in the library, its file checked
+ * against the manifest's sha256 (a changed or damaged file is refused), and created for the
+ * device with the library's cache folder. Every job and preview opens its model this way.
+ */
+export async function openPipeline(ctx: ModelContext, model: string, device: DeviceChoice, options: OpenPipelineOptions = {}): Promise<ImageToImagePipeline> {
+  const entry = await ctx.library.resolve(model);
+  await ctx.library.verify(entry);
+  // A model replaced under the same id has another sha256, so it gets a pipeline of its own.
+  const key = `${entry.onnxPath}\0${entry.manifest.sha256}\0${device}`;
+  const cached = options.cache?.get(key);
+  if (cached !== undefined) return cached;
+  const pipeline = createPipeline(entry, ctx.sessions, device, {
+    cacheDir: ctx.library.cacheDir,
+    budgetBytes: options.budgetBytes ?? defaultBudgetBytes(freemem()),
+    ...(options.tileSize === undefined ? {} : { tileSize: options.tileSize }),
+  });
+  options.cache?.set(key, pipeline);
+  return pipeline;
 }
 
 /**

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { freemem } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { PREVIEW_DEFAULT_SIDE, PREVIEW_MAX_SIDE, type PreviewImage } from '../../contract/preview.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { decodeImage, decodeImageBytes, encodeImage, fitInside, type DecodedImage } from '../imaging/index.js';
 import type { ModelLibrary } from '../library/index.js';
-import { isDeviceChoice, type DeviceChoice, type SessionManager } from '../runtime/index.js';
-import { createPipeline, defaultBudgetBytes, type ImageToImagePipeline } from './pipeline.js';
+import { deviceChoice, type SessionManager } from '../runtime/index.js';
+import { openPipeline, type ImageToImagePipeline } from './pipeline.js';
 import type { ModelPreprocess } from '../../contract/models.js';
 import { applyPreprocess, resizeRaster } from './preprocess.js';
 
@@ -73,12 +72,12 @@ export class PreviewRenderer {
 
   async render(request: PreviewRequest): Promise<RenderedPreview> {
     const started = performance.now();
-    if (!isDeviceChoice(request.device)) throw new StudioError('BAD_ARGUMENT', `unknown device "${request.device}"`);
+    const device = deviceChoice(request.device);
     const maxSide = request.maxSide ?? PREVIEW_DEFAULT_SIDE;
     if (!(Number.isInteger(maxSide) && maxSide >= 16 && maxSide <= PREVIEW_MAX_SIDE)) {
       throw new StudioError('BAD_ARGUMENT', `the preview size must be a whole number of pixels from 16 to ${PREVIEW_MAX_SIDE}, got ${maxSide}`);
     }
-    const pipeline = await this.pipeline(request.model, request.device);
+    const pipeline = await openPipeline({ library: this.library, sessions: this.sessions }, request.model, device, { cache: this.pipelines });
     const attributes = request.attributes === undefined ? {} : { attributes: request.attributes };
     pipeline.validate(attributes);
     const { key, load } = await this.sourceOf(request.source);
@@ -110,21 +109,6 @@ export class PreviewRenderer {
     this.sources.clear();
     this.prepared.clear();
     this.pipelines.clear();
-  }
-
-  private async pipeline(model: string, device: DeviceChoice): Promise<ImageToImagePipeline> {
-    const entry = await this.library.resolve(model);
-    // A model replaced under the same id has another sha256, so it gets a pipeline of its own.
-    const key = `${entry.onnxPath}\0${entry.manifest.sha256}\0${device}`;
-    const cached = this.pipelines.get(key);
-    if (cached !== undefined) return cached;
-    await this.library.verify(entry);
-    const pipeline = createPipeline(entry, this.sessions, device, {
-      cacheDir: this.library.cacheDir,
-      budgetBytes: defaultBudgetBytes(freemem()),
-    });
-    this.pipelines.set(key, pipeline);
-    return pipeline;
   }
 
   /** The cache key of a source and how to decode it (at most PREVIEW_MAX_SIDE on its longer side). */

@@ -60,15 +60,7 @@ class MemoryValue implements StoredValue {
 
   readRows(rows: readonly number[], strip: Float32Array): void {
     const data = this.live();
-    const { height: h, width: w } = this;
-    const n = rows.length;
-    forEachRun(rows, (j, src, count) => {
-      for (let c = 0; c < this.channels; c++) {
-        const to = (c * n + j) * w;
-        if (src < 0) strip.fill(0, to, to + count * w);
-        else strip.set(data.subarray((c * h + src) * w, (c * h + src + count) * w), to);
-      }
-    });
+    gatherRows(this, rows, strip, (from, to, length) => strip.set(data.subarray(from, from + length), to));
   }
 
   whole(rows: readonly number[]): Float32Array | null {
@@ -118,24 +110,7 @@ class FileValue implements StoredValue {
 
   readRows(rows: readonly number[], strip: Float32Array): void {
     const fd = this.open();
-    const { height: h, width: w } = this;
-    const n = rows.length;
-    forEachRun(rows, (j, src, count) => {
-      for (let c = 0; c < this.channels; c++) {
-        const to = (c * n + j) * w;
-        if (src < 0) {
-          strip.fill(0, to, to + count * w);
-          continue;
-        }
-        const bytes = new Uint8Array(strip.buffer, strip.byteOffset + to * 4, count * w * 4);
-        let done = 0;
-        while (done < bytes.length) {
-          const got = readSync(fd, bytes, done, bytes.length - done, (c * h + src) * w * 4 + done);
-          if (got === 0) throw new StudioError('IO_ERROR', `${this.path}: the scratch file ended early`);
-          done += got;
-        }
-      }
-    });
+    gatherRows(this, rows, strip, (from, to, length) => readFully(fd, new Uint8Array(strip.buffer, strip.byteOffset + to * 4, length * 4), from * 4, this.path));
   }
 
   whole(): Float32Array | null {
@@ -168,14 +143,33 @@ function writeFully(fd: number, bytes: Uint8Array, position: number, path: strin
   }
 }
 
-/** Calls back once per run of consecutive source rows (or of zero rows, src = -1). */
-function forEachRun(rows: readonly number[], each: (start: number, src: number, count: number) => void): void {
+function readFully(fd: number, bytes: Uint8Array, position: number, path: string): void {
+  let done = 0;
+  while (done < bytes.length) {
+    const got = readSync(fd, bytes, done, bytes.length - done, position + done);
+    if (got === 0) throw new StudioError('IO_ERROR', `${path}: the scratch file ended early`);
+    done += got;
+  }
+}
+
+/**
+ * Copies source rows into a strip (see StoredValue.readRows) a run of consecutive rows of one
+ * channel at a time: `copy(from, to, length)` moves `length` values from offset `from` of the
+ * stored value to offset `to` of the strip. Runs of zero rows (-1) are filled here.
+ */
+function gatherRows(value: StoredValue, rows: readonly number[], strip: Float32Array, copy: (from: number, to: number, length: number) => void): void {
+  const { channels, height: h, width: w } = value;
+  const n = rows.length;
   let j = 0;
-  while (j < rows.length) {
+  while (j < n) {
     const src = rows[j] as number;
     let count = 1;
-    while (j + count < rows.length && (src < 0 ? (rows[j + count] as number) < 0 : rows[j + count] === src + count)) count += 1;
-    each(j, src, count);
+    while (j + count < n && (src < 0 ? (rows[j + count] as number) < 0 : rows[j + count] === src + count)) count += 1;
+    for (let c = 0; c < channels; c++) {
+      const to = (c * n + j) * w;
+      if (src < 0) strip.fill(0, to, to + count * w);
+      else copy((c * h + src) * w, to, count * w);
+    }
     j += count;
   }
 }

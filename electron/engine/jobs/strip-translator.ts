@@ -2,13 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
 import type { IrGraph } from '../graph/ir.js';
-import { emitSegment, segmentHasZeroPad, segmentStatNames, segmentSumNames } from '../graph/onnx-emitter.js';
+import { windowInputs } from '../graph/geometry.js';
+import { SEGMENT_MASK, emitSegment, segmentHasZeroPad, segmentStatNames, segmentSumNames } from '../graph/onnx-emitter.js';
 import { weightsFromOnnx } from '../graph/onnx-weights.js';
-import { channelCounts, planSegments, segmentSide, type Segment, type SegmentPlan } from '../graph/segments.js';
+import { planSegments, segmentSide, type Segment, type SegmentPlan } from '../graph/segments.js';
+import { channelCounts } from '../graph/shapes.js';
 import { paddedSize, reflectIndex } from '../imaging/index.js';
-import { buildGenerator } from '../nets/index.js';
-import { openGraphRunner, type GraphRunner } from '../runtime/graph-runner.js';
-import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
+import { openGraphRunner, retryLongRun, type DeviceChoice, type Fallback, type GraphRunner, type ProviderName, type RetryState, type SessionManager, type TensorInput } from '../runtime/index.js';
+import { generatorGraph } from './model-graph.js';
 import { StripStore, type StoredValue } from './strip-store.js';
 
 export interface StripResult {
@@ -64,11 +65,7 @@ export class StripTranslator {
     private readonly sessions: SessionManager,
     private readonly scratchRoot: string,
   ) {
-    const network = entry.manifest.network;
-    if (network === undefined) {
-      throw new StudioError('BAD_MODEL', `${entry.manifest.id}: running in strips needs the model's network description, which its manifest lacks (imported ONNX models run whole only)`);
-    }
-    this.graph = buildGenerator(network);
+    this.graph = generatorGraph(entry, 'running in strips');
     this.plan = planSegments(this.graph);
     this.channels = channelCounts(this.graph);
   }
@@ -84,10 +81,9 @@ export class StripTranslator {
     for (const input of this.graph.inputs) if (input.layout === 'image') shapes.set(input.name, { channels: input.channels, height: paddedHeight, width: paddedWidth });
 
     const out = new Uint8Array(width * height * 3);
-    const notes: string[] = [];
+    const run: RetryState = { device, notes: [] };
     const fallbacks: Fallback[] = [];
     let provider: ProviderName = 'cpu';
-    let currentDevice = device;
     const segments = this.plan.segments;
     const work = segments.map((s) => this.segmentWork(s, shapes));
     const totalWork = work.reduce((a, b) => a + b, 0);
@@ -104,11 +100,11 @@ export class StripTranslator {
         const wantSums = this.plan.needsStatistics.has(segment.output);
         let stripBudget = options.budgetBytes * STRIP_SHARE;
         const status = `layer ${i + 1} of ${segments.length}`;
-        for (;;) {
+        const runLayer = async (layerDevice: DeviceChoice): Promise<void> => {
           const target = isOutput ? null : await store.create(outShape.channels, outShape.height, outShape.width);
           let runner: GraphRunner | undefined;
           try {
-            runner = await openGraphRunner(emitSegment(this.graph, segment, weights, wantSums), currentDevice, {
+            runner = await openGraphRunner(emitSegment(this.graph, segment, weights, wantSums), layerDevice, {
               lowMemory: true,
               ...(this.sessions.threads === undefined ? {} : { threads: this.sessions.threads }),
             });
@@ -128,25 +124,21 @@ export class StripTranslator {
               options.onProgress?.((doneWork + ((work[i] as number) * y1) / outShape.height) / totalWork, status);
             }
             if (target !== null) values.set(segment.output, target);
-            break;
           } catch (err) {
             if (target !== null) store.release(target);
-            if (err instanceof StudioError && err.code !== 'INTERNAL' && err.code !== 'EP_UNAVAILABLE') throw err;
-            const reason = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
-            const minimum = this.rowsPerStrip(segment, inShape, outShape, 0);
-            if (this.rowsPerStrip(segment, inShape, outShape, stripBudget) > minimum) {
-              stripBudget /= 4;
-              notes.push(`layer ${i + 1} retried in smaller strips after a failure (${reason})`);
-            } else if (currentDevice !== 'cpu') {
-              notes.push(`retried on the CPU after a failure on ${currentDevice} at layer ${i + 1} (${reason})`);
-              currentDevice = 'cpu';
-            } else {
-              throw err;
-            }
+            throw err;
           } finally {
             await runner?.release();
           }
-        }
+        };
+        await retryLongRun(run, runLayer, {
+          shrink: (reason) => {
+            if (this.rowsPerStrip(segment, inShape, outShape, stripBudget) <= this.rowsPerStrip(segment, inShape, outShape, 0)) return null;
+            stripBudget /= 4;
+            return `layer ${i + 1} retried in smaller strips after a failure (${reason})`;
+          },
+          where: ` at layer ${i + 1}`,
+        });
         doneWork += work[i] as number;
         // Values no later segment reads are dropped as soon as possible.
         for (const name of segment.inputs) {
@@ -160,7 +152,7 @@ export class StripTranslator {
       await store.close();
     }
     const spilled = store.spilledBytes > 0 ? `, ${(store.spilledBytes / 2 ** 30).toFixed(1)} GB of layers kept in scratch files` : '';
-    notes.unshift(`ran layer by layer in strips of up to ${stripRowsUsed} rows (whole-image statistics, exact)${spilled}`);
+    const notes = [`ran layer by layer in strips of up to ${stripRowsUsed} rows (whole-image statistics, exact)${spilled}`, ...run.notes];
     return { rgb: out, outputStripRows, provider, fallbacks, notes };
   }
 
@@ -174,24 +166,27 @@ export class StripTranslator {
     const outShape = { channels: segment.channels, height: segmentSide(segment, inShape.height), width: segmentSide(segment, inShape.width) };
     shapes.set(segment.output, outShape);
     const s = segment.spatial;
-    if (s === null) return outShape.channels * outShape.height * outShape.width;
+    const w = segment.window;
+    if (s === null || w === null) return outShape.channels * outShape.height * outShape.width;
     const inC = this.channels.get(s.input) ?? 0;
-    const pixels = s.op === 'conv' ? outShape.height * outShape.width : inShape.height * inShape.width;
-    return inC * segment.channels * s.kernel * s.kernel * pixels;
+    // A transposed window does its work once per input position, a plain one once per output.
+    const pixels = w.transposed ? inShape.height * inShape.width : outShape.height * outShape.width;
+    return inC * segment.channels * w.kernel * w.kernel * pixels;
   }
 
   /** Output rows per strip that fit the strip budget (at least one). */
   private rowsPerStrip(segment: Segment, inShape: Shape, outShape: Shape, budget: number): number {
     const s = segment.spatial;
+    const w = segment.window;
     const inChannels = segment.inputs.reduce((sum, name) => sum + (this.channels.get(name) ?? 0), 0);
-    const pad = s?.op === 'conv' ? s.pad + (segment.pad?.amount ?? 0) : 0;
+    const pad = w !== null && !w.transposed ? w.pad + (segment.padding?.amount ?? 0) : 0;
     const inWidth = inShape.width + 2 * pad;
-    const inRowsPerRow = s === null ? 1 : s.op === 'conv' ? s.stride : 1 / s.stride;
+    const inRowsPerRow = w === null ? 1 : w.transposed ? 1 / w.stride : w.stride;
     // Inputs plus up to two per-pixel temporaries, the output and its copy, and the unfolded
     // kernel windows onnxruntime builds for a convolution.
     const spatialIn = s === null ? 0 : (this.channels.get(s.input) ?? 0);
-    const perRow = 4 * (3 * inRowsPerRow * inChannels * inWidth + 2 * outShape.channels * outShape.width + (s === null ? 0 : s.kernel * s.kernel * spatialIn * outShape.width));
-    const halo = s === null ? 0 : s.kernel;
+    const perRow = 4 * (3 * inRowsPerRow * inChannels * inWidth + 2 * outShape.channels * outShape.width + (w === null ? 0 : w.kernel * w.kernel * spatialIn * outShape.width));
+    const halo = w === null ? 0 : w.kernel;
     return Math.max(1, Math.min(outShape.height, Math.floor(budget / perRow) - halo));
   }
 
@@ -250,7 +245,7 @@ export class StripTranslator {
       feeds[names.variance] = { data: variance, dims: [value.channels] };
     }
     if (segmentHasZeroPad(segment)) {
-      feeds['strip/mask'] = { data: Float32Array.from(rows, (r) => (r < 0 ? 0 : 1)), dims: [1, 1, n, 1] };
+      feeds[SEGMENT_MASK] = { data: Float32Array.from(rows, (r) => (r < 0 ? 0 : 1)), dims: [1, 1, n, 1] };
     }
     const outputs = await runner.run(feeds);
     const raw = outputs.get(segment.output);
@@ -292,19 +287,15 @@ function shapeIsImage(graph: IrGraph, name: string): boolean {
  * (-1: a row of zero padding), and how many leading output rows the model makes before y0.
  */
 export function sourceRows(segment: Segment, height: number, y0: number, y1: number): { rows: number[]; skip: number } {
-  const s = segment.spatial;
-  if (s === null) return { rows: range(y0, y1), skip: 0 };
-  if (s.op === 'convTranspose') {
-    // Output row Y gathers input rows i with s*i - pad + t = Y for t < kernel.
-    const i0 = Math.max(0, Math.ceil((y0 + s.pad - s.kernel + 1) / s.stride));
-    const i1 = Math.min(height - 1, Math.floor((y1 - 1 + s.pad) / s.stride));
-    return { rows: range(i0, i1 + 1), skip: y0 - (s.stride * i0 - s.pad) };
-  }
-  const reflect = segment.pad?.mode === 'reflect' ? segment.pad.amount : 0;
-  const zeroNode = segment.pad?.mode === 'zero' ? segment.pad.amount : 0;
-  const top = reflect + zeroNode + s.pad;
+  const w = segment.window;
+  if (w === null) return { rows: range(y0, y1), skip: 0 };
+  const { from, to, skip } = windowInputs(w, y0, y1, height);
+  if (w.transposed) return { rows: range(from, to), skip };
+  // Positions in the window's padded input: its own zero padding, then the padding node's.
+  const reflect = segment.padding?.mode === 'reflect' ? segment.padding.amount : 0;
+  const top = w.pad + (segment.padding?.amount ?? 0);
   const rows: number[] = [];
-  for (let r = s.stride * y0; r < s.stride * (y1 - 1) + s.kernel; r++) {
+  for (let r = from; r < to; r++) {
     const q = r - top;
     if (q >= 0 && q < height) rows.push(q);
     else if (q >= -reflect && q < height + reflect) rows.push(reflectIndex(q, height));

@@ -1,12 +1,11 @@
-import { freemem } from 'node:os';
 import { basename, extname } from 'node:path';
 import sharp from 'sharp';
 import type { OutputFormat, TranslateJobSpec } from '../../contract/jobs.js';
 import { StudioError } from '../errors.js';
 import { decodeImage, encodeImage, extensionFor, listImageFiles, outputFormatFor } from '../imaging/index.js';
-import { isDeviceChoice } from '../runtime/index.js';
+import { deviceChoice } from '../runtime/index.js';
 import { OutputWriter } from './output-writer.js';
-import { createPipeline, defaultBudgetBytes, type TranslatedImage } from './pipeline.js';
+import { openPipeline, type TranslatedImage } from './pipeline.js';
 import type { TranslateJobContext } from './translate-job.js';
 
 /** One attribute moved from `from` to `to` in `steps` equal steps (both ends included). */
@@ -55,9 +54,8 @@ export async function runSweepJob(
   onProgress: (p: SweepProgress) => void,
   signal?: AbortSignal,
 ): Promise<{ written: string[]; failed: number; cancelled: boolean }> {
-  if (!isDeviceChoice(spec.device)) throw new StudioError('BAD_ARGUMENT', `unknown device "${spec.device}"`);
-  const model = await ctx.library.resolve(spec.model);
-  await ctx.library.verify(model);
+  const pipeline = await openPipeline(ctx, spec.model, deviceChoice(spec.device));
+  const model = pipeline.entry;
   const attr = model.manifest.attributes.find((a) => a.name === spec.sweep.name);
   if (attr === undefined) {
     const known = model.manifest.attributes.map((a) => a.name);
@@ -66,7 +64,6 @@ export async function runSweepJob(
   if (spec.attributes !== undefined && spec.sweep.name in spec.attributes) {
     throw new StudioError('BAD_ARGUMENT', `${spec.sweep.name} is both swept and set; leave out --set ${spec.sweep.name}=...`);
   }
-  const pipeline = createPipeline(model, ctx.sessions, spec.device, { cacheDir: ctx.library.cacheDir, budgetBytes: defaultBudgetBytes(freemem()) });
   const values = sweepValues(spec.sweep);
   pipeline.validate({ attributes: { ...spec.attributes, [spec.sweep.name]: values[0] ?? 0 } });
   const { files, errors } = await listImageFiles(spec.inputs);

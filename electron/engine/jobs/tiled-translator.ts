@@ -7,8 +7,8 @@ import { emitOnnx, normLayerChannels, statNames } from '../graph/onnx-emitter.js
 import { weightsFromOnnx } from '../graph/onnx-weights.js';
 import type { IrGraph } from '../graph/ir.js';
 import { blendWeight, imageToTensor, paddedSize, planTiles, reflectIndex, resizeRgb, type Tile } from '../imaging/index.js';
-import { buildGenerator } from '../nets/index.js';
-import type { DeviceChoice, Fallback, ProviderName, SessionManager, TensorInput } from '../runtime/index.js';
+import { retryLongRun, type DeviceChoice, type Fallback, type ProviderName, type RetryState, type SessionManager, type TensorInput } from '../runtime/index.js';
+import { generatorGraph } from './model-graph.js';
 
 /** Largest side of the copy the whole-image statistics are gathered on (budget permitting). */
 const STATS_MAX_SIDE = 8192;
@@ -54,11 +54,7 @@ export class TiledTranslator {
     private readonly sessions: SessionManager,
     private readonly cacheRoot: string,
   ) {
-    const network = entry.manifest.network;
-    if (network === undefined) {
-      throw new StudioError('BAD_MODEL', `${entry.manifest.id}: tiling needs the model's network description, which its manifest lacks (imported ONNX models run whole only)`);
-    }
-    this.graph = buildGenerator(network);
+    this.graph = generatorGraph(entry, 'tiling');
   }
 
   /** Planned bytes to translate a padded width x height whole. */
@@ -155,35 +151,35 @@ export class TiledTranslator {
 
   /** Runs the tiles of a width x height image and blends them into 8-bit RGB. */
   async translate(rgb: Uint8Array, width: number, height: number, device: DeviceChoice, options: TilingOptions): Promise<TiledResult> {
-    const notes: string[] = [];
+    const run: RetryState = { device, notes: [] };
     const fallbacks: Fallback[] = [];
-    let currentDevice = device;
-    let tileSize = options.tileSize ?? this.tileSizeFor(options.budgetBytes);
-    for (;;) {
-      try {
+    const m = this.entry.manifest.sizeMultiple;
+    const firstSize = (): number => options.tileSize ?? this.tileSizeFor(options.budgetBytes);
+    let tileSize = firstSize();
+    return retryLongRun(
+      run,
+      async (tileDevice) => {
         options.onProgress?.(0, 'gathering whole-image statistics');
-        const s = await this.statistics(rgb, width, height, currentDevice, options);
+        const s = await this.statistics(rgb, width, height, tileDevice, options);
         fallbacks.push(...s.fallbacks);
-        const result = await this.runTiles(rgb, width, height, currentDevice, s.stats, tileSize, options);
-        notes.push(`tiled: ${result.count} tiles of ${result.tileSize} px, overlap ${result.overlap} px, ${s.note}`);
+        const result = await this.runTiles(rgb, width, height, tileDevice, s.stats, tileSize, options);
         fallbacks.push(...result.fallbacks);
+        const notes = [...run.notes, `tiled: ${result.count} tiles of ${result.tileSize} px, overlap ${result.overlap} px, ${s.note}`];
         return { rgb: result.rgb, provider: result.provider, fallbacks, notes };
-      } catch (err) {
-        if (err instanceof StudioError && err.code !== 'INTERNAL' && err.code !== 'EP_UNAVAILABLE') throw err;
-        const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-        const smaller = Math.floor(tileSize / 2 / this.entry.manifest.sizeMultiple) * this.entry.manifest.sizeMultiple;
-        if (smaller >= Math.max(MIN_TILE / 2, this.entry.manifest.sizeMultiple * 2)) {
-          notes.push(`retried with ${smaller} px tiles after a failure at ${tileSize} px (${reason})`);
+      },
+      {
+        shrink: (reason) => {
+          const smaller = Math.floor(tileSize / 2 / m) * m;
+          if (smaller < Math.max(MIN_TILE / 2, m * 2)) return null;
+          const note = `retried with ${smaller} px tiles after a failure at ${tileSize} px (${reason})`;
           tileSize = smaller;
-        } else if (currentDevice !== 'cpu') {
-          notes.push(`retried on the CPU after a failure on ${currentDevice} (${reason})`);
-          currentDevice = 'cpu';
-          tileSize = options.tileSize ?? this.tileSizeFor(options.budgetBytes);
-        } else {
-          throw err;
-        }
-      }
-    }
+          return note;
+        },
+        onCpu: () => {
+          tileSize = firstSize();
+        },
+      },
+    );
   }
 
   private async runTiles(

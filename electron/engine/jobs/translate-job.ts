@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { freemem } from 'node:os';
 import type { JobEvent, OutputFormat, TranslateJobSpec } from '../../contract/jobs.js';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError, toErrorInfo } from '../errors.js';
 import { decodeImage, encodeImage, extensionFor, listImageFiles, outputFormatFor, type DecodedImage } from '../imaging/index.js';
-import type { ModelLibrary } from '../library/index.js';
-import { isDeviceChoice, type SessionManager } from '../runtime/index.js';
+import { deviceChoice } from '../runtime/index.js';
 import { OutputWriter } from './output-writer.js';
-import { createPipeline, defaultBudgetBytes } from './pipeline.js';
+import { openPipeline, type ModelContext } from './pipeline.js';
 
 export interface JobSummary {
   jobId: string;
@@ -18,9 +16,7 @@ export interface JobSummary {
   ms: number;
 }
 
-export interface TranslateJobContext {
-  library: ModelLibrary;
-  sessions: SessionManager;
+export interface TranslateJobContext extends ModelContext {
   /** See OutputWriter: told the output path of an input just before it is placed there. */
   onPlacing?: (input: string, target: string) => Promise<void>;
 }
@@ -48,23 +44,21 @@ export async function runTranslateJob(
   jobId: string = randomUUID(),
 ): Promise<JobSummary> {
   const started = performance.now();
-  if (!isDeviceChoice(spec.device)) throw new StudioError('BAD_ARGUMENT', `unknown device "${spec.device}"`);
+  const device = deviceChoice(spec.device);
   if (spec.quality !== undefined && !(Number.isInteger(spec.quality) && spec.quality >= 1 && spec.quality <= 100)) {
     throw new StudioError('BAD_ARGUMENT', `quality must be a whole number from 1 to 100, got ${spec.quality}`);
   }
   if (spec.shorterSide !== undefined && !(Number.isInteger(spec.shorterSide) && spec.shorterSide >= 8 && spec.shorterSide <= 16384)) {
     throw new StudioError('BAD_ARGUMENT', `size must be a whole number of pixels from 8 to 16384, got ${spec.shorterSide}`);
   }
-  const model = await ctx.library.resolve(spec.model);
-  await ctx.library.verify(model);
   if (spec.maxMemoryMB !== undefined && !(spec.maxMemoryMB >= 64)) {
     throw new StudioError('BAD_ARGUMENT', `the memory budget must be at least 64 MB, got ${spec.maxMemoryMB}`);
   }
-  const pipeline = createPipeline(model, ctx.sessions, spec.device, {
-    cacheDir: ctx.library.cacheDir,
-    budgetBytes: spec.maxMemoryMB === undefined ? defaultBudgetBytes(freemem()) : spec.maxMemoryMB * 2 ** 20,
+  const pipeline = await openPipeline(ctx, spec.model, device, {
+    ...(spec.maxMemoryMB === undefined ? {} : { budgetBytes: spec.maxMemoryMB * 2 ** 20 }),
     ...(spec.tileSize === undefined ? {} : { tileSize: spec.tileSize }),
   });
+  const model = pipeline.entry;
   const attributeOptions = spec.attributes === undefined ? {} : { attributes: spec.attributes };
   pipeline.validate(attributeOptions);
 

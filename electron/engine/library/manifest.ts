@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { MODEL_ID_PATTERN } from '../../contract/ids.js';
 import { MODEL_KINDS, type ModelManifest } from '../../contract/models.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { networkSchema } from '../nets/index.js';
@@ -15,7 +16,7 @@ const attributeSchema = z
   .refine((a) => a.min < a.max, { message: 'min must be below max' })
   .refine((a) => a.default >= a.min && a.default <= a.max, { message: 'default must lie within min..max' });
 
-export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export { MODEL_ID_PATTERN };
 
 export const manifestSchema = z
   .object({

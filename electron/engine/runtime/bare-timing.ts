@@ -1,5 +1,4 @@
-import ort from 'onnxruntime-node';
-import { toOrtFeeds, type TensorInput } from './session-manager.js';
+import { createSession, toOrtFeeds, type TensorInput } from './ort-session.js';
 
 export interface BareRunner {
   /** One session.run on the prepared feeds; returns its wall time in ms. */
@@ -13,11 +12,7 @@ export interface BareRunner {
  * only one allowed to import onnxruntime.
  */
 export async function createBareRunner(modelPath: string, feeds: Record<string, TensorInput>): Promise<BareRunner> {
-  const session = await ort.InferenceSession.create(modelPath, {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
-  });
+  const session = await createSession(modelPath, 'cpu');
   const ortFeeds = toOrtFeeds(feeds);
   await session.run(ortFeeds); // warm-up: the first run allocates
   return {

@@ -1,3 +1,5 @@
+import { StudioError } from '../errors.js';
+
 /**
  * Which execution providers to try, in which order. Pure logic (no onnxruntime import) so it
  * can be tested for every platform from any platform.
@@ -9,6 +11,12 @@ export type ProviderName = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
 
 export function isDeviceChoice(value: string): value is DeviceChoice {
   return (DEVICE_CHOICES as readonly string[]).includes(value);
+}
+
+/** The device a job or request names, or a BAD_ARGUMENT error naming the value. */
+export function deviceChoice(value: string): DeviceChoice {
+  if (!isDeviceChoice(value)) throw new StudioError('BAD_ARGUMENT', `unknown device "${value}"`);
+  return value;
 }
 
 /** The GPU providers of a platform, best first, as the architecture doc orders them. */

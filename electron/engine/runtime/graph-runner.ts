@@ -1,11 +1,11 @@
-import ort from 'onnxruntime-node';
-import { providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
-import { cudaProviderInstalled, toOrtFeeds, vulkanLoaderPresent, type Fallback, type TensorInput } from './session-manager.js';
+import type { DeviceChoice, ProviderName } from './devices.js';
+import { createSession, runSession, type SessionSettings, type TensorInput } from './ort-session.js';
+import { onFirstWorkingProvider, type Fallback } from './provider-policy.js';
 
 /**
- * A session over an in-memory graph that the engine built itself (training steps, gradient
- * checks), run again and again with new feeds. Unlike SessionManager's cached model files,
- * such a graph has one owner and lives as long as a training run.
+ * A session over an in-memory graph that the engine built itself (training steps, strips,
+ * gradient checks), run again and again with new feeds. Unlike SessionManager's cached model
+ * files, such a graph has one owner and lives as long as a training run.
  */
 export interface GraphRunner {
   readonly provider: ProviderName;
@@ -15,57 +15,18 @@ export interface GraphRunner {
   release(): Promise<void>;
 }
 
-export interface GraphRunnerOptions {
-  /** CPU threads (intra-op); onnxruntime's default when unset. */
-  threads?: number;
-  /** Without onnxruntime's CPU memory arena, so a run's peak memory is returned after it (runs under a budget). */
-  lowMemory?: boolean;
-}
+export type GraphRunnerOptions = SessionSettings;
 
-function reasonOf(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split('\n')[0] ?? text).slice(0, 300);
-}
-
-/** Opens the graph on the first provider of the device choice that accepts it. */
+/** Opens the graph on the first provider of the device choice that accepts it (runtime/provider-policy). */
 export async function openGraphRunner(model: Uint8Array, choice: DeviceChoice, options: GraphRunnerOptions = {}): Promise<GraphRunner> {
-  const fallbacks: Fallback[] = [];
-  for (const provider of providerOrder(choice, process.platform, cudaProviderInstalled())) {
-    if (provider === 'webgpu' && process.platform === 'linux' && !vulkanLoaderPresent()) {
-      fallbacks.push({ provider, reason: 'skipped: no Vulkan loader (libvulkan.so.1) on this system' });
-      continue;
-    }
-    try {
-      const session = await ort.InferenceSession.create(model, {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3,
-        ...(options.lowMemory === true ? { enableCpuMemArena: false } : {}),
-        ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 }),
-      });
-      return wrap(session, provider, fallbacks);
-    } catch (err) {
-      fallbacks.push({ provider, reason: `could not start: ${reasonOf(err)}` });
-      if (provider === 'cpu') throw err;
-    }
-  }
-  throw new Error(`no provider could open the graph: ${fallbacks.map((f) => `${f.provider} (${f.reason})`).join('; ')}`);
-}
-
-function wrap(session: ort.InferenceSession, provider: ProviderName, fallbacks: Fallback[]): GraphRunner {
+  const { value: session, provider, fallbacks } = await onFirstWorkingProvider(choice, (p) => createSession(model, p, options), { subject: 'the engine-built graph' });
   return {
     provider,
     fallbacks,
     outputNames: session.outputNames,
     async run(feeds) {
-      const results = await session.run(toOrtFeeds(feeds));
-      const out = new Map<string, Float32Array>();
-      for (const name of session.outputNames) {
-        const t = results[name];
-        if (t === undefined) continue;
-        out.set(name, t.data as Float32Array);
-      }
-      return out;
+      const outputs = await runSession(session, feeds);
+      return new Map([...outputs].map(([name, t]) => [name, t.data]));
     },
     release: () => session.release(),
   };

@@ -1,4 +1,6 @@
-export { DEVICE_CHOICES, isDeviceChoice, providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
-export { SessionManager, cudaProviderInstalled, vulkanLoaderPresent, type Fallback, type RunOptions, type RunResult, type TensorInput } from './session-manager.js';
+export { DEVICE_CHOICES, deviceChoice, isDeviceChoice, providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
+export { SessionManager, type RunOptions, type RunResult } from './session-manager.js';
+export { type TensorInput } from './ort-session.js';
+export { cudaProviderInstalled, retryLongRun, vulkanLoaderPresent, type Fallback, type RetryState } from './provider-policy.js';
 export { createBareRunner, type BareRunner } from './bare-timing.js';
 export { openGraphRunner, type GraphRunner, type GraphRunnerOptions } from './graph-runner.js';

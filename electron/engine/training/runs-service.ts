@@ -1,6 +1,6 @@
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrainSettings } from '../../contract/training.js';
+import type { RunInfo, RunState } from '../../contract/finetune.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { ATTRIBUTES_FILE, MIN_IMAGES } from './data/index.js';
 import { scanImageFolder } from './data/folder-scan.js';
@@ -11,24 +11,16 @@ import { readLossLog, readRunRecord, type LossLine } from './run-files.js';
  * studio home with its status, a folder check before a run starts, and run deletion. Pure
  * Node; the training itself is TrainingRun.
  */
-export type RunStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'not started';
+/** What a run's folder tells ('stopped' is the host's mark on a paused run). */
+export type RunStatus = Exclude<RunState, 'stopped'>;
 
-export interface RunSummary {
+/** A run as its folder tells it: the page's RunInfo, less what the host adds (id, samples, provider). */
+export type RunSummary = Omit<RunInfo, 'id' | 'status' | 'samples' | 'provider'> & {
   dir: string;
-  name: string;
-  mode: TrainSettings['mode'];
   status: RunStatus;
-  iteration: number;
-  iterations: number;
-  createdAt: string;
-  /** Last time the run wrote its loss log. */
-  updatedAt: string;
-  counts: Record<string, number>;
-  exports: string[];
   /** The newest sample grid, if any. */
   latestSample: string | null;
-  settings: TrainSettings;
-}
+};
 
 const LOCK = 'training.lock';
 

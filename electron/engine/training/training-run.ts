@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrainEvent, TrainSettings } from '../../contract/training.js';
+import { checkTrainSettings, type TrainEvent, type TrainSettings } from '../../contract/training.js';
 import { StudioError } from '../errors.js';
 import type { ModelLibrary } from '../library/model-library.js';
 import { buildGenerator } from '../nets/index.js';
@@ -64,7 +64,9 @@ export class TrainingRun {
   ) {}
 
   static async create(settings: TrainSettings, options: { library: ModelLibrary; runDir: string }): Promise<TrainingRun> {
-    validateSettings(settings);
+    // The one set of limits; callers that name settings otherwise (CLI flags, form labels) check first.
+    const checked = checkTrainSettings(settings, 'key');
+    if (!checked.ok) throw new StudioError(checked.error.code, checked.error.message);
     const data = await openTrainingData(settings);
     const mode = trainingMode(settings, data.conditionSize);
     const initRng = new Rng(settings.seed + 2);
@@ -257,21 +259,4 @@ export class TrainingRun {
     this.record.exports.push(...ids);
     await writeRunRecord(this.dir, this.record);
   }
-}
-
-function validateSettings(s: TrainSettings): void {
-  const whole = (name: string, v: number, min: number, max: number): void => {
-    if (!Number.isInteger(v) || v < min || v > max) throw new StudioError('BAD_ARGUMENT', `${name} must be a whole number from ${min} to ${max}, got ${String(v)}`);
-  };
-  whole('--iterations', s.iterations, 1, 10_000_000);
-  whole('--size', s.size, 16, 4096);
-  whole('--load-size', s.loadSize, s.size, 8192);
-  whole('--batch', s.batch, 1, 64);
-  whole('--ngf', s.ngf, 1, 256);
-  whole('--ndf', s.ndf, 1, 256);
-  whole('--d-layers', s.dLayers, 1, 6);
-  whole('--sample-every', s.sampleEvery, 1, 10_000_000);
-  whole('--checkpoint-every', s.checkpointEvery, 1, 10_000_000);
-  if (!(s.lr > 0 && s.lr < 1)) throw new StudioError('BAD_ARGUMENT', `--lr must be between 0 and 1, got ${String(s.lr)}`);
-  if (s.edges && s.mode !== 'pix2pix') throw new StudioError('BAD_ARGUMENT', '--edges only applies to pix2pix training (edge maps in, photos out)');
 }

@@ -4,18 +4,14 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
-import FormControl from '@mui/material/FormControl';
-import InputLabel from '@mui/material/InputLabel';
 import LinearProgress from '@mui/material/LinearProgress';
-import MenuItem from '@mui/material/MenuItem';
-import Select from '@mui/material/Select';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import AddPhotoIcon from '@mui/icons-material/AddPhotoAlternateOutlined';
 import CropIcon from '@mui/icons-material/Crop';
 import SendIcon from '@mui/icons-material/PlaylistPlay';
 import TuneIcon from '@mui/icons-material/Tune';
-import type { AttributePreset, ModelSummary } from '../../../electron/contract/ipc.js';
+import type { AttributePreset } from '../../../electron/contract/settings.js';
 import { queueItemRef } from '../../../electron/contract/preview.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 import { filesFromInput } from '../../api/dropped-files.js';
@@ -33,6 +29,7 @@ import { PresetsPanel } from './PresetsPanel.js';
 import { PreviewPanel } from './PreviewPanel.js';
 import { QueueMenuButton } from './SourcePicker.js';
 import { PanelCard } from '../../app/PanelCard.js';
+import { ModelSelect } from '../../app/ModelSelect.js';
 
 /** Longest side of the drafts computed while a slider moves; release computes full size. */
 export const DRAFT_SIDE = 128;
@@ -51,11 +48,10 @@ interface ChosenImage {
  * when it settles; presets per model; and "Apply to batch" through the Translate queue.
  */
 export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied: () => void }) {
-  const { platform, settings } = useStudio();
+  const { platform, settings, library } = useStudio();
   const { api } = platform;
   const { batch, dispatch } = useBatch();
   const live = useLivePreview('attributes');
-  const [models, setModels] = useState<ModelSummary[] | null>(null);
   const [modelId, setModelId] = useState<string | null>(null);
   const [values, setValues] = useState<AttributeValues>({});
   const valuesRef = useRef<AttributeValues>({});
@@ -66,12 +62,7 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
   const [applying, setApplying] = useState(false);
   const filePicker = useRef<HTMLInputElement>(null);
 
-  // The library can change on other pages (downloads, imports): reload when shown.
-  useEffect(() => {
-    if (!shown) return;
-    void api.modelsList({}).then((r) => (r.ok ? setModels(r.data.models) : setError(r.error)));
-  }, [api, shown]);
-
+  const models = library?.models ?? null;
   const conditional = useMemo(() => (models ?? []).filter((m) => m.kind === 'conditional'), [models]);
   const model = conditional.find((m) => m.id === modelId) ?? conditional.find((m) => m.id === 'scene-attributes') ?? conditional[0];
   const modelKey = model?.id;
@@ -282,16 +273,7 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
             <LinearProgress aria-label="Loading models" />
           ) : (
             <>
-              <FormControl fullWidth size="small" sx={{ mt: 0.5 }}>
-                <InputLabel id="attributes-model-label">Conditional model</InputLabel>
-                <Select labelId="attributes-model-label" label="Conditional model" value={model.id} onChange={(e) => setModelId(e.target.value)} data-testid="attributes-model-select">
-                  {conditional.map((m) => (
-                    <MenuItem key={m.id} value={m.id}>
-                      {m.name}
-                    </MenuItem>
-                  ))}
-                </Select>
-              </FormControl>
+              <ModelSelect label="Conditional model" models={conditional} value={model.id} onChange={setModelId} testId="attributes-model-select" sx={{ mt: 0.5 }} />
               <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
                 {model.description}
               </Typography>

@@ -6,8 +6,8 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import BookmarkAddIcon from '@mui/icons-material/BookmarkAddOutlined';
 import CancelIcon from '@mui/icons-material/Cancel';
-import type { AttributePreset } from '../../../electron/contract/ipc.js';
-import { PRESET_NAME_MAX } from '../../../electron/contract/ipc.js';
+import type { AttributePreset } from '../../../electron/contract/settings.js';
+import { PRESET_NAME_MAX } from '../../../electron/contract/settings.js';
 import { presetNameProblem } from './attribute-values.js';
 
 /**

@@ -1,5 +1,6 @@
-import type { AttributePreset, ModelSummary } from '../../../electron/contract/ipc.js';
-import { PRESET_NAME_MAX, PRESETS_PER_MODEL_MAX } from '../../../electron/contract/ipc.js';
+import type { ModelSummary } from '../../../electron/contract/ipc.js';
+import type { AttributePreset } from '../../../electron/contract/settings.js';
+import { PRESET_NAME_MAX, PRESETS_PER_MODEL_MAX } from '../../../electron/contract/settings.js';
 
 export type AttributeValues = Record<string, number>;
 export type AttributeSpecView = ModelSummary['attributes'][number];

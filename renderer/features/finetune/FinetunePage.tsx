@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Stack from '@mui/material/Stack';
 import type { RunInfo } from '../../../electron/contract/finetune.js';
-import type { ModelSummary } from '../../../electron/contract/ipc.js';
 import { useEventBuffer } from '../../api/useEventBuffer.js';
 import { useStudio } from '../../app/StudioContext.js';
 import { LiveRun } from './LiveRun.js';
@@ -15,12 +14,10 @@ import { SetupForm } from './SetupForm.js';
 export function FinetunePage({
   runId,
   onRunId,
-  onExported,
   onUseModel,
 }: {
   runId: string | null;
   onRunId: (id: string | null) => void;
-  onExported: (models: ModelSummary[]) => void;
   /** Opens the Translate page with an exported model picked. */
   onUseModel: (modelId: string) => void;
 }) {
@@ -48,13 +45,8 @@ export function FinetunePage({
     if (runId === null) onRunId(training.id);
   }, [runId, training, onRunId]);
 
-  const exported = useCallback(
-    (models: ModelSummary[]) => {
-      onExported(models);
-      void refresh();
-    },
-    [onExported, refresh],
-  );
+  // The exported models reach every page through the studio's models:changed; the runs list shows the export.
+  const exported = useCallback(() => void refresh(), [refresh]);
 
   return (
     <Stack

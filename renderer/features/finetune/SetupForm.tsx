@@ -20,14 +20,14 @@ import Typography from '@mui/material/Typography';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import ModelTrainingIcon from '@mui/icons-material/ModelTraining';
 import type { DurationEstimateInfo, FolderCheckInfo, RunInfo } from '../../../electron/contract/finetune.js';
-import type { ModelSummary } from '../../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
-import { TRAIN_ARCHS, type TrainArch } from '../../../electron/contract/training.js';
+import { TRAIN_ARCHS, TRAIN_FIELDS, type TrainArch } from '../../../electron/contract/training.js';
 import { ErrorNotice } from '../../app/ErrorNotice.js';
 import { useStudio } from '../../app/StudioContext.js';
 import { formatDuration } from '../../app/format.js';
 import { FolderField } from './FolderField.js';
 import { PRESETS, TASKS, buildSettings, compatibleModels, formFromPreset, needsFolderB, type PresetName, type TaskChoice, type TrainForm } from './presets.js';
+import { ModelSelect } from '../../app/ModelSelect.js';
 
 const FOLDER_HINTS: Record<TaskChoice, [string, string]> = {
   cyclegan: ['One look (e.g. summer photos)', 'The other look (e.g. winter photos)'],
@@ -41,12 +41,11 @@ const ESTIMATE_DELAY_MS = 700;
 
 /** Everything a new run needs: task, folders, starting model, preset (with a measured estimate), advanced settings. */
 export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) {
-  const { platform } = useStudio();
+  const { platform, library } = useStudio();
   const { api } = platform;
   const [task, setTask] = useState<TaskChoice>('cyclegan');
   const [folderA, setFolderA] = useState<FolderCheckInfo | null>(null);
   const [folderB, setFolderB] = useState<FolderCheckInfo | null>(null);
-  const [models, setModels] = useState<ModelSummary[]>([]);
   const [from, setFrom] = useState<string>('');
   const [preset, setPreset] = useState<PresetName>('quick');
   const [form, setForm] = useState<TrainForm>(() => formFromPreset('cyclegan', 'quick'));
@@ -55,11 +54,7 @@ export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) 
   const [error, setError] = useState<StudioErrorInfo | null>(null);
   const [starting, setStarting] = useState(false);
 
-  useEffect(() => {
-    void api.modelsList({}).then((r) => r.ok && setModels(r.data.models));
-  }, [api]);
-
-  const startModels = useMemo(() => compatibleModels(models, task), [models, task]);
+  const startModels = useMemo(() => compatibleModels(library?.models ?? [], task), [library, task]);
   const bNeeded = needsFolderB(task);
   const ready = folderA !== null && folderA.count >= 2 && (!bNeeded || (folderB !== null && folderB.count >= 2));
   const settings = useMemo(
@@ -117,11 +112,12 @@ export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) 
     else setError(r.error);
   };
 
-  const number = (key: 'size' | 'loadSize' | 'iterations' | 'ngf' | 'ndf' | 'dLayers' | 'sampleEvery' | 'checkpointEvery', label: string) => (
+  // Labels come from the contract, so the studio's errors name each setting as this form does.
+  const number = (key: 'size' | 'loadSize' | 'iterations' | 'ngf' | 'ndf' | 'dLayers' | 'sampleEvery' | 'checkpointEvery') => (
     <TextField
       size="small"
       type="number"
-      label={label}
+      label={TRAIN_FIELDS[key].label}
       value={form[key]}
       onChange={(e) => edit(key, Math.max(1, Math.round(Number(e.target.value) || 1)))}
       slotProps={{ htmlInput: { 'data-testid': `advanced-${key}`, min: 1 } }}
@@ -171,19 +167,7 @@ export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) 
           3. How to train
         </Typography>
         <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ alignItems: { md: 'center' } }}>
-          <FormControl size="small" sx={{ minWidth: 240 }}>
-            <InputLabel id="start-from-label" shrink>
-              Start from
-            </InputLabel>
-            <Select labelId="start-from-label" label="Start from" notched displayEmpty value={from} onChange={(e) => setFrom(e.target.value)} data-testid="start-from">
-              <MenuItem value="">Scratch (new networks)</MenuItem>
-              {startModels.map((m) => (
-                <MenuItem key={m.id} value={m.id}>
-                  {m.name}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
+          <ModelSelect label={TRAIN_FIELDS.from.label} models={startModels} value={from} onChange={setFrom} testId="start-from" none="Scratch (new networks)" fullWidth={false} sx={{ minWidth: 240 }} />
           <ToggleButtonGroup exclusive size="small" value={preset} onChange={(_, v: PresetName | null) => v !== null && choosePreset(v)} aria-label="Preset">
             {(Object.keys(PRESETS) as PresetName[]).map((p) => (
               <ToggleButton key={p} value={p} data-testid={`preset-${p}`} sx={{ px: 2 }}>
@@ -191,7 +175,7 @@ export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) 
               </ToggleButton>
             ))}
           </ToggleButtonGroup>
-          <TextField size="small" label="Model name" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'run-name' } }} />
+          <TextField size="small" label={TRAIN_FIELDS.name.label} value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'run-name' } }} />
         </Stack>
         <Typography variant="body2" color="text.secondary" sx={{ mt: 1.5 }} data-testid="estimate">
           {form.size} px, {form.iterations} iterations, widths {form.ngf}/{form.ndf} ·{' '}
@@ -208,8 +192,8 @@ export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) 
           <AccordionDetails>
             <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr 1fr', md: 'repeat(4, 1fr)' }, gap: 1.5 }}>
               <FormControl size="small">
-                <InputLabel id="arch-label">Generator</InputLabel>
-                <Select labelId="arch-label" label="Generator" value={form.arch} onChange={(e) => edit('arch', e.target.value as TrainArch)} disabled={from !== ''}>
+                <InputLabel id="arch-label">{TRAIN_FIELDS.arch.label}</InputLabel>
+                <Select labelId="arch-label" label={TRAIN_FIELDS.arch.label} value={form.arch} onChange={(e) => edit('arch', e.target.value as TrainArch)} disabled={from !== ''}>
                   {TRAIN_ARCHS.map((a) => (
                     <MenuItem key={a} value={a}>
                       {a}
@@ -217,24 +201,24 @@ export function SetupForm({ onStarted }: { onStarted: (run: RunInfo) => void }) 
                   ))}
                 </Select>
               </FormControl>
-              {number('size', 'Crop size (px)')}
-              {number('loadSize', 'Load size (px)')}
-              {number('iterations', 'Iterations')}
-              {number('ngf', 'Generator width')}
-              {number('ndf', 'Discriminator width')}
-              {number('dLayers', 'Discriminator layers')}
-              <TextField size="small" type="number" label="Learning rate" value={form.lr} onChange={(e) => edit('lr', Number(e.target.value) || 2e-4)} slotProps={{ htmlInput: { step: 0.0001 } }} />
-              {number('sampleEvery', 'Sample every')}
-              {number('checkpointEvery', 'Checkpoint every')}
+              {number('size')}
+              {number('loadSize')}
+              {number('iterations')}
+              {number('ngf')}
+              {number('ndf')}
+              {number('dLayers')}
+              <TextField size="small" type="number" label={TRAIN_FIELDS.lr.label} value={form.lr} onChange={(e) => edit('lr', Number(e.target.value) || 2e-4)} slotProps={{ htmlInput: { step: 0.0001 } }} />
+              {number('sampleEvery')}
+              {number('checkpointEvery')}
               <FormControl size="small">
-                <InputLabel id="device-label">Device</InputLabel>
-                <Select labelId="device-label" label="Device" value={form.device} onChange={(e) => edit('device', e.target.value)}>
+                <InputLabel id="device-label">{TRAIN_FIELDS.device.label}</InputLabel>
+                <Select labelId="device-label" label={TRAIN_FIELDS.device.label} value={form.device} onChange={(e) => edit('device', e.target.value)}>
                   <MenuItem value="auto">Automatic</MenuItem>
                   <MenuItem value="cpu">CPU</MenuItem>
                   <MenuItem value="gpu">GPU</MenuItem>
                 </Select>
               </FormControl>
-              <FormControlLabel control={<Switch checked={form.flip} onChange={(e) => edit('flip', e.target.checked)} />} label="Random flips" />
+              <FormControlLabel control={<Switch checked={form.flip} onChange={(e) => edit('flip', e.target.checked)} />} label={TRAIN_FIELDS.flip.label} />
             </Box>
           </AccordionDetails>
         </Accordion>

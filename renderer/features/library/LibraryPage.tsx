@@ -13,7 +13,7 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import UploadFileIcon from '@mui/icons-material/UploadFileOutlined';
-import type { CatalogItem, CatalogProgress, ModelListing, ModelSummary } from '../../../electron/contract/ipc.js';
+import type { CatalogItem, CatalogProgress, ModelSummary } from '../../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 import { filesFromInput } from '../../api/dropped-files.js';
 import type { PickedFile } from '../../api/platform.js';
@@ -26,10 +26,9 @@ import { ModelCard } from './ModelCard.js';
 
 /** Bundled and installed models, importing checkpoints, and the official catalog. */
 export function LibraryPage() {
-  const { platform } = useStudio();
+  const { platform, library: listing } = useStudio();
   const { api } = platform;
-  const [listing, setListing] = useState<ModelListing | null>(null);
-  const [catalog, setCatalog] = useState<CatalogItem[]>([]);
+  const [catalog, setCatalog] = useState<CatalogItem[] | null>(null);
   const [progress, setProgress] = useState<Record<string, CatalogProgress>>({});
   const [error, setError] = useState<StudioErrorInfo | null>(null);
   const [importing, setImporting] = useState<string | null>(null);
@@ -39,11 +38,10 @@ export function LibraryPage() {
   // The page is mounted only while shown, so its shortcut is live whenever it exists.
   useCommand('open-images', () => picker.current?.click(), true);
 
+  // The models come from the studio's one list; the catalog's "installed" marks follow each change here.
   const refresh = useCallback(async () => {
-    const [models, official] = await Promise.all([api.modelsList({}), api.catalogList({})]);
-    if (models.ok) setListing(models.data);
-    else setError(models.error);
-    if (official.ok) setCatalog(official.data);
+    const official = await api.catalogList({});
+    setCatalog((old) => (official.ok ? official.data : (old ?? [])));
   }, [api]);
   useEffect(() => void refresh(), [refresh]);
 
@@ -133,7 +131,8 @@ export function LibraryPage() {
         <Typography variant="h6" id="your-models" sx={{ mb: 1.5 }}>
           Your models
         </Typography>
-        {listing === null ? (
+        {/* Models and catalog appear together, so the page does not shift when the catalog arrives. */}
+        {listing === null || catalog === null ? (
           <LinearProgress aria-label="Loading models" />
         ) : listing.models.length === 0 ? (
           <Typography color="text.secondary">No models yet. Import a checkpoint above or download an official model below.</Typography>
@@ -160,7 +159,7 @@ export function LibraryPage() {
         </Typography>
         <Card>
           <CardContent sx={{ py: 0, '&:last-child': { pb: 0 } }}>
-            <CatalogList items={catalog} progress={progress} onDownload={(n) => void download(n)} onCancel={(name) => void api.catalogCancel({ name })} />
+            <CatalogList items={catalog ?? []} progress={progress} onDownload={(n) => void download(n)} onCancel={(name) => void api.catalogCancel({ name })} />
           </CardContent>
         </Card>
       </section>

@@ -16,7 +16,8 @@ import FolderOpenIcon from '@mui/icons-material/FolderOpenOutlined';
 import NotificationsIcon from '@mui/icons-material/NotificationsOutlined';
 import LightModeIcon from '@mui/icons-material/LightModeOutlined';
 import SettingsBrightnessIcon from '@mui/icons-material/SettingsBrightnessOutlined';
-import type { DeviceSetting, EngineStatus, ThemeSetting } from '../../../electron/contract/ipc.js';
+import type { EngineStatus } from '../../../electron/contract/ipc.js';
+import type { DeviceSetting, ThemeSetting } from '../../../electron/contract/settings.js';
 import { useStudio } from '../../app/StudioContext.js';
 
 function Section({ title, hint, children }: { title: string; hint: string; children: React.ReactNode }) {

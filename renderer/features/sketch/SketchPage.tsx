@@ -4,18 +4,13 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import Chip from '@mui/material/Chip';
-import FormControl from '@mui/material/FormControl';
-import InputLabel from '@mui/material/InputLabel';
 import LinearProgress from '@mui/material/LinearProgress';
-import MenuItem from '@mui/material/MenuItem';
-import Select from '@mui/material/Select';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import AddPhotoIcon from '@mui/icons-material/AddPhotoAlternateOutlined';
 import DownloadIcon from '@mui/icons-material/Download';
 import SaveIcon from '@mui/icons-material/SaveOutlined';
-import type { ModelSummary } from '../../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 import type { SketchExample, SketchSaved } from '../../../electron/contract/sketch.js';
 import { filesFromDrop, filesFromInput } from '../../api/dropped-files.js';
@@ -29,6 +24,7 @@ import { ERASER_WIDTH, PEN_SIZES, SketchToolbar, type ToolChoice } from './Sketc
 import { basePicture, emptyHistory, historyReducer, strokeCount, visibleOps, type Stroke } from './sketch-history.js';
 import { useSketchPreview } from './useSketchPreview.js';
 import { PanelCard } from '../../app/PanelCard.js';
+import { ModelSelect } from '../../app/ModelSelect.js';
 
 const DEFAULT_MODEL = 'edges2handbags';
 /** The panes' largest side on screen: the canvas is scaled up by a whole factor up to this. */
@@ -78,9 +74,9 @@ function stemOf(name: string): string {
  * stroke; save or download both images.
  */
 export function SketchPage({ shown: pageShown }: { /** The page is the one on screen (keyboard shortcuts apply). */ shown: boolean }) {
-  const { platform, settings } = useStudio();
+  const { platform, settings, library } = useStudio();
   const { api } = platform;
-  const [models, setModels] = useState<ModelSummary[] | null>(null);
+  const models = useMemo(() => library?.models.filter((m) => m.kind === 'pix2pix') ?? null, [library]);
   const [modelId, setModelId] = useState<string | null>(null);
   const [examples, setExamples] = useState<SketchExample[] | null>(null);
   const [history, dispatch] = useReducer(historyReducer, emptyHistory);
@@ -98,7 +94,6 @@ export function SketchPage({ shown: pageShown }: { /** The page is the one on sc
   const lastMidStroke = useRef(0);
 
   useEffect(() => {
-    void api.modelsList({}).then((r) => (r.ok ? setModels(r.data.models.filter((m) => m.kind === 'pix2pix')) : setError(r.error)));
     void api.sketchExamples({}).then((r) => (r.ok ? setExamples(r.data) : setError(r.error)));
   }, [api]);
 
@@ -370,16 +365,7 @@ export function SketchPage({ shown: pageShown }: { /** The page is the one on sc
           ) : models.length === 0 ? (
             <Typography variant="body2">No pix2pix model yet: import or download one on the Library page.</Typography>
           ) : (
-            <FormControl fullWidth size="small" sx={{ mt: 0.5 }}>
-              <InputLabel id="sketch-model-label">Model</InputLabel>
-              <Select labelId="sketch-model-label" label="Model" value={model?.id ?? ''} onChange={(e) => setModelId(e.target.value)} data-testid="sketch-model-select">
-                {models.map((m) => (
-                  <MenuItem key={m.id} value={m.id}>
-                    {m.name}
-                  </MenuItem>
-                ))}
-              </Select>
-            </FormControl>
+            <ModelSelect label="Model" models={models} value={model?.id ?? ''} onChange={setModelId} testId="sketch-model-select" sx={{ mt: 0.5 }} />
           )}
         </PanelCard>
         <PanelCard title="Start from an example">

@@ -1,14 +1,11 @@
 import { memo } from 'react';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
-import FormControl from '@mui/material/FormControl';
-import InputLabel from '@mui/material/InputLabel';
-import MenuItem from '@mui/material/MenuItem';
-import Select from '@mui/material/Select';
 import Slider from '@mui/material/Slider';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ModelSummary } from '../../../electron/contract/ipc.js';
+import { ModelSelect } from '../../app/ModelSelect.js';
 
 /** Chooses the model and shows its card; conditional models get a slider per attribute. */
 export const ModelPicker = memo(function ModelPicker({
@@ -26,16 +23,7 @@ export const ModelPicker = memo(function ModelPicker({
 }) {
   return (
     <Stack spacing={1.5}>
-      <FormControl fullWidth size="small">
-        <InputLabel id="model-label">Model</InputLabel>
-        <Select labelId="model-label" label="Model" value={selected?.id ?? ''} onChange={(e) => onSelect(e.target.value)} data-testid="model-select">
-          {models.map((m) => (
-            <MenuItem key={m.id} value={m.id}>
-              {m.name}
-            </MenuItem>
-          ))}
-        </Select>
-      </FormControl>
+      <ModelSelect label="Model" models={models} value={selected?.id ?? ''} onChange={onSelect} testId="model-select" />
       {selected !== undefined && (
         <Box data-testid="picked-model">
           <Stack direction="row" spacing={0.5} sx={{ mb: 1, flexWrap: 'wrap', gap: 0.5 }}>

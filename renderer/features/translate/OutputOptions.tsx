@@ -13,7 +13,7 @@ import Slider from '@mui/material/Slider';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { NamingSetting, Settings } from '../../../electron/contract/ipc.js';
+import type { NamingSetting, Settings } from '../../../electron/contract/settings.js';
 import type { OutputFormat } from '../../../electron/contract/jobs.js';
 import { acceleratorLabel } from '../../../electron/contract/commands.js';
 import { IS_MAC } from '../../app/commands.js';

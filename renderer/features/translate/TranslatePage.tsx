@@ -13,7 +13,8 @@ import FolderOpenIcon from '@mui/icons-material/FolderOpenOutlined';
 import CloudUploadIcon from '@mui/icons-material/CloudUploadOutlined';
 import CreateNewFolderIcon from '@mui/icons-material/CreateNewFolderOutlined';
 import ReplayIcon from '@mui/icons-material/Replay';
-import type { EngineStatus, ModelSummary, Settings } from '../../../electron/contract/ipc.js';
+import type { EngineStatus } from '../../../electron/contract/ipc.js';
+import type { Settings } from '../../../electron/contract/settings.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 import { filesFromInput } from '../../api/dropped-files.js';
 import type { PickedFile } from '../../api/platform.js';
@@ -36,20 +37,17 @@ import { PanelCard } from '../../app/PanelCard.js';
 export function TranslatePage({
   onProgress,
   engine,
-  libraryVersion = 0,
   shown = true,
 }: {
   onProgress: (progress: number | null) => void;
   engine: EngineStatus | null;
-  /** Changes when another page adds models (a fine-tune export): the model list reloads. */
-  libraryVersion?: number;
   /** The page is shown (it stays mounted when hidden; drops then belong to the page shown). */
   shown?: boolean;
 }) {
-  const { platform, settings, updateSettings } = useStudio();
+  const { platform, settings, updateSettings, library } = useStudio();
   const { api } = platform;
   const { batch, dispatch, now } = useBatch();
-  const [models, setModels] = useState<ModelSummary[] | null>(null);
+  const models = library?.models ?? null;
   const [attributes, setAttributes] = useState<Record<string, number>>({});
   const [error, setError] = useState<StudioErrorInfo | null>(null);
   const [uploading, setUploading] = useState<{ sent: number; total: number } | null>(null);
@@ -59,10 +57,6 @@ export function TranslatePage({
   const restarted = engine !== null && engine.restarts > acknowledgedRestarts;
   const filePicker = useRef<HTMLInputElement>(null);
   const folderPicker = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    void api.modelsList({}).then((r) => (r.ok ? setModels(r.data.models) : setError(r.error)));
-  }, [api, libraryVersion]);
 
   const summary = useMemo(() => summarize(batch, now), [batch, now]);
   const active = summary.waiting + summary.running > 0;
