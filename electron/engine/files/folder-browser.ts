@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -68,17 +69,23 @@ export async function listFolder(path: string | undefined, roots: FolderRoot[]):
   const realRoots = await Promise.all(roots.map(async (r) => ({ ...r, real: await realpath(r.path).catch(() => resolve(r.path)) })));
   const root = realRoots.find((r) => inside(real, r.real));
   if (root === undefined) throw new StudioError('BAD_ARGUMENT', `${asked} is outside the folders the studio may browse (your home folder and mounted volumes)`);
-  let names: string[];
+  let dirents: Dirent[];
   try {
-    names = await readdir(real);
+    dirents = await readdir(real, { withFileTypes: true });
   } catch (err) {
     throw new StudioError('IO_ERROR', `Cannot open ${asked}: ${describeSystemError(err)}`);
   }
   const folders: FolderListing['entries'] = [];
   const images: FolderListing['entries'] = [];
-  for (const name of names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+  for (const dirent of dirents.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))) {
+    const { name } = dirent;
     if (name.startsWith('.')) continue;
     const full = join(real, name);
+    // A link that leads outside the browsable folders is left out: it could not be opened.
+    if (dirent.isSymbolicLink()) {
+      const target = await realpath(full).catch(() => null);
+      if (target === null || !realRoots.some((r) => inside(target, r.real))) continue;
+    }
     const info = await stat(full).catch(() => null);
     if (info?.isDirectory() === true) folders.push({ name, path: full, kind: 'folder' });
     else if (info?.isFile() === true && isImagePath(name)) images.push({ name, path: full, kind: 'image' });
