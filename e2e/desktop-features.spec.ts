@@ -54,6 +54,18 @@ afterAll(async () => {
 
 const outputFolder = (): Promise<string> => page.getByTestId('output-folder').inputValue();
 
+/** Closes the end-of-batch notice (it hides by itself after 8 s) so it covers nothing in a screenshot. */
+async function dismissNotice(): Promise<void> {
+  const notice = page.getByTestId('end-notice');
+  if (await notice.isVisible()) {
+    await notice.getByRole('button', { name: 'Close' }).click();
+    await notice.waitFor({ state: 'hidden' });
+  }
+}
+
+/** Moves focus off the control that had it, so no focus tooltip stands in a screenshot. */
+const blur = (): Promise<void> => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
 /** Every image in `scope` has loaded real pixels (a blank or broken picture has no natural size). */
 async function picturesShown(scope: Locator): Promise<{ width: number; height: number }[]> {
   return scope.locator('img').evaluateAll((imgs) =>
@@ -130,15 +142,24 @@ describe('TIFF and HEIC inputs', () => {
     await app.screenshot(join(SCREENSHOTS, 'before-after-heic-light.png'));
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    const tiff = await app.translate.openCompare('scan.tif');
+    expect(await picturesShown(tiff)).toEqual([
+      { width: 320, height: 240 },
+      { width: 320, height: 240 },
+    ]);
+    await app.screenshot(join(SCREENSHOTS, 'before-after-tiff-light.png'));
+    await page.keyboard.press('Escape');
+    await tiff.waitFor({ state: 'hidden' });
   }, 180_000);
 });
 
 describe('the queue is the engine’s', () => {
   it('comes back after a reload mid-batch, with the running batch cancellable', async () => {
     await page.getByRole('button', { name: 'Clear finished' }).click();
-    const files = await writeBatch(join(root, 'many'), 16, { width: 320, height: 240 }, false);
+    // Large enough pictures (a few hundred ms each even on a quiet machine) that the reload lands mid-batch.
+    const files = await writeBatch(join(root, 'many'), 16, { width: 960, height: 720 }, false);
     await app.translate.dropFiles(files.map((f) => f.path));
-    await app.translate.waitForSummary(/^[1-3] of 16 translated/, 120_000);
+    await app.translate.waitForSummary(/^([1-9]|1[0-2]) of 16 translated/, 120_000);
     await page.reload();
     await page.getByTestId('app').waitFor();
     // The rows and the count come from jobs:list, then the events carry on.
@@ -209,6 +230,7 @@ describe('logs', () => {
     await app.goTo('Settings');
     expect(await page.getByTestId('logs-folder').innerText()).toBe(join(home, 'logs'));
     await expect.poll(() => app.settings.engineState(), { timeout: 30_000 }).toMatch(/^Running .*restarted 1 time · last stop: killed by SIGSEGV/);
+    await dismissNotice();
     await app.screenshot(join(SCREENSHOTS, 'settings-logs-light.png'));
   }, 60_000);
 });
@@ -217,6 +239,7 @@ describe('in dark', () => {
   it('shows the new pieces', async () => {
     await app.settings.chooseTheme('Dark');
     await expect.poll(() => app.themeMode()).toBe('dark');
+    await dismissNotice();
     await app.screenshot(join(SCREENSHOTS, 'settings-logs-dark.png'));
     await app.goTo('Translate');
     await app.translate.engineNotice().getByRole('button', { name: 'Close' }).click();
@@ -234,10 +257,17 @@ describe('in dark', () => {
     await app.translate.dropFiles([join(inputs, 'phone-photo.heic'), join(inputs, 'scan.tif')]);
     await app.translate.waitForSummary('5 of 5 translated', 120_000);
     await page.getByTestId('end-notice').waitFor();
+    await blur();
     await app.screenshot(join(SCREENSHOTS, 'translate-tiff-heic-dark.png'));
-    await app.translate.openCompare('scan.tif');
-    await app.screenshot(join(SCREENSHOTS, 'before-after-tiff-dark.png'));
-    await page.keyboard.press('Escape');
+    for (const [name, picture] of [
+      ['scan.tif', 'before-after-tiff-dark.png'],
+      ['phone-photo.heic', 'before-after-heic-dark.png'],
+    ] as const) {
+      const compare = await app.translate.openCompare(name);
+      await app.screenshot(join(SCREENSHOTS, picture));
+      await page.keyboard.press('Escape');
+      await compare.waitFor({ state: 'hidden' });
+    }
     await page.keyboard.press('Control+Slash');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await app.screenshot(join(SCREENSHOTS, 'shortcuts-dark.png'));

@@ -92,7 +92,10 @@ export function FolderBrowserDialog({ api, open, start, title, onChoose, onClose
           </Box>
         )}
         <MenuList
-          autoFocusItem={open}
+          // The first folder takes the focus; an empty folder's list takes it itself, so the keys
+          // (Backspace, Ctrl+Enter) keep reaching the dialog right after a folder opens.
+          autoFocusItem={open && folders.length > 0}
+          autoFocus={open && folders.length === 0}
           dense
           aria-label={`Folders in ${listing?.name ?? ''}`}
           sx={{ height: 320, overflow: 'auto' }}

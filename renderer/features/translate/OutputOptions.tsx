@@ -1,7 +1,7 @@
-import { memo, useEffect, useState } from 'react';
-import Button from '@mui/material/Button';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import FormControl from '@mui/material/FormControl';
 import IconButton from '@mui/material/IconButton';
+import InputAdornment from '@mui/material/InputAdornment';
 import Menu from '@mui/material/Menu';
 import Tooltip from '@mui/material/Tooltip';
 import FolderOpenIcon from '@mui/icons-material/FolderOpenOutlined';
@@ -25,6 +25,12 @@ export const OutputOptions = memo(function OutputOptions({ settings, onChange }:
   const [folder, setFolder] = useState(settings.outputDir);
   const [recentAt, setRecentAt] = useState<HTMLElement | null>(null);
   useEffect(() => setFolder(settings.outputDir), [settings.outputDir]);
+  // A long path shows its end (the folder's own name) unless it is being edited.
+  const field = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => {
+    const input = field.current;
+    if (input !== null && document.activeElement !== input) input.scrollLeft = input.scrollWidth;
+  }, [folder]);
   const recent = settings.recentFolders.filter((f) => f !== settings.outputDir);
   const lossy = settings.format === 'jpeg' || settings.format === 'webp' || settings.format === 'auto';
   return (
@@ -33,39 +39,47 @@ export const OutputOptions = memo(function OutputOptions({ settings, onChange }:
         size="small"
         label="Output folder"
         value={folder}
+        inputRef={field}
         onChange={(e) => setFolder(e.target.value)}
         onBlur={() => folder.trim() !== '' && folder !== settings.outputDir && onChange({ outputDir: folder.trim() })}
         helperText="On this computer. Existing files are never replaced."
-        slotProps={{ htmlInput: { 'data-testid': 'output-folder', spellCheck: false } }}
+        slotProps={{
+          htmlInput: { 'data-testid': 'output-folder', spellCheck: false, title: folder },
+          input: {
+            sx: { pr: 0.5 },
+            endAdornment: (
+              <InputAdornment position="end" sx={{ ml: 0.5 }}>
+                <Tooltip title={`Choose the output folder (${acceleratorLabel('CmdOrCtrl+Shift+D', IS_MAC)})`}>
+                  <IconButton size="small" edge="end" aria-label="Choose the output folder" onClick={() => void chooseOutputFolder()} data-testid="choose-output">
+                    <FolderOpenIcon fontSize="small" />
+                  </IconButton>
+                </Tooltip>
+                <Tooltip title="Recent output folders">
+                  <span>
+                    <IconButton size="small" aria-label="Recent output folders" disabled={recent.length === 0} onClick={(e) => setRecentAt(e.currentTarget)}>
+                      <HistoryIcon fontSize="small" />
+                    </IconButton>
+                  </span>
+                </Tooltip>
+              </InputAdornment>
+            ),
+          },
+        }}
       />
-      <Stack direction="row" spacing={1} sx={{ mt: '-4px !important' }}>
-        <Tooltip title={acceleratorLabel('CmdOrCtrl+Shift+D', IS_MAC)}>
-          <Button size="small" variant="outlined" startIcon={<FolderOpenIcon />} onClick={() => void chooseOutputFolder()} data-testid="choose-output">
-            Choose…
-          </Button>
-        </Tooltip>
-        <Tooltip title="Recent output folders">
-          <span>
-            <IconButton size="small" aria-label="Recent output folders" disabled={recent.length === 0} onClick={(e) => setRecentAt(e.currentTarget)}>
-              <HistoryIcon fontSize="small" />
-            </IconButton>
-          </span>
-        </Tooltip>
-        <Menu anchorEl={recentAt} open={recentAt !== null} onClose={() => setRecentAt(null)}>
-          {recent.map((f) => (
-            <MenuItem
-              key={f}
-              onClick={() => {
-                setRecentAt(null);
-                onChange({ outputDir: f });
-              }}
-              sx={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}
-            >
-              {f}
-            </MenuItem>
-          ))}
-        </Menu>
-      </Stack>
+      <Menu anchorEl={recentAt} open={recentAt !== null} onClose={() => setRecentAt(null)}>
+        {recent.map((f) => (
+          <MenuItem
+            key={f}
+            onClick={() => {
+              setRecentAt(null);
+              onChange({ outputDir: f });
+            }}
+            sx={{ fontFamily: 'ui-monospace, monospace', fontSize: 13 }}
+          >
+            {f}
+          </MenuItem>
+        ))}
+      </Menu>
       <Stack direction="row" spacing={1.5}>
         <FormControl size="small" sx={{ flex: 1 }}>
           <InputLabel id="format-label">Format</InputLabel>
