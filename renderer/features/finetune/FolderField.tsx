@@ -33,13 +33,17 @@ export function FolderField({ label, hint, testId, check, onCheck }: { label: st
 
   const take = async (files: PickedFile[]): Promise<void> => {
     if (files.length === 0) return;
+    // The strip shows the picked files themselves: no round trip for pictures the page already has.
+    setThumbnails(files.filter((f) => IMAGE_NAME.test(f.relativePath)).slice(0, THUMBNAILS).map((f) => URL.createObjectURL(f.file)));
+    await checkInputs(() => platform.prepareInputs(files, (sent, total) => setProgress(sent / Math.max(1, total))));
+  };
+
+  const checkInputs = async (prepare: () => Promise<string[]>): Promise<void> => {
     setError(null);
     setProgress(0);
     onCheck(null);
-    // The strip shows the picked files themselves: no round trip for pictures the page already has.
-    setThumbnails(files.filter((f) => IMAGE_NAME.test(f.relativePath)).slice(0, THUMBNAILS).map((f) => URL.createObjectURL(f.file)));
     try {
-      const inputs = await platform.prepareInputs(files, (sent, total) => setProgress(sent / Math.max(1, total)));
+      const inputs = await prepare();
       const r = await platform.api.trainingCheck({ inputs });
       if (r.ok) onCheck(r.data);
       else setError(r.error);
@@ -48,6 +52,22 @@ export function FolderField({ label, hint, testId, check, onCheck }: { label: st
     } finally {
       setProgress(null);
     }
+  };
+
+  // The desktop app asks the system's dialog for the folder (its path, no file listed first);
+  // browser mode reads the picked folder's files in the page and uploads them.
+  const choose = (): void => {
+    if (platform.mode === 'browser') {
+      picker.current?.click();
+      return;
+    }
+    void platform.api.dialogPick({ kind: 'folder', title: label }).then((r) => {
+      if (!r.ok) setError(r.error);
+      else if (r.data.paths.length > 0) {
+        setThumbnails([]);
+        void checkInputs(async () => r.data.paths);
+      }
+    });
   };
 
   const drop = (e: DragEvent): void => {
@@ -78,7 +98,7 @@ export function FolderField({ label, hint, testId, check, onCheck }: { label: st
             {hint}
           </Typography>
         </Box>
-        <Button size="small" variant="outlined" startIcon={<FolderOpenIcon />} onClick={() => picker.current?.click()}>
+        <Button size="small" variant="outlined" startIcon={<FolderOpenIcon />} onClick={choose}>
           {check === null ? 'Choose folder' : 'Change'}
         </Button>
         <input

@@ -36,7 +36,7 @@ export function LibraryPage() {
   const [toDelete, setToDelete] = useState<ModelSummary | null>(null);
   const picker = useRef<HTMLInputElement>(null);
   // The page is mounted only while shown, so its shortcut is live whenever it exists.
-  useCommand('open-images', () => picker.current?.click(), true);
+  useCommand('open-images', () => choose(), true);
 
   // The models come from the studio's one list; the catalog's "installed" marks follow each change here.
   const refresh = useCallback(async () => {
@@ -53,17 +53,18 @@ export function LibraryPage() {
     });
   });
 
-  const importFiles = useCallback(
-    async (files: PickedFile[]) => {
+  /** Imports each file in turn: its label (as the user knows it) and how to get the studio's input for it. */
+  const importEach = useCallback(
+    async (files: { label: string; input: () => Promise<string | undefined> }[]) => {
       setError(null);
       setImported(null);
-      for (const picked of files) {
-        setImporting(picked.relativePath);
+      for (const { label, input } of files) {
+        setImporting(label);
         try {
-          const [path] = await platform.prepareInputs([picked]);
-          const result = await api.modelsImport({ path: path ?? '', name: picked.file.name.replace(/\.[^.]+$/, '') });
+          const path = await input();
+          const result = await api.modelsImport({ path: path ?? '', name: label.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') });
           if (result.ok) setImported(result.data.name);
-          else setError({ ...result.error, message: `${picked.relativePath}: ${result.error.message}` });
+          else setError({ ...result.error, message: `${label}: ${result.error.message}` });
         } catch (err) {
           setError({ code: 'IO_ERROR', message: err instanceof Error ? err.message : String(err) });
         }
@@ -71,8 +72,23 @@ export function LibraryPage() {
       setImporting(null);
       await refresh();
     },
-    [api, platform, refresh],
+    [api, refresh],
   );
+  const importFiles = useCallback(
+    (files: PickedFile[]) => importEach(files.map((picked) => ({ label: picked.relativePath, input: async () => (await platform.prepareInputs([picked]))[0] }))),
+    [importEach, platform],
+  );
+  // The system's dialog in the desktop app (host paths); the page's file picker in browser mode.
+  const choose = useCallback(() => {
+    if (platform.mode === 'browser') {
+      picker.current?.click();
+      return;
+    }
+    void api.dialogPick({ kind: 'model' }).then((r) => {
+      if (!r.ok) setError(r.error);
+      else void importEach(r.data.paths.map((path) => ({ label: path, input: async () => path })));
+    });
+  }, [api, importEach, platform.mode]);
   const dragging = useWindowDrop(importFiles);
 
   const download = async (name: string): Promise<void> => {
@@ -102,7 +118,7 @@ export function LibraryPage() {
               Drop a PyTorch checkpoint (.pth, .pt, .ckpt) or an ONNX model here. Checkpoints are read safely: nothing in them is ever run.
             </Typography>
           </Box>
-          <Button variant="contained" startIcon={<UploadFileIcon />} onClick={() => picker.current?.click()} disabled={importing !== null}>
+          <Button variant="contained" startIcon={<UploadFileIcon />} onClick={choose} disabled={importing !== null}>
             Choose a file
           </Button>
           <input
