@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { screen, type BrowserWindow, type Rectangle } from 'electron';
-import { z } from 'zod';
-
-const stateSchema = z.object({
-  x: z.number().int(),
-  y: z.number().int(),
-  width: z.number().int().min(400).max(20_000),
-  height: z.number().int().min(300).max(20_000),
-  maximized: z.boolean(),
-  fullScreen: z.boolean(),
-});
-export type WindowState = z.infer<typeof stateSchema>;
+import { screen, type BrowserWindow } from 'electron';
+import { restorableState, type WindowState } from './window-placement.js';
 
 /**
  * The window's size and position across restarts, in <home>/window-state.json. A saved place
@@ -27,13 +17,13 @@ export class WindowStateKeeper {
 
   /** The saved state when some display still shows most of it. */
   load(): WindowState | null {
+    let saved: unknown;
     try {
-      const state = stateSchema.parse(JSON.parse(readFileSync(this.path, 'utf8')));
-      const visible = screen.getAllDisplays().some((d) => overlap(d.workArea, state) >= 0.5 * state.width * state.height);
-      return visible ? state : null;
+      saved = JSON.parse(readFileSync(this.path, 'utf8'));
     } catch {
       return null;
     }
+    return restorableState(saved, screen.getAllDisplays().map((d) => d.workArea));
   }
 
   /** Saves on every move and resize (debounced) and when the window closes. */
@@ -66,10 +56,4 @@ export class WindowStateKeeper {
       // Not saved: the next start opens the window at its default place.
     }
   }
-}
-
-function overlap(a: Rectangle, b: Rectangle): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0;
 }

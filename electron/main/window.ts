@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { BrowserWindow } from 'electron';
 import { APP_ORIGIN } from './app-protocol.js';
-import type { WindowState } from './window-state.js';
+import type { WindowState } from './window-placement.js';
 
 /**
  * The studio window, locked down per the architecture: context isolation, sandbox and web
