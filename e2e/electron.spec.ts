@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
@@ -17,13 +17,14 @@ if ('missing' in binary) process.stderr.write(`e2e/electron.spec.ts skipped: ${b
 /** The same flows as the browser-mode spec, in the real desktop app (where Electron exists). */
 describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
   let root: string;
+  let home: string;
   let electronApp: ElectronApplication;
   let page: Page;
   let app: StudioApp;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'gs-electron-'));
-    const home = join(root, 'home');
+    home = join(root, 'home');
     await installTinyModel(home, 'tiny');
     await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'tiny', outputDir: join(root, 'out') }));
     electronApp = await electron.launch({
@@ -67,6 +68,66 @@ describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
     await app.goTo('Settings');
     await app.settings.chooseTheme('Dark');
     await expect.poll(() => app.themeMode()).toBe('dark');
+  });
+
+  it('has the application menu: the studio commands with their accelerators, the usual roles, DevTools only from source', async () => {
+    const menu = await electronApp.evaluate(({ Menu }) =>
+      (Menu.getApplicationMenu()?.items ?? []).map((top) => ({
+        label: top.label,
+        items: (top.submenu?.items ?? []).filter((i) => i.type !== 'separator').map((i) => ({ label: i.label, role: i.role ?? null, accelerator: i.accelerator ?? null })),
+      })),
+    );
+    const find = (label: string) => menu.find((m) => m.label.replace('&', '') === label)?.items ?? [];
+    expect(find('File')).toEqual(
+      expect.arrayContaining([
+        { label: 'Open Images…', role: null, accelerator: 'CmdOrCtrl+O' },
+        { label: 'Open Folder…', role: null, accelerator: 'CmdOrCtrl+Shift+O' },
+        { label: 'Choose Output Folder…', role: null, accelerator: 'CmdOrCtrl+Shift+D' },
+      ]),
+    );
+    expect(find('Batch').map((i) => [i.label, i.accelerator])).toEqual([
+      ['Start', 'CmdOrCtrl+Enter'],
+      ['Cancel', 'CmdOrCtrl+.'],
+    ]);
+    const roles = find('View').map((i) => i.role?.toLowerCase());
+    for (const role of ['resetzoom', 'zoomin', 'zoomout', 'togglefullscreen', 'toggledevtools']) expect(roles).toContain(role);
+    expect(find('Help').map((i) => i.label)).toEqual(expect.arrayContaining(['Keyboard Shortcuts', 'Open Logs Folder', 'About GAN Studio']));
+  });
+
+  it('runs a menu item in the page: Keyboard Shortcuts opens the list', async () => {
+    // What choosing the item does (a native menu cannot be opened by a test).
+    await electronApp.evaluate(({ Menu }) => {
+      const item = Menu.getApplicationMenu()
+        ?.items.flatMap((top) => top.submenu?.items ?? [])
+        .find((i) => i.label === 'Keyboard Shortcuts');
+      if (item === undefined) throw new Error('no Keyboard Shortcuts item in the menu');
+      item.click();
+    });
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+  });
+
+  it('keeps the window state in the studio home, crash dumps local, logs in the logs folder', async () => {
+    await electronApp.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.setBounds({ x: 40, y: 30, width: 1000, height: 700 }));
+    await expect
+      .poll(async () => JSON.parse(await readFile(join(home, 'window-state.json'), 'utf8').catch(() => '{}')) as Record<string, unknown>, { timeout: 10_000 })
+      .toMatchObject({ width: 1000, height: 700, maximized: false });
+    const crash = await electronApp.evaluate(({ app, crashReporter }) => ({ upload: crashReporter.getUploadToServer(), dumps: app.getPath('crashDumps') }));
+    expect(crash).toEqual({ upload: false, dumps: join(home, 'logs', 'crashes') });
+    const logs = (await readdir(join(home, 'logs'))).filter((f) => f.endsWith('.log'));
+    const lines = (await Promise.all(logs.map((f) => readFile(join(home, 'logs', f), 'utf8')))).join('').split('\n').filter((l) => l !== '');
+    expect(lines.some((l) => (JSON.parse(l) as { proc?: string; msg?: string }).msg === 'GAN Studio started')).toBe(true);
+    expect(lines.some((l) => (JSON.parse(l) as { proc?: string; msg?: string }).proc === 'engine')).toBe(true);
+  });
+
+  it('tells the native parts the theme: nativeTheme follows Settings', async () => {
+    await app.goTo('Settings');
+    await app.settings.chooseTheme('Light');
+    await expect.poll(() => electronApp.evaluate(({ nativeTheme }) => nativeTheme.themeSource)).toBe('light');
+    await app.settings.chooseTheme('Dark');
+    await expect.poll(() => electronApp.evaluate(({ nativeTheme }) => nativeTheme.themeSource)).toBe('dark');
   });
 
   it('refuses navigation away from the app', async () => {
