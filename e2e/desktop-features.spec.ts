@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBatch } from './fixtures/batch-images.js';
-import { launchChromium } from './fixtures/chromium.js';
-import { enginePidOf, startServe, type ServeHandle } from './fixtures/studio-serve.js';
-import { StudioApp } from './pages/studio-app.js';
+import { enginePidOf } from './fixtures/studio-serve.js';
+import { openStudio, type StudioSession } from './fixtures/studio-session.js';
+import type { StudioApp } from './pages/studio-app.js';
 
 /**
  * The desktop pieces as browser mode has them (the tested surface; e2e/electron.spec.ts runs
@@ -22,33 +22,25 @@ const HEIC = fileURLToPath(new URL('../electron/engine/imaging/__tests__/fixture
 
 let root: string;
 let home: string;
-let browser: Browser;
-let serve: ServeHandle;
+let studio: StudioSession;
 let page: Page;
 let app: StudioApp;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gs-desktop-'));
   home = join(root, 'studio-home');
   await mkdir(join(root, 'Pictures', 'picked'), { recursive: true });
   await mkdir(join(root, 'Pictures', 'keyboard'), { recursive: true });
-  // The bundled day2night starter: real pictures for the screenshots, and slow enough (about a
-  // second an image here) that a reload lands mid-batch.
+  // The bundled day2night starter: real pictures for the screenshots.
   await mkdir(home, { recursive: true });
   await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'day2night', theme: 'light' }));
   await mkdir(SCREENSHOTS, { recursive: true });
-  serve = await startServe({ GAN_STUDIO_HOME: home, HOME: root });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  app = new StudioApp(page);
-  await app.open(serve.url);
+  studio = await openStudio({ GAN_STUDIO_HOME: home, HOME: root });
+  ({ page, app } = studio);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await studio?.close();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -134,22 +126,17 @@ describe('TIFF and HEIC inputs', () => {
     expect(thumbs).toHaveLength(2);
     for (const t of thumbs) expect(Math.max(t.width, t.height)).toBe(96);
     await app.screenshot(join(SCREENSHOTS, 'translate-tiff-heic-light.png'));
-    const dialog = await app.translate.openCompare('phone-photo.heic');
-    expect(await picturesShown(dialog)).toEqual([
-      { width: 120, height: 160 },
-      { width: 120, height: 160 },
-    ]);
-    await app.screenshot(join(SCREENSHOTS, 'before-after-heic-light.png'));
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden' });
-    const tiff = await app.translate.openCompare('scan.tif');
-    expect(await picturesShown(tiff)).toEqual([
-      { width: 320, height: 240 },
-      { width: 320, height: 240 },
-    ]);
-    await app.screenshot(join(SCREENSHOTS, 'before-after-tiff-light.png'));
-    await page.keyboard.press('Escape');
-    await tiff.waitFor({ state: 'hidden' });
+    // Both pictures of each, made by the engine at the input's own size (smaller than the view's limit).
+    for (const [name, size, picture] of [
+      ['phone-photo.heic', { width: 120, height: 160 }, 'before-after-heic-light.png'],
+      ['scan.tif', { width: 320, height: 240 }, 'before-after-tiff-light.png'],
+    ] as const) {
+      const dialog = await app.translate.openCompare(name);
+      expect(await picturesShown(dialog)).toEqual([size, size]);
+      await app.screenshot(join(SCREENSHOTS, picture));
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+    }
   }, 180_000);
 });
 
@@ -221,7 +208,7 @@ describe('logs', () => {
     expect(lines.some((l) => l.proc === 'serve' && l.msg === 'batch finished')).toBe(true);
     expect(lines.some((l) => l.proc === 'serve' && l.msg === 'item translated' && String(l.output).endsWith('phone-photo.png'))).toBe(true);
     expect(lines.some((l) => l.proc === 'engine' && l.msg === 'engine started')).toBe(true);
-    const enginePid = await enginePidOf(serve.pid);
+    const enginePid = await enginePidOf(studio.serve.pid);
     expect(enginePid).toBeDefined();
     process.kill(enginePid as number, 'SIGSEGV');
     await expect
@@ -272,6 +259,6 @@ describe('in dark', () => {
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await app.screenshot(join(SCREENSHOTS, 'shortcuts-dark.png'));
     await page.keyboard.press('Escape');
-    expect(pageErrors).toEqual([]);
+    expect(studio.pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -7,24 +7,24 @@ import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBatch } from './fixtures/batch-images.js';
-import { launchChromium } from './fixtures/chromium.js';
-import { enginePidOf, startServe, type ServeHandle } from './fixtures/studio-serve.js';
+import { enginePidOf, type ServeHandle } from './fixtures/studio-serve.js';
+import { openStudio, type StudioSession } from './fixtures/studio-session.js';
 import { installTinyModel } from './fixtures/tiny-model.js';
-import { StudioApp } from './pages/studio-app.js';
+import type { StudioApp } from './pages/studio-app.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const SAMPLE_PHOTO = fileURLToPath(new URL('../assets/samples/day-scene.jpg', import.meta.url));
 const CHECKPOINT = fileURLToPath(new URL('../electron/engine/library/__tests__/fixtures/resnet6_instance.pth', import.meta.url));
 
 let root: string;
+let studio: StudioSession;
 let browser: Browser;
 let serve: ServeHandle;
 let page: Page;
 let app: StudioApp;
+/** Errors the page reports, so a test fails on a broken page and not only on a missing element. */
+let pageErrors: string[];
 const outDir = (): string => join(root, 'Pictures', 'GAN Studio');
-
-/** Collects errors the page reports, so a test fails on a broken page and not only on a missing element. */
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gs-studio-'));
@@ -34,17 +34,12 @@ beforeAll(async () => {
   // The bundled day2night starter makes before/after screenshots a reviewer can judge.
   await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'day2night', theme: 'light' }));
   await mkdir(SCREENSHOTS, { recursive: true });
-  serve = await startServe({ GAN_STUDIO_HOME: home, HOME: root });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  app = new StudioApp(page);
-  await app.open(serve.url);
+  studio = await openStudio({ GAN_STUDIO_HOME: home, HOME: root });
+  ({ serve, browser, page, app, pageErrors } = studio);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await studio?.close();
   await rm(root, { recursive: true, force: true });
 });
 

@@ -1,10 +1,9 @@
-import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import Typography from '@mui/material/Typography';
 import type { AppInfo } from '../../electron/contract/ipc.js';
+import { CloseActions } from './CloseActions.js';
 
 /** The version and where the studio keeps its logs. */
 export function AboutDialog({ info, open, onClose }: { info: AppInfo | null; open: boolean; onClose: () => void }) {
@@ -19,11 +18,7 @@ export function AboutDialog({ info, open, onClose }: { info: AppInfo | null; ope
           {info === null ? '' : `${info.mode === 'desktop' ? 'Desktop app' : 'Browser mode'} on ${info.platform} · logs in ${info.logsDir}`}
         </Typography>
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} autoFocus>
-          Close
-        </Button>
-      </DialogActions>
+      <CloseActions onClose={onClose} />
     </Dialog>
   );
 }

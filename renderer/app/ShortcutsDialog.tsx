@@ -1,12 +1,11 @@
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import Typography from '@mui/material/Typography';
 import { PAGE_SHORTCUTS, PAGE_TITLES, STUDIO_COMMANDS, acceleratorLabel } from '../../electron/contract/commands.js';
 import { IS_MAC } from './commands.js';
+import { CloseActions } from './CloseActions.js';
 
 const SECTIONS = [
   { menu: 'file', title: 'Files' },
@@ -62,11 +61,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
           </Box>
         </Box>
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} autoFocus>
-          Close
-        </Button>
-      </DialogActions>
+      <CloseActions onClose={onClose} />
     </Dialog>
   );
 }
