@@ -81,7 +81,7 @@ async function logLines(): Promise<Record<string, unknown>[]> {
 }
 
 describe('the output folder', () => {
-  it('is picked through the folder browser, which lists only the home folder and mounted volumes', async () => {
+  it('is picked through the folder browser, which lists only the home folder and mounted volumes; the desktop channels bound their arguments', async () => {
     await page.getByTestId('choose-output').click();
     const dialog = page.getByTestId('folder-browser');
     await dialog.waitFor();
@@ -94,17 +94,39 @@ describe('the output folder', () => {
     await dialog.getByRole('button', { name: 'Choose this folder' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(outputFolder).toBe(join(root, 'Pictures', 'picked'));
-    // Nothing above the home folder can be listed, whatever the page asks for.
-    const refused = await page.evaluate(async () => {
+    // Nothing above the home folder can be listed, whatever the page asks for; the desktop's own
+    // channels answer plainly in browser mode; every argument has its bounds.
+    const answers = await page.evaluate(async (requests) => {
       const ws = new WebSocket(`ws://${location.host}/api/ws${location.search}`);
       await new Promise((r) => (ws.onopen = r));
-      ws.send(JSON.stringify({ id: 1, channel: 'folders:list', args: { path: '/etc' } }));
-      const answer = await new Promise<string>((r) => (ws.onmessage = (m) => r(String(m.data))));
+      const replies = new Map<number, unknown>();
+      const all = new Promise<void>((done) => {
+        ws.onmessage = (m) => {
+          const reply = JSON.parse(String(m.data)) as { id?: number; result?: unknown };
+          if (reply.id !== undefined) replies.set(reply.id, reply.result);
+          if (replies.size === requests.length) done();
+        };
+      });
+      requests.forEach(([channel, args], id) => ws.send(JSON.stringify({ id, channel, args })));
+      await all;
       ws.close();
-      return JSON.parse(answer) as { result: { ok: boolean; error?: { message: string } } };
-    });
-    expect(refused.result.ok).toBe(false);
-    expect(refused.result.error?.message).toMatch(/outside the folders the studio may browse/);
+      return requests.map((_, id) => replies.get(id) as { ok: boolean; error?: { code: string; message: string } });
+    }, [
+      ['folders:list', { path: '/etc' }],
+      ['dialog:pick', { kind: 'folder' }],
+      ['folders:list', { path: `/${'a'.repeat(5000)}` }],
+      ['outputs:drag', { jobId: 'x', index: -1 }],
+      ['jobs:list', { all: true }],
+      ['app:openLogs', {}],
+    ] as [string, unknown][]);
+    expect(answers.map((a) => a.ok)).toEqual([false, false, false, false, false, false]);
+    const [outside, pick, long, drag, extra, logs] = answers.map((a) => a.error?.message ?? '');
+    expect(outside).toMatch(/outside the folders the studio may browse/);
+    expect(pick).toMatch(/only in the desktop app; in browser mode use the folder browser/);
+    expect(long).toMatch(/^folders:list: path/);
+    expect(drag).toMatch(/^outputs:drag: index/);
+    expect(extra).toMatch(/^jobs:list: .*all/);
+    expect(logs).toBe(`opening folders is only available in the desktop app; the logs are in ${join(home, 'logs')}`);
   });
 });
 

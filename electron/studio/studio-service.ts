@@ -92,6 +92,15 @@ export class StudioService {
       },
     );
     const engine = this.supervisor;
+    /** Shows a file, or its folder, on the host (desktop only); `elsewhere` says what to do without it. */
+    const showOnHost = (path: string, reveal: boolean, elsewhere: string): Promise<Result<{ path: string }>> => {
+      const open = host.openPath;
+      if (open === undefined) return Promise.resolve(fail('BAD_ARGUMENT', elsewhere));
+      return toResult(async () => {
+        await open(path, reveal);
+        return { path };
+      });
+    };
     this.handlers = {
       'models:list': () => engine.request('models:list', {}),
       'models:import': async (args) => {
@@ -143,11 +152,7 @@ export class StudioService {
       'outputs:open': async ({ jobId, index, reveal }) => {
         const path = this.jobs.file(jobId, index, 'output');
         if (path === undefined) return fail('BAD_ARGUMENT', 'that item has no output yet');
-        if (host.openPath === undefined) return fail('BAD_ARGUMENT', 'opening files in the system viewer is only available in the desktop app; download the image instead');
-        return toResult(async () => {
-          await host.openPath?.(path, reveal);
-          return { path };
-        });
+        return showOnHost(path, reveal, 'opening files in the system viewer is only available in the desktop app; download the image instead');
       },
       'folders:list': (args) => engine.request('folders:list', args),
       'dialog:pick': async ({ kind, title }) => {
@@ -157,11 +162,7 @@ export class StudioService {
       'outputs:openFolder': async ({ jobId }) => {
         const dir = this.jobs.outDir(jobId);
         if (dir === undefined) return fail('BAD_ARGUMENT', 'that batch is no longer known to the studio');
-        if (host.openPath === undefined) return fail('BAD_ARGUMENT', `opening folders is only available in the desktop app; the outputs are in ${dir}`);
-        return toResult(async () => {
-          await host.openPath?.(dir, false);
-          return { path: dir };
-        });
+        return showOnHost(dir, false, `opening folders is only available in the desktop app; the outputs are in ${dir}`);
       },
       'outputs:drag': async ({ jobId, index }) => {
         const path = this.jobs.file(jobId, index, 'output');
@@ -173,12 +174,9 @@ export class StudioService {
       'app:info': async () => ({ ok: true, data: { version: packageVersion(), mode: host.mode, platform: process.platform, logsDir: logsDir() } }),
       'app:openLogs': async () => {
         const dir = logsDir();
-        if (host.openPath === undefined) return fail('BAD_ARGUMENT', `opening folders is only available in the desktop app; the logs are in ${dir}`);
-        return toResult(async () => {
-          await mkdir(dir, { recursive: true });
-          await host.openPath?.(dir, false);
-          return { path: dir };
-        });
+        // Before the first line is written, the folder may not exist yet.
+        await mkdir(dir, { recursive: true }).catch(() => undefined);
+        return showOnHost(dir, false, `opening folders is only available in the desktop app; the logs are in ${dir}`);
       },
       // Scheduled before any await, so requests keep the order they arrived in.
       'preview:render': ({ stream, source, ...rest }) =>
