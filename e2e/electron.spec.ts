@@ -50,6 +50,9 @@ describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
     expect(shape.keys).toEqual([...INVOKE_CHANNELS.map(methodName), 'on'].sort());
     expect(shape.hasRequire).toBe(false);
     expect(shape.hasProcess).toBe(false);
+    // The one channel that lists folders is browser mode's: the desktop window uses the system's dialog.
+    const listed = await page.evaluate(() => (window as unknown as { studio: { foldersList(a: object): Promise<{ ok: boolean; error?: { message: string } }> } }).studio.foldersList({}));
+    expect(listed).toMatchObject({ ok: false, error: { message: 'the desktop app picks folders with the system dialog' } });
   });
 
   it('translates picked files into the output folder and shows them through the media protocol', async () => {

@@ -214,6 +214,7 @@ export const INVOKE = {
   /**
    * One folder of the machine for browser mode's folder browser (the home folder when no path
    * is given); only the home folder and mounted volumes, checked after links are followed.
+   * Refused in the desktop app, which picks folders with the system's dialog.
    */
   'folders:list': { args: z.object({ path: hostPath.optional() }).strict(), data: typed<FolderListing>() },
   'app:info': { args: none, data: typed<AppInfo>() },

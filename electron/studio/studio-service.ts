@@ -154,7 +154,9 @@ export class StudioService {
         if (path === undefined) return fail('BAD_ARGUMENT', 'that item has no output yet');
         return showOnHost(path, reveal, 'opening files in the system viewer is only available in the desktop app; download the image instead');
       },
-      'folders:list': (args) => engine.request('folders:list', args),
+      // Browser mode's folder browser. The desktop window never lists the machine's folders
+      // (the system's dialog picks them there), so the one channel that reads folders stays shut.
+      'folders:list': async (args) => (host.mode === 'desktop' ? fail('BAD_ARGUMENT', 'the desktop app picks folders with the system dialog') : engine.request('folders:list', args)),
       'dialog:pick': async ({ kind, title }) => {
         if (host.pickPaths === undefined) return fail('BAD_ARGUMENT', 'the system file dialog is only in the desktop app; in browser mode use the folder browser or the upload buttons');
         return toResult(async () => ({ paths: (await host.pickPaths?.(kind, title)) ?? [] }));
