@@ -1,0 +1,173 @@
+/**
+ * A real `gan-studio serve` (the built dist/) in its own temporary home, with what the abuse
+ * tests and the fuzzers check it by: raw HTTP over a plain socket (so any bytes can be sent),
+ * a WebSocket client with the token, the server's open descriptors (/proc/<pid>/fd), and a
+ * sentinel tree outside the studio's folders that must be the same before and after.
+ */
+import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { WebSocket } from 'ws';
+import type { Result } from '../electron/contract/result.js';
+import { startServe, type ServeHandle } from '../e2e/fixtures/studio-serve.js';
+
+export interface RawAnswer {
+  /** The status code of the first answer, or 0 when the server closed without one. */
+  status: number;
+  text: string;
+  /** The server did not answer or close within the deadline. */
+  timedOut: boolean;
+}
+
+export interface LiveServer {
+  serve: ServeHandle;
+  root: string;
+  home: string;
+  port: number;
+  token: string;
+  origin: string;
+  /** Outside every folder the studio may use; links to it are planted inside the home. */
+  sentinel: string;
+  alive(): boolean;
+  /** The server process's open descriptors. */
+  fds(): Promise<number>;
+  /** Sends bytes on a fresh connection; resolves with what came back once the server closes or the deadline passes. */
+  raw(bytes: string | Buffer, options?: { timeoutMs?: number; reset?: boolean }): Promise<RawAnswer>;
+  /** A WebSocket with the token and the right Origin. */
+  socket(): Promise<WebSocket>;
+  /** One channel call over a socket of its own. */
+  invoke<T = unknown>(channel: string, args: unknown, ws?: WebSocket): Promise<Result<T>>;
+  /** The sentinel tree as a comparable listing: every path with its size and modification time. */
+  sentinelListing(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+async function listing(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      const s = await stat(p);
+      out.push(`${relative(dir, p)} ${e.isDirectory() ? 'dir' : s.size} ${s.mtimeMs}`);
+      if (e.isDirectory()) await walk(p);
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+/** Starts the server; `env` adds to its environment (GAN_STUDIO_UPLOAD_QUOTA_MB, ...); `prepare` fills the home before it starts. */
+export async function startLiveServer(options: { env?: Record<string, string>; prepare?: (home: string) => Promise<void> } = {}): Promise<LiveServer> {
+  const root = await mkdtemp(join(tmpdir(), 'gs-live-'));
+  const home = join(root, 'home');
+  const sentinel = join(root, 'sentinel');
+  await mkdir(join(sentinel, 'photos', 'deep'), { recursive: true });
+  await writeFile(join(sentinel, 'photos', 'keep.jpg'), 'precious');
+  await writeFile(join(sentinel, 'photos', 'deep', 'manifest.json'), '{"id":"bait"}');
+  await writeFile(join(sentinel, 'photos', 'deep', 'model.onnx'), 'not a model');
+  await writeFile(join(sentinel, 'run.json'), '{"version":1}');
+  // Links from inside the studio's folders to the sentinel: a check made before links are followed would let them through.
+  for (const at of ['models', 'runs', 'datasets']) await mkdir(join(home, at), { recursive: true });
+  await symlink(sentinel, join(home, 'models', 'escape'));
+  await symlink(sentinel, join(home, 'runs', 'escape'));
+  await symlink(sentinel, join(home, 'datasets', 'escape'));
+  await options.prepare?.(home);
+  const serve = await startServe({ GAN_STUDIO_HOME: home, HOME: root, ...options.env } as { GAN_STUDIO_HOME: string; HOME: string });
+  const url = new URL(serve.url);
+  const token = url.searchParams.get('token') ?? '';
+  const port = Number(url.port);
+  const origin = url.origin;
+
+  const raw = (bytes: string | Buffer, o: { timeoutMs?: number; reset?: boolean } = {}): Promise<RawAnswer> =>
+    new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      const s = connect({ host: '127.0.0.1', port });
+      let settled = false;
+      const done = (timedOut: boolean): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        s.destroy();
+        const text = Buffer.concat(chunks).toString('latin1');
+        const m = /^HTTP\/1\.1 (\d{3})/.exec(text);
+        resolve({ status: m === null ? 0 : Number(m[1]), text, timedOut });
+      };
+      const timer = setTimeout(() => done(!o.reset), o.timeoutMs ?? 5000);
+      s.on('error', () => done(false));
+      s.on('data', (d: Buffer) => {
+        chunks.push(d);
+        // One answer is enough: keep-alive would otherwise hold the connection open.
+        const text = Buffer.concat(chunks).toString('latin1');
+        const head = text.indexOf('\r\n\r\n');
+        if (head >= 0) {
+          const length = /content-length: (\d+)/i.exec(text.slice(0, head));
+          if (length === null || text.length - head - 4 >= Number(length[1])) done(false);
+        }
+      });
+      s.on('close', () => done(false));
+      s.on('connect', () => {
+        s.write(bytes);
+        if (o.reset === true) {
+          s.resetAndDestroy();
+          done(false);
+        }
+      });
+    });
+
+  const socket = (): Promise<WebSocket> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws?token=${token}`, { headers: { origin } });
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+
+  let nextId = 1;
+  const invoke = async <T>(channel: string, args: unknown, given?: WebSocket): Promise<Result<T>> => {
+    const ws = given ?? (await socket());
+    const id = nextId++;
+    try {
+      return await new Promise<Result<T>>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${channel}: no answer in 60 s`)), 60_000);
+        const onMessage = (data: Buffer): void => {
+          const m = JSON.parse(data.toString()) as { kind: string; id?: number; result?: Result<T> };
+          if (m.kind === 'result' && m.id === id) {
+            clearTimeout(timer);
+            ws.off('message', onMessage);
+            resolve(m.result as Result<T>);
+          }
+        };
+        ws.on('message', onMessage);
+        ws.send(JSON.stringify({ id, channel, args }));
+      });
+    } finally {
+      if (given === undefined) ws.close();
+    }
+  };
+
+  return {
+    serve,
+    root,
+    home,
+    port,
+    token,
+    origin,
+    sentinel,
+    alive: () => serve.process.exitCode === null && serve.process.signalCode === null,
+    fds: async () => (await readdir(`/proc/${serve.pid}/fd`)).length,
+    raw,
+    socket,
+    invoke,
+    sentinelListing: () => listing(sentinel),
+    stop: async () => {
+      await serve.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An HTTP/1.1 request as bytes, with this server's Host unless told otherwise. */
+export function request(server: Pick<LiveServer, 'port'>, method: string, target: string, headers: Record<string, string> = {}, body = ''): string {
+  const all = { host: `127.0.0.1:${server.port}`, connection: 'close', ...headers };
+  return `${method} ${target} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`;
+}
