@@ -15,7 +15,7 @@
  */
 import * as z from 'zod';
 import type { CommandId } from './commands.js';
-import { modelId, runId } from './ids.js';
+import { attributeValues, modelId, runId } from './ids.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from './finetune.js';
 import type { JobEvent } from './jobs.js';
 import type { ModelKind, ModelOrigin, ModelPreprocess } from './models.js';
@@ -179,7 +179,7 @@ const jobStartArgs = z
     inputs,
     model: name,
     /** Attributes of a conditional model. */
-    attributes: z.record(z.string(), z.number()).optional(),
+    attributes: attributeValues.optional(),
   })
   // Overrides of the saved settings for this batch; the rest come from Settings.
   .extend(settingsSchema.pick({ outputDir: true, format: true, quality: true, naming: true }).partial().shape)

@@ -4,6 +4,7 @@
  * the studio and the page.
  */
 import * as z from 'zod';
+import { attributeValues } from './ids.js';
 
 /** Previews are limited to this longest side, whatever the page asks for. */
 export const PREVIEW_MAX_SIDE = 2048;
@@ -25,7 +26,7 @@ export const previewArgsSchema = z
      */
     source: z.union([z.object({ input: z.string().min(1) }).strict(), z.object({ png: z.string().min(1).max(15 * 2 ** 20) }).strict()]),
     /** Attribute values of a conditional model; unset ones take the manifest default. */
-    attributes: z.record(z.string(), z.number().finite()).optional(),
+    attributes: attributeValues.optional(),
     /** Longest side of the preview in pixels (default: the image's own, at most 1024). */
     maxSide: z.number().int().min(16).max(PREVIEW_MAX_SIDE).optional(),
   })

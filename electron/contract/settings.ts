@@ -1,5 +1,6 @@
 /** The studio's saved settings: their schema (what `settings:set` accepts) and their types. */
 import * as z from 'zod';
+import { attributeValues } from './ids.js';
 import { OUTPUT_FORMATS } from './jobs.js';
 
 export const DEVICE_SETTINGS = ['auto', 'cpu', 'gpu'] as const;
@@ -23,7 +24,7 @@ export const quality = z.number().int().min(QUALITY.min).max(QUALITY.max);
 export const presetSchema = z
   .object({
     name: z.string().trim().min(1, 'a preset needs a name').max(PRESET_NAME_MAX),
-    values: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/), z.number().finite()),
+    values: attributeValues,
   })
   .strict();
 export type AttributePreset = z.infer<typeof presetSchema>;
