@@ -40,7 +40,7 @@ async function translateBatch(count: number, tag: string): Promise<{ job: JobSta
     const m = JSON.parse(data.toString()) as { kind: string; event?: string; payload?: StudioJobEvent };
     if (m.kind === 'event' && m.event === 'jobs:event' && m.payload !== undefined) events.push(m.payload);
   });
-  const outDir = join(server.root, `out-${tag}`);
+  const outDir = join(server.userHome, `out-${tag}`);
   const started = await server.invoke<JobStarted>('jobs:start', { inputs: [`upload:${batch}`], model: 'tiny', outputDir: outDir, format: 'png' }, ws);
   if (!started.ok) throw new Error(started.error.message);
   const deadline = Date.now() + 120_000;
@@ -173,6 +173,20 @@ describe('gan-studio serve under hostile requests', () => {
     expect(unreadable.status).toBe(404);
     expect(await unreadable.text()).toMatch(/cannot be read/);
     expect(server.alive()).toBe(true);
+  });
+
+  it('puts outputs only inside the home folder (or a mounted volume), links followed', async () => {
+    const ws = await server.socket();
+    for (const outputDir of [server.sentinel, join(server.userHome, 'escape', 'out'), `${server.userHome}/../sentinel`]) {
+      const started = await server.invoke('jobs:start', { inputs: ['upload:batch-dl'], model: 'tiny', outputDir }, ws);
+      expect(started.ok).toBe(false);
+      if (!started.ok) expect(started.error.message).toBe('the output folder must be inside your home folder or a mounted volume');
+      const saved = await server.invoke('settings:set', { outputDir }, ws);
+      expect(saved.ok).toBe(false);
+    }
+    const settings = await server.invoke<{ outputDir: string }>('settings:get', {}, ws);
+    expect(settings.ok && settings.data.outputDir.startsWith(server.userHome)).toBe(true);
+    ws.close();
   });
 
   it('leaves the sentinel tree outside its folders as it was', async () => {

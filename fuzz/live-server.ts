@@ -23,7 +23,10 @@ export interface RawAnswer {
 export interface LiveServer {
   serve: ServeHandle;
   root: string;
+  /** The studio's home ($GAN_STUDIO_HOME). */
   home: string;
+  /** The user's home folder ($HOME): where browser mode may put outputs. */
+  userHome: string;
   port: number;
   token: string;
   origin: string;
@@ -60,7 +63,8 @@ async function listing(dir: string): Promise<string[]> {
 /** Starts the server; `env` adds to its environment (GAN_STUDIO_UPLOAD_QUOTA_MB, ...); `prepare` fills the home before it starts. */
 export async function startLiveServer(options: { env?: Record<string, string>; prepare?: (home: string) => Promise<void> } = {}): Promise<LiveServer> {
   const root = await mkdtemp(join(tmpdir(), 'gs-live-'));
-  const home = join(root, 'home');
+  const userHome = join(root, 'user');
+  const home = join(userHome, '.config', 'gan-studio');
   const sentinel = join(root, 'sentinel');
   await mkdir(join(sentinel, 'photos', 'deep'), { recursive: true });
   await writeFile(join(sentinel, 'photos', 'keep.jpg'), 'precious');
@@ -72,8 +76,9 @@ export async function startLiveServer(options: { env?: Record<string, string>; p
   await symlink(sentinel, join(home, 'models', 'escape'));
   await symlink(sentinel, join(home, 'runs', 'escape'));
   await symlink(sentinel, join(home, 'datasets', 'escape'));
+  await symlink(sentinel, join(userHome, 'escape'));
   await options.prepare?.(home);
-  const serve = await startServe({ GAN_STUDIO_HOME: home, HOME: root, ...options.env } as { GAN_STUDIO_HOME: string; HOME: string });
+  const serve = await startServe({ GAN_STUDIO_HOME: home, HOME: userHome, ...options.env } as { GAN_STUDIO_HOME: string; HOME: string });
   const url = new URL(serve.url);
   const token = url.searchParams.get('token') ?? '';
   const port = Number(url.port);
@@ -149,6 +154,7 @@ export async function startLiveServer(options: { env?: Record<string, string>; p
     serve,
     root,
     home,
+    userHome,
     port,
     token,
     origin,

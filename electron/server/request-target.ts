@@ -3,6 +3,8 @@
  * that is not a path the studio could serve (a malformed percent escape, an absolute-form
  * target for another host or one `new URL` cannot parse, a NUL) is `undefined`, answered 400.
  */
+import { decodedSegments } from '../studio/media-routes.js';
+
 export interface RequestTarget {
   /** The decoded path, "/"-separated. */
   path: string;
@@ -24,12 +26,7 @@ export function parseTarget(raw: string | undefined): RequestTarget | undefined 
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'ws:') return undefined;
-  let segments: string[];
-  try {
-    segments = url.pathname.split('/').map((s) => decodeURIComponent(s));
-  } catch {
-    return undefined;
-  }
-  if (segments.some((s) => s.includes('\0') || s.includes('/') || s.includes('\\'))) return undefined;
+  const segments = decodedSegments(url.pathname);
+  if (segments === undefined) return undefined;
   return { path: segments.join('/'), segments, query: url.searchParams };
 }

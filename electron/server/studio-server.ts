@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isInvokeChannel, type EventChannels } from '../contract/ipc.js';
-import { WIRE_PATHS, isMediaVariant, type WireMessage, type WireRequest } from '../contract/wire.js';
+import { WIRE_PATHS, type WireMessage, type WireRequest } from '../contract/wire.js';
 import type { Result } from '../contract/result.js';
 import { StudioError, toErrorInfo } from '../engine/errors.js';
 import { childPath } from '../engine/files/confined-path.js';
@@ -15,6 +15,7 @@ import { processLogger } from '../engine/logging/index.js';
 import { packageRoot, studioHome } from '../engine/library/paths.js';
 import { forkEngine } from '../studio/fork-launcher.js';
 import type { EngineLauncher } from '../studio/engine-supervisor.js';
+import { itemMediaRoute, sampleMediaRoute } from '../studio/media-routes.js';
 import { StudioService } from '../studio/studio-service.js';
 import { parseTarget, type RequestTarget } from './request-target.js';
 import { UploadStore, type UploadLimits } from './upload-store.js';
@@ -167,34 +168,30 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
   };
 
   const serveMedia = async (res: ServerResponse, target: RequestTarget): Promise<void> => {
-    const [jobId, index, which, ...rest] = target.segments.slice(3);
-    if (jobId === undefined || index === undefined || !/^\d{1,9}$/.test(index) || (which !== 'input' && which !== 'output') || rest.length > 0) return sendError(res, 400, 'bad media path');
+    const route = itemMediaRoute(target.segments.slice(3), target.query);
+    if (typeof route === 'string') return sendError(res, 400, route);
     // The page is shown pictures the engine made (any format, downscaled); only a download of an
     // output sends the file itself.
-    const download = target.query.get('download') === '1';
     let file: string | undefined;
     let type: string;
-    if (download) {
-      if (which !== 'output') return sendError(res, 400, 'only outputs are downloaded');
-      file = service.jobs.file(jobId, Number(index), which);
+    if (route.download) {
+      file = service.jobs.file(route.jobId, route.index, route.which);
       if (file === undefined) return sendError(res, 404, 'no such file');
       type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
     } else {
-      const variant = target.query.get('variant') ?? 'view';
-      if (!isMediaVariant(variant)) return sendError(res, 400, 'unknown picture size');
-      const picture = await service.itemPicture(jobId, Number(index), which, variant);
+      const picture = await service.itemPicture(route.jobId, route.index, route.which, route.variant);
       if (!picture.ok) return sendError(res, picture.error.code === 'BAD_ARGUMENT' ? 404 : 422, uploads.redact(picture.error.message));
       file = picture.data.file;
       type = 'image/webp';
     }
     const headers: Record<string, string> = { 'content-type': type, 'x-content-type-options': 'nosniff', 'cache-control': 'private, max-age=3600' };
-    if (download) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(basename(file))}`;
+    if (route.download) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(basename(file))}`;
     await sendFile(res, file, headers);
   };
 
   const serveRunMedia = async (res: ServerResponse, target: RequestTarget): Promise<void> => {
-    const [runId, file, ...rest] = target.segments.slice(3);
-    const path = runId === undefined || file === undefined || rest.length > 0 ? undefined : service.sampleFile(runId, file);
+    const route = sampleMediaRoute(target.segments.slice(3));
+    const path = typeof route === 'string' ? undefined : service.sampleFile(route.runId, route.file);
     if (path === undefined) return sendError(res, 400, 'bad sample path');
     // A sample file never changes once written: the page may cache it.
     await sendFile(res, path, { 'content-type': 'image/png', 'x-content-type-options': 'nosniff', 'cache-control': 'private, max-age=86400' });
