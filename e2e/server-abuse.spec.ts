@@ -3,10 +3,9 @@
  * server never exits, keeps no descriptor of a download the client abandoned, and what a page
  * sends never reaches a folder outside the studio's.
  */
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobStarted, StudioJobEvent } from '../electron/contract/ipc.js';
 import { writeBatch } from './fixtures/batch-images.js';
 import { installTinyModel } from './fixtures/tiny-model.js';
 import { request, startLiveServer, type LiveServer } from '../fuzz/live-server.js';
@@ -24,33 +23,7 @@ afterAll(async () => {
 
 const api = (path: string, extra = ''): string => `${path}?token=${server.token}${extra}`;
 
-async function upload(batch: string, path: string, body: Buffer): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${server.origin}${api('/api/upload', `&batch=${batch}&path=${encodeURIComponent(path)}`)}`, { method: 'POST', body: new Uint8Array(body) });
-  return { status: response.status, text: await response.text() };
-}
-
-/** Uploads images and translates them with the tiny model; resolves with the job and its events once every item ended. */
-async function translateBatch(count: number, tag: string): Promise<{ job: JobStarted; events: StudioJobEvent[] }> {
-  const files = await writeBatch(join(server.root, `in-${tag}`), count, { width: 64, height: 48 }, false);
-  const batch = `batch-${tag}`;
-  for (const f of files) expect((await upload(batch, f.name, await readFile(f.path))).status).toBe(200);
-  const ws = await server.socket();
-  const events: StudioJobEvent[] = [];
-  ws.on('message', (data: Buffer) => {
-    const m = JSON.parse(data.toString()) as { kind: string; event?: string; payload?: StudioJobEvent };
-    if (m.kind === 'event' && m.event === 'jobs:event' && m.payload !== undefined) events.push(m.payload);
-  });
-  const outDir = join(server.userHome, `out-${tag}`);
-  const started = await server.invoke<JobStarted>('jobs:start', { inputs: [`upload:${batch}`], model: 'tiny', outputDir: outDir, format: 'png' }, ws);
-  if (!started.ok) throw new Error(started.error.message);
-  const deadline = Date.now() + 120_000;
-  while (events.filter((e) => e.type === 'item-done' || e.type === 'item-error').length < count) {
-    if (Date.now() > deadline) throw new Error(`the batch did not finish: ${JSON.stringify(events.slice(-3))}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  ws.close();
-  return { job: started.data, events };
-}
+const upload = (batch: string, path: string, body: Buffer): Promise<{ status: number; text: string }> => server.upload(batch, path, new Uint8Array(body));
 
 describe('gan-studio serve under hostile requests', () => {
   it('answers malformed targets (bad percent escapes, absolute forms new URL cannot parse) in plain and upgrade requests, and resets during a refused upgrade', async () => {
@@ -150,7 +123,10 @@ describe('gan-studio serve under hostile requests', () => {
   });
 
   it('answers a download whose file vanished or cannot be read, and keeps no descriptor of downloads the client abandoned', async () => {
-    const { job, events } = await translateBatch(2, 'dl');
+    const files = await writeBatch(join(server.root, 'in-dl'), 2, { width: 64, height: 48 }, false);
+    const batch = await server.startBatch(files, 'tiny', join(server.userHome, 'out-dl'));
+    await batch.done();
+    const { job, events } = batch;
     const done = events.flatMap((e) => (e.type === 'item-done' ? [{ index: e.index, output: e.output }] : []));
     const [big, other] = done;
     if (big === undefined || other === undefined) throw new Error('no outputs');

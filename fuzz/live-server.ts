@@ -4,11 +4,13 @@
  * a WebSocket client with the token, the server's open descriptors (/proc/<pid>/fd), and a
  * sentinel tree outside the studio's folders that must be the same before and after.
  */
-import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { WebSocket } from 'ws';
+import type { JobStarted, StudioJobEvent } from '../electron/contract/ipc.js';
 import type { Result } from '../electron/contract/result.js';
 import { startServe, type ServeHandle } from '../e2e/fixtures/studio-serve.js';
 
@@ -41,6 +43,10 @@ export interface LiveServer {
   socket(): Promise<WebSocket>;
   /** One channel call over a socket of its own. */
   invoke<T = unknown>(channel: string, args: unknown, ws?: WebSocket): Promise<Result<T>>;
+  /** Uploads one file as the page does; the status and the answer's text. */
+  upload(batch: string, path: string, body: Uint8Array<ArrayBuffer>): Promise<{ status: number; text: string }>;
+  /** Uploads image files as one batch and starts translating them with `model` into `outDir`; its events arrive in `events` as they come. */
+  startBatch(files: { name: string; path: string }[], model: string, outDir: string): Promise<{ job: JobStarted; events: StudioJobEvent[]; done(): Promise<void> }>;
   /** The sentinel tree as a comparable listing: every path with its size and modification time. */
   sentinelListing(): Promise<string[]>;
   stop(): Promise<void>;
@@ -107,7 +113,8 @@ export async function startLiveServer(options: { env?: Record<string, string>; p
         const head = text.indexOf('\r\n\r\n');
         if (head >= 0) {
           const length = /content-length: (\d+)/i.exec(text.slice(0, head));
-          if (length === null || text.length - head - 4 >= Number(length[1])) done(false);
+          // A 101 switched protocols: the answer is complete and the socket stays open.
+          if (text.startsWith('HTTP/1.1 101') || length === null || text.length - head - 4 >= Number(length[1])) done(false);
         }
       });
       s.on('close', () => done(false));
@@ -150,6 +157,36 @@ export async function startLiveServer(options: { env?: Record<string, string>; p
     }
   };
 
+  const upload = async (batch: string, path: string, body: Uint8Array<ArrayBuffer>): Promise<{ status: number; text: string }> => {
+    const response = await fetch(`${origin}/api/upload?token=${token}&batch=${batch}&path=${encodeURIComponent(path)}`, { method: 'POST', body: new Uint8Array(body) });
+    return { status: response.status, text: await response.text() };
+  };
+
+  const startBatch = async (files: { name: string; path: string }[], model: string, outDir: string): Promise<{ job: JobStarted; events: StudioJobEvent[]; done(): Promise<void> }> => {
+    const batch = randomUUID();
+    for (const f of files) {
+      const sent = await upload(batch, f.name, new Uint8Array(await readFile(f.path)));
+      if (sent.status !== 200) throw new Error(`upload of ${f.name}: ${sent.text}`);
+    }
+    const ws = await socket();
+    const events: StudioJobEvent[] = [];
+    ws.on('message', (data: Buffer) => {
+      const m = JSON.parse(data.toString()) as { kind: string; event?: string; payload?: StudioJobEvent };
+      if (m.kind === 'event' && m.event === 'jobs:event' && m.payload !== undefined) events.push(m.payload);
+    });
+    const started = await invoke<JobStarted>('jobs:start', { inputs: [`upload:${batch}`], model, outputDir: outDir, format: 'png' }, ws);
+    if (!started.ok) throw new Error(started.error.message);
+    const done = async (): Promise<void> => {
+      const deadline = Date.now() + 300_000;
+      while (!events.some((e) => e.type === 'finished' && e.jobId === started.data.jobId)) {
+        if (Date.now() > deadline || !(serve.process.exitCode === null)) throw new Error(`the batch did not finish: ${JSON.stringify(events.slice(-3))}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      ws.close();
+    };
+    return { job: started.data, events, done };
+  };
+
   return {
     serve,
     root,
@@ -164,6 +201,8 @@ export async function startLiveServer(options: { env?: Record<string, string>; p
     raw,
     socket,
     invoke,
+    upload,
+    startBatch,
     sentinelListing: () => listing(sentinel),
     stop: async () => {
       await serve.stop();
