@@ -71,7 +71,7 @@ export const resnetFamily: GeneratorFamily<ResnetArch> = {
     inputChannels: JUNYANZ_FIELDS.inputChannels,
     outputChannels: JUNYANZ_FIELDS.outputChannels,
   },
-  examples: ['resnet_9blocks', 'resnet_6blocks', 'resnet_<n>blocks'],
+  namePatterns: ['resnet_<n>blocks'],
   parseName(name) {
     const m = /^resnet(?:_(\d+)blocks)?$/.exec(name);
     if (m === null) return undefined;

@@ -54,7 +54,6 @@ export const starganFamily: GeneratorFamily<StarganArch> = {
     cDim: { kind: 'count', name: 'c_dim', min: 1, max: 256, spellings: ['c', 'c_dim'] },
     repeatNum: { kind: 'count', name: 'repeat_num', min: 0, max: 64, spellings: ['repeat', 'repeat_num'] },
   },
-  examples: ['stargan'],
   parseName: (name) => (name === 'stargan' ? {} : undefined),
   detect: (sd) => sd.shape('main.0.weight') !== undefined,
   derive(sd) {

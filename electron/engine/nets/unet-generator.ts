@@ -97,7 +97,6 @@ export const unetFamily: GeneratorFamily<UnetArch> = {
     inputChannels: JUNYANZ_FIELDS.inputChannels,
     outputChannels: JUNYANZ_FIELDS.outputChannels,
   },
-  examples: ['unet_128', 'unet_256'],
   parseName(name, bad) {
     const m = /^unet(?:_(\d+))?$/.exec(name);
     if (m === null) return undefined;
