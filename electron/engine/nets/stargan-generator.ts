@@ -5,18 +5,12 @@ import { strideStages } from './stride-stages.js';
 
 export type StarganArch = { family: 'stargan'; convDim: number; cDim: number; repeatNum: number };
 
-export interface StarganOptions {
-  convDim: number;
-  cDim: number;
-  repeatNum: number;
-}
-
 /**
  * StarGAN generator: the condition vector is repeated over the image and concatenated after
  * the three colour channels. Zero padding inside the convs, no conv biases, affine
  * InstanceNorm whose running statistics are ignored (per-image statistics are used).
  */
-export function starganGenerator(options: StarganOptions): IrGraph {
+export function starganGenerator(options: Omit<StarganArch, 'family'>): IrGraph {
   const { convDim, cDim, repeatNum } = options;
   const g = new GraphBuilder(`stargan_c${cDim}_d${convDim}`);
   const norm = { affine: true, tracksStats: true };
