@@ -11,6 +11,7 @@ import { exportRunModels } from '../training/export-models.js';
 import { checkTrainingFolder, deleteRun, listRuns, runLosses, summarizeRun, type RunSummary } from '../training/runs-service.js';
 import { TrainingRun } from '../training/training-run.js';
 import type { EngineEvent } from './protocol.js';
+import { pathExists } from '../files/path-exists.js';
 
 /** Written into a run folder when the user stops it early, so the studio does not offer to resume it. */
 const STOPPED_MARKER = 'stopped-by-user';
@@ -167,7 +168,7 @@ export class TrainingHost {
   }
 
   private async describe(summary: RunSummary): Promise<RunInfo> {
-    const stopped = await exists(join(summary.dir, STOPPED_MARKER));
+    const stopped = await pathExists(join(summary.dir, STOPPED_MARKER));
     let status: RunInfo['status'] = summary.status;
     if (this.active?.dir === summary.dir) status = 'running';
     else if (stopped && status === 'paused') status = 'stopped';
@@ -208,13 +209,6 @@ async function checkpointProvider(dir: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 function timestamp(): string {

@@ -8,6 +8,7 @@ import { markStudioMade, removeStudioMade } from '../files/confined-path.js';
 import { sha256Bytes, sha256File } from './hash.js';
 import { parseManifest, readManifest } from './manifest.js';
 import { bundledModelsDir, studioCacheDir, studioHome } from './paths.js';
+import { pathExists } from '../files/path-exists.js';
 
 export interface LibraryListing {
   models: ModelEntry[];
@@ -118,7 +119,7 @@ export class ModelLibrary {
   async install(onnx: Uint8Array, manifest: Omit<ModelManifest, 'sha256'>, files: Record<string, string | Uint8Array> = {}): Promise<ModelEntry> {
     const full = parseManifest({ ...manifest, sha256: sha256Bytes(onnx) }, `manifest for ${manifest.id}`);
     const target = join(this.installedDir, full.id);
-    if (await exists(target)) {
+    if (await pathExists(target)) {
       throw new StudioError('OUTPUT_EXISTS', `a model with id "${full.id}" is already installed at ${target}`);
     }
     const staging = join(this.installedDir, `.staging-${full.id}-${randomBytes(4).toString('hex')}`);
@@ -151,15 +152,6 @@ export class ModelLibrary {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Sub-folders of a store, skipping hidden ones (staging and deletion folders start with '.'). */
 async function modelFolders(root: string): Promise<string[]> {
   let names: string[];
@@ -174,7 +166,7 @@ async function modelFolders(root: string): Promise<string[]> {
 
 async function loadEntry(dir: string, origin: ModelOrigin): Promise<ModelEntry> {
   const manifestPath = join(dir, 'manifest.json');
-  if (!(await exists(manifestPath))) throw new StudioError('BAD_MANIFEST', `${manifestPath}: manifest.json is missing`);
+  if (!(await pathExists(manifestPath))) throw new StudioError('BAD_MANIFEST', `${manifestPath}: manifest.json is missing`);
   const manifest = await readManifest(manifestPath);
   const onnxPath = join(dir, 'model.onnx');
   let sizeBytes: number;
