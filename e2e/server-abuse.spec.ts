@@ -151,6 +151,21 @@ describe('gan-studio serve under hostile requests', () => {
     expect(server.alive()).toBe(true);
   });
 
+  it('names models by library id only: a model folder elsewhere on disk is never loaded', async () => {
+    const modelDir = join(server.sentinel, 'model');
+    await mkdir(modelDir, { recursive: true });
+    before = await server.sentinelListing();
+    for (const [channel, args] of [
+      ['jobs:start', { inputs: ['upload:x'], model: modelDir }],
+      ['preview:render', { stream: 's', model: `${server.home}/models/../../../sentinel/model`, source: { png: 'aGVsbG8=' } }],
+      ['sketch:save', { sketch: 'aGVsbG8=', output: 'aGVsbG8=', model: '../model' }],
+    ] as const) {
+      const answer = await server.invoke(channel, args);
+      expect(answer.ok).toBe(false);
+      if (!answer.ok) expect(answer.error.message).toMatch(/model: not a model id/);
+    }
+  });
+
   it('puts outputs only inside the home folder (or a mounted volume), links followed', async () => {
     const ws = await server.socket();
     for (const outputDir of [server.sentinel, join(server.userHome, 'escape', 'out'), `${server.userHome}/../sentinel`]) {
