@@ -211,7 +211,9 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
     } catch (err) {
       const info = toErrorInfo(err);
       answer(400, { ok: false, error: { ...info, message: uploads.redact(info.message) } });
-      req.resume();
+      // The rest of a refused body is not read: the connection closes once the answer is out.
+      req.unpipe();
+      res.once('finish', () => req.socket.destroySoon());
     }
   };
 
