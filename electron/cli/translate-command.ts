@@ -69,7 +69,7 @@ export async function translateCommand(
     const seconds = (summary.ms / 1000).toFixed(1);
     const out: string[] = [];
     for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
-    for (const r of reporter.renamed) out.push(`note: ${r.output} was named so because the plain name already existed (use --overwrite to replace)`);
+    for (const r of reporter.renamed) out.push(`note: ${r.output} was named so because ${r.reason}`);
     const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
     out.push(
       `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers} in ${seconds} s` +

@@ -31,16 +31,22 @@ function byName(a: string, b: string): number {
  * Expands files and folders into the list of images to process.
  *
  * Folders are walked recursively in name order, taking files with an image extension and
- * skipping hidden entries (names starting with '.'). A file named explicitly is kept whatever
+ * skipping hidden entries (names starting with '.') and the `skipFolders` (a job's own output
+ * folder inside an input folder, so running the job again never translates its outputs). A file named explicitly is kept whatever
  * its extension, so that it fails later with its real cause rather than vanishing silently.
  * Missing or unreadable paths become entries in `errors` and the rest are still listed.
  */
-export async function listImageFiles(inputs: readonly string[]): Promise<ListedImages> {
+export async function listImageFiles(inputs: readonly string[], options: { skipFolders?: readonly string[] } = {}): Promise<ListedImages> {
   const files: string[] = [];
   const errors: ListedImages['errors'] = [];
   const seenFiles = new Set<string>();
   // Real paths of folders already walked: stops symlink loops and double walks of one folder.
+  // The folders to skip start out as seen (those that do not exist yet have nothing to skip).
   const seenFolders = new Set<string>();
+  for (const folder of options.skipFolders ?? []) {
+    const real = await realpath(folder).catch(() => null);
+    if (real !== null) seenFolders.add(real);
+  }
 
   const addFile = (path: string): void => {
     if (seenFiles.has(path)) return;
