@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { JobEvent } from '../contract/jobs.js';
+import { displayText } from '../engine/display-text.js';
 
 export interface Failure {
   input: string;
@@ -31,7 +32,7 @@ export class ProgressReporter {
 
   private show(path: string): string {
     const rel = relative(process.cwd(), path);
-    return rel.startsWith('..') ? path : rel;
+    return displayText(rel.startsWith('..') ? path : rel);
   }
 
   private line(text: string): void {

@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
+import { displayText } from '../display-text.js';
 import { describeSystemError } from '../errors.js';
 
 /** Extensions picked up when scanning folders (matched case-insensitively). */
@@ -62,7 +63,7 @@ export async function listImageFiles(inputs: readonly string[], options: { skipF
       seenFolders.add(real);
       names = await readdir(folder);
     } catch (err) {
-      errors.push({ path: folder, message: `Cannot read folder ${folder}: ${describeSystemError(err)}` });
+      errors.push({ path: folder, message: `Cannot read folder ${displayText(folder)}: ${describeSystemError(err)}` });
       return;
     }
     for (const name of names.sort(byName)) {
@@ -82,12 +83,12 @@ export async function listImageFiles(inputs: readonly string[], options: { skipF
     try {
       info = await stat(path);
     } catch (err) {
-      errors.push({ path: input, message: `Cannot read ${input}: ${describeSystemError(err)}` });
+      errors.push({ path: input, message: `Cannot read ${displayText(input)}: ${describeSystemError(err)}` });
       continue;
     }
     if (info.isDirectory()) await walk(path);
     else if (info.isFile()) addFile(path);
-    else errors.push({ path: input, message: `Cannot read ${input}: not a regular file or folder` });
+    else errors.push({ path: input, message: `Cannot read ${displayText(input)}: not a regular file or folder` });
   }
   return { files, errors };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
+import { displayText } from '../display-text.js';
 import { StudioError, describeSystemError } from '../errors.js';
 
 export interface WrittenOutput {
@@ -91,11 +92,11 @@ export class OutputWriter {
         const name = n === 0 ? plain : `${stem}-${n}.${extension}`;
         const target = resolve(this.outDir, name);
         if (this.reserved.has(target)) {
-          if (n === 0) reason = `another input of this job is written as ${plain}`;
+          if (n === 0) reason = `another input of this job is written as ${displayText(plain)}`;
           continue;
         }
         if (this.inputs.has(target)) {
-          if (n === 0) reason = `${plain} is one of the inputs, which are never replaced (not even when overwriting)`;
+          if (n === 0) reason = `${displayText(plain)} is one of the inputs, which are never replaced (not even when overwriting)`;
           continue;
         }
         if (this.overwrite) {
@@ -103,7 +104,7 @@ export class OutputWriter {
           return placed(target, n);
         }
         if (await this.placeNoClobber(tmp, target)) return placed(target, n);
-        if (n === 0) reason = `${plain} already existed and was kept (overwriting replaces it)`;
+        if (n === 0) reason = `${displayText(plain)} already existed and was kept (overwriting replaces it)`;
       }
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
