@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { displayText } from '../display-text.js';
 import { StudioError, describeSystemError } from '../errors.js';
+import { pathExists } from '../files/path-exists.js';
 
 export interface WrittenOutput {
   path: string;
@@ -121,7 +122,7 @@ export class OutputWriter {
   private async placeNoClobber(tmp: string, target: string): Promise<boolean> {
     if (this.onPlacing !== undefined) {
       // Announce only a name that is free now, so an existing file is never taken for ours.
-      if (await pathExists(target)) return false;
+      if (await pathExists(target, 'link')) return false;
       await this.onPlacing(target);
     }
     try {
@@ -141,14 +142,5 @@ export class OutputWriter {
     }
     await rename(tmp, target);
     return true;
-  }
-}
-
-async function pathExists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
