@@ -111,6 +111,11 @@ function cyclegan(upstream: string, direction: string, task: string, reverse?: s
   };
 }
 
+/** The two directions of one task, each the other's reverse: [upstream name, its domain, task] for A and for B. */
+function cycleganPair(a: readonly [string, string, string], b: readonly [string, string, string]): CatalogEntry[] {
+  return [cyclegan(a[0], `${a[1]} → ${b[1]}`, a[2], b[0]), cyclegan(b[0], `${b[1]} → ${a[1]}`, b[2], a[0])];
+}
+
 function pix2pix(upstream: string, direction: string, task: string): CatalogEntry {
   return {
     name: `pix2pix-${upstream}`,
@@ -147,24 +152,17 @@ function stargan(size: 128 | 256, url: string): CatalogEntry {
 
 const ENTRIES: CatalogEntry[] = [
   // CycleGAN, in the order of download_cyclegan_model.sh.
-  cyclegan('apple2orange', 'apple → orange', 'Turns apples into oranges (ImageNet photos)', 'orange2apple'),
-  cyclegan('orange2apple', 'orange → apple', 'Turns oranges into apples (ImageNet photos)', 'apple2orange'),
-  cyclegan('summer2winter_yosemite', 'summer → winter', 'Makes summer landscapes of Yosemite look like winter', 'winter2summer_yosemite'),
-  cyclegan('winter2summer_yosemite', 'winter → summer', 'Makes winter landscapes of Yosemite look like summer', 'summer2winter_yosemite'),
-  cyclegan('horse2zebra', 'horse → zebra', 'Turns horses into zebras (ImageNet photos)', 'zebra2horse'),
-  cyclegan('zebra2horse', 'zebra → horse', 'Turns zebras into horses (ImageNet photos)', 'horse2zebra'),
+  ...cycleganPair(['apple2orange', 'apple', 'Turns apples into oranges (ImageNet photos)'], ['orange2apple', 'orange', 'Turns oranges into apples (ImageNet photos)']),
+  ...cycleganPair(['summer2winter_yosemite', 'summer', 'Makes summer landscapes of Yosemite look like winter'], ['winter2summer_yosemite', 'winter', 'Makes winter landscapes of Yosemite look like summer']),
+  ...cycleganPair(['horse2zebra', 'horse', 'Turns horses into zebras (ImageNet photos)'], ['zebra2horse', 'zebra', 'Turns zebras into horses (ImageNet photos)']),
   // monet2photo and style_monet are the two directions of the Monet <-> photo task.
-  cyclegan('monet2photo', 'Monet painting → photo', 'Renders Monet paintings as photographs', 'style_monet'),
-  cyclegan('style_monet', 'photo → Monet painting', 'Paints photographs in the style of Claude Monet', 'monet2photo'),
+  ...cycleganPair(['monet2photo', 'Monet painting', 'Renders Monet paintings as photographs'], ['style_monet', 'photo', 'Paints photographs in the style of Claude Monet']),
   cyclegan('style_cezanne', 'photo → Cézanne painting', 'Paints photographs in the style of Paul Cézanne'),
   cyclegan('style_ukiyoe', 'photo → ukiyo-e print', 'Renders photographs in the style of Japanese ukiyo-e prints'),
   cyclegan('style_vangogh', 'photo → Van Gogh painting', 'Paints photographs in the style of Vincent van Gogh'),
-  cyclegan('sat2map', 'aerial photo → map', 'Turns aerial photographs into map renderings', 'map2sat'),
-  cyclegan('map2sat', 'map → aerial photo', 'Turns map renderings into aerial photographs', 'sat2map'),
-  cyclegan('cityscapes_photo2label', 'street photo → label map', 'Segments street scenes into Cityscapes label colours', 'cityscapes_label2photo'),
-  cyclegan('cityscapes_label2photo', 'label map → street photo', 'Renders Cityscapes label maps as street photographs', 'cityscapes_photo2label'),
-  cyclegan('facades_photo2label', 'facade photo → label map', 'Turns building facade photos into CMP Facades label maps', 'facades_label2photo'),
-  cyclegan('facades_label2photo', 'label map → facade photo', 'Renders CMP Facades label maps as building facade photos', 'facades_photo2label'),
+  ...cycleganPair(['sat2map', 'aerial photo', 'Turns aerial photographs into map renderings'], ['map2sat', 'map', 'Turns map renderings into aerial photographs']),
+  ...cycleganPair(['cityscapes_photo2label', 'street photo', 'Segments street scenes into Cityscapes label colours'], ['cityscapes_label2photo', 'label map', 'Renders Cityscapes label maps as street photographs']),
+  ...cycleganPair(['facades_photo2label', 'facade photo', 'Turns building facade photos into CMP Facades label maps'], ['facades_label2photo', 'label map', 'Renders CMP Facades label maps as building facade photos']),
   cyclegan('iphone2dslr_flower', 'phone photo → DSLR photo', 'Gives smartphone flower photos the shallow depth of field of a DSLR'),
   // pix2pix, in the order of download_pix2pix_model.sh.
   pix2pix('edges2shoes', 'edges → shoe', 'Turns edge drawings of shoes into shoe photos'),
