@@ -84,7 +84,7 @@ export function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, 
   for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
   for (const r of reporter.renamed) out.push(`note: ${r.output} was named so because the plain name already existed (use --overwrite to replace)`);
   const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
-  const workers = reporter.workers.size === 0 ? '' : ` by ${reporter.workers.size} worker${reporter.workers.size === 1 ? '' : 's'} (${[...reporter.workers].join(', ')})`;
+  const workers = reporter.workers.size === 0 ? '' : ` by ${reporter.workers.size} worker${reporter.workers.size === 1 ? '' : 's'} (${[...reporter.workers].sort().join(', ')})`;
   out.push(
     `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers}${workers} in ${seconds} s` +
       (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),

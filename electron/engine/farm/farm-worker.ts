@@ -77,9 +77,14 @@ export class FarmWorker {
     // A lost connection is retried by ioredis; the error event must have a listener or it throws.
     this.worker.on('error', () => undefined);
     this.queue.on('error', () => undefined);
-    await whenConnected(this.queue, this.options.redis);
-    await whenConnected(this.worker, this.options.redis);
-    void this.worker.run();
+    try {
+      await whenConnected(this.queue, this.options.redis);
+      await whenConnected(this.worker, this.options.redis);
+    } catch (err) {
+      await this.close(true);
+      throw err;
+    }
+    void this.worker.run().catch(() => undefined);
   }
 
   /** Graceful stop: the items in hand are finished (SIGTERM), nothing new is taken. */
