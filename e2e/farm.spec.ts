@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeBatch } from './fixtures/batch-images.js';
 import { RedisServer } from './fixtures/redis-server.js';
-import { runCli } from './fixtures/run-cli.js';
+import { runCli, runCommand } from './fixtures/run-cli.js';
 import { TINY_RESNET, installTinyModel } from './fixtures/tiny-model.js';
 
 const BIN = new URL('../bin/gan-studio.js', import.meta.url).pathname;
@@ -91,6 +91,28 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+describe('gan-studio farm over TLS', () => {
+  it('reaches a rediss:// server with a password, checking its certificate against GAN_FARM_REDIS_CA', async () => {
+    const certs = await mkdtemp(join(root, 'tls-'));
+    const [key, cert] = [join(certs, 'key.pem'), join(certs, 'cert.pem')];
+    const made = await runCommand('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    expect(made.code, made.stderr).toBe(0);
+    const tls = await RedisServer.start({ password: 'tls secret', tls: { key, cert, ca: cert } });
+    try {
+      expect(tls.url).toMatch(/^rediss:/);
+      const status = await runCli(['farm', 'status', '--redis', tls.url], { env: { GAN_FARM_REDIS_CA: cert } });
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/farm at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+: 0 worker\(s\)\nitems: 0 waiting/);
+      // Without the authority the self-signed certificate is refused.
+      const unchecked = await runCli(['farm', 'status', '--redis', tls.url]);
+      expect(unchecked.code).toBe(1);
+      expect(unchecked.stderr).toMatch(/cannot reach the farm's Redis at rediss:.*(self.signed|certificate)/i);
+    } finally {
+      await tls.dispose();
+    }
+  });
+});
+
 describe('gan-studio farm', () => {
   it('40 images with 2 bad through 2 workers, one killed with -9 mid-batch: every good file once, bad ones named, exit 1', async () => {
     const inputs = join(shared, 'trip');
@@ -151,6 +173,12 @@ describe('gan-studio farm', () => {
     expect(batch.stderr).toMatch(/0 of 2 files translated.*2 failed/);
     expect(batch.stderr).toMatch(/photo-001\.jpg: worker old has another version of model "tiny" \(sha256 [0-9a-f]{12}\.\.\., the batch asks for [0-9a-f]{12}\.\.\.\)/);
     expect(await readdir(join(shared, 'versions-out'))).toEqual([]);
+    // Beside a worker with the right version, the refused items are retried there and all succeed.
+    await started(startWorker('w1', join(root, 'w1')));
+    const retried = farmTranslate([inputs], join(shared, 'versions-out'));
+    expect(await retried.exited, retried.stderr).toBe(0);
+    expect(retried.outputs().map((o) => o.worker)).toEqual(['w1', 'w1']);
+    expect((await readdir(join(shared, 'versions-out'))).sort()).toEqual(['photo-001.jpg', 'photo-002.jpg']);
   });
 
   it('refuses a wrong password and inputs outside the shared folder with clear messages', async () => {

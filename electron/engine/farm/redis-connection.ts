@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { RedisOptions } from 'bullmq';
 import { StudioError } from '../errors.js';
 
@@ -53,7 +54,8 @@ export function farmRedis(url: string | undefined, env: NodeJS.ProcessEnv = proc
   };
   if (parsed.protocol === 'rediss:') {
     const caFile = env[FARM_ENV.ca];
-    options.tls = { servername: options.host, ...(caFile === undefined || caFile === '' ? {} : { ca: readCa(caFile) }) };
+    // SNI carries host names only (RFC 6066); an IP address is checked against the certificate as it is.
+    options.tls = { ...(isIP(options.host ?? '') === 0 ? { servername: options.host } : {}), ...(caFile === undefined || caFile === '' ? {} : { ca: readCa(caFile) }) };
   }
   return { options, shown: redact(text) };
 }
@@ -78,6 +80,8 @@ interface Connecting {
 
 /** Redis answers these at once when the password is wrong or missing: no point in retrying. */
 const AUTH_FAILURE = /WRONGPASS|NOAUTH|invalid password|invalid username-password/i;
+/** A certificate that does not verify will not verify on the next try either. */
+const TLS_FAILURE = /self.signed|certificate|unable to verify|ERR_TLS|wrong version number/i;
 
 /**
  * Waits until a BullMQ queue, worker or event reader is connected, failing with
@@ -91,7 +95,7 @@ export async function whenConnected(what: Connecting, redis: FarmRedis, timeoutM
   const refused = new Promise<never>((_, reject) => (fail = reject));
   what.on('error', (err) => {
     last = err;
-    if (AUTH_FAILURE.test(err.message)) fail?.(err);
+    if (AUTH_FAILURE.test(err.message) || TLS_FAILURE.test(err.message)) fail?.(err);
   });
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -101,7 +105,11 @@ export async function whenConnected(what: Connecting, redis: FarmRedis, timeoutM
     await Promise.race([what.waitUntilReady(), refused, late]);
   } catch (err) {
     const cause = err instanceof Error ? err.message : String(err);
-    const hint = AUTH_FAILURE.test(cause) ? ' (check the password in the URL or GAN_FARM_REDIS_PASSWORD)' : '';
+    const hint = AUTH_FAILURE.test(cause)
+      ? ' (check the password in the URL or GAN_FARM_REDIS_PASSWORD)'
+      : TLS_FAILURE.test(cause)
+        ? ` (is the server's certificate signed by the authority in ${FARM_ENV.ca}?)`
+        : '';
     throw new StudioError('FARM_UNREACHABLE', `cannot reach the farm's Redis at ${redis.shown}: ${cause}${hint}`, { cause: err });
   } finally {
     clearTimeout(timer);
