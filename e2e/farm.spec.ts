@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeBatch } from './fixtures/batch-images.js';
 import { RedisServer } from './fixtures/redis-server.js';
 import { runCli, runCommand } from './fixtures/run-cli.js';
+import type { Architecture } from '../electron/engine/nets/index.js';
 import { TINY_RESNET, installTinyModel } from './fixtures/tiny-model.js';
 
 const BIN = new URL('../bin/gan-studio.js', import.meta.url).pathname;
@@ -80,7 +81,7 @@ beforeAll(async () => {
   // Every machine has its own library; the same model bytes give the same sha256.
   for (const home of ['client', 'w1', 'w2']) await installTinyModel(join(root, home), 'tiny');
   // Another version of "tiny": same id, other weights.
-  await installTinyModel(join(root, 'old'), 'tiny', { ...TINY_RESNET, ngf: 6 });
+  await installTinyModel(join(root, 'old'), 'tiny', { ...TINY_RESNET, ngf: 6 } as Architecture);
 });
 afterEach(async () => {
   for (const p of running) p.kill('SIGKILL');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, readFile, readdir, realpath, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { copyFile, link, lstat, mkdir, readFile, readdir, realpath, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StudioError, describeSystemError } from '../errors.js';
 import { BATCH_ID, checkKey, checkStem, type FarmStorage, type OnceTarget, type PlacedOutput } from './farm-storage.js';
 
@@ -133,11 +133,40 @@ export class SharedFolderStorage implements FarmStorage {
     }
   }
 
+  /**
+   * Copies an input from outside the share into `<root>/.gan-farm/inputs/<batch>/<item>/`, so
+   * workers can read it (the studio's dropped and uploaded files); returns its key.
+   */
+  async stageInput(path: string, batch: string, item: number): Promise<string> {
+    if (!BATCH_ID.test(batch) || !Number.isSafeInteger(item) || item < 0) throw new StudioError('BAD_ARGUMENT', `cannot stage an input for batch "${batch}" item ${item}`);
+    const name = basename(path);
+    const key = `${CLAIMS_FOLDER}/inputs/${batch}/${item}/${name}`;
+    const target = this.locate(key);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(path, target);
+    } catch (err) {
+      throw new StudioError('IO_ERROR', `cannot copy ${path} into the ${this.description}: ${describeSystemError(err)}`, { cause: err });
+    }
+    return key;
+  }
+
+  /** Removes the inputs staged for a batch (copies the studio made, never the originals). */
+  async forgetStaged(batch: string): Promise<void> {
+    if (!BATCH_ID.test(batch)) return;
+    await rm(this.locate(`${CLAIMS_FOLDER}/inputs/${batch}`), { recursive: true, force: true });
+    await removeIfEmpty(this.locate(`${CLAIMS_FOLDER}/inputs`));
+    await removeIfEmpty(this.locate(CLAIMS_FOLDER));
+  }
+
   async forgetClaims(dir: string, batch: string): Promise<void> {
     const claims = await this.claimsDir(dir, batch);
     await rm(claims, { recursive: true, force: true });
     // The hidden folder goes too once no other batch writes here.
-    const parent = join(claims, '..');
-    if ((await readdir(parent).catch(() => ['?'])).length === 0) await rmdir(parent).catch(() => undefined);
+    await removeIfEmpty(join(claims, '..'));
   }
+}
+
+async function removeIfEmpty(dir: string): Promise<void> {
+  if ((await readdir(dir).catch(() => ['?'])).length === 0) await rmdir(dir).catch(() => undefined);
 }
