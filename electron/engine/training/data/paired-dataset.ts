@@ -191,15 +191,14 @@ async function listPairs(
       const skipped = [...folderA.skipped, ...folderB.skipped];
       const byKeyA = indexByKey(folderA, skipped);
       const byKeyB = indexByKey(folderB, skipped);
-      const pairs: PairFiles[] = [];
-      for (const [key, a] of byKeyA) {
+      // A's files without a partner, then B's; what both folders have is a pair.
+      for (const [from, other, side, dir] of [[byKeyA, byKeyB, 'B', folderB.dir], [byKeyB, byKeyA, 'A', folderA.dir]] as const) {
+        for (const [key, path] of from) if (!other.has(key)) skipped.push({ path, reason: `no image named ${key} (any extension) in the ${side} folder ${dir}` });
+      }
+      const pairs = [...byKeyA].flatMap(([key, a]): PairFiles[] => {
         const b = byKeyB.get(key);
-        if (b === undefined) skipped.push({ path: a, reason: `no image named ${key} (any extension) in the B folder ${folderB.dir}` });
-        else pairs.push({ a, b, key });
-      }
-      for (const [key, b] of byKeyB) {
-        if (!byKeyA.has(key)) skipped.push({ path: b, reason: `no image named ${key} (any extension) in the A folder ${folderA.dir}` });
-      }
+        return b === undefined ? [] : [{ a, b, key }];
+      });
       return {
         pairs,
         skipped,
