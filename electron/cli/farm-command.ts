@@ -3,12 +3,10 @@ import type { OutputFormat } from '../contract/jobs.js';
 import { StudioError } from '../engine/errors.js';
 import { FarmWorker, SharedFolderStorage, cancelFarmBatch, farmRedis, farmStatus, runFarmBatch, type WorkerItemReport } from '../engine/farm/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
-import { logJobEvent, processLogger } from '../engine/logging/index.js';
+import { processLogger } from '../engine/logging/index.js';
 import { SessionManager } from '../engine/runtime/index.js';
-import { JsonLines } from './json-lines.js';
-import { ProgressReporter } from './progress-reporter.js';
 import { formatTable } from './table.js';
-import { cancelOnSigint, reportBatchEnd } from './translate-command.js';
+import { runBatchCommand } from './translate-command.js';
 
 /** The environment variable naming the shared folder when --shared is not given. */
 export const SHARED_ENV = 'GAN_FARM_SHARED';
@@ -97,36 +95,29 @@ export async function farmTranslateCommand(
 ): Promise<number> {
   const redis = farmRedis(options.redis);
   const storage = await sharedStorage(options);
-  const reporter = new ProgressReporter(process.stderr);
-  const json = new JsonLines(options.json === true);
-  const { controller, onSigint } = cancelOnSigint(() => reporter.stop());
-  try {
-    const summary = await runFarmBatch(
-      {
-        inputs,
-        model: options.model,
-        outDir: resolve(options.out),
-        format: options.format ?? 'auto',
-        ...(options.quality === undefined ? {} : { quality: options.quality }),
-        ...(options.size === undefined ? {} : { shorterSide: options.size }),
-        ...(options.set === undefined ? {} : { attributes: options.set }),
-        ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
-        ...(options.tile === undefined ? {} : { tileSize: options.tile }),
-      },
-      { ...deps, redis, storage },
-      (event) => {
-        if (event.type === 'queued') process.stderr.write(`batch ${event.jobId}: ${event.total} file(s) to the farm at ${redis.shown} (gan-studio farm cancel ${event.jobId} stops it)\n`);
-        logJobEvent(processLogger(), event);
-        json.jobEvent(event);
-        reporter.handle(event);
-      },
-      controller.signal,
-    );
-    return reportBatchEnd(summary, reporter, json);
-  } finally {
-    reporter.stop();
-    process.off('SIGINT', onSigint);
-  }
+  return runBatchCommand(
+    options.json === true,
+    (onEvent, signal) =>
+      runFarmBatch(
+        {
+          inputs,
+          model: options.model,
+          outDir: resolve(options.out),
+          format: options.format ?? 'auto',
+          ...(options.quality === undefined ? {} : { quality: options.quality }),
+          ...(options.size === undefined ? {} : { shorterSide: options.size }),
+          ...(options.set === undefined ? {} : { attributes: options.set }),
+          ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
+          ...(options.tile === undefined ? {} : { tileSize: options.tile }),
+        },
+        { ...deps, redis, storage },
+        onEvent,
+        signal,
+      ),
+    (event) => {
+      if (event.type === 'queued') process.stderr.write(`batch ${event.jobId}: ${event.total} file(s) to the farm at ${redis.shown} (gan-studio farm cancel ${event.jobId} stops it)\n`);
+    },
+  );
 }
 
 export async function farmStatusCommand(options: FarmCliOptions & { json?: boolean }): Promise<number> {
