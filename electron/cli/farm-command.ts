@@ -6,7 +6,7 @@ import type { ModelLibrary } from '../engine/library/index.js';
 import { processLogger } from '../engine/logging/index.js';
 import { SessionManager } from '../engine/runtime/index.js';
 import { formatTable } from './table.js';
-import { runBatchCommand } from './translate-command.js';
+import { imageOptions, memoryOptions, runBatchCommand } from './translate-command.js';
 
 /** The environment variable naming the shared folder when --shared is not given. */
 export const SHARED_ENV = 'GAN_FARM_SHARED';
@@ -103,12 +103,8 @@ export async function farmTranslateCommand(
           inputs,
           model: options.model,
           outDir: resolve(options.out),
-          format: options.format ?? 'auto',
-          ...(options.quality === undefined ? {} : { quality: options.quality }),
-          ...(options.size === undefined ? {} : { shorterSide: options.size }),
-          ...(options.set === undefined ? {} : { attributes: options.set }),
-          ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
-          ...(options.tile === undefined ? {} : { tileSize: options.tile }),
+          ...imageOptions(options),
+          ...memoryOptions(options),
         },
         { ...deps, redis, storage },
         onEvent,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { JobEvent, OutputFormat } from '../contract/jobs.js';
+import type { JobEvent, OutputFormat, TranslateJobSpec } from '../contract/jobs.js';
 import { runSweepJob, runTranslateJob, type JobSummary, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import { logJobEvent, processLogger } from '../engine/logging/index.js';
@@ -47,11 +47,7 @@ export async function translateCommand(
   if (options.sweep !== undefined) return sweepCommand(inputs, options, options.sweep, deps);
   return runBatchCommand(options.json === true, (onEvent, signal) =>
     runTranslateJob(
-      {
-        ...commonSpec(inputs, options),
-        ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
-        ...(options.tile === undefined ? {} : { tileSize: options.tile }),
-      },
+      { ...commonSpec(inputs, options), ...memoryOptions(options) },
       deps,
       onEvent,
       signal,
@@ -111,16 +107,31 @@ function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: J
   return summary.failed > 0 || total === 0 ? 1 : 0;
 }
 
+/** How each image is translated and written, from the options translate and farm translate share. */
+export function imageOptions(options: Pick<TranslateCliOptions, 'format' | 'quality' | 'size' | 'set'>): Pick<TranslateJobSpec, 'format' | 'quality' | 'shorterSide' | 'attributes'> {
+  return {
+    format: options.format ?? 'auto',
+    ...(options.quality === undefined ? {} : { quality: options.quality }),
+    ...(options.size === undefined ? {} : { shorterSide: options.size }),
+    ...(options.set === undefined ? {} : { attributes: options.set }),
+  };
+}
+
+/** How large images are run (strips within a memory budget, or tiles). */
+export function memoryOptions(options: Pick<TranslateCliOptions, 'maxMemory' | 'tile'>): Pick<TranslateJobSpec, 'maxMemoryMB' | 'tileSize'> {
+  return {
+    ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
+    ...(options.tile === undefined ? {} : { tileSize: options.tile }),
+  };
+}
+
 /** The options a translation and a sweep share, from the command line. */
 function commonSpec(inputs: string[], options: TranslateCliOptions): Omit<SweepJobSpec, 'sweep'> {
   return {
     inputs,
     model: options.model,
     outDir: resolve(options.out),
-    format: options.format ?? 'auto',
-    ...(options.quality === undefined ? {} : { quality: options.quality }),
-    ...(options.size === undefined ? {} : { shorterSide: options.size }),
-    ...(options.set === undefined ? {} : { attributes: options.set }),
+    ...imageOptions(options),
     device: options.device,
     overwrite: options.overwrite ?? false,
   };
