@@ -4,7 +4,7 @@ import { StudioError } from '../engine/errors.js';
 import { FarmWorker, SharedFolderStorage, cancelFarmBatch, farmRedis, farmStatus, runFarmBatch, type WorkerItemReport } from '../engine/farm/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import { processLogger } from '../engine/logging/index.js';
-import { SessionManager } from '../engine/runtime/index.js';
+import type { SessionManager } from '../engine/runtime/index.js';
 import { formatTable } from './table.js';
 import { imageOptions, memoryOptions, runBatchCommand } from './translate-command.js';
 
@@ -48,12 +48,11 @@ async function sharedStorage(options: FarmCliOptions): Promise<SharedFolderStora
 export async function workerCommand(options: WorkerCliOptions, library: ModelLibrary): Promise<number> {
   const redis = farmRedis(options.redis);
   const storage = await sharedStorage(options);
-  const sessions = new SessionManager(options.threads === undefined ? {} : { threads: options.threads });
   const worker = new FarmWorker({
     redis,
     storage,
     library,
-    sessions,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
     device: options.device,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.name === undefined ? {} : { name: options.name }),
@@ -74,7 +73,6 @@ export async function workerCommand(options: WorkerCliOptions, library: ModelLib
     process.once('SIGTERM', stop);
   });
   await worker.close();
-  await sessions.dispose();
   process.stderr.write(`worker ${worker.name} stopped\n`);
   return 0;
 }

@@ -101,7 +101,7 @@ function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: J
       (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
   );
   for (const f of reporter.failures) out.push(`  ${f.input}: ${f.message}`);
-  if (total === 0) out.push('No image files were found in the given inputs.');
+  if (total === 0 && !summary.cancelled) out.push('No image files were found in the given inputs.');
   process.stderr.write(`${out.join('\n')}\n`);
   if (summary.cancelled) return 130;
   return summary.failed > 0 || total === 0 ? 1 : 0;
