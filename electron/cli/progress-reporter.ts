@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { JobEvent } from '../contract/jobs.js';
+import { displayText } from '../engine/display-text.js';
 
 export interface Failure {
   input: string;
@@ -15,7 +16,7 @@ export class ProgressReporter {
   readonly failures: Failure[] = [];
   readonly providers = new Map<string, number>();
   readonly fallbackNotes = new Set<string>();
-  readonly renamed: { input: string; output: string }[] = [];
+  readonly renamed: { input: string; output: string; reason: string }[] = [];
   private bar: cliProgress.SingleBar | null = null;
   private multi: cliProgress.MultiBar | null = null;
   private total = 0;
@@ -31,7 +32,7 @@ export class ProgressReporter {
 
   private show(path: string): string {
     const rel = relative(process.cwd(), path);
-    return rel.startsWith('..') ? path : rel;
+    return displayText(rel.startsWith('..') ? path : rel);
   }
 
   private line(text: string): void {
@@ -70,7 +71,7 @@ export class ProgressReporter {
         this.lastLine = 0;
         this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
         for (const f of event.fallbacks) this.fallbackNotes.add(`${f.provider} ${f.reason}`);
-        if (event.renamed) this.renamed.push({ input: event.input, output: event.output });
+        if (event.renamed) this.renamed.push({ input: event.input, output: event.output, reason: event.renameReason ?? 'the plain name was taken' });
         if (this.bar !== null) {
           for (const note of event.notes) this.line(`${this.show(event.input)}: ${note}`);
           this.bar.update(event.progress * this.total);

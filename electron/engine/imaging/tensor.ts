@@ -26,13 +26,17 @@ export const TO_UNIT = (() => {
   return table;
 })();
 
-/** Sides rounded up to the next multiple (a multiple of 1 leaves them as they are). */
-export function paddedSize(width: number, height: number, multiple: number): PaddedSize {
+/**
+ * Sides rounded up to the next multiple (a multiple of 1 leaves them as they are), and to at
+ * least `minSide` (itself rounded up to the multiple).
+ */
+export function paddedSize(width: number, height: number, multiple: number, minSide = 1): PaddedSize {
   checkSize(width, height);
   if (!Number.isInteger(multiple) || multiple < 1) {
     throw new StudioError('BAD_ARGUMENT', `size multiple must be a positive whole number, got ${String(multiple)}`);
   }
-  return { paddedWidth: Math.ceil(width / multiple) * multiple, paddedHeight: Math.ceil(height / multiple) * multiple };
+  const side = (n: number): number => Math.ceil(Math.max(n, minSide) / multiple) * multiple;
+  return { paddedWidth: side(width), paddedHeight: side(height) };
 }
 
 /**
@@ -50,9 +54,9 @@ export function reflectIndex(i: number, n: number): number {
   return m < n ? m : period - m;
 }
 
-/** Normalises and reflect-pads one image into a new 1 x 3 x PH x PW tensor. */
-export function imageToTensor(rgb: Uint8Array, width: number, height: number, multiple: number): ImageTensor {
-  const { paddedWidth, paddedHeight } = paddedSize(width, height, multiple);
+/** Normalises and reflect-pads one image into a new 1 x 3 x PH x PW tensor (see paddedSize). */
+export function imageToTensor(rgb: Uint8Array, width: number, height: number, multiple: number, minSide = 1): ImageTensor {
+  const { paddedWidth, paddedHeight } = paddedSize(width, height, multiple, minSide);
   checkRgb(rgb, width, height);
   const data = new Float32Array(3 * paddedWidth * paddedHeight);
   const plane = paddedWidth * paddedHeight;

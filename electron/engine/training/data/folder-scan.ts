@@ -21,6 +21,17 @@ export const MIN_IMAGES = 2;
 const PROBE_CONCURRENCY = 8;
 
 /**
+ * Scans folders A and B side by side. When both fail, A's error is the one reported: the
+ * message a user sees must not depend on which disk answered first.
+ */
+export async function scanFolderPair(dirA: string, dirB: string): Promise<[ScannedFolder, ScannedFolder]> {
+  const [a, b] = await Promise.allSettled([scanImageFolder(dirA, 'A'), scanImageFolder(dirB, 'B')]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
+}
+
+/**
  * Lists every image under `dir` (recursively, any extension the imaging module reads) and reads
  * each one's header, so files that are not images at all are left out, and listed, before
  * training starts rather than failing one by one in the middle of a run. Headers only: a

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { detectEdges } from '../../imaging/index.js';
 import { ATTRIBUTES_FILE, readAttributeTable } from './attributes-csv.js';
 import { FileSource, DEFAULT_CACHE_BYTES, checkSampleIndex } from './file-source.js';
-import { pairingKey, requireImages, scanImageFolder, type ScannedFolder } from './folder-scan.js';
+import { pairingKey, requireImages, scanFolderPair, scanImageFolder, type ScannedFolder } from './folder-scan.js';
 import { loadSideBySideRasters, loadSquareRaster } from './load-raster.js';
 import { RasterCache } from './raster-cache.js';
 import type { Rng } from './rng.js';
@@ -186,7 +186,7 @@ async function listPairs(
       };
     }
     case 'two-folders': {
-      const [folderA, folderB] = await Promise.all([scanImageFolder(source.dirA, 'A'), scanImageFolder(source.dirB, 'B')]);
+      const [folderA, folderB] = await scanFolderPair(source.dirA, source.dirB);
       requireImages(folderA, 'A');
       const skipped = [...folderA.skipped, ...folderB.skipped];
       const byKeyA = indexByKey(folderA, skipped);
