@@ -17,6 +17,8 @@ export class ProgressReporter {
   readonly providers = new Map<string, number>();
   readonly fallbackNotes = new Set<string>();
   readonly renamed: { input: string; output: string; reason: string }[] = [];
+  /** The farm workers that translated files (farm batches). */
+  readonly workers = new Set<string>();
   private bar: cliProgress.SingleBar | null = null;
   private multi: cliProgress.MultiBar | null = null;
   private total = 0;
@@ -72,13 +74,14 @@ export class ProgressReporter {
         this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
         for (const f of event.fallbacks) this.fallbackNotes.add(`${f.provider} ${f.reason}`);
         if (event.renamed) this.renamed.push({ input: event.input, output: event.output, reason: event.renameReason ?? 'the plain name was taken' });
+        if (event.worker !== undefined) this.workers.add(event.worker);
         if (this.bar !== null) {
           for (const note of event.notes) this.line(`${this.show(event.input)}: ${note}`);
           this.bar.update(event.progress * this.total);
         }
         else {
           this.line(
-            `ok    ${this.show(event.input)} -> ${this.show(event.output)} (${event.width}x${event.height}, ${Math.round(event.ms)} ms, ${event.provider})`,
+            `ok    ${this.show(event.input)} -> ${this.show(event.output)} (${event.width}x${event.height}, ${Math.round(event.ms)} ms, ${event.provider}${event.worker === undefined ? '' : ` on ${event.worker}`})`,
           );
           for (const note of event.notes) this.line(`      ${note}`);
         }
@@ -86,7 +89,7 @@ export class ProgressReporter {
       }
       case 'item-error':
         this.failures.push({ input: event.input, message: event.error.message });
-        this.line(`FAIL  ${this.show(event.input)}: ${event.error.message}`);
+        this.line(`FAIL  ${this.show(event.input)}: ${event.error.message}${event.worker === undefined ? '' : ` (on ${event.worker})`}`);
         this.bar?.update(event.progress * this.total);
         return;
       case 'finished':

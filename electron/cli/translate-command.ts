@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { OutputFormat } from '../contract/jobs.js';
-import { runSweepJob, runTranslateJob, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
+import { runSweepJob, runTranslateJob, type JobSummary, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import { logJobEvent, processLogger } from '../engine/logging/index.js';
 import type { SessionManager } from '../engine/runtime/index.js';
@@ -27,7 +27,7 @@ export interface TranslateCliOptions {
  * Ctrl+C once cancels after the current file (the caller's signal); twice exits at once. The
  * caller removes `onSigint` when its job ends.
  */
-function cancelOnSigint(beforeMessage?: () => void): { controller: AbortController; onSigint: () => void } {
+export function cancelOnSigint(beforeMessage?: () => void): { controller: AbortController; onSigint: () => void } {
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130);
@@ -64,27 +64,37 @@ export async function translateCommand(
       },
       controller.signal,
     );
-    const total = summary.succeeded + summary.failed;
-    json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
-    const providers = [...reporter.providers.keys()].join(', ') || 'no provider';
-    const seconds = (summary.ms / 1000).toFixed(1);
-    const out: string[] = [];
-    for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
-    for (const r of reporter.renamed) out.push(`note: ${displayText(r.output)} was named so because ${r.reason}`);
-    const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
-    out.push(
-      `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers} in ${seconds} s` +
-        (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
-    );
-    for (const f of reporter.failures) out.push(`  ${displayText(f.input)}: ${f.message}`);
-    if (total === 0) out.push('No image files were found in the given inputs.');
-    process.stderr.write(`${out.join('\n')}\n`);
-    if (summary.cancelled) return 130;
-    return summary.failed > 0 || total === 0 ? 1 : 0;
+    return reportBatchEnd(summary, reporter, json);
   } finally {
     reporter.stop();
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * The summary of a batch on stderr (and its JSON line): providers, renamed outputs, every
+ * failed file with its cause. Returns translate's exit code: 0 all done, 1 some failed or
+ * none found, 130 cancelled. A farm batch ends the same way.
+ */
+export function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: JsonLines): number {
+  const total = summary.succeeded + summary.failed;
+  json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
+  const providers = [...reporter.providers.keys()].join(', ') || 'no provider';
+  const seconds = (summary.ms / 1000).toFixed(1);
+  const out: string[] = [];
+  for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
+  for (const r of reporter.renamed) out.push(`note: ${displayText(r.output)} was named so because ${r.reason}`);
+  const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
+  const workers = reporter.workers.size === 0 ? '' : ` by ${reporter.workers.size} worker${reporter.workers.size === 1 ? '' : 's'} (${[...reporter.workers].sort().join(', ')})`;
+  out.push(
+    `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers}${workers} in ${seconds} s` +
+      (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
+  );
+  for (const f of reporter.failures) out.push(`  ${displayText(f.input)}: ${f.message}`);
+  if (total === 0) out.push('No image files were found in the given inputs.');
+  process.stderr.write(`${out.join('\n')}\n`);
+  if (summary.cancelled) return 130;
+  return summary.failed > 0 || total === 0 ? 1 : 0;
 }
 
 /** The options a translation and a sweep share, from the command line. */

@@ -20,6 +20,8 @@ export interface ItemResult extends ProviderReport {
   width: number;
   height: number;
   ms: number;
+  /** The farm worker that translated it (farm batches only). */
+  worker?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export type JobEvent =
       status: string;
     }
   | ({ type: 'item-done'; jobId: string; index: number; input: string; progress: number } & ItemResult)
-  | { type: 'item-error'; jobId: string; index: number; input: string; error: StudioErrorInfo; progress: number }
+  | { type: 'item-error'; jobId: string; index: number; input: string; error: StudioErrorInfo; progress: number; worker?: string }
   | { type: 'finished'; jobId: string; succeeded: number; failed: number; ms: number }
   | { type: 'cancelled'; jobId: string; succeeded: number; failed: number; remaining: number };
 
