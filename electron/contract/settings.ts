@@ -42,6 +42,18 @@ export const presetsSchema = z
   });
 
 /**
+ * Where the Translate page sends batches when `enabled`: a farm's Redis (redis:// or rediss://,
+ * its password in the URL or in GAN_FARM_REDIS_PASSWORD) and the folder its workers share, as
+ * this computer mounts it. The output folder must be inside that folder.
+ */
+export const farmSettingsSchema = z.object({
+  enabled: z.boolean(),
+  redis: z.string().max(2048),
+  shared: z.string().max(4096),
+});
+export type FarmSettings = z.infer<typeof farmSettingsSchema>;
+
+/**
  * The saved settings. `outputDir` must also be a full path on the computer the studio runs
  * on: a host rule, checked by the studio where it handles host paths.
  */
@@ -58,5 +70,6 @@ export const settingsSchema = z.object({
   attributePresets: presetsSchema,
   /** Output folders used lately, most recent first (the output folder menu offers them). */
   recentFolders: z.array(hostPath).max(RECENT_FOLDERS_MAX),
+  farm: farmSettingsSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;

@@ -12,10 +12,12 @@ import type { PreviewImage } from '../engine/imaging/index.js';
 import { StudioError, toResult } from '../engine/errors.js';
 import { confinedPath } from '../engine/files/confined-path.js';
 import { browseRoots } from '../engine/files/folder-browser.js';
+import { ModelLibrary } from '../engine/library/model-library.js';
 import { packageVersion, studioHome } from '../engine/library/paths.js';
 import { logJobEvent, logsDir, processLogger, type StudioLogger } from '../engine/logging/index.js';
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor.js';
 import { JobManager } from './job-manager.js';
+import { StudioFarm } from './studio-farm.js';
 import { PreviewScheduler } from './preview-scheduler.js';
 import { SettingsStore } from './settings-store.js';
 import { sampleFile, trainingHandlers } from './training-routes.js';
@@ -50,6 +52,8 @@ export class StudioService {
   readonly settings: SettingsStore;
   readonly supervisor: EngineSupervisor;
   readonly jobs: JobManager;
+  /** Settings > Farm: where the Translate page's batches run when the farm is on. */
+  readonly farm: StudioFarm;
   readonly handlers: InvokeHandlers;
   readonly previews = new PreviewScheduler();
   private lastProvider: string | null = null;
@@ -83,6 +87,7 @@ export class StudioService {
       if (event.type === 'train-finished') log().info({ runId, iteration: event.iteration, status: event.status, seconds: event.seconds }, `training run ${event.status === 'paused' ? 'paused' : 'finished'}`);
       else if (event.type === 'train-error') log().warn({ runId, error: event.error }, 'training run failed');
     };
+    this.farm = new StudioFarm(new ModelLibrary({ home: this.home }), (jobId, index, fraction, status) => this.jobs.itemProgress(jobId, index, fraction, status));
     this.jobs = new JobManager(
       { translate: (args) => this.supervisor.request('translate:item', args) },
       (event) => {
@@ -92,6 +97,7 @@ export class StudioService {
       (provider) => {
         this.lastProvider = provider;
       },
+      () => this.farm.route(),
     );
     const engine = this.supervisor;
     /** Shows a file, or its folder, on the host (desktop only); `elsewhere` says what to do without it. */
@@ -136,6 +142,11 @@ export class StudioService {
         if (expanded.data.files.length + expanded.data.errors.length === 0) return fail('BAD_ARGUMENT', 'no image files were found in what was dropped');
         const saved = await this.settings.get();
         const naming = args.naming ?? saved.naming;
+        if (saved.farm.enabled) {
+          // A farm that cannot be opened fails the batch at once, saying why, as a bad model does.
+          const opened = await toResult(() => this.farm.use(saved.farm));
+          if (!opened.ok) return opened;
+        }
         return {
           ok: true,
           data: this.jobs.start(
@@ -149,6 +160,7 @@ export class StudioService {
               ...(args.attributes === undefined ? {} : { attributes: args.attributes }),
             },
             expanded.data,
+            { farm: saved.farm.enabled },
           ),
         };
       },
@@ -280,6 +292,7 @@ export class StudioService {
 
   stop(): void {
     this.supervisor.stop();
+    void this.farm.close();
   }
 
   /** Quitting: pauses a training run (it checkpoints, so the next start can resume it), then stops the engine. */
