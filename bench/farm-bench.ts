@@ -36,6 +36,8 @@ interface Setup {
 
 /** What each worker printed, shown when an item fails. */
 const workerLogs = new Map<string, string>();
+/** Workers still running, stopped whatever happens. */
+const workers = new Set<ChildProcess>();
 
 function startWorker(setup: Setup, name: string): Promise<ChildProcess> {
   const bin = join(packageRoot(), 'bin', 'gan-studio.js');
@@ -43,6 +45,8 @@ function startWorker(setup: Setup, name: string): Promise<ChildProcess> {
     env: { ...process.env, GAN_STUDIO_HOME: join(setup.work, name) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  workers.add(child);
+  child.once('exit', () => workers.delete(child));
   let err = '';
   return new Promise((ready, fail) => {
     child.stderr?.on('data', (d: Buffer) => {
@@ -162,6 +166,7 @@ async function main(): Promise<void> {
     console.log(overheadLine);
     load.push(loadavg()[0] ?? 0);
   } finally {
+    for (const child of workers) child.kill('SIGKILL');
     await sessions.dispose();
     await redis.dispose();
     await rm(work, { recursive: true, force: true });
