@@ -297,7 +297,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`gan-studio: ${err.message}\n`);
       return USAGE_CODES.has(err.code) ? 2 : 1;
     }
-    process.stderr.write(`gan-studio: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // The message as display text; the stack's frames (our code's paths) as they are.
+    const frames = err instanceof Error ? (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)) : [];
+    process.stderr.write(`gan-studio: unexpected error: ${[toErrorInfo(err).message, ...frames].join('\n')}\n`);
     return 1;
   } finally {
     await sessions.dispose();

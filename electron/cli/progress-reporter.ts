@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { JobEvent } from '../contract/jobs.js';
+import { displayText } from '../engine/display-text.js';
 
 export interface Failure {
   input: string;
@@ -15,7 +16,7 @@ export class ProgressReporter {
   readonly failures: Failure[] = [];
   readonly providers = new Map<string, number>();
   readonly fallbackNotes = new Set<string>();
-  readonly renamed: { input: string; output: string }[] = [];
+  readonly renamed: { input: string; output: string; reason: string }[] = [];
   /** The farm workers that translated files (farm batches). */
   readonly workers = new Set<string>();
   private bar: cliProgress.SingleBar | null = null;
@@ -33,7 +34,7 @@ export class ProgressReporter {
 
   private show(path: string): string {
     const rel = relative(process.cwd(), path);
-    return rel.startsWith('..') ? path : rel;
+    return displayText(rel.startsWith('..') ? path : rel);
   }
 
   private line(text: string): void {
@@ -72,7 +73,7 @@ export class ProgressReporter {
         this.lastLine = 0;
         this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
         for (const f of event.fallbacks) this.fallbackNotes.add(`${f.provider} ${f.reason}`);
-        if (event.renamed) this.renamed.push({ input: event.input, output: event.output });
+        if (event.renamed) this.renamed.push({ input: event.input, output: event.output, reason: event.renameReason ?? 'the plain name was taken' });
         if (event.worker !== undefined) this.workers.add(event.worker);
         if (this.bar !== null) {
           for (const note of event.notes) this.line(`${this.show(event.input)}: ${note}`);

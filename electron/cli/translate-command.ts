@@ -6,6 +6,7 @@ import { logJobEvent, processLogger } from '../engine/logging/index.js';
 import type { SessionManager } from '../engine/runtime/index.js';
 import { JsonLines } from './json-lines.js';
 import { ProgressReporter } from './progress-reporter.js';
+import { displayText } from '../engine/display-text.js';
 
 export interface TranslateCliOptions {
   model: string;
@@ -93,14 +94,14 @@ function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: J
   const seconds = (summary.ms / 1000).toFixed(1);
   const out: string[] = [];
   for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
-  for (const r of reporter.renamed) out.push(`note: ${r.output} was named so because the plain name already existed (use --overwrite to replace)`);
+  for (const r of reporter.renamed) out.push(`note: ${displayText(r.output)} was named so because ${r.reason}`);
   const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
   const workers = reporter.workers.size === 0 ? '' : ` by ${reporter.workers.size} worker${reporter.workers.size === 1 ? '' : 's'} (${[...reporter.workers].sort().join(', ')})`;
   out.push(
     `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers}${workers} in ${seconds} s` +
       (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
   );
-  for (const f of reporter.failures) out.push(`  ${f.input}: ${f.message}`);
+  for (const f of reporter.failures) out.push(`  ${displayText(f.input)}: ${f.message}`);
   if (total === 0 && !summary.cancelled) out.push('No image files were found in the given inputs.');
   process.stderr.write(`${out.join('\n')}\n`);
   if (summary.cancelled) return 130;
@@ -154,8 +155,8 @@ async function sweepCommand(
       (p) => {
         if (p.error !== undefined) json.write('error', { input: p.input, message: p.error, at: new Date().toISOString() });
         else json.write('output', { input: p.input, output: p.output, attribute: sweep.name, value: p.value, step: p.step, steps: p.steps, at: new Date().toISOString() });
-        if (p.error !== undefined) process.stderr.write(`failed: ${p.input}: ${p.error}\n`);
-        else process.stderr.write(`${p.input}: ${sweep.name} = ${p.value.toFixed(3)} (${p.step}/${p.steps}) -> ${p.output ?? ''}\n`);
+        if (p.error !== undefined) process.stderr.write(`failed: ${displayText(p.input)}: ${displayText(p.error)}\n`);
+        else process.stderr.write(`${displayText(p.input)}: ${sweep.name} = ${p.value.toFixed(3)} (${p.step}/${p.steps}) -> ${displayText(p.output ?? '')}\n`);
       },
       controller.signal,
     );

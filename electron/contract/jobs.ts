@@ -11,8 +11,10 @@ export interface ProviderReport {
 /** What translating one item made, and where it ran. */
 export interface ItemResult extends ProviderReport {
   output: string;
-  /** The output name differs from the plain one because that file already existed. */
+  /** The output name differs from the plain one (see renameReason). */
   renamed: boolean;
+  /** Why the plain name was not used, in words for the user (set when renamed). */
+  renameReason?: string;
   /** How the image was processed when it was not simply whole (tiles, retries). */
   notes: string[];
   width: number;

@@ -10,6 +10,8 @@ import { describeTrainSettingIssues } from '../contract/training.js';
 import type { MediaVariant } from '../contract/wire.js';
 import type { PreviewImage } from '../engine/imaging/index.js';
 import { StudioError, toResult } from '../engine/errors.js';
+import { confinedPath } from '../engine/files/confined-path.js';
+import { browseRoots } from '../engine/files/folder-browser.js';
 import { ModelLibrary } from '../engine/library/model-library.js';
 import { packageVersion, studioHome } from '../engine/library/paths.js';
 import { logJobEvent, logsDir, processLogger, type StudioLogger } from '../engine/logging/index.js';
@@ -107,6 +109,17 @@ export class StudioService {
         return { path };
       });
     };
+    /**
+     * An output folder a page chose: a full path, and in browser mode one inside the folders its
+     * folder browser offers (home and mounted volumes), after links are followed. The desktop
+     * window's folders come from the system dialog.
+     */
+    const outputFolder = async (dir: string): Promise<string> => {
+      if (!isAbsolute(dir)) throw new StudioError('BAD_ARGUMENT', 'the output folder must be a full path');
+      if (host.mode !== 'browser') return dir;
+      const roots = (await browseRoots()).map((r) => r.path);
+      return confinedPath(roots, dir, 'the output folder', 'inside your home folder or a mounted volume');
+    };
     this.handlers = {
       'models:list': () => engine.request('models:list', {}),
       'models:import': async (args) => {
@@ -119,7 +132,8 @@ export class StudioService {
       'catalog:download': (args) => engine.request('catalog:download', args),
       'catalog:cancel': (args) => engine.request('catalog:cancel', args),
       'jobs:start': async (args) => {
-        if (args.outputDir !== undefined && !isAbsolute(args.outputDir)) return fail('BAD_ARGUMENT', 'jobs:start: outputDir: the output folder must be a full path');
+        const outDir = args.outputDir === undefined ? undefined : await toResult(() => outputFolder(args.outputDir as string));
+        if (outDir !== undefined && !outDir.ok) return outDir;
         const inputs = await toResult(() => this.resolveInputs(args.inputs));
         if (!inputs.ok) return inputs;
         // The same file twice (a queue sent again from the Attributes page) is translated once.
@@ -138,7 +152,7 @@ export class StudioService {
           data: this.jobs.start(
             {
               model: args.model,
-              outDir: args.outputDir ?? saved.outputDir,
+              outDir: outDir?.data ?? saved.outputDir,
               format: args.format ?? saved.format,
               quality: args.quality ?? saved.quality,
               device: saved.device,
@@ -156,7 +170,7 @@ export class StudioService {
       'settings:get': () => toResult(() => this.settings.get()),
       'settings:set': (patch) =>
         toResult(async () => {
-          const next: Settings = await this.settings.set(patch);
+          const next: Settings = await this.settings.set(patch.outputDir === undefined ? patch : { ...patch, outputDir: await outputFolder(patch.outputDir) });
           host.send('settings:changed', next);
           return next;
         }),

@@ -2,7 +2,7 @@ import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
 import { strideStages } from './stride-stages.js';
-import { JUNYANZ_FIELDS, junyanzDetails, junyanzIo, junyanzNorm, junyanzTraining, type JunyanzSettings } from './junyanz.js';
+import { JUNYANZ_FIELDS, JUNYANZ_GENERATOR, junyanzDetails, junyanzNorm, type JunyanzSettings } from './junyanz.js';
 
 export type ResnetArch = { family: 'resnet'; ngf: number; nBlocks: number } & JunyanzSettings;
 
@@ -94,9 +94,6 @@ export const resnetFamily: GeneratorFamily<ResnetArch> = {
   build: (a) => resnetGenerator(a),
   sizeMultiple: () => 4,
   describe: (a) => `resnet_${a.nBlocks}blocks ${junyanzDetails(a)}`,
-  conditional: false,
-  io: junyanzIo,
+  ...JUNYANZ_GENERATOR,
   defaultKind: 'cyclegan',
-  preferredSize: 256,
-  forTraining: junyanzTraining,
 };

@@ -85,10 +85,14 @@ export function requireImages(folder: ScannedFolder, role: string, count = folde
 
 /** The path relative to the folder without its extension, with '/' separators: the pairing key. */
 export function pairingKey(dir: string, file: string): string {
-  const rel = relative(dir, file).split(sep).join('/');
-  const slash = rel.lastIndexOf('/');
-  const dot = rel.lastIndexOf('.');
-  return dot > slash + 1 ? rel.slice(0, dot) : rel;
+  return withoutExtension(relative(dir, file).split(sep).join('/'));
+}
+
+/** A '/'-separated name without its extension (a leading dot, as in `.hidden`, is not one). */
+export function withoutExtension(name: string): string {
+  const slash = name.lastIndexOf('/');
+  const dot = name.lastIndexOf('.');
+  return dot > slash + 1 ? name.slice(0, dot) : name;
 }
 
 /** Null when the header reads as an image the engine can decode, else the reason it cannot. */
