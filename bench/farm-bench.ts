@@ -23,6 +23,7 @@ import { machineLine, median, writeBenchmarkSection } from './benchmarks-file.js
 const STANDARD: Architecture = { family: 'resnet', ngf: 64, nBlocks: 9, norm: 'instance', dropout: false, inputChannels: 3, outputChannels: 3 };
 const SIDE = 512;
 const BIG_FILES = Number(process.env['FARM_BENCH_FILES'] ?? 4);
+const BIG_ROUNDS = 2;
 const SMALL_FILES = 40;
 const ROUNDS = 3;
 
@@ -115,26 +116,34 @@ async function main(): Promise<void> {
     const warmOne = join(shared, 'warm-one');
     await writeBatch(warmOne, 1, { width: SIDE, height: SIDE }, false);
 
-    // translate alone, warm session, one thread.
+    // Rounds alternate the three runs, so that load from anything else on the machine hits each alike.
     await alone(setup, 'bench-resnet9', warmOne, 'warm-out');
-    const aloneMs = await alone(setup, 'bench-resnet9', big, 'alone');
-    const perImage = aloneMs / BIG_FILES;
-    rows.push(`| \`translate\` alone | ${(aloneMs / 1000).toFixed(1)} s | ${perImage.toFixed(0)} ms | ${(BIG_FILES / (aloneMs / 1000)).toFixed(3)} | 1.00x |`);
-    console.log(rows.at(-1));
-
     const w1 = await startWorker(setup, 'w1');
     await onFarm(setup, 'bench-resnet9', warmOne, 'warm-farm1');
-    const { wall: one, workerMs: oneItem } = await onFarm(setup, 'bench-resnet9', big, 'farm1');
-    rows.push(`| farm, 1 worker | ${(one / 1000).toFixed(1)} s | ${(one / BIG_FILES).toFixed(0)} ms (worker: ${oneItem.toFixed(0)} ms) | ${(BIG_FILES / (one / 1000)).toFixed(3)} | ${(aloneMs / one).toFixed(2)}x |`);
-    console.log(rows.at(-1));
-    load.push(loadavg()[0] ?? 0);
-
-    const w2 = await startWorker(setup, 'w2');
-    await onFarm(setup, 'bench-resnet9', warm, 'warm-farm2');
-    const { wall: two, workerMs: twoItem } = await onFarm(setup, 'bench-resnet9', big, 'farm2');
-    rows.push(`| farm, 2 workers | ${(two / 1000).toFixed(1)} s | ${(two / BIG_FILES).toFixed(0)} ms (worker: ${twoItem.toFixed(0)} ms) | ${(BIG_FILES / (two / 1000)).toFixed(3)} | ${(aloneMs / two).toFixed(2)}x |`);
-    console.log(rows.at(-1));
-    await stopWorker(w2);
+    const runs = { alone: [] as number[], one: [] as number[], two: [] as number[], oneItem: [] as number[], twoItem: [] as number[] };
+    for (let r = 0; r < BIG_ROUNDS; r++) {
+      runs.alone.push(await alone(setup, 'bench-resnet9', big, `alone-${r}`));
+      const one = await onFarm(setup, 'bench-resnet9', big, `farm1-${r}`);
+      runs.one.push(one.wall);
+      runs.oneItem.push(one.workerMs);
+      const w2 = await startWorker(setup, 'w2');
+      await onFarm(setup, 'bench-resnet9', warm, `warm-farm2-${r}`);
+      const two = await onFarm(setup, 'bench-resnet9', big, `farm2-${r}`);
+      runs.two.push(two.wall);
+      runs.twoItem.push(two.workerMs);
+      await stopWorker(w2);
+      console.log(`round ${r}: alone ${(runs.alone.at(-1) ?? 0) / 1000} s, 1 worker ${one.wall / 1000} s, 2 workers ${two.wall / 1000} s`);
+      load.push(loadavg()[0] ?? 0);
+    }
+    const aloneMs = median(runs.alone);
+    const perImage = aloneMs / BIG_FILES;
+    const row = (name: string, walls: number[], items?: number[]): string => {
+      const wall = median(walls);
+      const item = items === undefined ? '' : ` (worker: ${median(items).toFixed(0)} ms)`;
+      return `| ${name} | ${(wall / 1000).toFixed(1)} s | ${(wall / BIG_FILES).toFixed(0)} ms${item} | ${(BIG_FILES / (wall / 1000)).toFixed(3)} | ${(aloneMs / wall).toFixed(2)}x | ${walls.map((w) => (w / 1000).toFixed(1)).join(', ')} s |`;
+    };
+    rows.push(row('`translate` alone', runs.alone), row('farm, 1 worker', runs.one, runs.oneItem), row('farm, 2 workers', runs.two, runs.twoItem));
+    for (const line of rows) console.log(line);
     load.push(loadavg()[0] ?? 0);
 
     // The farm's own cost per item, measured directly on a one-worker batch of a tiny model:
@@ -190,8 +199,10 @@ async function main(): Promise<void> {
       'Per file is the batch time over its files; "worker" is the mean time a worker spent on an item, from',
       'taking it to its placed output.',
       '',
-      '| run | batch | per file | files/s | speed-up |',
-      '|---|---|---|---|---|',
+      `Medians of ${BIG_ROUNDS} rounds; each round runs the three one after another.`,
+      '',
+      '| run | batch | per file | files/s | speed-up | each round |',
+      '|---|---|---|---|---|---|',
       ...rows,
       '',
       "The farm's own cost per item, measured directly: the queue round trip (add, take, lock and its",
