@@ -7,7 +7,7 @@ import { maxDifference, webgpuSkipReason } from '../../../../e2e/fixtures/webgpu
 import { emitOnnx } from '../../graph/onnx-emitter.js';
 import { randomWeights } from '../../graph/weights.js';
 import { StripTranslator } from '../../jobs/strip-translator.js';
-import { buildGenerator, GENERATOR_FAMILIES, sizeMultiple, type Architecture } from '../../nets/index.js';
+import { buildGenerator, GENERATOR_FAMILIES, patchganDiscriminator, sizeMultiple, type Architecture } from '../../nets/index.js';
 import { openGraphRunner } from '../graph-runner.js';
 import type { TensorInput } from '../ort-session.js';
 import { providerSummary } from '../provider-policy.js';
@@ -82,6 +82,22 @@ describe.skipIf(skip !== null)(`WebGPU against the CPU${skip === null ? '' : ` (
       // A network whose output is flat would match whatever the kernels did.
       expect(maxDifference(onCpu, new Float32Array(onCpu.length))).toBeGreaterThan(0.05);
       expect(maxDifference(onGpu, onCpu)).toBeLessThan(TOLERANCE);
+    } finally {
+      await gpu.release();
+      await cpu.release();
+    }
+  });
+
+  it('a discriminator over 3 + 3 channels (pix2pix\'s), a Conv that WebGPU gets wrong unpadded (graph/conv-channels)', async () => {
+    const graph = patchganDiscriminator({ inputChannels: 6, ndf: 4, nLayers: 1, norm: 'batch' });
+    const model = emitOnnx(graph, randomWeights(graph, 5));
+    const feeds = { [graph.inputs[0]?.name ?? '']: { data: input(6, 16), dims: [1, 6, 16, 16] } };
+    const gpu = await openGraphRunner(model, 'webgpu');
+    const cpu = await openGraphRunner(model, 'cpu');
+    try {
+      expect(gpu.provider).toBe('webgpu');
+      const [a, b] = [(await gpu.run(feeds)).get(graph.output.name) ?? [], (await cpu.run(feeds)).get(graph.output.name) ?? []];
+      expect(maxDifference(a, b)).toBeLessThan(TOLERANCE);
     } finally {
       await gpu.release();
       await cpu.release();
