@@ -53,7 +53,7 @@ function settings(overrides: Partial<TrainSettings>): TrainSettings {
     mode: 'cyclegan',
     dataA: join(work, 'A'),
     dataB: join(work, 'B'),
-    arch: 'resnet_1blocks',
+    arch: 'resnet_6blocks',
     ngf: 4,
     ndf: 4,
     dLayers: 2,

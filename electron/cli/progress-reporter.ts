@@ -14,7 +14,8 @@ export interface Failure {
 export class ProgressReporter {
   readonly failures: Failure[] = [];
   readonly providers = new Map<string, number>();
-  readonly fallbackNotes = new Set<string>();
+  /** Providers passed over, by provider and reason (each once), for the summary's provider line. */
+  readonly fallbacks = new Map<string, { provider: string; reason: string }>();
   readonly renamed: { input: string; output: string }[] = [];
   private bar: cliProgress.SingleBar | null = null;
   private multi: cliProgress.MultiBar | null = null;
@@ -69,7 +70,7 @@ export class ProgressReporter {
       case 'item-done': {
         this.lastLine = 0;
         this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
-        for (const f of event.fallbacks) this.fallbackNotes.add(`${f.provider} ${f.reason}`);
+        for (const f of event.fallbacks) this.fallbacks.set(`${f.provider} ${f.reason}`, f);
         if (event.renamed) this.renamed.push({ input: event.input, output: event.output });
         if (this.bar !== null) {
           for (const note of event.notes) this.line(`${this.show(event.input)}: ${note}`);

@@ -3,7 +3,7 @@ import type { OutputFormat } from '../contract/jobs.js';
 import { runSweepJob, runTranslateJob, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import { logJobEvent, processLogger } from '../engine/logging/index.js';
-import type { SessionManager } from '../engine/runtime/index.js';
+import { providerSummary, type SessionManager } from '../engine/runtime/index.js';
 import { JsonLines } from './json-lines.js';
 import { ProgressReporter } from './progress-reporter.js';
 
@@ -65,10 +65,9 @@ export async function translateCommand(
     );
     const total = summary.succeeded + summary.failed;
     json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
-    const providers = [...reporter.providers.keys()].join(', ') || 'no provider';
+    const providers = [...reporter.providers.keys()].map((p) => providerSummary(p, [...reporter.fallbacks.values()])).join(', ') || 'no provider';
     const seconds = (summary.ms / 1000).toFixed(1);
     const out: string[] = [];
-    for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
     for (const r of reporter.renamed) out.push(`note: ${r.output} was named so because the plain name already existed (use --overwrite to replace)`);
     const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
     out.push(

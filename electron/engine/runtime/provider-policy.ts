@@ -14,8 +14,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { providerLine } from '../../contract/jobs.js';
 import { StudioError } from '../errors.js';
-import { providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
+import { isProviderName, providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
 import { softwareVulkanOnly, vulkanDrivers } from './vulkan-drivers.js';
 
 /** A provider that was tried and passed over, with the reason, so results can say why. */
@@ -67,10 +68,9 @@ export function describeProvider(provider: ProviderName, platform: NodeJS.Platfo
   return software === null ? provider : `webgpu (on ${software}, a software Vulkan driver: the processor, not a GPU)`;
 }
 
-/** The one line that says which provider ran and why the ones before it did not: "cpu (webgpu skipped: ...)". */
-export function providerSummary(provider: ProviderName, fallbacks: readonly Fallback[], platform?: NodeJS.Platform): string {
-  const passed = fallbacks.map((f) => `${f.provider} ${f.reason}`);
-  return passed.length === 0 ? describeProvider(provider, platform) : `${describeProvider(provider, platform)} (${passed.join('; ')})`;
+/** The one line that says which provider ran (as it is) and why the ones before it did not (contract/jobs providerLine). */
+export function providerSummary(provider: string, fallbacks: readonly Fallback[] | readonly { provider: string; reason: string }[], platform?: NodeJS.Platform): string {
+  return providerLine(isProviderName(provider) ? describeProvider(provider, platform) : provider, fallbacks);
 }
 
 /** An error in a line a result can carry: the first line, without onnxruntime's source-location prefix. */
