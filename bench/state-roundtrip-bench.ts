@@ -13,7 +13,8 @@ import { loadavg } from 'node:os';
 import { randomWeights } from '../electron/engine/graph/weights.js';
 import { patchganDiscriminator, resnetGenerator } from '../electron/engine/nets/index.js';
 import { describeProvider, openGraphRunner, type Feed, type GraphRunner } from '../electron/engine/runtime/index.js';
-import { buildCycleganStep } from '../electron/engine/training/modes/index.js';
+import { CycleganMode } from '../electron/engine/training/modes/index.js';
+import { trainSettings } from '../electron/engine/training/train-settings.js';
 import { NetState } from '../electron/engine/training/net-state.js';
 import { BC2, STEP_SIZE, type StepGraph } from '../electron/engine/training/step-graphs.js';
 import { machineLine, median, writeBenchmarkSection } from './benchmarks-file.js';
@@ -31,7 +32,8 @@ const device = process.argv.includes('--cpu') ? 'cpu' : 'webgpu';
 function buildStep(): StepGraph {
   const g = () => resnetGenerator({ ngf: width, nBlocks: 6, norm: 'instance', dropout: false });
   const d = () => patchganDiscriminator({ inputChannels: 3, ndf: width, nLayers: 3, norm: 'instance' });
-  return buildCycleganStep({ gA: g(), gB: g(), dA: d(), dB: d(), batch: 1, size });
+  const mode = new CycleganMode(trainSettings({ mode: 'cyclegan', dataA: '', batch: 1, size }), 0);
+  return mode.buildStep(new Map([['G_A', g()], ['G_B', g()], ['D_A', d()], ['D_B', d()]]));
 }
 
 function dataFeeds(step: StepGraph, k: number): Record<string, Feed> {

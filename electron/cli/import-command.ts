@@ -1,6 +1,7 @@
 import type { ModelKind, PixelRange } from '../contract/models.js';
 import { importModelFile, type ModelLibrary } from '../engine/library/index.js';
 import { JsonLines } from './json-lines.js';
+import { displayText } from '../engine/display-text.js';
 
 export interface ImportCliOptions {
   name?: string;
@@ -17,7 +18,7 @@ export interface ImportCliOptions {
 export async function importCommand(file: string, options: ImportCliOptions, library: ModelLibrary): Promise<number> {
   const json = new JsonLines(options.json === true);
   const started = performance.now();
-  process.stderr.write(`Importing ${file} ...\n`);
+  process.stderr.write(`Importing ${displayText(file)} ...\n`);
   const { entry, notes } = await importModelFile(library, file, {
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(options.id === undefined ? {} : { id: options.id }),
@@ -27,8 +28,8 @@ export async function importCommand(file: string, options: ImportCliOptions, lib
     ...(options.kind === undefined ? {} : { kind: options.kind }),
     ...(options.range === undefined ? {} : { pixelRange: options.range }),
   });
-  for (const note of notes) process.stderr.write(`  ${note}\n`);
-  process.stderr.write(`Installed "${entry.manifest.name}" (${entry.manifest.kind}) in ${entry.dir}\n`);
+  for (const note of notes) process.stderr.write(`  ${displayText(note)}\n`);
+  process.stderr.write(`Installed "${displayText(entry.manifest.name)}" (${entry.manifest.kind}) in ${displayText(entry.dir)}\n`);
   const m = entry.manifest;
   const ms = Math.round(performance.now() - started);
   if (json.enabled) {

@@ -7,6 +7,7 @@ import { exportRunModels } from '../engine/training/export-models.js';
 import { trainSettings } from '../engine/training/train-settings.js';
 import { TrainingRun } from '../engine/training/training-run.js';
 import { JsonLines } from './json-lines.js';
+import { displayText } from '../engine/display-text.js';
 
 export interface TrainCliOptions {
   mode?: TrainMode;
@@ -102,8 +103,8 @@ class TrainReporter {
         this.provider = e.provider;
         this.json.write('started', { runDir: e.runDir, provider: e.provider, fallbacks: e.fallbacks, resumed: e.resumed, iteration: e.iteration, iterations: e.iterations, counts: e.data.counts, skipped: e.data.skipped });
         const counts = Object.entries(e.data.counts).map(([k, v]) => `${k}: ${v}`).join(', ');
-        this.stream.write(`${e.resumed ? 'resuming' : 'training'} in ${e.runDir} (${counts}), from iteration ${e.iteration} of ${e.iterations}, on ${providerSummary(e.provider, e.fallbacks)}\n`);
-        for (const s of e.data.skipped) this.stream.write(`  skipped ${s.path}: ${s.reason}\n`);
+        this.stream.write(`${e.resumed ? 'resuming' : 'training'} in ${displayText(e.runDir)} (${counts}), from iteration ${e.iteration} of ${e.iterations}, on ${providerSummary(e.provider, e.fallbacks)}\n`);
+        for (const s of e.data.skipped) this.stream.write(`  skipped ${displayText(s.path)}: ${displayText(s.reason)}\n`);
         return;
       }
       case 'train-progress': {
@@ -122,7 +123,7 @@ class TrainReporter {
       }
       case 'train-sample':
         this.json.write('sample', { iteration: e.iteration, output: e.path, provider: this.provider, at: new Date().toISOString() });
-        if (!tty) this.stream.write(`sample: ${e.path}\n`);
+        if (!tty) this.stream.write(`sample: ${displayText(e.path)}\n`);
         return;
       case 'train-checkpoint':
         this.json.write('checkpoint', { iteration: e.iteration, output: e.path, at: new Date().toISOString() });
@@ -164,7 +165,7 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
       ...(options.threads === undefined ? {} : { threads: options.threads }),
     });
     if (outcome.status === 'paused') {
-      process.stderr.write(`paused at iteration ${outcome.iteration}; continue with: gan-studio train --resume ${run.dir}\n`);
+      process.stderr.write(`paused at iteration ${outcome.iteration}; continue with: gan-studio train --resume ${displayText(run.dir)}\n`);
       summary({ status: 'paused', iteration: outcome.iteration, models: [] });
       return 130;
     }
@@ -173,12 +174,12 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
     process.off('SIGTERM', onSignal);
   }
   if (!options.export) {
-    process.stderr.write(`done; the run is in ${run.dir}\n`);
+    process.stderr.write(`done; the run is in ${displayText(run.dir)}\n`);
     summary({ status: 'completed', models: [] });
     return 0;
   }
   const entries = await exportRunModels(run, library);
-  process.stderr.write(`exported to the library (run folder: ${run.dir})\n`);
+  process.stderr.write(`exported to the library (run folder: ${displayText(run.dir)})\n`);
   for (const e of entries) json.write('model', { id: e.manifest.id, name: e.manifest.name, kind: e.manifest.kind, dir: e.dir });
   summary({ status: 'completed', models: entries.map((e) => e.manifest.id) });
   // The last line is the new model id(s), for scripts.

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import type { OutputFormat } from '../contract/jobs.js';
-import { runSweepJob, runTranslateJob, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
+import { runSweepJob, runTranslateJob, type JobSummary, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import { logJobEvent, processLogger } from '../engine/logging/index.js';
 import { providerSummary, type SessionManager } from '../engine/runtime/index.js';
 import { JsonLines } from './json-lines.js';
 import { ProgressReporter } from './progress-reporter.js';
+import { displayText } from '../engine/display-text.js';
 
 export interface TranslateCliOptions {
   model: string;
@@ -26,7 +27,7 @@ export interface TranslateCliOptions {
  * Ctrl+C once cancels after the current file (the caller's signal); twice exits at once. The
  * caller removes `onSigint` when its job ends.
  */
-function cancelOnSigint(beforeMessage?: () => void): { controller: AbortController; onSigint: () => void } {
+export function cancelOnSigint(beforeMessage?: () => void): { controller: AbortController; onSigint: () => void } {
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130);
@@ -63,26 +64,37 @@ export async function translateCommand(
       },
       controller.signal,
     );
-    const total = summary.succeeded + summary.failed;
-    json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
-    const providers = [...reporter.providers.keys()].map((p) => providerSummary(p, [...reporter.fallbacks.values()])).join(', ') || 'no provider';
-    const seconds = (summary.ms / 1000).toFixed(1);
-    const out: string[] = [];
-    for (const r of reporter.renamed) out.push(`note: ${r.output} was named so because the plain name already existed (use --overwrite to replace)`);
-    const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
-    out.push(
-      `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers} in ${seconds} s` +
-        (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
-    );
-    for (const f of reporter.failures) out.push(`  ${f.input}: ${f.message}`);
-    if (total === 0) out.push('No image files were found in the given inputs.');
-    process.stderr.write(`${out.join('\n')}\n`);
-    if (summary.cancelled) return 130;
-    return summary.failed > 0 || total === 0 ? 1 : 0;
+    return reportBatchEnd(summary, reporter, json);
   } finally {
     reporter.stop();
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * The summary of a batch on stderr (and its JSON line): providers, renamed outputs, every
+ * failed file with its cause. Returns translate's exit code: 0 all done, 1 some failed or
+ * none found, 130 cancelled. A farm batch ends the same way.
+ */
+export function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: JsonLines): number {
+  const total = summary.succeeded + summary.failed;
+  json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
+  // One provider line: which ran, and why the ones before it did not.
+  const providers = [...reporter.providers.keys()].map((p) => providerSummary(p, [...reporter.fallbacks.values()])).join(', ') || 'no provider';
+  const seconds = (summary.ms / 1000).toFixed(1);
+  const out: string[] = [];
+  for (const r of reporter.renamed) out.push(`note: ${displayText(r.output)} was named so because ${r.reason}`);
+  const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
+  const workers = reporter.workers.size === 0 ? '' : ` by ${reporter.workers.size} worker${reporter.workers.size === 1 ? '' : 's'} (${[...reporter.workers].sort().join(', ')})`;
+  out.push(
+    `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers}${workers} in ${seconds} s` +
+      (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
+  );
+  for (const f of reporter.failures) out.push(`  ${displayText(f.input)}: ${f.message}`);
+  if (total === 0) out.push('No image files were found in the given inputs.');
+  process.stderr.write(`${out.join('\n')}\n`);
+  if (summary.cancelled) return 130;
+  return summary.failed > 0 || total === 0 ? 1 : 0;
 }
 
 /** The options a translation and a sweep share, from the command line. */
@@ -117,8 +129,8 @@ async function sweepCommand(
       (p) => {
         if (p.error !== undefined) json.write('error', { input: p.input, message: p.error, at: new Date().toISOString() });
         else json.write('output', { input: p.input, output: p.output, attribute: sweep.name, value: p.value, step: p.step, steps: p.steps, at: new Date().toISOString() });
-        if (p.error !== undefined) process.stderr.write(`failed: ${p.input}: ${p.error}\n`);
-        else process.stderr.write(`${p.input}: ${sweep.name} = ${p.value.toFixed(3)} (${p.step}/${p.steps}) -> ${p.output ?? ''}\n`);
+        if (p.error !== undefined) process.stderr.write(`failed: ${displayText(p.input)}: ${displayText(p.error)}\n`);
+        else process.stderr.write(`${displayText(p.input)}: ${sweep.name} = ${p.value.toFixed(3)} (${p.step}/${p.steps}) -> ${displayText(p.output ?? '')}\n`);
       },
       controller.signal,
     );

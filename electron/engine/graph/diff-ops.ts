@@ -201,22 +201,6 @@ function foldReflect(t: Tape, g: string, axis: 2 | 3, n: number, a: number): str
   return t.emit('Sum', [centre, nearFull, farFull], outShape);
 }
 
-interface ConvGeometry {
-  kernel: number;
-  stride: number;
-  pad: number;
-}
-
-/** Conv with square kernel, stride and zero padding; weight [out, in, k, k]; bias [out] or null. */
-export function conv(t: Tape, x: string, weight: string, bias: string | null, geo: ConvGeometry): string {
-  return convolution(t, x, weight, bias, { kernel: geo.kernel, stride: geo.stride, pad: geo.pad, transposed: false, outputPadding: 0 });
-}
-
-/** ConvTranspose; weight [in, out, k, k] as PyTorch and ONNX store it. */
-export function convTranspose(t: Tape, x: string, weight: string, bias: string | null, geo: ConvGeometry & { outputPadding: number }): string {
-  return convolution(t, x, weight, bias, { kernel: geo.kernel, stride: geo.stride, pad: geo.pad, transposed: true, outputPadding: geo.outputPadding });
-}
-
 /** An ONNX Conv of x [N, C, H, W] with weights [O, C, kh, kw], its input channels padded where WebGPU needs it (graph/conv-channels). */
 function emitConv(t: Tape, x: string, weight: string, bias: string | null, shape: readonly number[], attrs: Record<string, AttrValue>): string {
   const xs = t.shape(x);

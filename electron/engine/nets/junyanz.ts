@@ -40,11 +40,11 @@ export function junyanzDetails(s: JunyanzSettings): string {
   return `(ngf ${s.ngf}, ${s.norm} norm${s.dropout ? ', dropout' : ''})`;
 }
 
-export function junyanzIo(s: JunyanzSettings): GeneratorIo {
-  return { inputChannels: s.inputChannels, outputChannels: s.outputChannels, conditionChannels: 0 };
-}
-
-/** New networks are trained without dropout (the step graph draws no random masks). */
-export function junyanzTraining(choice: TrainingChoice): Partial<JunyanzSettings> {
-  return { ngf: choice.width, norm: choice.norm, dropout: false };
-}
+/** What the junyanz generators share as families: image to image, their channels, 256 px models. */
+export const JUNYANZ_GENERATOR = {
+  conditional: false,
+  io: (s: JunyanzSettings): GeneratorIo => ({ inputChannels: s.inputChannels, outputChannels: s.outputChannels, conditionChannels: 0 }),
+  preferredSize: 256,
+  /** New networks are trained without dropout (the step graph draws no random masks). */
+  forTraining: (choice: TrainingChoice): Partial<JunyanzSettings> => ({ ngf: choice.width, norm: choice.norm, dropout: false }),
+} as const;

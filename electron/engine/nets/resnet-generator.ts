@@ -1,19 +1,13 @@
-import { GraphBuilder, type NormKind } from '../graph/graph-builder.js';
+import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
 import { strideStages } from './stride-stages.js';
-import { JUNYANZ_FIELDS, junyanzDetails, junyanzIo, junyanzNorm, junyanzTraining, type JunyanzSettings } from './junyanz.js';
+import { JUNYANZ_FIELDS, JUNYANZ_GENERATOR, junyanzDetails, junyanzNorm, type JunyanzSettings } from './junyanz.js';
 
 export type ResnetArch = { family: 'resnet'; ngf: number; nBlocks: number } & JunyanzSettings;
 
-export interface ResnetOptions {
-  ngf: number;
-  nBlocks: number;
-  norm: NormKind;
-  dropout: boolean;
-  inputChannels?: number;
-  outputChannels?: number;
-}
+/** The settings, channels optional (3 in, 3 out). */
+export type ResnetOptions = Omit<ResnetArch, 'family' | 'inputChannels' | 'outputChannels'> & Partial<ResnetArch>;
 
 /**
  * junyanz ResnetGenerator. Parameter keys follow the reference `model.N` indices: dropout
@@ -71,7 +65,7 @@ export const resnetFamily: GeneratorFamily<ResnetArch> = {
     inputChannels: JUNYANZ_FIELDS.inputChannels,
     outputChannels: JUNYANZ_FIELDS.outputChannels,
   },
-  examples: ['resnet_9blocks', 'resnet_6blocks', 'resnet_<n>blocks'],
+  namePatterns: ['resnet_<n>blocks'],
   parseName(name) {
     const m = /^resnet(?:_(\d+)blocks)?$/.exec(name);
     if (m === null) return undefined;
@@ -100,9 +94,6 @@ export const resnetFamily: GeneratorFamily<ResnetArch> = {
   build: (a) => resnetGenerator(a),
   sizeMultiple: () => 4,
   describe: (a) => `resnet_${a.nBlocks}blocks ${junyanzDetails(a)}`,
-  conditional: false,
-  io: junyanzIo,
+  ...JUNYANZ_GENERATOR,
   defaultKind: 'cyclegan',
-  preferredSize: 256,
-  forTraining: junyanzTraining,
 };

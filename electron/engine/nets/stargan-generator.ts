@@ -5,18 +5,12 @@ import { strideStages } from './stride-stages.js';
 
 export type StarganArch = { family: 'stargan'; convDim: number; cDim: number; repeatNum: number };
 
-export interface StarganOptions {
-  convDim: number;
-  cDim: number;
-  repeatNum: number;
-}
-
 /**
  * StarGAN generator: the condition vector is repeated over the image and concatenated after
  * the three colour channels. Zero padding inside the convs, no conv biases, affine
  * InstanceNorm whose running statistics are ignored (per-image statistics are used).
  */
-export function starganGenerator(options: StarganOptions): IrGraph {
+export function starganGenerator(options: Omit<StarganArch, 'family'>): IrGraph {
   const { convDim, cDim, repeatNum } = options;
   const g = new GraphBuilder(`stargan_c${cDim}_d${convDim}`);
   const norm = { affine: true, tracksStats: true };
@@ -54,7 +48,6 @@ export const starganFamily: GeneratorFamily<StarganArch> = {
     cDim: { kind: 'count', name: 'c_dim', min: 1, max: 256, spellings: ['c', 'c_dim'] },
     repeatNum: { kind: 'count', name: 'repeat_num', min: 0, max: 64, spellings: ['repeat', 'repeat_num'] },
   },
-  examples: ['stargan'],
   parseName: (name) => (name === 'stargan' ? {} : undefined),
   detect: (sd) => sd.shape('main.0.weight') !== undefined,
   derive(sd) {

@@ -1,20 +1,14 @@
-import { GraphBuilder, type NormKind } from '../graph/graph-builder.js';
+import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
-import { JUNYANZ_FIELDS, junyanzDetails, junyanzIo, junyanzNorm, junyanzTraining, type JunyanzSettings } from './junyanz.js';
+import { JUNYANZ_FIELDS, JUNYANZ_GENERATOR, junyanzDetails, junyanzNorm, type JunyanzSettings } from './junyanz.js';
 
 export type UnetArch = { family: 'unet'; numDowns: number; ngf: number } & JunyanzSettings;
 
 const NUM_DOWNS = { min: 5, max: 10 } as const;
 
-export interface UnetOptions {
-  numDowns: number;
-  ngf: number;
-  norm: NormKind;
-  dropout: boolean;
-  inputChannels?: number;
-  outputChannels?: number;
-}
+/** The settings, channels optional (3 in, 3 out). */
+export type UnetOptions = Omit<UnetArch, 'family' | 'inputChannels' | 'outputChannels'> & Partial<UnetArch>;
 
 interface Level {
   outer: number;
@@ -91,13 +85,8 @@ export const unetFamily: GeneratorFamily<UnetArch> = {
   reference: { origin: 'junyanz', module: 'UnetGenerator' },
   fields: {
     numDowns: { kind: 'count', name: 'num_downs', ...NUM_DOWNS },
-    ngf: JUNYANZ_FIELDS.ngf,
-    norm: JUNYANZ_FIELDS.norm,
-    dropout: JUNYANZ_FIELDS.dropout,
-    inputChannels: JUNYANZ_FIELDS.inputChannels,
-    outputChannels: JUNYANZ_FIELDS.outputChannels,
+    ...JUNYANZ_FIELDS,
   },
-  examples: ['unet_128', 'unet_256'],
   parseName(name, bad) {
     const m = /^unet(?:_(\d+))?$/.exec(name);
     if (m === null) return undefined;
@@ -127,9 +116,6 @@ export const unetFamily: GeneratorFamily<UnetArch> = {
   build: (a) => unetGenerator(a),
   sizeMultiple: (a) => 2 ** a.numDowns,
   describe: (a) => `unet_${2 ** a.numDowns} ${junyanzDetails(a)}`,
-  conditional: false,
-  io: junyanzIo,
+  ...JUNYANZ_GENERATOR,
   defaultKind: 'pix2pix',
-  preferredSize: 256,
-  forTraining: junyanzTraining,
 };

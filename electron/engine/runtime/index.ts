@@ -1,6 +1,6 @@
 export { DEVICE_CHOICES, deviceChoice, isDeviceChoice, providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
 export { SessionManager, type RunOptions, type RunResult } from './session-manager.js';
-export { DeviceValue, type Feed, type TensorInput } from './ort-session.js';
+export { DeviceValue, withCpuSession, type Feed, type TensorInput, type TensorOutput } from './ort-session.js';
 export { cudaProviderInstalled, describeProvider, providerSummary, retryLongRun, vulkanLoaderPresent, type Fallback, type RetryState } from './provider-policy.js';
 export { softwareVulkanOnly, vulkanDrivers, type VulkanDriver } from './vulkan-drivers.js';
 export { createBareRunner, type BareRunner } from './bare-timing.js';

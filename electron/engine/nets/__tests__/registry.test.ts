@@ -29,7 +29,7 @@ const bad = (why: string): never => {
 
 /** A small network of each family, as the trainer would build it. */
 function sample(family: (typeof GENERATOR_FAMILIES)[number]): Architecture {
-  const name = family.examples.find((e) => !e.includes('<')) ?? family.name;
+  const name = TRAIN_ARCHS.find((n) => family.parseName(n, bad) !== undefined) ?? family.name;
   return trainingArchitecture(name, { width: 2, norm: 'batch', conditionSize: 3 });
 }
 
@@ -43,9 +43,10 @@ function checkpointView(arch: Architecture): StateDictView {
 describe('the family registry', () => {
   for (const family of GENERATOR_FAMILIES) {
     describe(family.name, () => {
-      it('owns the names it lists', () => {
-        for (const example of family.examples.filter((e) => !e.includes('<'))) {
-          expect(parseGeneratorName(example, bad)?.family.name, example).toBe(family.name);
+      it('owns the trainer names it parses, and no other family parses them', () => {
+        for (const name of TRAIN_ARCHS.filter((n) => family.parseName(n, bad) !== undefined)) {
+          expect(parseGeneratorName(name, bad)?.family.name, name).toBe(family.name);
+          expect(GENERATOR_FAMILIES.filter((f) => f.parseName(name, bad) !== undefined).length, name).toBe(1);
         }
       });
 
