@@ -8,8 +8,9 @@ import { emitOnnx } from '../../graph/onnx-emitter.js';
 import { randomWeights } from '../../graph/weights.js';
 import { StripTranslator } from '../../jobs/strip-translator.js';
 import { buildGenerator, GENERATOR_FAMILIES, patchganDiscriminator, sizeMultiple, type Architecture } from '../../nets/index.js';
+import { Tape } from '../../graph/tape.js';
 import { openGraphRunner } from '../graph-runner.js';
-import type { TensorInput } from '../ort-session.js';
+import { DeviceValue, type Feed, type TensorInput } from '../ort-session.js';
 import { providerSummary } from '../provider-policy.js';
 import { SessionManager } from '../session-manager.js';
 
@@ -58,6 +59,46 @@ describe('the software adapter', () => {
     expect(named.provider).toBe('webgpu');
     expect(providerSummary(named.provider, named.fallbacks)).toMatch(/^webgpu \(on SwiftShader, a software Vulkan driver/);
     await named.release();
+  });
+});
+
+describe('state kept on the device', () => {
+  /** x -> x + 1 and a loss-like sum: what a training step does to its state, in small. */
+  function stepGraph(): Uint8Array {
+    const t = new Tape('keep');
+    const x = t.input('x', [4]);
+    const next = t.rename(t.emit('Add', [x, t.constant(1)], [4]), "x'");
+    const sum = t.rename(t.emit('ReduceSum', [x, t.ints([0])], [1], { keepdims: 1 }), 'sum');
+    return t.toOnnx([next, sum]);
+  }
+
+  it.skipIf(skip !== null)('on webgpu the kept outputs stay in GPU buffers, are fed back as they are and read back on request', async () => {
+    const runner = await openGraphRunner(stepGraph(), 'webgpu', { keepOnDevice: ["x'"] });
+    expect(runner.provider).toBe('webgpu');
+    let x: Feed = { data: Float32Array.of(1, 2, 3, 4), dims: [4] };
+    const sums: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const out = await runner.step({ x });
+      sums.push(out.host.get('sum')?.[0] ?? Number.NaN);
+      expect(out.host.has("x'")).toBe(false);
+      const kept = out.device.get("x'");
+      expect(kept).toBeInstanceOf(DeviceValue);
+      if (x instanceof DeviceValue) x.dispose();
+      x = kept as DeviceValue;
+    }
+    expect(sums).toEqual([10, 14, 18]);
+    const back = await runner.download(new Map([['state', x as DeviceValue]]));
+    expect([...(back.get('state') ?? [])]).toEqual([4, 5, 6, 7]);
+    (x as DeviceValue).dispose();
+    await runner.release();
+  });
+
+  it('on the CPU the same outputs come back as plain arrays', async () => {
+    const runner = await openGraphRunner(stepGraph(), 'cpu', { keepOnDevice: ["x'"] });
+    const out = await runner.step({ x: { data: Float32Array.of(1, 2, 3, 4), dims: [4] } });
+    expect(out.device.size).toBe(0);
+    expect([...(out.host.get("x'") ?? [])]).toEqual([2, 3, 4, 5]);
+    await runner.release();
   });
 });
 
