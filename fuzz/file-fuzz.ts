@@ -203,6 +203,7 @@ export async function run({ seed, iterations }: FuzzOptions): Promise<FuzzFigure
   const corpus = await seeds();
   const figures: FuzzFigures & { notes: string[] } = { tried: 0, crashes: 0, hangs: 0, escapes: 0, notes: [] };
   const outcomes = { installed: 0, refused: 0 };
+  let highestPeakMB = 0;
   const note = (text: string): void => {
     if (figures.notes.length < 8) figures.notes.push(text.split('\n').slice(0, 3).join(' | ').slice(0, 400));
   };
@@ -233,6 +234,7 @@ export async function run({ seed, iterations }: FuzzOptions): Promise<FuzzFigure
         note(`child exited: ${replay}`);
       } else {
         if (answer.outcome !== 'unexpected') outcomes[answer.outcome]++;
+        highestPeakMB = Math.max(highestPeakMB, answer.peakRssMB);
         if (answer.outcome === 'unexpected') {
           figures.crashes++;
           note(`unexpected error: ${replay}: ${answer.message}`);
@@ -254,7 +256,7 @@ export async function run({ seed, iterations }: FuzzOptions): Promise<FuzzFigure
     child.stop();
     await rm(work, { recursive: true, force: true });
   }
-  figures.notes.push(`outcomes: ${outcomes.installed} imported, ${outcomes.refused} refused with a reason; peak memory ceiling ${MEMORY_CEILING_MB} MB per import process`);
+  figures.notes.push(`outcomes: ${outcomes.installed} imported, ${outcomes.refused} refused with a reason; highest peak memory of an import process ${Math.round(highestPeakMB)} MB (ceiling ${MEMORY_CEILING_MB} MB)`);
   return figures;
 }
 
