@@ -6,8 +6,7 @@ import type { TrainSettings } from '../electron/contract/training.js';
 import { ModelLibrary } from '../electron/engine/library/index.js';
 import { readLossLog } from '../electron/engine/training/run-files.js';
 import { TrainingRun } from '../electron/engine/training/training-run.js';
-import { blobImage, invert, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
-import { trainSettings } from '../electron/engine/training/train-settings.js';
+import { blobImage, invert, tinyCycleganSettings, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
 import { webgpuSkipReason } from './fixtures/webgpu.js';
 
 /**
@@ -48,27 +47,9 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** The tests' tiny CycleGAN (synthetic-folders), 3 iterations of unflipped 32 px crops; `overrides` sets the recipe. */
 function settings(overrides: Partial<TrainSettings>): TrainSettings {
-  return trainSettings({
-    mode: 'cyclegan',
-    dataA: join(work, 'A'),
-    dataB: join(work, 'B'),
-    arch: 'resnet_6blocks',
-    ngf: 4,
-    ndf: 4,
-    dLayers: 2,
-    norm: 'instance',
-    iterations: 3,
-    size: SIZE,
-    loadSize: SIZE,
-    flip: false,
-    seed: 3,
-    sampleEvery: 1000,
-    checkpointEvery: 1000,
-    name: 't',
-    device: 'cpu',
-    ...overrides,
-  });
+  return tinyCycleganSettings(work, { iterations: 3, name: 't', loadSize: SIZE, flip: false, seed: 3, sampleEvery: 1000, checkpointEvery: 1000, ...overrides });
 }
 
 /** Trains a run to its end (or until `pauseAt`) and says where it ran. */

@@ -13,6 +13,7 @@ import { openGraphRunner } from '../graph-runner.js';
 import { DeviceValue, type Feed, type TensorInput } from '../ort-session.js';
 import { providerSummary } from '../provider-policy.js';
 import { SessionManager } from '../session-manager.js';
+import { softwareVulkanOnly, vulkanDrivers } from '../vulkan-drivers.js';
 
 /**
  * The WebGPU provider computes what the CPU provider computes: every generator family, whole
@@ -21,6 +22,8 @@ import { SessionManager } from '../session-manager.js';
  * or padding on the GPU path is off by far more than TOLERANCE.
  */
 const TOLERANCE = 1e-4;
+/** SwiftShader compiles every kernel of every session on the processor: on a loaded machine a test takes minutes. */
+const SLOW = 300_000;
 
 /** A tiny network of each registered family (a new family must add one here). */
 const TINY: Record<string, Architecture> = {
@@ -48,7 +51,8 @@ afterAll(async () => {
 });
 
 describe('the software adapter', () => {
-  it.skipIf(skip !== null)('is passed over by auto, with the reason in the one provider line, and used when webgpu is named', async () => {
+  // Where a GPU's driver is installed, auto rightly takes it: this is about a software-only system (CI).
+  it.skipIf(skip !== null || softwareVulkanOnly(vulkanDrivers()) === null)('is passed over by auto, with the reason in the one provider line, and used when webgpu is named', async () => {
     const graph = buildGenerator(TINY.resnet as Architecture);
     const model = emitOnnx(graph, randomWeights(graph, 3));
     const auto = await openGraphRunner(model, 'auto');
@@ -59,7 +63,7 @@ describe('the software adapter', () => {
     expect(named.provider).toBe('webgpu');
     expect(providerSummary(named.provider, named.fallbacks)).toMatch(/^webgpu \(on SwiftShader, a software Vulkan driver/);
     await named.release();
-  });
+  }, SLOW);
 });
 
 describe('state kept on the device', () => {
@@ -91,7 +95,7 @@ describe('state kept on the device', () => {
     expect([...(back.get('state') ?? [])]).toEqual([4, 5, 6, 7]);
     (x as DeviceValue).dispose();
     await runner.release();
-  });
+  }, SLOW);
 
   it('on the CPU the same outputs come back as plain arrays', async () => {
     const runner = await openGraphRunner(stepGraph(), 'cpu', { keepOnDevice: ["x'"] });
@@ -127,7 +131,7 @@ describe.skipIf(skip !== null)(`WebGPU against the CPU${skip === null ? '' : ` (
       await gpu.release();
       await cpu.release();
     }
-  });
+  }, SLOW);
 
   it('a discriminator over 3 + 3 channels (pix2pix\'s), a Conv that WebGPU gets wrong unpadded (graph/conv-channels)', async () => {
     const graph = patchganDiscriminator({ inputChannels: 6, ndf: 4, nLayers: 1, norm: 'batch' });
@@ -143,7 +147,7 @@ describe.skipIf(skip !== null)(`WebGPU against the CPU${skip === null ? '' : ` (
       await gpu.release();
       await cpu.release();
     }
-  });
+  }, SLOW);
 
   it.each(Object.entries(TINY))('%s: the layer-by-layer strips give the CPU strips\' pixels', async (name, arch) => {
     const entry = await installTinyModel(home, `strip-${name}`, arch);
@@ -160,5 +164,5 @@ describe.skipIf(skip !== null)(`WebGPU against the CPU${skip === null ? '' : ` (
     // Pixels are rounded to levels: rounding may tip a value that sits at a half level.
     expect(maxDifference(gpu.rgb, cpu.rgb)).toBeLessThanOrEqual(1);
     expect(gpu.rgb.filter((v, i) => v !== cpu.rgb[i]).length).toBeLessThan(gpu.rgb.length / 1000);
-  });
+  }, SLOW);
 });

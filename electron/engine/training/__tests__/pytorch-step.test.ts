@@ -49,6 +49,8 @@ interface Comparison {
 const skipWebgpu = webgpuSkipReason();
 if (skipWebgpu !== null) console.warn(`training step on WebGPU skipped: ${skipWebgpu}`);
 const DEVICES = ['cpu', ...(skipWebgpu === null ? ['webgpu' as const] : [])] as const;
+/** SwiftShader compiles a step graph's kernels on the processor: minutes on a loaded machine. */
+const SLOW = 300_000;
 
 async function runStep(file: TensorFile, step: StepGraph, device: (typeof DEVICES)[number]): Promise<Comparison> {
   const feeds: Record<string, TensorInput> = {};
@@ -128,19 +130,19 @@ describe('training step against PyTorch autograd and Adam', () => {
     const c = await runStep(file, step, device);
     expect(c.losses.size).toBe(8);
     expectMatches(c);
-  });
+  }, SLOW);
 
   it.each(DEVICES)('pix2pix on %s: U-Net and PatchGAN with batch norm over a batch of 2, D steps before G', async (device) => {
     const file = await readSafetensors(join(FIXTURES, 'pix2pix.safetensors'));
     const g = unetGenerator({ numDowns: 5, ngf: 4, norm: 'batch', dropout: false });
     const step = stepOf(Pix2pixMode, 'pix2pix', { batch: 2, size: 32 }, { G: g, D: d(6, 'batch') });
     expectMatches(await runStep(file, step, device));
-  });
+  }, SLOW);
 
   it.each(DEVICES)('conditional on %s: StarGAN generator and a PatchGAN that both see the condition', async (device) => {
     const file = await readSafetensors(join(FIXTURES, 'conditional.safetensors'));
     const g = starganGenerator({ convDim: 4, cDim: 2, repeatNum: 1 });
     const step = stepOf(ConditionalMode, 'conditional', { batch: 2, size: 16, conditionSize: 2 }, { G: g, D: d(8, 'instance') });
     expectMatches(await runStep(file, step, device));
-  });
+  }, SLOW);
 });
