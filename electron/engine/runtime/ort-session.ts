@@ -16,6 +16,8 @@ export interface SessionSettings {
   threads?: number;
   /** Without onnxruntime's CPU memory arena, so a run's peak memory is returned after it (runs under a budget). */
   lowMemory?: boolean;
+  /** Where onnxruntime writes its per-node profile (a JSON file, complete once the session is released): benchmarks only. */
+  profileFilePrefix?: string;
 }
 
 /** Opens an onnxruntime session on one provider, with the settings every session of the engine uses. */
@@ -30,6 +32,7 @@ export function createSession(model: string | Uint8Array, provider: ProviderName
     // Warnings (such as a missing Vulkan loader) are reported through fallbacks instead.
     logSeverityLevel: 3,
     ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads, interOpNumThreads: 1 }),
+    ...(settings.profileFilePrefix === undefined ? {} : { enableProfiling: true, profileFilePrefix: settings.profileFilePrefix }),
   };
   return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
