@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { checkTrainSettings, type TrainArch, type TrainEvent, type TrainMode, type TrainSettings } from '../contract/training.js';
+import { TRAIN_FIELDS, checkTrainSettings, type TrainEvent, type TrainSettings } from '../contract/training.js';
 import { StudioError } from '../engine/errors.js';
 import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.js';
 import { exportRunModels } from '../engine/training/export-models.js';
@@ -8,62 +8,25 @@ import { TrainingRun } from '../engine/training/training-run.js';
 import { JsonLines } from './json-lines.js';
 import { displayText } from '../engine/display-text.js';
 
-export interface TrainCliOptions {
-  mode?: TrainMode;
-  a?: string;
-  b?: string;
-  from?: string;
-  fromB?: string;
-  arch?: TrainArch;
-  ngf?: number;
-  ndf?: number;
-  dLayers?: number;
-  norm?: 'instance' | 'batch';
-  edges?: boolean;
-  iterations?: number;
-  size?: number;
-  loadSize?: number;
-  batch?: number;
-  flip: boolean;
-  lr?: number;
-  seed?: number;
-  sampleEvery?: number;
-  checkpointEvery?: number;
-  device: string;
-  name?: string;
-  run?: string;
-  resume?: string;
-  export: boolean;
-  threads?: number;
-  json?: boolean;
-}
+/**
+ * What commander hands over: every setting whose flag is a TRAIN_FIELDS option, under the
+ * setting's own key (`--d-layers` is dLayers), the folders as --a and --b, and what only the
+ * command has (a run folder, --resume, --no-export, threads, --json).
+ */
+export type TrainCliOptions = Partial<Omit<TrainSettings, 'dataA' | 'dataB'>> &
+  Pick<TrainSettings, 'flip' | 'device'> & { a?: string; b?: string; run?: string; resume?: string; export: boolean; threads?: number; json?: boolean };
 
 function settingsFrom(o: TrainCliOptions): TrainSettings {
   if (o.mode === undefined) throw new StudioError('BAD_ARGUMENT', 'say what to train with --mode cyclegan|pix2pix|conditional (or continue a run with --resume DIR)');
   if (o.a === undefined) throw new StudioError('BAD_ARGUMENT', '--a DIR is required: the folder of training images');
+  // The options that are settings go through as given; what is left out takes the recipes' defaults.
+  const given = Object.fromEntries(Object.entries(o).filter(([key]) => Object.hasOwn(TRAIN_FIELDS, key))) as Partial<TrainSettings>;
   const settings = trainSettings({
+    ...given,
     mode: o.mode,
     dataA: resolve(o.a),
     dataB: o.b === undefined ? undefined : resolve(o.b),
-    edges: o.edges === true,
-    from: o.from,
-    fromB: o.fromB,
-    arch: o.arch,
-    ngf: o.ngf,
-    ndf: o.ndf,
-    dLayers: o.dLayers,
-    norm: o.norm,
-    iterations: o.iterations,
-    size: o.size,
-    loadSize: o.loadSize,
-    batch: o.batch,
-    flip: o.flip,
-    lr: o.lr,
-    seed: o.seed,
-    sampleEvery: o.sampleEvery,
-    checkpointEvery: o.checkpointEvery,
     name: o.name ?? `${o.mode}-${new Date().toISOString().slice(0, 10)}`,
-    device: o.device,
   });
   const checked = checkTrainSettings(settings, 'flag');
   if (!checked.ok) throw new StudioError(checked.error.code, checked.error.message);

@@ -1,8 +1,9 @@
-import { open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LossPoint } from '../../contract/finetune.js';
 import type { TrainDataSummary, TrainSettings } from '../../contract/training.js';
 import { StudioError, describeSystemError } from '../errors.js';
+import { writeFileAtomic as writeAtomic } from '../files/write-atomic.js';
 import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
 import type { Architecture } from '../nets/index.js';
 
@@ -31,17 +32,6 @@ export interface CheckpointRecord {
   /** Seconds of training before this checkpoint (across resumes). */
   seconds: number;
   provider: string;
-}
-
-export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(temp, content);
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw new StudioError('IO_ERROR', `could not write ${path}: ${describeSystemError(err)}`, { cause: err });
-  }
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {

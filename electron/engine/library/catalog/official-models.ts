@@ -96,38 +96,34 @@ function published(architecture: Architecture, licence: string, licenceNote: str
   return { architecture, licence, licenceNote, source, expectedBytes: parameterBytes(architecture), sizeTolerance: SIZE_TOLERANCE };
 }
 
-function cyclegan(upstream: string, direction: string, task: string, reverse?: string): CatalogEntry {
+/** The junyanz repository's pretrained models: its CycleGAN and pix2pix generators, by their download names. */
+const JUNYANZ_MODELS = {
+  cyclegan: { title: 'CycleGAN', url: 'http://efrosgans.eecs.berkeley.edu/cyclegan/pretrained_models', architecture: CYCLEGAN_ARCH },
+  pix2pix: { title: 'pix2pix', url: 'http://efrosgans.eecs.berkeley.edu/pix2pix/models-pytorch', architecture: PIX2PIX_ARCH },
+} as const;
+
+function junyanz(kind: keyof typeof JUNYANZ_MODELS, upstream: string, direction: string, task: string, reverse?: string): CatalogEntry {
+  const model = JUNYANZ_MODELS[kind];
   return {
-    name: `cyclegan-${upstream}`,
+    name: `${kind}-${upstream}`,
     upstreamName: upstream,
-    title: `CycleGAN ${direction}`,
-    kind: 'cyclegan',
+    title: `${model.title} ${direction}`,
+    kind,
     task,
     direction,
-    ...(reverse === undefined ? {} : { reverse: `cyclegan-${reverse}` }),
-    url: `http://efrosgans.eecs.berkeley.edu/cyclegan/pretrained_models/${upstream}.pth`,
+    ...(reverse === undefined ? {} : { reverse: `${kind}-${reverse}` }),
+    url: `${model.url}/${upstream}.pth`,
     preferredSize: 256,
-    ...published(CYCLEGAN_ARCH, 'BSD-2-Clause', JUNYANZ_LICENCE_NOTE, JUNYANZ_REPO),
+    ...published(model.architecture, 'BSD-2-Clause', JUNYANZ_LICENCE_NOTE, JUNYANZ_REPO),
   };
 }
+
+const cyclegan = (upstream: string, direction: string, task: string, reverse?: string): CatalogEntry => junyanz('cyclegan', upstream, direction, task, reverse);
+const pix2pix = (upstream: string, direction: string, task: string): CatalogEntry => junyanz('pix2pix', upstream, direction, task);
 
 /** The two directions of one task, each the other's reverse: [upstream name, its domain, task] for A and for B. */
 function cycleganPair(a: readonly [string, string, string], b: readonly [string, string, string]): CatalogEntry[] {
   return [cyclegan(a[0], `${a[1]} → ${b[1]}`, a[2], b[0]), cyclegan(b[0], `${b[1]} → ${a[1]}`, b[2], a[0])];
-}
-
-function pix2pix(upstream: string, direction: string, task: string): CatalogEntry {
-  return {
-    name: `pix2pix-${upstream}`,
-    upstreamName: upstream,
-    title: `pix2pix ${direction}`,
-    kind: 'pix2pix',
-    task,
-    direction,
-    url: `http://efrosgans.eecs.berkeley.edu/pix2pix/models-pytorch/${upstream}.pth`,
-    preferredSize: 256,
-    ...published(PIX2PIX_ARCH, 'BSD-2-Clause', JUNYANZ_LICENCE_NOTE, JUNYANZ_REPO),
-  };
 }
 
 function stargan(size: 128 | 256, url: string): CatalogEntry {

@@ -160,29 +160,25 @@ async function listPairs(
   what: string;
 }> {
   switch (source.kind) {
-    case 'side-by-side': {
-      const folder = await scanImageFolder(source.dir, 'side-by-side pairs');
-      return {
-        pairs: folder.files.map((file) => ({ a: file, b: file, key: pairingKey(folder.dir, file) })),
-        skipped: [...folder.skipped],
-        targetFolder: folder,
-        what: 'readable images',
-        loadPair: async (pair) => ({ ...(await loadSideBySideRasters(pair.a, loadSize)), aChannels: 3 }),
-      };
-    }
+    case 'side-by-side':
     case 'edges-from-photos': {
-      const folder = await scanImageFolder(source.dir, 'photos');
+      // One file per pair: A and B are its halves, or its edge map and the photo itself.
+      const folder = await scanImageFolder(source.dir, roleOf(source));
+      const loadPair: (pair: PairFiles) => Promise<PairRasters> =
+        source.kind === 'side-by-side'
+          ? async (pair) => ({ ...(await loadSideBySideRasters(pair.a, loadSize)), aChannels: 3 })
+          : async (pair) => {
+              // Edges are traced on the photo at load size, the resolution the model sees, and
+              // cached with it: the detector runs once per photo, not once per step.
+              const photo = await loadSquareRaster(pair.b, loadSize);
+              return { a: detectEdges(photo, loadSize, loadSize), aChannels: 1, b: photo };
+            };
       return {
         pairs: folder.files.map((file) => ({ a: file, b: file, key: pairingKey(folder.dir, file) })),
         skipped: [...folder.skipped],
         targetFolder: folder,
         what: 'readable images',
-        loadPair: async (pair) => {
-          // Edges are traced on the photo at load size, the resolution the model sees, and
-          // cached with it: the detector runs once per photo, not once per step.
-          const photo = await loadSquareRaster(pair.b, loadSize);
-          return { a: detectEdges(photo, loadSize, loadSize), aChannels: 1, b: photo };
-        },
+        loadPair,
       };
     }
     case 'two-folders': {
