@@ -22,6 +22,8 @@ export interface SessionSettings {
    * then never cross the bus between steps. Other providers return them as plain arrays.
    */
   keepOnDevice?: readonly string[];
+  /** Where onnxruntime writes its per-node profile (a JSON file, complete once the session is released): benchmarks only. */
+  profileFilePrefix?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export function createSession(model: string | Uint8Array, provider: ProviderName
       ? { preferredOutputLocation: Object.fromEntries(settings.keepOnDevice.map((name) => [name, 'gpu-buffer' as const])) }
       : {}),
     ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads, interOpNumThreads: 1 }),
+    ...(settings.profileFilePrefix === undefined ? {} : { enableProfiling: true, profileFilePrefix: settings.profileFilePrefix }),
   };
   return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
