@@ -21,7 +21,7 @@ import { machineLine, median, writeBenchmarkSection } from './benchmarks-file.js
 
 const STANDARD: Architecture = { family: 'resnet', ngf: 64, nBlocks: 9, norm: 'instance', dropout: false, inputChannels: 3, outputChannels: 3 };
 const SIDE = 512;
-const BIG_FILES = Number(process.env['FARM_BENCH_FILES'] ?? 6);
+const BIG_FILES = Number(process.env['FARM_BENCH_FILES'] ?? 4);
 const SMALL_FILES = 40;
 const ROUNDS = 3;
 
@@ -33,6 +33,9 @@ interface Setup {
   sessions: SessionManager;
 }
 
+/** What each worker printed, shown when an item fails. */
+const workerLogs = new Map<string, string>();
+
 function startWorker(setup: Setup, name: string): Promise<ChildProcess> {
   const bin = join(packageRoot(), 'bin', 'gan-studio.js');
   const child = spawn(process.execPath, [bin, 'worker', '--redis', setup.redis.url, '--shared', setup.shared, '--device', 'cpu', '--threads', '1', '--name', name], {
@@ -43,6 +46,7 @@ function startWorker(setup: Setup, name: string): Promise<ChildProcess> {
   return new Promise((ready, fail) => {
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
+      workerLogs.set(name, err);
       if (err.includes('takes items from')) ready(child);
     });
     child.on('exit', (code) => fail(new Error(`worker ${name} exited with ${code}: ${err}`)));
@@ -64,15 +68,23 @@ async function alone(setup: Setup, model: string, inputs: string, out: string): 
   return performance.now() - start;
 }
 
-async function onFarm(setup: Setup, model: string, inputs: string, out: string): Promise<number> {
+/** Wall time of a farm batch, and the mean time a worker spent on each item (decode to placed output). */
+async function onFarm(setup: Setup, model: string, inputs: string, out: string): Promise<{ wall: number; workerMs: number }> {
   const start = performance.now();
+  const failures: string[] = [];
+  const itemMs: number[] = [];
   const summary = await runFarmBatch(
     { inputs: [inputs], model, outDir: join(setup.shared, out), format: 'auto', maxMemoryMB: 65536 },
     { ...setup, redis: farmRedis(setup.redis.url), storage: await SharedFolderStorage.open(setup.shared), pollMs: 1000 },
-    () => undefined,
+    (event) => {
+      if (event.type === 'item-error') failures.push(`${event.input}: ${event.error.code} ${event.error.message} (${event.worker ?? '?'})`);
+      if (event.type === 'item-done') itemMs.push(event.ms);
+    },
   );
-  if (summary.failed > 0) throw new Error('a farm benchmark item failed');
-  return performance.now() - start;
+  if (summary.failed > 0) {
+    throw new Error(`farm benchmark items failed:\n${failures.join('\n')}\n${[...workerLogs].map(([n, l]) => `--- ${n}\n${l}`).join('\n')}`);
+  }
+  return { wall: performance.now() - start, workerMs: itemMs.reduce((a, b) => a + b, 0) / Math.max(1, itemMs.length) };
 }
 
 async function main(): Promise<void> {
@@ -94,38 +106,40 @@ async function main(): Promise<void> {
     await writeBatch(big, BIG_FILES, { width: SIDE, height: SIDE }, false);
     await writeBatch(small, SMALL_FILES, { width: SIDE, height: SIDE }, false);
     const warm = join(shared, 'warm');
-    await writeBatch(warm, 4, { width: SIDE, height: SIDE }, false);
+    await writeBatch(warm, 2, { width: SIDE, height: SIDE }, false);
+    const warmOne = join(shared, 'warm-one');
+    await writeBatch(warmOne, 1, { width: SIDE, height: SIDE }, false);
 
     // translate alone, warm session, one thread.
-    await alone(setup, 'bench-resnet9', warm, 'warm-out');
+    await alone(setup, 'bench-resnet9', warmOne, 'warm-out');
     const aloneMs = await alone(setup, 'bench-resnet9', big, 'alone');
     const perImage = aloneMs / BIG_FILES;
     rows.push(`| \`translate\` alone | ${(aloneMs / 1000).toFixed(1)} s | ${perImage.toFixed(0)} ms | ${(BIG_FILES / (aloneMs / 1000)).toFixed(3)} | 1.00x |`);
     console.log(rows.at(-1));
 
     const w1 = await startWorker(setup, 'w1');
-    await onFarm(setup, 'bench-resnet9', warm, 'warm-farm1');
-    const one = await onFarm(setup, 'bench-resnet9', big, 'farm1');
-    rows.push(`| farm, 1 worker | ${(one / 1000).toFixed(1)} s | ${(one / BIG_FILES).toFixed(0)} ms | ${(BIG_FILES / (one / 1000)).toFixed(3)} | ${(aloneMs / one).toFixed(2)}x |`);
+    await onFarm(setup, 'bench-resnet9', warmOne, 'warm-farm1');
+    const { wall: one, workerMs: oneItem } = await onFarm(setup, 'bench-resnet9', big, 'farm1');
+    rows.push(`| farm, 1 worker | ${(one / 1000).toFixed(1)} s | ${(one / BIG_FILES).toFixed(0)} ms (worker: ${oneItem.toFixed(0)} ms) | ${(BIG_FILES / (one / 1000)).toFixed(3)} | ${(aloneMs / one).toFixed(2)}x |`);
     console.log(rows.at(-1));
     load.push(loadavg()[0] ?? 0);
 
     const w2 = await startWorker(setup, 'w2');
     await onFarm(setup, 'bench-resnet9', warm, 'warm-farm2');
-    const two = await onFarm(setup, 'bench-resnet9', big, 'farm2');
-    rows.push(`| farm, 2 workers | ${(two / 1000).toFixed(1)} s | ${(two / BIG_FILES).toFixed(0)} ms | ${(BIG_FILES / (two / 1000)).toFixed(3)} | ${(aloneMs / two).toFixed(2)}x |`);
+    const { wall: two, workerMs: twoItem } = await onFarm(setup, 'bench-resnet9', big, 'farm2');
+    rows.push(`| farm, 2 workers | ${(two / 1000).toFixed(1)} s | ${(two / BIG_FILES).toFixed(0)} ms (worker: ${twoItem.toFixed(0)} ms) | ${(BIG_FILES / (two / 1000)).toFixed(3)} | ${(aloneMs / two).toFixed(2)}x |`);
     console.log(rows.at(-1));
     await stopWorker(w2);
     load.push(loadavg()[0] ?? 0);
 
     // The farm's own cost: the same tiny-model batch alone and on one worker, alternating.
-    await alone(setup, 'bench-tiny', warm, 'warm-tiny');
-    await onFarm(setup, 'bench-tiny', warm, 'warm-tiny-farm');
+    await alone(setup, 'bench-tiny', warmOne, 'warm-tiny');
+    await onFarm(setup, 'bench-tiny', warmOne, 'warm-tiny-farm');
     const diffs: number[] = [];
     const aloneTiny: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const a = await alone(setup, 'bench-tiny', small, `tiny-alone-${r}`);
-      const f = await onFarm(setup, 'bench-tiny', small, `tiny-farm-${r}`);
+      const f = (await onFarm(setup, 'bench-tiny', small, `tiny-farm-${r}`)).wall;
       aloneTiny.push(a / SMALL_FILES);
       diffs.push((f - a) / SMALL_FILES);
       console.log(`tiny round ${r}: alone ${(a / SMALL_FILES).toFixed(1)} ms/file, farm ${(f / SMALL_FILES).toFixed(1)} ms/file`);
@@ -155,6 +169,9 @@ async function main(): Promise<void> {
       'process. Every run is warm (each worker translated a warm-up batch first). On a shared 2-core',
       'machine under other load, two workers cannot double the throughput: they share the same two cores',
       'with everything else.',
+      '',
+      'Per file is the batch time over its files; "worker" is the mean time a worker spent on an item, from',
+      'taking it to its placed output.',
       '',
       '| run | batch | per file | files/s | speed-up |',
       '|---|---|---|---|---|',

@@ -58,7 +58,7 @@ describe('the studio on a farm', () => {
     await page.getByTestId('settings-farm-shared').fill(shared);
     await page.getByRole('button', { name: 'Save farm' }).click();
     await page.getByRole('switch', { name: 'Run batches on the farm' }).click();
-    await page.getByText('Batches run on the farm').waitFor();
+    await page.getByText('Batches run on the farm', { exact: true }).waitFor();
 
     await app.goTo('Translate');
     // Dropped files are uploads outside the share: the studio copies them in for the workers.

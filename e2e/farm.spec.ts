@@ -80,6 +80,8 @@ beforeAll(async () => {
   redis = await RedisServer.start({ password: 'farm secret/1' });
   // Every machine has its own library; the same model bytes give the same sha256.
   for (const home of ['client', 'w1', 'w2']) await installTinyModel(join(root, home), 'tiny');
+  // A slower model, for an item that outlasts the lock.
+  await installTinyModel(join(root, 'heavy'), 'heavy', { ...TINY_RESNET, ngf: 16, nBlocks: 3 } as Architecture);
   // Another version of "tiny": same id, other weights.
   await installTinyModel(join(root, 'old'), 'tiny', { ...TINY_RESNET, ngf: 6 } as Architecture);
 });
@@ -180,6 +182,39 @@ describe('gan-studio farm', () => {
     expect(await retried.exited, retried.stderr).toBe(0);
     expect(retried.outputs().map((o) => o.worker)).toEqual(['w1', 'w1']);
     expect((await readdir(join(shared, 'versions-out'))).sort()).toEqual(['photo-001.jpg', 'photo-002.jpg']);
+  });
+
+  it('an item that takes longer than the lock keeps it: the worker renews it while its thread translates', async () => {
+    const inputs = join(shared, 'long');
+    await writeBatch(inputs, 1, { width: 64, height: 64 }, false);
+    const worker = await started(startWorker('slow', join(root, 'heavy')));
+    const batch = new CliProcess(['farm', 'translate', '--redis', redis.url, '--shared', shared, '-m', 'heavy', '--json', inputs, '--out', join(shared, 'long-out'), '--size', '1024'], { GAN_STUDIO_HOME: join(root, 'heavy') });
+    expect(await batch.exited, batch.stderr).toBe(0);
+    const [output] = batch.outputs() as unknown as { ms: number }[];
+    // Longer than the 1.5 s lock: without a free main thread the item would be taken as stalled.
+    expect(output?.ms).toBeGreaterThan(Number(LOCK_MS) * 1.5);
+    expect(worker.stderr.match(/^ok /gm)).toHaveLength(1);
+    expect(worker.stderr).not.toMatch(/stalled|FAIL|another attempt/);
+    expect(await readdir(join(shared, 'long-out'))).toEqual(['photo-001.jpg']);
+  });
+
+  it('farm status lists a waiting batch and farm cancel stops it: the client exits 130', async () => {
+    const inputs = join(shared, 'waiting');
+    await writeBatch(inputs, 3, { width: 32, height: 32 }, false);
+    // No worker is connected, so the items wait.
+    const batch = farmTranslate([inputs], join(shared, 'waiting-out'));
+    await batch.until(() => /batch [0-9a-f-]{36}: 3 file\(s\)/.test(batch.stderr), 'the batch to be queued');
+    const id = /batch ([0-9a-f-]{36})/.exec(batch.stderr)?.[1] ?? '';
+    const status = await runCli(['farm', 'status', '--redis', redis.url]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/0 worker\(s\)/);
+    expect(status.stdout).toMatch(new RegExp(`${id}\\s+tiny\\s+3\\s+0\\s+0\\s+0\\s+3`));
+    const cancel = await runCli(['farm', 'cancel', id, '--redis', redis.url]);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stderr).toMatch(/3 waiting item\(s\) removed/);
+    expect(await batch.exited).toBe(130);
+    expect(batch.stderr).toMatch(/Cancelled: 0 of 0 files/);
+    expect(await readdir(join(shared, 'waiting-out'))).toEqual([]);
   });
 
   it('refuses a wrong password and inputs outside the shared folder with clear messages', async () => {

@@ -3,12 +3,10 @@ import type { OutputFormat } from '../contract/jobs.js';
 import { StudioError } from '../engine/errors.js';
 import { FarmWorker, SharedFolderStorage, cancelFarmBatch, farmRedis, farmStatus, runFarmBatch, type WorkerItemReport } from '../engine/farm/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
-import { logJobEvent, processLogger } from '../engine/logging/index.js';
-import { SessionManager } from '../engine/runtime/index.js';
-import { JsonLines } from './json-lines.js';
-import { ProgressReporter } from './progress-reporter.js';
+import { processLogger } from '../engine/logging/index.js';
+import type { SessionManager } from '../engine/runtime/index.js';
 import { formatTable } from './table.js';
-import { cancelOnSigint, reportBatchEnd } from './translate-command.js';
+import { imageOptions, memoryOptions, runBatchCommand } from './translate-command.js';
 
 /** The environment variable naming the shared folder when --shared is not given. */
 export const SHARED_ENV = 'GAN_FARM_SHARED';
@@ -50,12 +48,11 @@ async function sharedStorage(options: FarmCliOptions): Promise<SharedFolderStora
 export async function workerCommand(options: WorkerCliOptions, library: ModelLibrary): Promise<number> {
   const redis = farmRedis(options.redis);
   const storage = await sharedStorage(options);
-  const sessions = new SessionManager(options.threads === undefined ? {} : { threads: options.threads });
   const worker = new FarmWorker({
     redis,
     storage,
     library,
-    sessions,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
     device: options.device,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.name === undefined ? {} : { name: options.name }),
@@ -76,7 +73,6 @@ export async function workerCommand(options: WorkerCliOptions, library: ModelLib
     process.once('SIGTERM', stop);
   });
   await worker.close();
-  await sessions.dispose();
   process.stderr.write(`worker ${worker.name} stopped\n`);
   return 0;
 }
@@ -97,36 +93,25 @@ export async function farmTranslateCommand(
 ): Promise<number> {
   const redis = farmRedis(options.redis);
   const storage = await sharedStorage(options);
-  const reporter = new ProgressReporter(process.stderr);
-  const json = new JsonLines(options.json === true);
-  const { controller, onSigint } = cancelOnSigint(() => reporter.stop());
-  try {
-    const summary = await runFarmBatch(
-      {
-        inputs,
-        model: options.model,
-        outDir: resolve(options.out),
-        format: options.format ?? 'auto',
-        ...(options.quality === undefined ? {} : { quality: options.quality }),
-        ...(options.size === undefined ? {} : { shorterSide: options.size }),
-        ...(options.set === undefined ? {} : { attributes: options.set }),
-        ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
-        ...(options.tile === undefined ? {} : { tileSize: options.tile }),
-      },
-      { ...deps, redis, storage },
-      (event) => {
-        if (event.type === 'queued') process.stderr.write(`batch ${event.jobId}: ${event.total} file(s) to the farm at ${redis.shown} (gan-studio farm cancel ${event.jobId} stops it)\n`);
-        logJobEvent(processLogger(), event);
-        json.jobEvent(event);
-        reporter.handle(event);
-      },
-      controller.signal,
-    );
-    return reportBatchEnd(summary, reporter, json);
-  } finally {
-    reporter.stop();
-    process.off('SIGINT', onSigint);
-  }
+  return runBatchCommand(
+    options.json === true,
+    (onEvent, signal) =>
+      runFarmBatch(
+        {
+          inputs,
+          model: options.model,
+          outDir: resolve(options.out),
+          ...imageOptions(options),
+          ...memoryOptions(options),
+        },
+        { ...deps, redis, storage },
+        onEvent,
+        signal,
+      ),
+    (event) => {
+      if (event.type === 'queued') process.stderr.write(`batch ${event.jobId}: ${event.total} file(s) to the farm at ${redis.shown} (gan-studio farm cancel ${event.jobId} stops it)\n`);
+    },
+  );
 }
 
 export async function farmStatusCommand(options: FarmCliOptions & { json?: boolean }): Promise<number> {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { OutputFormat } from '../contract/jobs.js';
+import type { JobEvent, OutputFormat, TranslateJobSpec } from '../contract/jobs.js';
 import { runSweepJob, runTranslateJob, type JobSummary, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import { logJobEvent, processLogger } from '../engine/logging/index.js';
@@ -27,7 +27,7 @@ export interface TranslateCliOptions {
  * Ctrl+C once cancels after the current file (the caller's signal); twice exits at once. The
  * caller removes `onSigint` when its job ends.
  */
-export function cancelOnSigint(beforeMessage?: () => void): { controller: AbortController; onSigint: () => void } {
+function cancelOnSigint(beforeMessage?: () => void): { controller: AbortController; onSigint: () => void } {
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130);
@@ -46,24 +46,35 @@ export async function translateCommand(
   deps: { library: ModelLibrary; sessions: SessionManager },
 ): Promise<number> {
   if (options.sweep !== undefined) return sweepCommand(inputs, options, options.sweep, deps);
+  return runBatchCommand(options.json === true, (onEvent, signal) =>
+    runTranslateJob(
+      { ...commonSpec(inputs, options), ...memoryOptions(options) },
+      deps,
+      onEvent,
+      signal,
+    ),
+  );
+}
+
+/**
+ * A batch as `translate` shows it: progress bar or lines on stderr, `--json` lines, the log,
+ * Ctrl+C to cancel, the summary; returns its exit code. `farm translate` shows its batch so too.
+ */
+export async function runBatchCommand(
+  jsonLines: boolean,
+  run: (onEvent: (event: JobEvent) => void, signal: AbortSignal) => Promise<JobSummary>,
+  also?: (event: JobEvent) => void,
+): Promise<number> {
   const reporter = new ProgressReporter(process.stderr);
-  const json = new JsonLines(options.json === true);
+  const json = new JsonLines(jsonLines);
   const { controller, onSigint } = cancelOnSigint(() => reporter.stop());
   try {
-    const summary = await runTranslateJob(
-      {
-        ...commonSpec(inputs, options),
-        ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
-        ...(options.tile === undefined ? {} : { tileSize: options.tile }),
-      },
-      deps,
-      (event) => {
-        logJobEvent(processLogger(), event);
-        json.jobEvent(event);
-        reporter.handle(event);
-      },
-      controller.signal,
-    );
+    const summary = await run((event) => {
+      also?.(event);
+      logJobEvent(processLogger(), event);
+      json.jobEvent(event);
+      reporter.handle(event);
+    }, controller.signal);
     return reportBatchEnd(summary, reporter, json);
   } finally {
     reporter.stop();
@@ -76,7 +87,7 @@ export async function translateCommand(
  * failed file with its cause. Returns translate's exit code: 0 all done, 1 some failed or
  * none found, 130 cancelled. A farm batch ends the same way.
  */
-export function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: JsonLines): number {
+function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: JsonLines): number {
   const total = summary.succeeded + summary.failed;
   json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
   const providers = [...reporter.providers.keys()].join(', ') || 'no provider';
@@ -91,10 +102,28 @@ export function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, 
       (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
   );
   for (const f of reporter.failures) out.push(`  ${displayText(f.input)}: ${f.message}`);
-  if (total === 0) out.push('No image files were found in the given inputs.');
+  if (total === 0 && !summary.cancelled) out.push('No image files were found in the given inputs.');
   process.stderr.write(`${out.join('\n')}\n`);
   if (summary.cancelled) return 130;
   return summary.failed > 0 || total === 0 ? 1 : 0;
+}
+
+/** How each image is translated and written, from the options translate and farm translate share. */
+export function imageOptions(options: Pick<TranslateCliOptions, 'format' | 'quality' | 'size' | 'set'>): Pick<TranslateJobSpec, 'format' | 'quality' | 'shorterSide' | 'attributes'> {
+  return {
+    format: options.format ?? 'auto',
+    ...(options.quality === undefined ? {} : { quality: options.quality }),
+    ...(options.size === undefined ? {} : { shorterSide: options.size }),
+    ...(options.set === undefined ? {} : { attributes: options.set }),
+  };
+}
+
+/** How large images are run (strips within a memory budget, or tiles). */
+export function memoryOptions(options: Pick<TranslateCliOptions, 'maxMemory' | 'tile'>): Pick<TranslateJobSpec, 'maxMemoryMB' | 'tileSize'> {
+  return {
+    ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
+    ...(options.tile === undefined ? {} : { tileSize: options.tile }),
+  };
 }
 
 /** The options a translation and a sweep share, from the command line. */
@@ -103,10 +132,7 @@ function commonSpec(inputs: string[], options: TranslateCliOptions): Omit<SweepJ
     inputs,
     model: options.model,
     outDir: resolve(options.out),
-    format: options.format ?? 'auto',
-    ...(options.quality === undefined ? {} : { quality: options.quality }),
-    ...(options.size === undefined ? {} : { shorterSide: options.size }),
-    ...(options.set === undefined ? {} : { attributes: options.set }),
+    ...imageOptions(options),
     device: options.device,
     overwrite: options.overwrite ?? false,
   };

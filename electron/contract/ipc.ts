@@ -176,7 +176,8 @@ const trainWith = z.object({ settings: trainSettingsSchema }).strict();
 const jobStartArgs = z
   .object({
     inputs,
-    model: name,
+    /** A library model, by id: a page never names a model folder by its path. */
+    model: modelId,
     /** Attributes of a conditional model. */
     attributes: attributeValues.optional(),
   })

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { base64Image, inputRef, shortText } from './bounds.js';
-import { attributeValues } from './ids.js';
+import { attributeValues, modelId } from './ids.js';
 
 /** Previews are limited to this longest side, whatever the page asks for. */
 export const PREVIEW_MAX_SIDE = 2048;
@@ -19,7 +19,7 @@ export const previewArgsSchema = z
      * that arrives while another is computed waits in its place, superseding any older waiter.
      */
     stream: shortText,
-    model: shortText,
+    model: modelId,
     /**
      * Where the picture comes from: a host path (desktop), an upload id (browser mode) or a
      * queue item (`queueItemRef`); or the bytes of a PNG (or JPEG, WebP) as base64, e.g. a

@@ -3,7 +3,8 @@
  * trained on), saving a drawing with its translation, and the bundled example sketches.
  */
 import * as z from 'zod';
-import { base64Image, inputRef, shortText } from './bounds.js';
+import { base64Image, inputRef } from './bounds.js';
+import { modelId } from './ids.js';
 
 export const sketchEdgesArgs = z
   .object({
@@ -39,7 +40,7 @@ export const sketchSaveArgs = z
     /** Its translation, base64 PNG (a data URL is accepted too). */
     output: base64Image,
     /** The model that made the translation: the output is named `<name>-<model>.png`. */
-    model: shortText,
+    model: modelId,
     /** File stem; default `drawing`. Both files get the same free stem (`name`, `name-1`, ...). */
     name: z.string().max(200).optional(),
   })

@@ -211,7 +211,9 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
     } catch (err) {
       const info = toErrorInfo(err);
       answer(400, { ok: false, error: { ...info, message: uploads.redact(info.message) } });
-      req.resume();
+      // The rest of a refused body is not read: the connection closes once the answer is out.
+      req.unpipe();
+      res.once('finish', () => req.socket.destroySoon());
     }
   };
 
@@ -304,6 +306,10 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
   });
   port = (server.address() as AddressInfo).port;
+  // After listening, a failure to accept (out of descriptors under a flood) is logged, never fatal.
+  server.on('error', (err) => processLogger().error({ err }, 'the server could not accept a connection'));
+  // A client that sends its headers slower than this is dropped, so idle connections cannot pile up.
+  server.headersTimeout = 20_000;
   void service.start();
 
   return {

@@ -1,17 +1,20 @@
 import { hostname } from 'node:os';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { ModelEntry } from '../../contract/models.js';
 import type { StudioErrorInfo } from '../../contract/result.js';
 import { StudioError, toErrorInfo } from '../errors.js';
-import { decodeImageBytes, encodeImage, extensionFor, outputFormatFor } from '../imaging/index.js';
-import { openPipeline, type ImageToImagePipeline, type ModelContext } from '../jobs/pipeline.js';
-import { deviceChoice, type DeviceChoice } from '../runtime/index.js';
+import type { ModelLibrary } from '../library/model-library.js';
+import { deviceChoice } from '../runtime/index.js';
 import { FARM_ATTEMPTS, FARM_PREFIX, FARM_QUEUE, decodeFailure, encodeFailure, parseFarmItem, type FarmItem, type FarmProgress, type FarmResult } from './farm-item.js';
 import { batchCancelled, workerNames } from './farm-batches.js';
 import type { FarmStorage } from './farm-storage.js';
 import { whenConnected, type FarmRedis } from './redis-connection.js';
+import { TranslateThreads } from './translate-thread.js';
 
-export interface FarmWorkerOptions extends ModelContext {
+export interface FarmWorkerOptions {
+  /** The worker's own library: the translation threads open it by its folders. */
+  library: ModelLibrary;
+  /** onnxruntime threads per translation (onnxruntime's default when unset). */
+  threads?: number;
   redis: FarmRedis;
   storage: FarmStorage;
   device: string;
@@ -42,15 +45,20 @@ const MAX_STEP_ASIDE = 5;
  */
 export class FarmWorker {
   readonly name: string;
-  private readonly device: DeviceChoice;
-  private readonly pipelines = new Map<string, ImageToImagePipeline>();
-  private readonly entries = new Map<string, ModelEntry>();
+  private readonly threads: TranslateThreads;
   private worker: Worker | undefined;
   private queue: Queue | undefined;
 
   constructor(private readonly options: FarmWorkerOptions) {
     this.name = options.name ?? `${hostname()}-${process.pid}`;
-    this.device = deviceChoice(options.device);
+    deviceChoice(options.device);
+    this.threads = new TranslateThreads({
+      name: this.name,
+      device: options.device,
+      home: options.library.home,
+      cacheDir: options.library.cacheDir,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    });
   }
 
   /** Connects and starts taking items; resolves once the worker listens. */
@@ -91,7 +99,7 @@ export class FarmWorker {
   async close(force = false): Promise<void> {
     await this.worker?.close(force);
     await this.queue?.close();
-    for (const pipeline of this.pipelines.values()) await pipeline.dispose();
+    await this.threads.close();
   }
 
   private async process(job: Job, token: string | undefined): Promise<FarmResult> {
@@ -144,20 +152,13 @@ export class FarmWorker {
       void job.updateProgress(progress).catch(() => undefined);
     };
     report(0, 'decoding');
-    const pipeline = await this.pipelineFor(item);
-    const attributes = item.attributes === undefined ? {} : { attributes: item.attributes };
-    pipeline.validate(attributes);
-    const image = await decodeImageBytes(await this.options.storage.read(item.input), item.input, item.shorterSide === undefined ? {} : { shorterSide: item.shorterSide });
-    report(0.1, 'translating');
-    const result = await pipeline.translate(image, { ...attributes, onProgress: (f, status) => report(0.1 + 0.8 * f, status) });
-    report(0.9, 'writing');
-    const format = item.format === 'auto' ? outputFormatFor(image.format) : item.format;
-    const bytes = await encodeImage(result, item.quality === undefined ? { format } : { format, quality: item.quality });
+    const input = await this.options.storage.read(item.input);
+    const result = await this.threads.run(item, input, report);
     // An item this worker lost (it froze past its lock and another took it over) is not placed.
     if (token !== undefined && (await job.extendLock(token, this.options.lockMs ?? 30_000)) === 0) {
       throw new StudioError('CANCELLED', 'this worker lost the item to another (its lock expired)');
     }
-    const placed = await this.options.storage.writeOnce({ dir: item.outDir, stem: item.stem, extension: extensionFor(format), batch: item.batch, item: item.item }, bytes);
+    const placed = await this.options.storage.writeOnce({ dir: item.outDir, stem: item.stem, extension: result.extension, batch: item.batch, item: item.item }, result.bytes);
     return {
       output: placed.key,
       renamed: placed.renamed,
@@ -170,33 +171,5 @@ export class FarmWorker {
       notes: result.notes,
       worker: this.name,
     };
-  }
-
-  /** The batch's model from this worker's library, refused unless it is the same version. */
-  private async pipelineFor(item: FarmItem): Promise<ImageToImagePipeline> {
-    const { id, sha256 } = item.model;
-    let entry = this.entries.get(id);
-    if (entry?.manifest.sha256 !== sha256) {
-      try {
-        entry = await this.options.library.resolve(id);
-      } catch (err) {
-        if (err instanceof StudioError && err.code === 'MODEL_NOT_FOUND') {
-          throw new StudioError('MODEL_MISMATCH', `worker ${this.name} has no model "${id}" (the batch asks for sha256 ${sha256.slice(0, 12)}...)`);
-        }
-        throw err;
-      }
-      this.entries.set(id, entry);
-    }
-    if (entry.manifest.sha256 !== sha256) {
-      throw new StudioError(
-        'MODEL_MISMATCH',
-        `worker ${this.name} has another version of model "${id}" (sha256 ${entry.manifest.sha256.slice(0, 12)}..., the batch asks for ${sha256.slice(0, 12)}...): install the batch's version there`,
-      );
-    }
-    return openPipeline(this.options, entry.dir, this.device, {
-      ...(item.maxMemoryMB === undefined ? {} : { budgetBytes: item.maxMemoryMB * 2 ** 20 }),
-      ...(item.tileSize === undefined ? {} : { tileSize: item.tileSize }),
-      cache: this.pipelines,
-    });
   }
 }
