@@ -9,6 +9,7 @@ import { trainSettings } from '../electron/engine/training/train-settings.js';
 import { TrainingRun } from '../electron/engine/training/training-run.js';
 import { forkEngine } from '../electron/studio/fork-launcher.js';
 import { StudioService } from '../electron/studio/studio-service.js';
+import { blobImage, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
 import { runCli } from './fixtures/run-cli.js';
 
 /**
@@ -97,6 +98,22 @@ describe('training limits: one set, for the CLI, the studio and the engine', () 
     expect(await studio.invoke('training:start', { settings: edges })).toMatchObject({ error: { message: 'Edges from photos only applies to pix2pix training (edge maps in, photos out)' } });
     expect((await cli(['--edges'])).stderr).toContain('gan-studio: --edges only applies to pix2pix training');
   });
+
+  it('names the settings each way when they do not suit the generator (checked once the data is read)', async () => {
+    await writeFolder(join(work, 'warm'), 2, 32, (s) => blobImage(s, 32));
+    await writeFolder(join(work, 'cool'), 2, 32, (s) => blobImage(s, 32), 50);
+    const folders = { dataA: join(work, 'warm'), dataB: join(work, 'cool') };
+    const cases = [
+      { flags: ['--arch', 'stargan'], settings: base({ ...folders, arch: 'stargan' }), problem: (arch: string) => `cyclegan training needs an image-to-image generator; ${arch} stargan is a conditional (StarGAN) one` },
+      { flags: ['--size', '30'], settings: base({ ...folders, size: 30 }), problem: (arch: string, size: string) => `${size} 30 does not suit ${arch} resnet_9blocks: it needs a multiple of 4` },
+    ];
+    for (const { flags, settings, problem } of cases) {
+      expect((await engineRefusal(settings)).message).toBe(problem('arch', 'size'));
+      expect(await studio.invoke('training:start', { settings })).toEqual({ ok: false, error: { code: 'BAD_ARGUMENT', message: problem('Generator', 'Crop size (px)') } });
+      const command = await runCli(['train', '--mode', 'cyclegan', '--a', folders.dataA, '--b', folders.dataB, '--device', 'cpu', '--run', join(work, 'cli-run'), ...flags], { env: { GAN_STUDIO_HOME: join(work, 'home') } });
+      expect(command.stderr).toContain(`gan-studio: ${problem('--arch', '--size')}`);
+    }
+  }, 60_000);
 
   it('lists every problem at once', async () => {
     const result = await cli(['--size', '5000', '--d-layers', '9']);

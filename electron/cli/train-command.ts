@@ -106,7 +106,7 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
   } else {
     const settings = settingsFrom(options);
     const runDir = resolve(options.run ?? join(studioHome(), 'runs', `${slugify(settings.name)}-${timestamp()}`));
-    run = await TrainingRun.create(settings, { library, runDir });
+    run = await TrainingRun.create(settings, { library, runDir, names: 'flag' });
   }
   const json = new JsonLines(options.json === true);
   const reporter = new TrainReporter(process.stderr, json);

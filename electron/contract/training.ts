@@ -72,7 +72,7 @@ export const TRAIN_FIELDS = {
   device: { label: 'Device', flag: '--device', schema: text(64) },
 } as const;
 
-type TrainField = keyof typeof TRAIN_FIELDS;
+export type TrainField = keyof typeof TRAIN_FIELDS;
 type FieldSchemas = { [K in TrainField]: (typeof TRAIN_FIELDS)[K]['schema'] };
 
 const fieldSchemas = Object.fromEntries(Object.entries(TRAIN_FIELDS).map(([key, field]) => [key, field.schema])) as FieldSchemas;
@@ -94,14 +94,18 @@ export type TrainSettings = z.infer<typeof trainSettingsSchema>;
 /** Whose words an error uses: the Fine-tune page's labels, the command line's flags, or the settings' own keys (code). */
 export type TrainSettingNames = 'label' | 'flag' | 'key';
 
+/** A setting named the caller's way. */
+export function trainSettingName(key: TrainField, names: TrainSettingNames): string {
+  const field: { label: string; flag?: string } = TRAIN_FIELDS[key];
+  return names === 'label' ? field.label : names === 'flag' ? (field.flag ?? key) : key;
+}
+
 /** The problems with some settings in one line, each naming its setting the caller's way. */
 export function describeTrainSettingIssues(issues: readonly z.core.$ZodIssue[], names: TrainSettingNames): string {
   return issues
     .map((issue) => {
       const key = issue.path.at(-1);
-      if (typeof key !== 'string' || !(key in TRAIN_FIELDS)) return `settings: ${issue.message}`;
-      const field: { label: string; flag?: string } = TRAIN_FIELDS[key as TrainField];
-      return `${names === 'label' ? field.label : names === 'flag' ? (field.flag ?? key) : key} ${issue.message}`;
+      return typeof key === 'string' && key in TRAIN_FIELDS ? `${trainSettingName(key as TrainField, names)} ${issue.message}` : `settings: ${issue.message}`;
     })
     .join('; ');
 }

@@ -31,7 +31,8 @@ interface ActiveRun {
 /**
  * Fine-tuning inside the engine process: one run trains at a time in the background while the
  * engine keeps answering other requests (translations, the runs list); its events go to the
- * studio as they happen. Pausing aborts the run, which checkpoints before it returns.
+ * studio as they happen. Pausing aborts the run, which checkpoints before it returns. Refusals
+ * name settings by their Fine-tune labels: the studio is this host's only caller.
  */
 export class TrainingHost {
   private active: ActiveRun | undefined;
@@ -58,13 +59,13 @@ export class TrainingHost {
   }
 
   estimate(settings: TrainSettings): Promise<DurationEstimateInfo> {
-    return estimateDuration(settings, this.library, ESTIMATE_ITERATIONS);
+    return estimateDuration(settings, this.library, ESTIMATE_ITERATIONS, 'label');
   }
 
   async start(settings: TrainSettings, home: string): Promise<RunInfo> {
     this.refuseIfBusy();
     const dir = join(home, 'runs', `${slugify(settings.name)}-${timestamp()}`);
-    const run = await TrainingRun.create(settings, { library: this.library, runDir: dir });
+    const run = await TrainingRun.create(settings, { library: this.library, runDir: dir, names: 'label' });
     return this.launch(dir, run);
   }
 

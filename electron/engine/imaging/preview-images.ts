@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { MEDIA_VARIANTS, type MediaVariant } from '../../contract/wire.js';
 import { StudioError, describeSystemError } from '../errors.js';
-import { writeFileAtomic } from '../files/write-atomic.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import { readDecodableImage } from './decode.js';
 import { MAX_INPUT_PIXELS } from './limits.js';
 

@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
-import { writeFileAtomic } from '../files/write-atomic.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import { estimateMemory } from '../graph/memory-estimate.js';
 import { emitOnnx, normLayerChannels, statNames } from '../graph/onnx-emitter.js';
 import { weightsFromOnnx } from '../graph/onnx-weights.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrainSettings } from '../../contract/training.js';
+import type { TrainSettingNames, TrainSettings } from '../../contract/training.js';
 import type { ModelLibrary } from '../library/model-library.js';
 import { TrainingRun } from './training-run.js';
 
@@ -15,18 +15,17 @@ export interface DurationEstimate {
 /**
  * Times a few real iterations of the run the settings describe (same data, networks and
  * device) in a throwaway folder, so the fine-tune page can say how long a run will take before
- * it starts. The first iteration allocates and is left out.
+ * it starts. The first iteration allocates and is left out. `names`: how refusals name the settings.
  */
-export async function estimateDuration(settings: TrainSettings, library: ModelLibrary, probeIterations = 3, signal?: AbortSignal): Promise<DurationEstimate> {
+export async function estimateDuration(settings: TrainSettings, library: ModelLibrary, probeIterations = 3, names: TrainSettingNames = 'key'): Promise<DurationEstimate> {
   const dir = await mkdtemp(join(tmpdir(), 'gan-studio-estimate-'));
   try {
     const probe: TrainSettings = { ...settings, iterations: probeIterations + 1, sampleEvery: 1_000_000, checkpointEvery: 1_000_000 };
-    const run = await TrainingRun.create(probe, { library, runDir: dir });
+    const run = await TrainingRun.create(probe, { library, runDir: dir, names });
     const times: number[] = [];
     let provider = '';
     let last = 0;
     await run.train({
-      ...(signal === undefined ? {} : { signal }),
       onEvent: (e) => {
         const now = performance.now();
         if (e.type === 'train-started') provider = e.provider;

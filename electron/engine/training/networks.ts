@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { TrainSettings } from '../../contract/training.js';
+import { trainSettingName, type TrainField, type TrainSettingNames, type TrainSettings } from '../../contract/training.js';
 import { StudioError } from '../errors.js';
 import type { IrGraph } from '../graph/ir.js';
 import { weightsFromOnnx } from '../graph/onnx-weights.js';
@@ -36,7 +36,7 @@ async function libraryGenerator(library: ModelLibrary, id: string): Promise<{ ar
 /**
  * The networks of a new run and their starting weights: generators from library models (any
  * of a family the engine builds) or from scratch, discriminators always fresh (the public
- * releases ship generators only).
+ * releases ship generators only). A refusal names the settings the caller's way (`names`).
  */
 export async function runNetworks(
   mode: TrainingMode,
@@ -44,6 +44,7 @@ export async function runNetworks(
   library: ModelLibrary,
   conditionSize: number,
   rng: Rng,
+  names: TrainSettingNames,
 ): Promise<{ networks: RunNetwork[]; weights: Map<string, Map<string, Float32Array>> }> {
   const networks: RunNetwork[] = [];
   const weights = new Map<string, Map<string, Float32Array>>();
@@ -59,9 +60,9 @@ export async function runNetworks(
     } else if (networks[0]?.arch !== undefined) {
       arch = networks[0].arch; // a further generator mirrors the first one's architecture
     } else {
-      arch = scratchArchitecture(mode, settings, conditionSize);
+      arch = scratchArchitecture(mode, settings, conditionSize, names);
     }
-    checkArchitecture(mode, settings, arch, conditionSize, fromId);
+    checkArchitecture(mode, settings, arch, conditionSize, fromId === undefined ? named(settings, 'arch', names) : `model "${fromId}" (${familyOf(arch).describe(arch)})`, names);
     const graph = familyOf(arch).build(arch);
     const initial = initialWeights(graph, rng);
     if (start !== undefined) for (const p of graph.params) initial.set(p.name, start.get(p.name) ?? initial.get(p.name) ?? new Float32Array());
@@ -76,12 +77,15 @@ export async function runNetworks(
   return { networks, weights };
 }
 
-/** The generator `--arch` names, built to the run's width and norm; its family must suit the mode first. */
-function scratchArchitecture(mode: TrainingMode, settings: TrainSettings, conditionSize: number): Architecture {
-  const named = parseGeneratorName(settings.arch, (why) => {
-    throw new StudioError('BAD_ARGUMENT', `--arch ${settings.arch}: ${why}`);
+/** A setting and its value, the caller's way: `--arch stargan`, `Generator stargan`. */
+const named = (settings: TrainSettings, key: TrainField, names: TrainSettingNames): string => `${trainSettingName(key, names)} ${String(settings[key])}`;
+
+/** The generator the arch setting names, built to the run's width and norm; its family must suit the mode first. */
+function scratchArchitecture(mode: TrainingMode, settings: TrainSettings, conditionSize: number, names: TrainSettingNames): Architecture {
+  const parsed = parseGeneratorName(settings.arch, (why) => {
+    throw new StudioError('BAD_ARGUMENT', `${named(settings, 'arch', names)}: ${why}`);
   });
-  if (named !== undefined) checkFamily(mode, settings, named.family, `--arch ${settings.arch}`);
+  if (parsed !== undefined) checkFamily(mode, settings, parsed.family, named(settings, 'arch', names));
   return trainingArchitecture(settings.arch, { width: settings.ngf, norm: settings.norm, conditionSize });
 }
 
@@ -97,9 +101,8 @@ function checkFamily(mode: TrainingMode, settings: TrainSettings, family: AnyGen
   }
 }
 
-function checkArchitecture(mode: TrainingMode, settings: TrainSettings, arch: Architecture, conditionSize: number, fromId: string | undefined): void {
+function checkArchitecture(mode: TrainingMode, settings: TrainSettings, arch: Architecture, conditionSize: number, source: string, names: TrainSettingNames): void {
   const family = familyOf(arch);
-  const source = fromId === undefined ? `--arch ${settings.arch}` : `model "${fromId}" (${family.describe(arch)})`;
   checkFamily(mode, settings, family, source);
   const condition = family.io(arch).conditionChannels;
   if (family.conditional && condition !== conditionSize) {
@@ -107,6 +110,6 @@ function checkArchitecture(mode: TrainingMode, settings: TrainSettings, arch: Ar
   }
   const multiple = family.sizeMultiple(arch);
   if (settings.size % multiple !== 0) {
-    throw new StudioError('BAD_ARGUMENT', `--size ${settings.size} does not suit ${source}: it needs a multiple of ${multiple}`);
+    throw new StudioError('BAD_ARGUMENT', `${named(settings, 'size', names)} does not suit ${source}: it needs a multiple of ${multiple}`);
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LossPoint } from '../../contract/finetune.js';
 import type { TrainDataSummary, TrainSettings } from '../../contract/training.js';
 import { StudioError, describeSystemError } from '../errors.js';
-import { writeFileAtomic as writeAtomic } from '../files/write-atomic.js';
+import { writeFileAtomic as writeAtomic } from '../write-atomic.js';
 import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
 import type { Architecture } from '../nets/index.js';
 

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkTrainSettings, type TrainEvent, type TrainSettings } from '../../contract/training.js';
+import { checkTrainSettings, type TrainEvent, type TrainSettingNames, type TrainSettings } from '../../contract/training.js';
 import { StudioError } from '../errors.js';
 import type { ModelLibrary } from '../library/model-library.js';
 import { buildGenerator } from '../nets/index.js';
@@ -63,13 +63,14 @@ export class TrainingRun {
     private seconds: number,
   ) {}
 
-  static async create(settings: TrainSettings, options: { library: ModelLibrary; runDir: string }): Promise<TrainingRun> {
-    // The one set of limits; callers that name settings otherwise (CLI flags, form labels) check first.
-    const checked = checkTrainSettings(settings, 'key');
+  /** `names`: how refusals name the settings (the caller's words; the settings' keys unless told). */
+  static async create(settings: TrainSettings, options: { library: ModelLibrary; runDir: string; names?: TrainSettingNames }): Promise<TrainingRun> {
+    // The one set of limits.
+    const checked = checkTrainSettings(settings, options.names ?? 'key');
     if (!checked.ok) throw new StudioError(checked.error.code, checked.error.message);
     const { mode, data } = await openTrainingMode(settings);
     const initRng = new Rng(settings.seed + 2);
-    const { networks, weights } = await runNetworks(mode, settings, options.library, data.conditionSize, initRng);
+    const { networks, weights } = await runNetworks(mode, settings, options.library, data.conditionSize, initRng, options.names ?? 'key');
     await mkdir(options.runDir, { recursive: true });
     const record: RunRecord = {
       version: 1,

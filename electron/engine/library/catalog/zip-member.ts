@@ -1,121 +1,62 @@
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { readSync } from 'node:fs';
+import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import { asStudioError, ZipArchive, type ZipEntry, type ZipSource } from '../../checkpoints/index.js';
 import { StudioError, describeSystemError } from '../../errors.js';
 
 /**
- * A minimal zip reader for pulling one member out of a downloaded archive (the StarGAN
- * releases ship `<iter>-G.ckpt` inside a zip). It reads the end-of-central-directory record,
- * the central directory and the one member's local header; only that member's compressed
- * bytes are read into memory. Stored and deflated members are supported; zip64, encrypted
- * members and other compression methods are refused with a message that says so.
+ * One member pulled out of a downloaded archive (the StarGAN releases ship `<iter>-G.ckpt`
+ * inside a zip), read with the checkpoints' zip reader straight from the file: only the
+ * central directory and that member's bytes are read into memory, and its CRC-32 is checked.
  */
 
-const EOCD_SIGNATURE = 0x06054b50;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-const EOCD_SIZE = 22;
-const MAX_COMMENT = 0xffff;
 /** The member is inflated in memory: refuse anything absurd for a generator checkpoint. */
 const MAX_MEMBER_BYTES = 2 ** 30;
-
-export interface ZipEntryInfo {
-  name: string;
-  method: number;
-  flags: number;
-  crc: number;
-  compressedSize: number;
-  size: number;
-  localHeaderOffset: number;
-}
 
 function bad(zipPath: string, problem: string): StudioError {
   return new StudioError('BAD_CHECKPOINT', `${zipPath}: ${problem}`);
 }
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return done === length ? buffer : buffer.subarray(0, done);
+/** Reads of the open file, as the zip reader asks for them. */
+function fileSource(handle: FileHandle, length: number, zipPath: string): ZipSource {
+  return {
+    length,
+    read(at, count) {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(count, length - at)));
+      try {
+        for (let done = 0, got = 1; done < buffer.length && got > 0; done += got) got = readSync(handle.fd, buffer, done, buffer.length - done, at + done);
+      } catch (err) {
+        throw new StudioError('IO_ERROR', `cannot read ${zipPath}: ${describeSystemError(err)}`, { cause: err });
+      }
+      return buffer;
+    },
+  };
 }
 
-/** Lists the members of a zip archive from its central directory. */
-export async function listZipEntries(zipPath: string): Promise<ZipEntryInfo[]> {
-  const handle = await openOrThrow(zipPath);
+/** `work` on the archive at `zipPath`; a damaged or unsupported archive is a BAD_CHECKPOINT naming the file. */
+async function withArchive<T>(zipPath: string, work: (archive: ZipArchive) => T): Promise<T> {
+  let handle: FileHandle;
   try {
-    return await readCentralDirectory(handle, zipPath);
+    handle = await open(zipPath, 'r');
+  } catch (err) {
+    throw new StudioError('IO_ERROR', `cannot read ${zipPath}: ${describeSystemError(err)}`, { cause: err });
+  }
+  try {
+    return work(new ZipArchive(fileSource(handle, (await handle.stat()).size, zipPath)));
+  } catch (err) {
+    throw asStudioError(err, zipPath);
   } finally {
     await handle.close();
   }
 }
 
-async function openOrThrow(zipPath: string): Promise<FileHandle> {
-  try {
-    return await open(zipPath, 'r');
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `cannot read ${zipPath}: ${describeSystemError(err)}`, { cause: err });
-  }
-}
-
-async function readCentralDirectory(handle: FileHandle, zipPath: string): Promise<ZipEntryInfo[]> {
-  const size = (await handle.stat()).size;
-  if (size < EOCD_SIZE) throw bad(zipPath, 'not a zip archive (too short)');
-  const tailLength = Math.min(size, EOCD_SIZE + MAX_COMMENT);
-  const tail = await readAt(handle, size - tailLength, tailLength);
-  let eocd = -1;
-  for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD_SIGNATURE && i + EOCD_SIZE + tail.readUInt16LE(i + 20) <= tail.length) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw bad(zipPath, 'not a zip archive (no end of central directory record)');
-  if (eocd >= 20 && tail.readUInt32LE(eocd - 20) === ZIP64_LOCATOR_SIGNATURE) {
-    throw bad(zipPath, 'zip64 archives are not supported');
-  }
-  const disk = tail.readUInt16LE(eocd + 4);
-  const cdDisk = tail.readUInt16LE(eocd + 6);
-  const count = tail.readUInt16LE(eocd + 10);
-  const cdSize = tail.readUInt32LE(eocd + 12);
-  const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw bad(zipPath, 'zip64 archives are not supported');
-  if (disk !== 0 || cdDisk !== 0) throw bad(zipPath, 'multi-part (spanned) zip archives are not supported');
-  const eocdPosition = size - tailLength + eocd;
-  if (cdOffset + cdSize > eocdPosition) throw bad(zipPath, 'the central directory lies outside the file (truncated archive?)');
-
-  const cd = await readAt(handle, cdOffset, cdSize);
-  const entries: ZipEntryInfo[] = [];
-  let p = 0;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) throw bad(zipPath, 'corrupt central directory');
-    const flags = cd.readUInt16LE(p + 8);
-    const nameLength = cd.readUInt16LE(p + 28);
-    const extraLength = cd.readUInt16LE(p + 30);
-    const commentLength = cd.readUInt16LE(p + 32);
-    if (p + 46 + nameLength > cd.length) throw bad(zipPath, 'corrupt central directory');
-    const rawName = cd.subarray(p + 46, p + 46 + nameLength);
-    entries.push({
-      // Bit 11: the name is UTF-8; otherwise it is CP437, which matches for ASCII names.
-      name: rawName.toString(flags & 0x800 ? 'utf8' : 'latin1'),
-      method: cd.readUInt16LE(p + 10),
-      flags,
-      crc: cd.readUInt32LE(p + 16),
-      compressedSize: cd.readUInt32LE(p + 20),
-      size: cd.readUInt32LE(p + 24),
-      localHeaderOffset: cd.readUInt32LE(p + 42),
-    });
-    p += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
+/** Lists the members of a zip archive from its central directory. */
+export function listZipEntries(zipPath: string): Promise<ZipEntry[]> {
+  return withArchive(zipPath, (archive) => archive.entries);
 }
 
 /** The member named `member`, at the top or inside one folder level or more (`models/x`). */
-function pickMember(entries: ZipEntryInfo[], member: string, zipPath: string): ZipEntryInfo {
+function pickMember(entries: ZipEntry[], member: string, zipPath: string): ZipEntry {
   const exact = entries.filter((e) => e.name === member);
   const nested = entries.filter((e) => e.name.endsWith(`/${member}`));
   const found = exact.length > 0 ? exact : nested;
@@ -132,48 +73,15 @@ function pickMember(entries: ZipEntryInfo[], member: string, zipPath: string): Z
  * `destPath + '.part'`, renamed once complete and its CRC-32 checked).
  */
 export async function extractZipMember(zipPath: string, member: string, destPath: string): Promise<{ path: string; bytes: number; name: string }> {
-  const handle = await openOrThrow(zipPath);
-  let data: Buffer;
-  let entry: ZipEntryInfo;
-  try {
-    entry = pickMember(await readCentralDirectory(handle, zipPath), member, zipPath);
-    if (entry.flags & 0x1) throw bad(zipPath, `${entry.name} is encrypted; encrypted archives are not supported`);
-    if (entry.compressedSize === 0xffffffff || entry.size === 0xffffffff || entry.localHeaderOffset === 0xffffffff) {
-      throw bad(zipPath, `${entry.name} needs zip64, which is not supported`);
-    }
-    if (entry.method !== 0 && entry.method !== 8) {
-      throw bad(zipPath, `${entry.name} uses compression method ${entry.method}; only stored (0) and deflate (8) are supported`);
-    }
+  const { entry, data } = await withArchive(zipPath, (archive) => {
+    const entry = pickMember(archive.entries, member, zipPath);
     if (entry.size > MAX_MEMBER_BYTES) throw bad(zipPath, `${entry.name} is ${entry.size} bytes, larger than a generator checkpoint can be`);
-    const local = await readAt(handle, entry.localHeaderOffset, 30);
-    if (local.length < 30 || local.readUInt32LE(0) !== LOCAL_SIGNATURE) throw bad(zipPath, `corrupt local header for ${entry.name}`);
-    const dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-    const compressed = await readAt(handle, dataStart, entry.compressedSize);
-    if (compressed.length < entry.compressedSize) throw bad(zipPath, `${entry.name} is cut short (truncated archive?)`);
-    if (entry.method === 0) {
-      data = compressed;
-    } else {
-      try {
-        // maxOutputLength: a member that inflates past its declared size is refused, not buffered.
-        data = inflateRawSync(compressed, { maxOutputLength: Math.max(1, entry.size) });
-      } catch (err) {
-        throw bad(zipPath, `${entry.name} does not inflate (${err instanceof Error ? err.message : String(err)})`);
-      }
-    }
-  } finally {
-    await handle.close();
-  }
-  if (data.length !== entry.size) throw bad(zipPath, `${entry.name} holds ${data.length} bytes, the directory says ${entry.size}`);
+    return { entry, data: archive.read(entry) };
+  });
   if (crc32(data) >>> 0 !== entry.crc >>> 0) throw bad(zipPath, `${entry.name} fails its CRC-32 check (corrupt archive)`);
-
   const part = `${destPath}.part`;
   try {
-    const out = await open(part, 'w');
-    try {
-      await out.writeFile(data);
-    } finally {
-      await out.close();
-    }
+    await writeFile(part, data);
     await rename(part, destPath);
   } catch (err) {
     await rm(part, { force: true });

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { StudioError } from '../../errors.js';
-import { writeFileAtomic } from '../../files/write-atomic.js';
+import { writeFileAtomic } from '../../write-atomic.js';
 import { trainImageToRgb, type TrainImage } from './train-image.js';
 
 /** Pixels between neighbouring images and around the grid. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, describeSystemError } from './errors.js';
 
 /**
  * Writes a file whole or not at all: the bytes go to a hidden temporary name beside it (its
