@@ -35,8 +35,8 @@ export type WorkerItemReport =
   | { ok: true; input: string; result: FarmResult }
   | { ok: false; input: string; error: StudioErrorInfo; final: boolean };
 
-/** How many times an item steps aside for another worker after failing here. */
-const MAX_STEP_ASIDE = 5;
+/** How many times an item steps aside for other workers (bounded, should they be listed but gone). */
+const MAX_STEP_ASIDE = 100;
 
 /**
  * A farm worker: takes translate items from the queue and runs them with its own engine and
@@ -127,8 +127,9 @@ export class FarmWorker {
   }
 
   /**
-   * An item that already failed here waits a moment for another worker, while there is one;
-   * a batch with a single worker still gets all its tries.
+   * An item that already failed here waits for a connected worker it has not failed on, with
+   * a growing delay (those may be busy with long items); a batch with a single worker, or one
+   * whose every worker has failed the item, still gets all its tries.
    */
   private async stepAside(job: Job, item: FarmItem, token: string | undefined): Promise<boolean> {
     if (!item.failedOn.includes(this.name)) return false;
@@ -136,7 +137,7 @@ export class FarmWorker {
     const others = (await workerNames(this.queue).catch(() => [])).filter((w) => !item.failedOn.includes(w));
     if (others.length === 0) return false;
     await job.updateData({ ...item, asides: item.asides + 1 });
-    await job.moveToDelayed(Date.now() + 250, token);
+    await job.moveToDelayed(Date.now() + Math.min(250 * 2 ** item.asides, 5000), token);
     return true;
   }
 
