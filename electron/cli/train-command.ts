@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { checkTrainSettings, type TrainArch, type TrainEvent, type TrainMode, type TrainSettings } from '../contract/training.js';
+import { checkTrainSettings, type TrainArch, type TrainEvent, type TrainMode, type TrainSettings, type Upsampling } from '../contract/training.js';
 import { StudioError } from '../engine/errors.js';
 import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.js';
 import { exportRunModels } from '../engine/training/export-models.js';
@@ -18,6 +18,7 @@ export interface TrainCliOptions {
   ndf?: number;
   dLayers?: number;
   norm?: 'instance' | 'batch';
+  upsample?: Upsampling;
   edges?: boolean;
   iterations?: number;
   size?: number;
@@ -52,6 +53,7 @@ function settingsFrom(o: TrainCliOptions): TrainSettings {
     ndf: o.ndf,
     dLayers: o.dLayers,
     norm: o.norm,
+    upsample: o.upsample,
     iterations: o.iterations,
     size: o.size,
     loadSize: o.loadSize,

@@ -92,6 +92,13 @@ export class GraphBuilder {
     return output;
   }
 
+  /** Nearest-neighbour upsampling by a whole factor (height and width). */
+  upsample(x: string, factor: number): string {
+    const output = this.fresh('up');
+    this.nodes.push({ op: 'upsample', input: x, output, factor });
+    return output;
+  }
+
   relu(x: string): string {
     return this.unary('relu', x);
   }

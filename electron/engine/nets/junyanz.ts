@@ -36,8 +36,8 @@ export function junyanzNorm(norm: NormKind): { affine: boolean; tracksStats: boo
 }
 
 /** "(ngf 64, instance norm, dropout)": the options after the network's name. */
-export function junyanzDetails(s: JunyanzSettings): string {
-  return `(ngf ${s.ngf}, ${s.norm} norm${s.dropout ? ', dropout' : ''})`;
+export function junyanzDetails(s: JunyanzSettings, extra = ''): string {
+  return `(ngf ${s.ngf}, ${s.norm} norm${s.dropout ? ', dropout' : ''}${extra})`;
 }
 
 export function junyanzIo(s: JunyanzSettings): GeneratorIo {

@@ -82,7 +82,7 @@ function scratchArchitecture(mode: TrainingMode, settings: TrainSettings, condit
     throw new StudioError('BAD_ARGUMENT', `--arch ${settings.arch}: ${why}`);
   });
   if (named !== undefined) checkFamily(mode, settings, named.family, `--arch ${settings.arch}`);
-  return trainingArchitecture(settings.arch, { width: settings.ngf, norm: settings.norm, conditionSize });
+  return trainingArchitecture(settings.arch, { width: settings.ngf, norm: settings.norm, conditionSize, upsample: settings.upsample });
 }
 
 function checkFamily(mode: TrainingMode, settings: TrainSettings, family: AnyGeneratorFamily, source: string): void {

@@ -34,6 +34,14 @@ const cases: Record<string, GradientCase> = {
     inputs: { x: [1, 4, 3, 4], w: [4, 2, 4, 4] },
     build: (t, i) => op.convTranspose(t, i.x ?? '', i.w ?? '', null, { kernel: 4, stride: 2, pad: 1, outputPadding: 0 }),
   },
+  'nearest upsampling x2, odd sides (resize-then-convolve)': {
+    inputs: { x: [2, 3, 3, 5] },
+    build: (t, i) => op.upsampleNearest(t, i.x ?? '', 2),
+  },
+  'nearest upsampling x2 then a 3x3 conv (the resize stage)': {
+    inputs: { x: [1, 2, 4, 3], w: [3, 2, 3, 3], b: [3] },
+    build: (t, i) => op.conv(t, op.pad(t, op.upsampleNearest(t, i.x ?? '', 2), 1, 'reflect'), i.w ?? '', i.b ?? '', { kernel: 3, stride: 1, pad: 0 }),
+  },
   'instance norm without affine': {
     inputs: { x: [2, 3, 5, 4] },
     build: (t, i) => op.normalize(t, i.x ?? '', null, null, 'instance'),
