@@ -29,8 +29,11 @@ export const DAY2NIGHT = {
   trainLayouts: 240,
   heldOut: 16,
   size: 96,
-  loadSize: 107,
-  iterations: 2000,
+  /** Renders at 128 px, cropped at 96: each crop is a part of a scene, closer to the detail of a photo at 512 px. */
+  loadSize: 128,
+  iterations: 1800,
+  /** Resize-then-convolve: the transposed convs of the reference drew a checkerboard over real photos. */
+  upsample: 'resize',
 } as const;
 
 const layoutSeed = (seed: number, i: number): number => seed * 100_003 + i;
@@ -61,6 +64,7 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
     dataA: dirA,
     dataB: dirB,
     arch: 'resnet_6blocks',
+    upsample: DAY2NIGHT.upsample,
     ngf: 16,
     ndf: 24,
     iterations: o.iterations ?? DAY2NIGHT.iterations,
@@ -72,7 +76,7 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
     name: 'day2night',
     device: o.device,
   });
-  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
+  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads, o.resume);
 
   const translate = (netId: string) => (images: RgbImage[]): Promise<RgbImage[]> => translateWithRun(run, netId, images);
   const { evaluation, days, translated, nights, back } = await evaluateDay2Night(o.seed, dirB, translate('G_A'), translate('G_B'));
@@ -84,7 +88,8 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
   const table = Object.entries(evaluation).map(([k, v]) => `| ${k} | ${v} |`).join('\n');
   const card = (direction: string, other: string): string => `# ${direction === 'day2night' ? 'Day to night' : 'Night to day'}
 
-**What it is.** A CycleGAN generator (resnet_6blocks, ngf ${settings.ngf}, ${parameterCount(run, direction === 'day2night' ? 'G_A' : 'G_B').toLocaleString('en-US')} parameters)
+**What it is.** A CycleGAN generator (resnet_6blocks, ngf ${settings.ngf}, ${parameterCount(run, direction === 'day2night' ? 'G_A' : 'G_B').toLocaleString('en-US')} parameters,
+resize-then-convolve upsampling: nearest x2 and a 3 x 3 conv instead of transposed convs, so no checkerboard)
 trained by GAN Studio's own trainer, ${direction === 'day2night' ? 'turning day scenes into night' : 'turning night scenes into day'}. Its
 reverse is \`${other}\`.
 
