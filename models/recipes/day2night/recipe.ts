@@ -31,7 +31,7 @@ export const DAY2NIGHT = {
   size: 96,
   /** Renders at 128 px, cropped at 96: each crop is a part of a scene, closer to the detail of a photo at 512 px. */
   loadSize: 128,
-  iterations: 1800,
+  iterations: 1200,
   /** Resize-then-convolve: the transposed convs of the reference drew a checkerboard over real photos. */
   upsample: 'resize',
 } as const;

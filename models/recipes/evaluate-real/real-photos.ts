@@ -23,6 +23,7 @@ export interface RealPhoto {
 
 const SKIMAGE = 'usr/lib/python3/dist-packages/skimage/data';
 const MATE = 'usr/share/backgrounds/mate/nature';
+const LOMIRI = 'usr/share/backgrounds';
 
 /** Daytime photographs: the inputs of day2night and scene-attributes. */
 export const DAY_PHOTOS: readonly RealPhoto[] = [
@@ -36,6 +37,12 @@ export const DAY_PHOTOS: readonly RealPhoto[] = [
   { name: 'ladybird', pkg: 'mate-backgrounds', path: `${MATE}/LadyBird.jpg`, what: 'a ladybird on a stem' },
   { name: 'garden', pkg: 'mate-backgrounds', path: `${MATE}/Garden.jpg`, what: 'a leaf with drops' },
   { name: 'flower', pkg: 'mate-backgrounds', path: `${MATE}/FreshFlower.jpg`, what: 'a flower in sunlight' },
+  { name: 'aitzgorri', pkg: 'lomiri-wallpapers-16.04', path: `${LOMIRI}/aitzgorri_by_Aitzol_Berasategi.jpg`, what: 'mountains, autumn trees and a meadow' },
+  { name: 'picos', pkg: 'lomiri-wallpapers-16.04', path: `${LOMIRI}/picosdeeuropa_by_Aitzol_Berasategi.jpg`, what: 'a mountain path' },
+  { name: 'stream', pkg: 'lomiri-wallpapers-16.04', path: `${LOMIRI}/life_by_Aitzol_Berasategi.jpg`, what: 'a stream in a forest' },
+  { name: 'dogs', pkg: 'lomiri-wallpapers-16.04', path: `${LOMIRI}/friends_by_Aitzol_Berasategi.jpg`, what: 'two dogs at a wooden house' },
+  { name: 'beach', pkg: 'lomiri-wallpapers-16.04', path: `${LOMIRI}/Bridge_by_Sander_Klootwijk.jpg`, what: 'a beach under cables' },
+  { name: 'tree', pkg: 'lomiri-wallpapers-16.04', path: `${LOMIRI}/Dragonfly_by_Bolly.jpg`, what: 'a tree against the sky' },
 ];
 
 /** Night photographs: the inputs of night2day besides the daytime set. */

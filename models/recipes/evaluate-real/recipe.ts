@@ -20,7 +20,7 @@ const SKETCH_SIZE = 256;
 /** Levels from white a background pixel may be and still count as white. */
 const WHITE_LEVELS = 10;
 /** Photos in the docs pictures (all are scored); few, since each is a 512 px PNG. */
-const SHOWN = ['storm', 'dune', 'chelsea'];
+const SHOWN = ['storm', 'aitzgorri', 'chelsea'];
 const OUTLINES = repoPath('models', 'recipes', 'evaluate-real', 'outlines');
 
 interface Scored {
@@ -128,7 +128,8 @@ async function sceneAttributes(work: string, photos: readonly RealPhoto[], days:
     outs.push(out);
   }
   rows['grid-artifacts, every output'] = gridRow(all);
-  const shown = SHOWN.slice(0, 1).flatMap((name) => {
+  // One photo: a row of four 512 px pictures is already 2048 px wide.
+  const shown = ['aitzgorri'].flatMap((name) => {
     const i = photos.findIndex((p) => p.name === name);
     return i < 0 ? [] : [[days[i] as RgbImage, ...outs.map((o) => o[i] as RgbImage)]];
   });
@@ -211,7 +212,7 @@ export async function evaluateReal(o: RecipeOptions): Promise<Record<string, str
   const attrs = await sceneAttributes(outputs, DAY_PHOTOS, days);
   const bags = await handbags(outputs);
 
-  const photoList = `${photos.length} photographs (${photos.map((p) => p.name).join(', ')}) from the Debian packages ${[...new Set(photos.map((p) => p.pkg))].join(' and ')}, ${SCENE_SIZE} px centred squares`;
+  const photoList = `${photos.length} photographs (${photos.map((p) => p.name).join(', ')}) from the Debian packages ${[...new Set(photos.map((p) => p.pkg))].join(', ')}, ${SCENE_SIZE} px centred squares`;
   const results: [string, string, Scored][] = [
     ['day2night', `Real photographs: ${DAY_PHOTOS.length} daytime photos from Debian packages, ${SCENE_SIZE} px`, d2n],
     ['night2day', `Real photographs: ${NIGHT_PHOTOS.length} night photo and ${DAY_PHOTOS.length} daytime photos from Debian packages, ${SCENE_SIZE} px`, n2d],
