@@ -14,3 +14,4 @@ export const SAMPLE_FILE_PATTERN = /^iter-\d{7}\.png$/;
 export const UPLOAD_BATCH_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
 export const runId = z.string().regex(RUN_ID_PATTERN, 'not a run name');
+export const modelId = z.string().regex(MODEL_ID_PATTERN, 'not a model id (lower-case letters, digits, ".", "_" and "-")');

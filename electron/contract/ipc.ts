@@ -15,7 +15,7 @@
  */
 import * as z from 'zod';
 import type { CommandId } from './commands.js';
-import { runId } from './ids.js';
+import { modelId, runId } from './ids.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from './finetune.js';
 import type { JobEvent } from './jobs.js';
 import type { ModelKind, ModelOrigin, ModelPreprocess } from './models.js';
@@ -192,7 +192,7 @@ const jobStartArgs = z
 export const INVOKE = {
   'models:list': { args: none, data: typed<ModelListing>() },
   'models:import': { args: z.object({ path: name, name: name.optional() }).strict(), data: typed<ModelSummary>(), changesModels: true },
-  'models:delete': { args: z.object({ id: name }).strict(), data: typed<{ id: string }>(), changesModels: true },
+  'models:delete': { args: z.object({ id: modelId }).strict(), data: typed<{ id: string }>(), changesModels: true },
   'catalog:list': { args: none, data: typed<CatalogItem[]>() },
   'catalog:download': { args: z.object({ name }).strict(), data: typed<ModelSummary>(), changesModels: true },
   'catalog:cancel': { args: z.object({ name }).strict(), data: typed<{ name: string }>() },

@@ -5,7 +5,11 @@ import type { Result } from './result.js';
 export const TRAIN_MODES = ['cyclegan', 'pix2pix', 'conditional'] as const;
 export type TrainMode = (typeof TRAIN_MODES)[number];
 
-export const TRAIN_ARCHS = ['resnet_6blocks', 'resnet_9blocks', 'unet_128', 'unet_256', 'stargan'] as const;
+/**
+ * The generators the trainer offers by name (the Fine-tune form's list, `train --arch`), and the
+ * names help and messages list first; engine/nets/ reads each (a family's own `parseName`).
+ */
+export const TRAIN_ARCHS = ['resnet_9blocks', 'resnet_6blocks', 'unet_128', 'unet_256', 'stargan'] as const;
 export type TrainArch = (typeof TRAIN_ARCHS)[number];
 
 export const TRAIN_NORMS = ['instance', 'batch'] as const;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { lstat } from 'node:fs/promises';
 import type { JobItem, JobListing, JobStarted, StudioJobEvent } from '../contract/ipc.js';
 import type { ItemResult } from '../contract/jobs.js';
 import type { StudioErrorInfo } from '../contract/result.js';
 import type { Result } from '../contract/result.js';
 import type { ExpandedInputs, TranslateItemArgs } from '../engine/host/protocol.js';
+import { pathExists } from '../engine/files/path-exists.js';
 
 /** What every item of a batch is translated with (the engine's request, less the item). */
 export type BatchSpec = Omit<TranslateItemArgs, 'jobId' | 'index' | 'input'>;
@@ -229,7 +229,7 @@ export class JobManager {
       const { renamed, ms, provider } = result.data;
       item.result = { renamed, ms, provider };
       this.emit({ type: 'item-done', jobId: job.id, index: item.index, input: item.name, ...result.data, progress: this.progress(job) });
-    } else if (result.error.code === 'ENGINE_LOST' && item.placing !== undefined && (await exists(item.placing))) {
+    } else if (result.error.code === 'ENGINE_LOST' && item.placing !== undefined && (await pathExists(item.placing, 'link'))) {
       // The engine died between placing the output and saying so: the file is complete (it was
       // written aside and moved into place in one step), so translating again would duplicate it.
       this.setState(job, item, 'done');
@@ -273,14 +273,5 @@ export class JobManager {
     if (job.settled < job.items.length) return;
     const count = (s: ItemState): number => job.items.filter((i) => i.state === s).length;
     this.emit({ type: 'finished', jobId: job.id, succeeded: count('done'), failed: count('failed'), ms: Date.now() - job.started });
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { unzipSync } from 'fflate';
 import { describeSystemError, StudioError } from '../errors.js';
 import { ELEMENT_SIZE, isFloatDtype, newRawArray, rawArrayOf, toFloat32, type FloatDtype, type RawArray } from './dtypes.js';
 import { ByteReader, describe, PyDict, PyList, runPickle, type PyValue } from './pickle.js';
-import { asStudioError, bad, CheckpointProblem, foreign, listSome, shown, truncated } from './problems.js';
+import { asStudioError, bad, foreign, listSome, shown, truncated } from './problems.js';
 import { headerHooks, TensorRecord, TorchHooks } from './torch-pickle.js';
+import { ZipArchive, type ZipEntry } from './zip-archive.js';
 
 export interface CheckpointTensor {
   shape: number[];
@@ -101,73 +101,37 @@ function describeForeign(bytes: Uint8Array): string {
 // ---------------------------------------------------------------------------
 
 const PICKLE_ENTRY = /^[^/]+\/data\.pkl$/;
-const DATA_ENTRY = /^[^/]+\/data\/[^/]+$/;
-/** Written by PyTorch 2.x: `little` or `big`. */
-const BYTEORDER_ENTRY = /^[^/]+\/byteorder$/;
 
 function readZip(bytes: Uint8Array): Container {
-  if (bytes.length < 22 || !hasEndOfCentralDirectory(bytes)) {
-    truncated('the zip archive ends before its central directory (the file is cut short)');
-  }
-  const names: string[] = [];
-  let entries: Record<string, Uint8Array>;
-  const maxEntries = Math.floor(bytes.length / 46) + 1; // a central directory record is at least 46 bytes
-  try {
-    entries = unzipSync(bytes, {
-      filter: (file) => {
-        names.push(file.name);
-        if (names.length > maxEntries) bad('the zip directory lists more entries than the file can hold');
-        if (!PICKLE_ENTRY.test(file.name) && !DATA_ENTRY.test(file.name) && !BYTEORDER_ENTRY.test(file.name)) return false;
-        if (file.size > bytes.length) bad(`zip entry ${shown(file.name)} claims to be larger than the file`);
-        if (file.compression === 0) {
-          if (file.size !== file.originalSize) bad(`stored zip entry ${shown(file.name)} has inconsistent sizes`);
-          return true;
-        }
-        if (file.compression === 8) {
-          // Deflate expands at most 1032:1; anything beyond is a damaged size field.
-          if (file.originalSize > Math.min(2 ** 31 - 1, file.size * 1032 + 1024)) {
-            bad(`zip entry ${shown(file.name)} claims an impossible uncompressed size`);
-          }
-          return true;
-        }
-        return bad(`zip entry ${shown(file.name)} uses compression method ${file.compression}, which PyTorch never writes`);
-      },
-    });
-  } catch (err) {
-    if (err instanceof CheckpointProblem) throw err;
-    const message = err instanceof Error ? err.message : String(err);
-    return bad(`damaged zip archive (${message})`);
-  }
+  const archive = new ZipArchive(bytes);
+  const names = archive.entries.map((e) => e.name);
   const pickleName = names.find((n) => PICKLE_ENTRY.test(n));
   if (pickleName === undefined) {
     foreign(names.length === 0 ? 'an empty zip archive' : `a zip archive without data.pkl (it holds ${listSome(names.map((n) => shown(n)), 5)})`);
   }
-  const pickle = entries[pickleName];
-  if (pickle === undefined) return bad(`zip entry ${shown(pickleName)} cannot be read`);
   const prefix = pickleName.slice(0, -'data.pkl'.length);
-  const byteorder = entries[`${prefix}byteorder`];
-  if (byteorder !== undefined && new TextDecoder().decode(byteorder).trim() === 'big') {
+  const byteorderEntry = archive.get(`${prefix}byteorder`);
+  if (byteorderEntry !== undefined && byteorderEntry.size <= 16 && new TextDecoder().decode(archive.read(byteorderEntry)).trim() === 'big') {
     bad('the checkpoint was written on a big-endian machine, which is not supported');
   }
+  const pickle = archive.read(archive.get(pickleName) as ZipEntry);
   const hooks = new TorchHooks('zip');
   const top = runPickle(new ByteReader(pickle), hooks);
+  // Members are inflated here, on first use by a kept tensor, and only then.
+  const read = new Map<string, Uint8Array>();
   const data: StorageData = (key, dtype, numel) => {
-    const entry = entries[`${prefix}data/${key}`];
-    if (entry === undefined) bad(`the archive has no data for storage ${shown(key, 40)}`);
-    const needed = numel * ELEMENT_SIZE[dtype];
-    if (entry.length < needed) truncated(`storage ${shown(key, 40)} holds ${entry.length} bytes, but ${needed} are needed`);
-    return entry;
+    let bytesOf = read.get(key);
+    if (bytesOf === undefined) {
+      const entry = archive.get(`${prefix}data/${key}`);
+      if (entry === undefined) bad(`the archive has no data for storage ${shown(key, 40)}`);
+      const needed = numel * ELEMENT_SIZE[dtype];
+      if (entry.size < needed) truncated(`storage ${shown(key, 40)} holds ${entry.size} bytes, but ${needed} are needed`);
+      bytesOf = archive.read(entry);
+      read.set(key, bytesOf);
+    }
+    return bytesOf;
   };
   return { top, data, container: 'zip' };
-}
-
-/** The end-of-central-directory signature within the last 64 KiB + 22 bytes, as readers look for it. */
-function hasEndOfCentralDirectory(bytes: Uint8Array): boolean {
-  const stop = Math.max(0, bytes.length - 65557);
-  for (let e = bytes.length - 22; e >= stop; e--) {
-    if (bytes[e] === 0x50 && bytes[e + 1] === 0x4b && bytes[e + 2] === 0x05 && bytes[e + 3] === 0x06) return true;
-  }
-  return false;
 }
 
 // ---------------------------------------------------------------------------

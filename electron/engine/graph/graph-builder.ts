@@ -2,6 +2,9 @@ import type { ConstSpec, GraphInput, IrGraph, IrNode, ParamSpec } from './ir.js'
 
 export type NormKind = 'instance' | 'batch';
 
+/** A node before its output is named (each kind of the union without `output`). */
+type NodeBody = IrNode extends infer N ? (N extends IrNode ? Omit<N, 'output'> : never) : never;
+
 /**
  * Builds an IrGraph layer by layer. Parameters are declared with the state-dict key of the
  * reference module, so a checkpoint's tensors map onto the graph by name alone.
@@ -44,10 +47,8 @@ export class GraphBuilder {
   }
 
   conv(x: string, key: string, shape: { inC: number; outC: number; kernel: number; stride?: number; pad?: number; bias: boolean }): string {
-    const output = this.fresh('conv');
     const { weight, bias } = this.kernelParams(key, [shape.outC, shape.inC, shape.kernel, shape.kernel], shape.outC, shape.bias);
-    this.nodes.push({ op: 'conv', input: x, output, weight, bias, kernel: shape.kernel, stride: shape.stride ?? 1, pad: shape.pad ?? 0 });
-    return output;
+    return this.push('conv', { op: 'conv', input: x, weight, bias, kernel: shape.kernel, stride: shape.stride ?? 1, pad: shape.pad ?? 0 });
   }
 
   convTranspose(
@@ -55,12 +56,10 @@ export class GraphBuilder {
     key: string,
     shape: { inC: number; outC: number; kernel: number; stride: number; pad: number; outputPadding?: number; bias: boolean },
   ): string {
-    const output = this.fresh('convT');
     // PyTorch stores transposed-conv weights as [in, out, k, k], as ONNX does.
     const { weight, bias } = this.kernelParams(key, [shape.inC, shape.outC, shape.kernel, shape.kernel], shape.outC, shape.bias);
     const { kernel, stride, pad } = shape;
-    this.nodes.push({ op: 'convTranspose', input: x, output, weight, bias, kernel, stride, pad, outputPadding: shape.outputPadding ?? 0 });
-    return output;
+    return this.push('convT', { op: 'convTranspose', input: x, weight, bias, kernel, stride, pad, outputPadding: shape.outputPadding ?? 0 });
   }
 
   /** A convolution's `<key>.weight` and, when it has one, `<key>.bias`. */
@@ -76,20 +75,16 @@ export class GraphBuilder {
    */
   norm(x: string, key: string, channels: number, options: { affine: boolean; tracksStats: boolean; batchStatistics?: boolean }): string {
     const { affine, tracksStats } = options;
-    const output = this.fresh('norm');
     const scale = affine ? this.param(`${key}.weight`, [channels]) : this.constant([channels], 1);
     const shift = affine ? this.param(`${key}.bias`, [channels]) : this.constant([channels], 0);
     if (tracksStats) {
       this.ignoreKeys(`${key}.running_mean`, `${key}.running_var`, `${key}.num_batches_tracked`);
     }
-    this.nodes.push({ op: 'instanceNorm', input: x, output, scale, shift, epsilon: 1e-5, batchStatistics: options.batchStatistics === true });
-    return output;
+    return this.push('norm', { op: 'instanceNorm', input: x, scale, shift, epsilon: 1e-5, batchStatistics: options.batchStatistics === true });
   }
 
   pad(x: string, amount: number, mode: 'reflect' | 'zero' = 'reflect'): string {
-    const output = this.fresh('pad');
-    this.nodes.push({ op: 'pad', input: x, output, mode, amount });
-    return output;
+    return this.push('pad', { op: 'pad', input: x, mode, amount });
   }
 
   /** Nearest-neighbour upsampling by a whole factor (height and width). */
@@ -100,44 +95,37 @@ export class GraphBuilder {
   }
 
   relu(x: string): string {
-    return this.unary('relu', x);
+    return this.push('relu', { op: 'relu', input: x });
   }
 
   tanh(x: string): string {
-    return this.unary('tanh', x);
+    return this.push('tanh', { op: 'tanh', input: x });
   }
 
   sigmoid(x: string): string {
-    return this.unary('sigmoid', x);
+    return this.push('sigmoid', { op: 'sigmoid', input: x });
   }
 
   leakyRelu(x: string, alpha: number): string {
-    const output = this.fresh('lrelu');
-    this.nodes.push({ op: 'leakyRelu', input: x, output, alpha });
-    return output;
+    return this.push('lrelu', { op: 'leakyRelu', input: x, alpha });
   }
 
   add(a: string, b: string): string {
-    const output = this.fresh('add');
-    this.nodes.push({ op: 'add', inputs: [a, b], output });
-    return output;
+    return this.push('add', { op: 'add', inputs: [a, b] });
   }
 
   concat(...inputs: string[]): string {
-    const output = this.fresh('concat');
-    this.nodes.push({ op: 'concat', inputs, output });
-    return output;
+    return this.push('concat', { op: 'concat', inputs });
   }
 
   spatialBroadcast(vector: string, like: string): string {
-    const output = this.fresh('tile');
-    this.nodes.push({ op: 'spatialBroadcast', input: vector, like, output });
-    return output;
+    return this.push('tile', { op: 'spatialBroadcast', input: vector, like });
   }
 
-  private unary(op: 'relu' | 'tanh' | 'sigmoid', x: string): string {
-    const output = this.fresh(op);
-    this.nodes.push({ op, input: x, output });
+  /** Appends a node whose output gets a fresh name made from `tag`; returns that name. */
+  private push(tag: string, node: NodeBody): string {
+    const output = this.fresh(tag);
+    this.nodes.push({ ...node, output } as IrNode);
     return output;
   }
 

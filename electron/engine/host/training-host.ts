@@ -1,15 +1,17 @@
 import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo } from '../../contract/finetune.js';
 import type { ModelSummary } from '../../contract/ipc.js';
 import type { TrainEvent, TrainSettings } from '../../contract/training.js';
 import { StudioError, toErrorInfo } from '../errors.js';
+import { isBelow, isStudioMade, markStudioMade, removeStudioMade } from '../files/confined-path.js';
 import { slugify, type ModelLibrary } from '../library/index.js';
 import { estimateDuration } from '../training/estimate.js';
 import { exportRunModels } from '../training/export-models.js';
 import { checkTrainingFolder, deleteRun, listRuns, runLosses, summarizeRun, type RunSummary } from '../training/runs-service.js';
 import { TrainingRun } from '../training/training-run.js';
 import type { EngineEvent } from './protocol.js';
+import { pathExists } from '../files/path-exists.js';
 
 /** Written into a run folder when the user stops it early, so the studio does not offer to resume it. */
 const STOPPED_MARKER = 'stopped-by-user';
@@ -46,6 +48,8 @@ export class TrainingHost {
       // Browser uploads live in a temporary folder: training (and a resume after a restart) needs a lasting copy.
       const target = join(copyTo, basename(dir));
       await cp(dir, target, { recursive: true });
+      // Recorded as the studio's own, so deleting the run that used it may remove it (and nothing else).
+      await markStudioMade(copyTo, 'dataset-copy');
       dir = target;
     }
     const checked = await checkTrainingFolder(dir);
@@ -111,18 +115,25 @@ export class TrainingHost {
     return { run: await this.info(dir), losses: await runLosses(dir) };
   }
 
-  /** Deletes a run, and the studio's copies of its uploaded folders that no other run uses. */
+  /**
+   * Deletes a run (a folder directly in <home>/runs holding its run record), and the studio's
+   * copies of uploaded folders that it used and no other run uses: only folders the studio
+   * recorded as its copies (<home>/datasets/<upload id>), whatever the run's settings say.
+   */
   async delete(dir: string): Promise<void> {
+    const runs = join(this.library.home, 'runs');
+    if (dirname(resolve(dir)) !== resolve(runs)) throw new StudioError('BAD_ARGUMENT', `${basename(dir)} is not a run of this studio`);
     if (this.active?.dir === dir) throw new StudioError('BAD_ARGUMENT', 'this run is training: pause or stop it before deleting it');
     const { settings } = await summarizeRun(dir);
     await deleteRun(dir);
-    const home = dirname(dirname(dir));
-    const copies = join(home, 'datasets') + sep;
-    const stillUsed = new Set((await listRuns(home)).flatMap((r) => [r.settings.dataA, r.settings.dataB]));
+    const copies = join(this.library.home, 'datasets');
+    const stillUsed = new Set((await listRuns(this.library.home)).flatMap((r) => [r.settings.dataA, r.settings.dataB]).filter((f) => f !== undefined).map((f) => resolve(f)));
     for (const folder of [settings.dataA, settings.dataB]) {
-      if (folder === undefined || !folder.startsWith(copies) || stillUsed.has(folder)) continue;
+      if (folder === undefined || stillUsed.has(resolve(folder))) continue;
       // <home>/datasets/<upload id>/<folder name>: the upload id's folder holds only this copy.
-      await rm(dirname(folder), { recursive: true, force: true });
+      const copy = dirname(resolve(folder));
+      if (!isBelow(copies, folder) || dirname(copy) !== resolve(copies) || !(await isStudioMade(copy, 'dataset-copy'))) continue;
+      await removeStudioMade(copy, copies, 'dataset-copy', `the copy of ${basename(folder)}`);
     }
   }
 
@@ -157,7 +168,7 @@ export class TrainingHost {
   }
 
   private async describe(summary: RunSummary): Promise<RunInfo> {
-    const stopped = await exists(join(summary.dir, STOPPED_MARKER));
+    const stopped = await pathExists(join(summary.dir, STOPPED_MARKER));
     let status: RunInfo['status'] = summary.status;
     if (this.active?.dir === summary.dir) status = 'running';
     else if (stopped && status === 'paused') status = 'stopped';
@@ -198,13 +209,6 @@ async function checkpointProvider(dir: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 function timestamp(): string {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { StudioError, describeSystemError } from '../errors.js';
+import { pathExists } from '../files/path-exists.js';
 
 /**
  * Chooses output names and writes outputs atomically. Two inputs with the same base name,
@@ -80,7 +81,7 @@ export class OutputWriter {
   private async placeNoClobber(tmp: string, target: string): Promise<boolean> {
     if (this.onPlacing !== undefined) {
       // Announce only a name that is free now, so an existing file is never taken for ours.
-      if (await pathExists(target)) return false;
+      if (await pathExists(target, 'link')) return false;
       await this.onPlacing(target);
     }
     try {
@@ -100,14 +101,5 @@ export class OutputWriter {
     }
     await rename(tmp, target);
     return true;
-  }
-}
-
-async function pathExists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

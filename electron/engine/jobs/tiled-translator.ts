@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
@@ -9,6 +9,7 @@ import type { IrGraph } from '../graph/ir.js';
 import { blendWeight, imageToTensor, paddedSize, planTiles, reflectIndex, resizeRgb, type Tile } from '../imaging/index.js';
 import { retryLongRun, type DeviceChoice, type Fallback, type ProviderName, type RetryState, type SessionManager, type TensorInput } from '../runtime/index.js';
 import { generatorGraph } from './model-graph.js';
+import { pathExists } from '../files/path-exists.js';
 
 /** Largest side of the copy the whole-image statistics are gathered on (budget permitting). */
 const STATS_MAX_SIDE = 8192;
@@ -79,7 +80,7 @@ export class TiledTranslator {
       const dir = join(this.cacheRoot, 'tiling', `v${VARIANT_FORMAT}`, this.entry.manifest.sha256);
       const collect = join(dir, 'collect.onnx');
       const inject = join(dir, 'inject.onnx');
-      const ready = await Promise.all([collect, inject].map((p) => stat(p).then(() => true, () => false)));
+      const ready = await Promise.all([collect, inject].map((p) => pathExists(p)));
       if (ready.every(Boolean)) return { collect, inject };
       await mkdir(dir, { recursive: true });
       const weights = weightsFromOnnx(await readFile(this.entry.onnxPath));

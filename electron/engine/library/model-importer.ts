@@ -6,7 +6,10 @@ import { StudioError, describeSystemError } from '../errors.js';
 import { emitOnnx } from '../graph/onnx-emitter.js';
 import { ONNX_FLOAT, inspectOnnx, type OnnxSummary } from '../graph/onnx-inspect.js';
 import { conditionalFamilies, familyOf } from '../nets/index.js';
+import { refuseNonFiniteWeights } from './finite-weights.js';
 import { MODEL_ID_PATTERN } from './manifest.js';
+import { checkOnnxModel } from './onnx-import-checks.js';
+import { trialRunOnnx } from './onnx-trial-run.js';
 import type { ModelLibrary } from './model-library.js';
 
 export interface ImportOptions {
@@ -82,6 +85,7 @@ async function importCheckpoint(library: ModelLibrary, path: string, options: Im
   const stateDict = await readCheckpoint(path);
   const override = options.arch === undefined ? undefined : parseArchitectureOption(options.arch);
   const detection = detectArchitecture(stateDict, override);
+  refuseNonFiniteWeights(path, detection.weights);
   const arch = detection.arch;
   const family = familyOf(arch);
   const described = family.describe(arch);
@@ -192,6 +196,8 @@ async function importOnnx(library: ModelLibrary, path: string, options: ImportOp
   if (problems.length > 0 || image === undefined) {
     throw new StudioError('BAD_MODEL', `${path}: not an image-to-image model GAN Studio can run: ${problems.join('; ')}`);
   }
+  // Sizes, external data, weights and operators, before anything is run or installed.
+  const checked = await checkOnnxModel(path, bytes);
   const [, , h, w] = image.dims;
   const fixedSize = typeof h === 'number' && typeof w === 'number' ? { width: w, height: h } : undefined;
   const multiple = Number(summary.metadata.size_multiple ?? summary.metadata['gan_studio.size_multiple'] ?? '') || 4;
@@ -207,6 +213,7 @@ async function importOnnx(library: ModelLibrary, path: string, options: ImportOp
     `image input "${image.name}" ${fixedSize === undefined ? 'of any size' : `fixed at ${fixedSize.width} x ${fixedSize.height} (images are resized to it and back)`}`,
     ...(vector === undefined ? [] : [`condition input "${vector.name}" with ${cDim} values`]),
     `pixel range ${options.pixelRange ?? '-1..1'}${options.pixelRange === undefined ? ' (assumed: the GAN convention; use --range 0..1 otherwise)' : ''}`,
+    ...checked.notes,
   ];
   const licence = options.licence ?? 'unknown (as supplied by the user)';
   const manifest: Omit<ModelManifest, 'sha256'> = {
@@ -228,7 +235,14 @@ async function importOnnx(library: ModelLibrary, path: string, options: ImportOp
     ...(fixedSize === undefined ? {} : { fixedSize }),
     ...(options.pixelRange === undefined ? {} : { pixelRange: options.pixelRange }),
   };
+  notes.push(await trialRunOnnx(path, checked.bytes, {
+    image: image.name,
+    ...(vector === undefined ? {} : { condition: { name: vector.name, size: cDim } }),
+    ...(fixedSize === undefined ? {} : { fixedSize }),
+    sizeMultiple: manifest.sizeMultiple,
+    preferredSize: manifest.preferredSize,
+  }));
   const card = [`# ${name}`, '', `- Source: ${manifest.source}`, `- Format: ${manifest.architecture}`, `- Licence: ${licence}`, '', 'Import notes:', '', ...notes.map((n) => `- ${n}`), ''].join('\n');
-  const entry = await library.install(bytes, manifest, { 'card.md': card });
+  const entry = await library.install(checked.bytes, manifest, { 'card.md': card });
   return { entry, notes };
 }

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelEntry, ModelManifest, ModelOrigin, ModelProblem } from '../../contract/models.js';
+import { MODEL_ID_PATTERN } from '../../contract/ids.js';
 import { StudioError, describeSystemError } from '../errors.js';
+import { markStudioMade, removeStudioMade } from '../files/confined-path.js';
 import { sha256Bytes, sha256File } from './hash.js';
 import { parseManifest, readManifest } from './manifest.js';
 import { bundledModelsDir, studioCacheDir, studioHome } from './paths.js';
+import { pathExists } from '../files/path-exists.js';
 
 export interface LibraryListing {
   models: ModelEntry[];
@@ -116,7 +119,7 @@ export class ModelLibrary {
   async install(onnx: Uint8Array, manifest: Omit<ModelManifest, 'sha256'>, files: Record<string, string | Uint8Array> = {}): Promise<ModelEntry> {
     const full = parseManifest({ ...manifest, sha256: sha256Bytes(onnx) }, `manifest for ${manifest.id}`);
     const target = join(this.installedDir, full.id);
-    if (await exists(target)) {
+    if (await pathExists(target)) {
       throw new StudioError('OUTPUT_EXISTS', `a model with id "${full.id}" is already installed at ${target}`);
     }
     const staging = join(this.installedDir, `.staging-${full.id}-${randomBytes(4).toString('hex')}`);
@@ -125,6 +128,8 @@ export class ModelLibrary {
       await writeFile(join(staging, 'model.onnx'), onnx);
       for (const [name, content] of Object.entries(files)) await writeFile(join(staging, basename(name)), content);
       await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(full, null, 2)}\n`);
+      // The record that the studio made this folder: delete removes nothing without it.
+      await markStudioMade(staging, 'model');
       await rename(staging, target);
     } catch (err) {
       await rm(staging, { recursive: true, force: true });
@@ -133,23 +138,17 @@ export class ModelLibrary {
     return loadEntry(target, 'installed');
   }
 
-  /** Deletes an installed model. Bundled models are read-only. */
+  /**
+   * Deletes an installed model, named by its id only (never a path): the folder must be the
+   * one the studio installed under <home>/models, with its record. Bundled models are read-only.
+   */
   async remove(id: string): Promise<void> {
-    const entry = await this.resolve(id);
+    if (!MODEL_ID_PATTERN.test(id)) throw new StudioError('BAD_ARGUMENT', 'not a model id: ids are lower-case letters, digits, ".", "_" and "-"');
+    const { models } = await this.list();
+    const entry = models.find((m) => m.manifest.id === id);
+    if (entry === undefined) throw new StudioError('MODEL_NOT_FOUND', `no model "${id}" in the library`);
     if (entry.origin === 'bundled') throw new StudioError('BAD_ARGUMENT', `${id} is a bundled model and cannot be deleted`);
-    // Move aside first so a half-deleted folder never lists as a model.
-    const trash = join(this.installedDir, `.deleting-${id}-${randomBytes(4).toString('hex')}`);
-    await rename(entry.dir, trash);
-    await rm(trash, { recursive: true, force: true });
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
+    await removeStudioMade(entry.dir, this.installedDir, 'model', `model "${id}"`);
   }
 }
 
@@ -167,7 +166,7 @@ async function modelFolders(root: string): Promise<string[]> {
 
 async function loadEntry(dir: string, origin: ModelOrigin): Promise<ModelEntry> {
   const manifestPath = join(dir, 'manifest.json');
-  if (!(await exists(manifestPath))) throw new StudioError('BAD_MANIFEST', `${manifestPath}: manifest.json is missing`);
+  if (!(await pathExists(manifestPath))) throw new StudioError('BAD_MANIFEST', `${manifestPath}: manifest.json is missing`);
   const manifest = await readManifest(manifestPath);
   const onnxPath = join(dir, 'model.onnx');
   let sizeBytes: number;

@@ -113,8 +113,8 @@ export interface NetFamily<S extends { family: string }> {
 export interface GeneratorFamily<S extends { family: string }> extends NetFamily<S> {
   /** Every setting, with its option name and limits, in the settings' order. */
   readonly fields: Fields<S>;
-  /** Names `--arch` and the trainer take, as listed in help ("resnet_9blocks", "resnet_<n>blocks"). */
-  readonly examples: readonly string[];
+  /** What `--arch` takes besides the trainer's names (contract TRAIN_ARCHS), as help lists it: "resnet_<n>blocks". */
+  readonly namePatterns?: readonly string[];
   /**
    * The settings a name implies ("unet_256": numDowns 8), or undefined when the name is not
    * this family's. `bad` throws, with the reason, for a name of this family that cannot be.

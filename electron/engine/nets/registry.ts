@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { NetworkSpec } from '../../contract/models.js';
+import { TRAIN_ARCHS } from '../../contract/training.js';
 import { StudioError } from '../errors.js';
 import type { IrGraph } from '../graph/ir.js';
 import type { GeneratorFamily, StateDictView, TrainingChoice } from './family.js';
@@ -84,9 +85,12 @@ export function supportedGenerators(): string {
   return [...byOrigin].map(([origin, modules]) => `${origin === '' ? '' : `${origin} `}${modules.join(' or ')}`).join(', ');
 }
 
-/** The names `--arch` and the trainer take, as help lists them: "resnet_9blocks, ..., unet_256 or stargan". */
+/** The names `--arch` and the trainer take, family by family, as help lists them: "resnet_9blocks, ..., unet_256 or stargan". */
 export function architectureNames(): string {
-  return orList(GENERATOR_FAMILIES.flatMap((f) => f.examples));
+  const never = (why: string): never => {
+    throw new Error(why);
+  };
+  return orList(GENERATOR_FAMILIES.flatMap((f) => [...TRAIN_ARCHS.filter((name) => f.parseName(name, never) !== undefined), ...(f.namePatterns ?? [])]));
 }
 
 /** The families whose generators take a condition vector, each named as `name` says ("stargan", "StarGAN"). */

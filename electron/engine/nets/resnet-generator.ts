@@ -1,4 +1,4 @@
-import { GraphBuilder, type NormKind } from '../graph/graph-builder.js';
+import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
 import { strideStages } from './stride-stages.js';
@@ -7,16 +7,8 @@ import { JUNYANZ_FIELDS, junyanzDetails, junyanzIo, junyanzNorm, junyanzTraining
 
 export type ResnetArch = { family: 'resnet'; ngf: number; nBlocks: number } & JunyanzSettings & { upsample?: Upsampling };
 
-export interface ResnetOptions {
-  ngf: number;
-  nBlocks: number;
-  norm: NormKind;
-  dropout: boolean;
-  inputChannels?: number;
-  outputChannels?: number;
-  /** Default: the reference's transposed convs. */
-  upsample?: Upsampling;
-}
+/** The settings, channels optional (3 in, 3 out). */
+export type ResnetOptions = Omit<ResnetArch, 'family' | 'inputChannels' | 'outputChannels'> & Partial<ResnetArch>;
 
 /**
  * junyanz ResnetGenerator. Parameter keys follow the reference `model.N` indices: dropout
@@ -75,7 +67,7 @@ export const resnetFamily: GeneratorFamily<ResnetArch> = {
     outputChannels: JUNYANZ_FIELDS.outputChannels,
     upsample: UPSAMPLE_FIELD,
   },
-  examples: ['resnet_9blocks', 'resnet_6blocks', 'resnet_<n>blocks'],
+  namePatterns: ['resnet_<n>blocks'],
   parseName(name) {
     const m = /^resnet(?:_(\d+)blocks)?$/.exec(name);
     if (m === null) return undefined;

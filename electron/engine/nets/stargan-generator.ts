@@ -6,20 +6,12 @@ import { UPSAMPLE_FIELD, upsamplingDetail, upsamplingOf, type Upsampling } from 
 
 export type StarganArch = { family: 'stargan'; convDim: number; cDim: number; repeatNum: number; upsample?: Upsampling };
 
-export interface StarganOptions {
-  convDim: number;
-  cDim: number;
-  repeatNum: number;
-  /** Default: the reference's transposed convs. */
-  upsample?: Upsampling;
-}
-
 /**
  * StarGAN generator: the condition vector is repeated over the image and concatenated after
  * the three colour channels. Zero padding inside the convs, no conv biases, affine
  * InstanceNorm whose running statistics are ignored (per-image statistics are used).
  */
-export function starganGenerator(options: StarganOptions): IrGraph {
+export function starganGenerator(options: Omit<StarganArch, 'family'>): IrGraph {
   const { convDim, cDim, repeatNum } = options;
   const g = new GraphBuilder(`stargan_c${cDim}_d${convDim}`);
   const norm = { affine: true, tracksStats: true };
@@ -58,7 +50,6 @@ export const starganFamily: GeneratorFamily<StarganArch> = {
     repeatNum: { kind: 'count', name: 'repeat_num', min: 0, max: 64, spellings: ['repeat', 'repeat_num'] },
     upsample: UPSAMPLE_FIELD,
   },
-  examples: ['stargan'],
   parseName: (name) => (name === 'stargan' ? {} : undefined),
   detect: (sd) => sd.shape('main.0.weight') !== undefined,
   derive(sd) {

@@ -1,4 +1,4 @@
-import { GraphBuilder, type NormKind } from '../graph/graph-builder.js';
+import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
 import { resizeConv, UPSAMPLE_FIELD, upsamplingDetail, upsamplingOf, type Upsampling } from './upsampling.js';
@@ -8,16 +8,8 @@ export type UnetArch = { family: 'unet'; numDowns: number; ngf: number } & Junya
 
 const NUM_DOWNS = { min: 5, max: 10 } as const;
 
-export interface UnetOptions {
-  numDowns: number;
-  ngf: number;
-  norm: NormKind;
-  dropout: boolean;
-  inputChannels?: number;
-  outputChannels?: number;
-  /** Default: the reference's transposed convs. */
-  upsample?: Upsampling;
-}
+/** The settings, channels optional (3 in, 3 out). */
+export type UnetOptions = Omit<UnetArch, 'family' | 'inputChannels' | 'outputChannels'> & Partial<UnetArch>;
 
 interface Level {
   outer: number;
@@ -104,7 +96,6 @@ export const unetFamily: GeneratorFamily<UnetArch> = {
     outputChannels: JUNYANZ_FIELDS.outputChannels,
     upsample: UPSAMPLE_FIELD,
   },
-  examples: ['unet_128', 'unet_256'],
   parseName(name, bad) {
     const m = /^unet(?:_(\d+))?$/.exec(name);
     if (m === null) return undefined;

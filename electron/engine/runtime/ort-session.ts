@@ -53,3 +53,13 @@ export async function runSession(session: ort.InferenceSession, feeds: Record<st
   }
   return outputs;
 }
+
+/** Opens a model on the CPU for a few runs, then releases it: the trial runs of an import. */
+export async function withCpuSession<T>(model: Uint8Array, work: (run: (feeds: Record<string, TensorInput>) => Promise<Map<string, TensorOutput>>) => Promise<T>): Promise<T> {
+  const session = await createSession(model, 'cpu', { lowMemory: true });
+  try {
+    return await work((feeds) => runSession(session, feeds));
+  } finally {
+    await session.release();
+  }
+}

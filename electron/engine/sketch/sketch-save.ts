@@ -1,9 +1,9 @@
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SketchSaved } from '../../contract/sketch.js';
 import { StudioError } from '../errors.js';
 import { OutputWriter } from '../jobs/index.js';
 import { checkPng, decodeBase64 } from './sketch-bytes.js';
+import { pathExists } from '../files/path-exists.js';
 
 export interface SaveSketchArgs {
   sketch: string;
@@ -47,17 +47,8 @@ export async function saveSketch(args: SaveSketchArgs): Promise<SketchSaved> {
   const writer = new OutputWriter(args.outDir, [], false);
   await writer.prepare();
   let stem = base;
-  for (let n = 1; (await exists(join(args.outDir, `${stem}-sketch.png`))) || (await exists(join(args.outDir, `${stem}-${model}.png`))); n++) stem = `${base}-${n}`;
+  for (let n = 1; (await pathExists(join(args.outDir, `${stem}-sketch.png`), 'link')) || (await pathExists(join(args.outDir, `${stem}-${model}.png`), 'link')); n++) stem = `${base}-${n}`;
   const savedSketch = await writer.writeNamed(`${stem}-sketch`, 'png', sketch);
   const savedOutput = await writer.writeNamed(`${stem}-${model}`, 'png', output);
   return { sketch: savedSketch.path, output: savedOutput.path };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -5,6 +5,7 @@ import { StudioError, describeSystemError } from '../errors.js';
 import { ATTRIBUTES_FILE, MIN_IMAGES } from './data/index.js';
 import { scanImageFolder } from './data/folder-scan.js';
 import { readLossLog, readRunRecord, type LossLine } from './run-files.js';
+import { pathExists } from '../files/path-exists.js';
 
 /**
  * What the studio's fine-tune page and runs list need from the engine: every run under the
@@ -88,11 +89,7 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
   else if (iteration === 0) status = 'not started';
   else {
     // A lock file without a live process: the trainer died (crash, kill -9, power loss).
-    const stale = await stat(join(dir, LOCK)).then(
-      () => true,
-      () => false,
-    );
-    status = stale ? 'interrupted' : 'paused';
+    status = (await pathExists(join(dir, LOCK))) ? 'interrupted' : 'paused';
   }
   return {
     dir,

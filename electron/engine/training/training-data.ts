@@ -1,6 +1,5 @@
 import type { TrainDataSummary, TrainSettings } from '../../contract/training.js';
-import { StudioError } from '../errors.js';
-import { openPairedDataset, openUnpairedDataset, type Rng, type TrainImage } from './data/index.js';
+import type { AugmentOptions, Rng, TrainImage } from './data/index.js';
 
 /** One batch as the step graph takes it: NCHW images in [-1, 1], and [N, C] conditions. */
 export interface Batch {
@@ -12,6 +11,7 @@ export interface Batch {
   firstB: TrainImage;
 }
 
+/** A run's folders as its mode reads them (modes/: `openData`). */
 export interface TrainingData {
   summary: TrainDataSummary;
   /** Examples per epoch. */
@@ -21,61 +21,32 @@ export interface TrainingData {
   batch(rng: Rng, iteration: number): Promise<Batch>;
 }
 
-function stack(images: readonly TrainImage[]): Float32Array {
-  const each = images[0]?.data.length ?? 0;
-  const out = new Float32Array(each * images.length);
-  images.forEach((img, i) => out.set(img.data, i * each));
+/** What every mode's data takes from the settings: load size, crop and flips. */
+export function augmentOf(s: TrainSettings): AugmentOptions {
+  return { loadSize: s.loadSize, cropSize: s.size, flip: s.flip };
+}
+
+function stack(items: readonly { data: Float32Array }[]): Float32Array {
+  const each = items[0]?.data.length ?? 0;
+  const out = new Float32Array(each * items.length);
+  items.forEach((item, i) => out.set(item.data, i * each));
   return out;
 }
 
-/** Opens the folders of a run the way its mode reads them. */
-export async function openTrainingData(s: TrainSettings): Promise<TrainingData> {
-  const augment = { loadSize: s.loadSize, cropSize: s.size, flip: s.flip };
-  if (s.mode === 'cyclegan') {
-    if (s.dataB === undefined) throw new StudioError('BAD_ARGUMENT', 'CycleGAN training needs two folders: --a (domain A) and --b (domain B)');
-    const data = await openUnpairedDataset(s.dataA, s.dataB, augment);
-    return {
-      summary: { counts: { A: data.sizeA, B: data.sizeB }, skipped: data.skipped, attributeNames: [] },
-      epochSize: Math.max(data.sizeA, data.sizeB),
-      conditionSize: 0,
-      async batch(rng, iteration) {
-        const pending = Array.from({ length: s.batch }, (_, k) => data.sample(rng, iteration * s.batch + k));
-        const samples = await Promise.all(pending);
-        return firstOf(samples.map((x) => x.a), samples.map((x) => x.b));
-      },
-    };
-  }
-  const conditional = s.mode === 'conditional';
-  if (conditional && s.dataB === undefined) {
-    throw new StudioError('BAD_ARGUMENT', 'conditional training needs --a (inputs) and --b (targets, with attributes.csv beside them)');
-  }
-  const source = s.edges
-    ? ({ kind: 'edges-from-photos', dir: s.dataA } as const)
-    : s.dataB !== undefined
-      ? ({ kind: 'two-folders', dirA: s.dataA, dirB: s.dataB } as const)
-      : ({ kind: 'side-by-side', dir: s.dataA } as const);
-  const data = await openPairedDataset(source, { ...augment, attributes: conditional });
-  if (conditional && data.attributeNames.length === 0) {
-    throw new StudioError('BAD_ARGUMENT', `${s.dataB ?? s.dataA}: attributes.csv names no attribute columns`);
-  }
-  return {
-    summary: { counts: { pairs: data.size }, skipped: data.skipped, attributeNames: data.attributeNames },
-    epochSize: data.size,
-    conditionSize: data.attributeNames.length,
-    async batch(rng) {
-      // pix2pix's loader shuffles: each batch draws its pairs at random.
-      const pending = Array.from({ length: s.batch }, () => data.sample(rng, rng.int(data.size)));
-      const samples = await Promise.all(pending);
-      const batch = firstOf(samples.map((x) => x.a), samples.map((x) => x.b));
-      if (conditional) batch.condition = stack(samples.map((x) => ({ data: x.attributes, width: 0, height: 0 })));
-      return batch;
-    },
-  };
-}
-
-function firstOf(a: TrainImage[], b: TrainImage[]): Batch {
-  const firstA = a[0];
-  const firstB = b[0];
-  if (firstA === undefined || firstB === undefined) throw new Error('a batch needs at least one example');
-  return { a: stack(a), b: stack(b), firstA, firstB };
+/**
+ * A batch of `size` examples drawn by `draw`, stacked NCHW; `condition` gives each example's
+ * condition vector (conditional training). Each draw makes its random choices before it awaits,
+ * so they are all made now, in order.
+ */
+export async function drawBatch<E extends { a: TrainImage; b: TrainImage }>(
+  size: number,
+  draw: (k: number) => Promise<E>,
+  condition?: (example: E) => Float32Array,
+): Promise<Batch> {
+  const examples = await Promise.all(Array.from({ length: size }, (_, k) => draw(k)));
+  const [first] = examples;
+  if (first === undefined) throw new Error('a batch needs at least one example');
+  const batch: Batch = { a: stack(examples.map((x) => x.a)), b: stack(examples.map((x) => x.b)), firstA: first.a, firstB: first.b };
+  if (condition !== undefined) batch.condition = stack(examples.map((x) => ({ data: condition(x) })));
+  return batch;
 }

@@ -6,7 +6,7 @@ import type { ModelLibrary } from '../library/model-library.js';
 import { buildGenerator } from '../nets/index.js';
 import { isDeviceChoice, openGraphRunner, type GraphRunner, type TensorInput } from '../runtime/index.js';
 import { Rng, writeSampleGrid, type TrainImage } from './data/index.js';
-import { trainingMode, type TrainingMode } from './modes/index.js';
+import { openTrainingMode, type TrainingMode } from './modes/index.js';
 import { NetState } from './net-state.js';
 import { runNetworks, type RunNetwork } from './networks.js';
 import { lockRun } from './runs-service.js';
@@ -21,7 +21,7 @@ import {
 } from './run-files.js';
 import { BC2, STEP_SIZE } from './step-graphs.js';
 import { ADAM } from './trainable-net.js';
-import { openTrainingData, type Batch, type TrainingData } from './training-data.js';
+import type { Batch, TrainingData } from './training-data.js';
 
 export interface TrainOptions {
   signal?: AbortSignal;
@@ -67,8 +67,7 @@ export class TrainingRun {
     // The one set of limits; callers that name settings otherwise (CLI flags, form labels) check first.
     const checked = checkTrainSettings(settings, 'key');
     if (!checked.ok) throw new StudioError(checked.error.code, checked.error.message);
-    const data = await openTrainingData(settings);
-    const mode = trainingMode(settings, data.conditionSize);
+    const { mode, data } = await openTrainingMode(settings);
     const initRng = new Rng(settings.seed + 2);
     const { networks, weights } = await runNetworks(mode, settings, options.library, data.conditionSize, initRng);
     await mkdir(options.runDir, { recursive: true });
@@ -90,11 +89,10 @@ export class TrainingRun {
   static async resume(dir: string, overrides: { device?: string } = {}): Promise<TrainingRun> {
     const record = await readRunRecord(dir);
     const settings = { ...record.settings, ...(overrides.device === undefined ? {} : { device: overrides.device }) };
-    const data = await openTrainingData(settings);
+    const { mode, data } = await openTrainingMode(settings);
     if (data.conditionSize !== record.conditionSize) {
       throw new StudioError('BAD_ARGUMENT', `${dir}: the data now has ${data.conditionSize} attributes, the run was started with ${record.conditionSize}`);
     }
-    const mode = trainingMode(settings, record.conditionSize);
     const networks: RunNetwork[] = record.networks.map((n) => ({
       id: n.id,
       origin: n.origin,

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UploadStore } from '../upload-store.js';
@@ -33,6 +33,48 @@ describe('UploadStore', () => {
 
   it('never overwrites a file already uploaded', async () => {
     await store.save('b3', 'same.jpg', Readable.from([Buffer.from('first')]), 5);
-    await expect(store.save('b3', 'same.jpg', Readable.from([Buffer.from('second')]), 6)).rejects.toThrow(/EEXIST|exists/);
+    await expect(store.save('b3', 'same.jpg', Readable.from([Buffer.from('second')]), 6)).rejects.toThrow(/already uploaded/);
+  });
+});
+
+describe('UploadStore limits', () => {
+  /** A body that arrives in chunks with no declared length, as a chunked request does. */
+  const chunked = (chunks: number, size: number): Readable => Readable.from(Array.from({ length: chunks }, () => Buffer.alloc(size, 7)));
+
+  it('counts bytes as they arrive: a chunked body past the file limit or the quota is refused, and what it had sent is freed', async () => {
+    const small = await UploadStore.create({ fileBytes: 1000, quotaBytes: 2500 });
+    try {
+      await expect(small.save('c1', 'big.jpg', chunked(11, 100), undefined)).rejects.toThrow(/big\.jpg is larger than/);
+      await small.save('c1', 'a.jpg', chunked(9, 100), undefined);
+      await small.save('c1', 'b.jpg', chunked(9, 100), undefined);
+      await expect(small.save('c1', 'c.jpg', chunked(9, 100), undefined)).rejects.toThrow(/c\.jpg does not fit: this session's uploads are limited to/);
+      await expect(small.save('c1', 'd.jpg', chunked(1, 10), 5000)).rejects.toThrow(/larger than/);
+      // Only the two whole files are there: nothing half-written under any name.
+      expect((await readdir(join(small.root, 'c1'))).sort()).toEqual(['a.jpg', 'b.jpg']);
+      expect((await readdir(small.root)).sort()).toEqual(['c1']);
+      await small.save('c1', 'e.jpg', chunked(7, 100), undefined);
+    } finally {
+      await small.dispose();
+    }
+  });
+
+  it('an interrupted upload leaves nothing behind, so its retry succeeds; messages never name the private folder', async () => {
+    const broken = new Readable({
+      read() {
+        this.push(Buffer.alloc(100, 1));
+        this.destroy(new Error(`socket hang up at ${store.root}`));
+      },
+    });
+    const failed = store.save('r1', 'photo.jpg', broken, 1000).catch((e: unknown) => e as Error);
+    const err = await failed;
+    expect(err).toBeInstanceOf(Error);
+    expect(err?.message).toMatch(/photo\.jpg/);
+    expect(err?.message).not.toContain(store.root);
+    await expect(readdir(join(store.root, 'r1'))).resolves.toEqual([]);
+    await store.save('r1', 'photo.jpg', Readable.from([Buffer.from('whole')]), 5);
+    expect(await readFile(join(store.root, 'r1', 'photo.jpg'), 'utf8')).toBe('whole');
+    const again = await store.save('r1', 'photo.jpg', Readable.from([Buffer.from('x')]), 1).catch((e: unknown) => e as Error);
+    expect(again?.message).toBe('photo.jpg was already uploaded in this batch');
+    expect(store.redact(`cannot read ${join(store.root, 'r1', 'photo.jpg')}`)).toBe('cannot read uploads/r1/photo.jpg');
   });
 });

@@ -8,7 +8,7 @@ import { imageToTensor, tensorToImage } from '../../../electron/engine/imaging/t
 import { sha256Bytes } from '../../../electron/engine/library/hash.js';
 import { parseManifest } from '../../../electron/engine/library/manifest.js';
 import { ModelLibrary, packageRoot } from '../../../electron/engine/library/index.js';
-import { buildGenerator, describeArchitecture, sizeMultiple } from '../../../electron/engine/nets/index.js';
+import { buildGenerator, describeArchitecture, parameterCount as networkParameters, sizeMultiple } from '../../../electron/engine/nets/index.js';
 import { openGraphRunner } from '../../../electron/engine/runtime/index.js';
 import { writeSampleGrid, type TrainImage } from '../../../electron/engine/training/data/index.js';
 import { TrainingRun } from '../../../electron/engine/training/training-run.js';
@@ -180,8 +180,11 @@ export async function writeDocsGrid(name: string, rows: RgbImage[][]): Promise<s
   return path;
 }
 
+/** Learnable values of one of a run's generators, as the registry counts them on the graph it builds. */
 export function parameterCount(run: TrainingRun, netId: string): number {
-  return [...run.weights(netId).values()].reduce((n, w) => n + w.length, 0);
+  const arch = run.generators.find((g) => g.id === netId)?.arch;
+  if (arch === undefined) throw new Error(`run has no generator ${netId}`);
+  return networkParameters(arch);
 }
 
 export function minutes(seconds: number): string {

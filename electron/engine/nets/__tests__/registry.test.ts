@@ -27,9 +27,9 @@ const bad = (why: string): never => {
   throw new Error(why);
 };
 
-/** A small network of each family, as the trainer would build it (with the resize upsampling where the family offers it and `resize` is set). */
+/** A small network of each family, as the trainer would build it (with the resize upsampling where `resize` is set). */
 function sample(family: (typeof GENERATOR_FAMILIES)[number], resize = false): Architecture {
-  const name = family.examples.find((e) => !e.includes('<')) ?? family.name;
+  const name = TRAIN_ARCHS.find((n) => family.parseName(n, bad) !== undefined) ?? family.name;
   return trainingArchitecture(name, { width: 2, norm: 'batch', conditionSize: 3, ...(resize ? { upsample: 'resize' as const } : {}) });
 }
 
@@ -49,9 +49,10 @@ function checkpointView(arch: Architecture): StateDictView {
 describe('the family registry', () => {
   for (const family of GENERATOR_FAMILIES) {
     describe(family.name, () => {
-      it('owns the names it lists', () => {
-        for (const example of family.examples.filter((e) => !e.includes('<'))) {
-          expect(parseGeneratorName(example, bad)?.family.name, example).toBe(family.name);
+      it('owns the trainer names it parses, and no other family parses them', () => {
+        for (const name of TRAIN_ARCHS.filter((n) => family.parseName(n, bad) !== undefined)) {
+          expect(parseGeneratorName(name, bad)?.family.name, name).toBe(family.name);
+          expect(GENERATOR_FAMILIES.filter((f) => f.parseName(name, bad) !== undefined).length, name).toBe(1);
         }
       });
 

@@ -6,4 +6,5 @@ import { Pix2pixMode } from './pix2pix-mode.js';
  */
 export class ConditionalMode extends Pix2pixMode {
   override readonly conditional = true;
+  protected static override readonly attributes = true;
 }

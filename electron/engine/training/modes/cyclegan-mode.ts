@@ -1,15 +1,16 @@
 import type { TrainSettings } from '../../../contract/training.js';
+import { StudioError } from '../../errors.js';
 import { gradients } from '../../graph/autodiff.js';
 import * as op from '../../graph/diff-ops.js';
 import type { IrGraph } from '../../graph/ir.js';
 import type { TensorInput } from '../../runtime/index.js';
-import type { Rng, TrainImage } from '../data/index.js';
+import { openUnpairedDataset, type Rng, type TrainImage } from '../data/index.js';
 import { FakePool, type PoolPlan } from '../fake-pool.js';
 import { l1, lsgan } from '../losses.js';
 import type { StateTensor } from '../run-files.js';
 import { StepBuilder, imageShape, type StepGraph } from '../step-graphs.js';
 import type { TrainableNet } from '../trainable-net.js';
-import type { Batch } from '../training-data.js';
+import { augmentOf, drawBatch, type Batch, type TrainingData } from '../training-data.js';
 import { TrainingMode, type GeneratorRole } from './training-mode.js';
 
 const SIDES = ['A', 'B'] as const;
@@ -33,6 +34,18 @@ export class CycleganMode extends TrainingMode {
   constructor(settings: TrainSettings, conditionSize: number) {
     super(settings, conditionSize);
     this.pools = { A: new FakePool(settings.poolSize ?? 50), B: new FakePool(settings.poolSize ?? 50) };
+  }
+
+  /** Two folders of unrelated images: A is read in order, B at random. */
+  static async openData(s: TrainSettings): Promise<TrainingData> {
+    if (s.dataB === undefined) throw new StudioError('BAD_ARGUMENT', 'CycleGAN training needs two folders: --a (domain A) and --b (domain B)');
+    const data = await openUnpairedDataset(s.dataA, s.dataB, augmentOf(s));
+    return {
+      summary: { counts: { A: data.sizeA, B: data.sizeB }, skipped: data.skipped, attributeNames: [] },
+      epochSize: Math.max(data.sizeA, data.sizeB),
+      conditionSize: 0,
+      batch: (rng, iteration) => drawBatch(s.batch, (k) => data.sample(rng, iteration * s.batch + k)),
+    };
   }
 
   protected judgedChannels(): number {

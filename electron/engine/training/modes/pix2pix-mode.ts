@@ -1,10 +1,12 @@
+import type { TrainSettings } from '../../../contract/training.js';
+import { StudioError } from '../../errors.js';
 import { gradients } from '../../graph/autodiff.js';
 import * as op from '../../graph/diff-ops.js';
 import type { IrGraph } from '../../graph/ir.js';
-import type { TrainImage } from '../data/index.js';
+import { openPairedDataset, type TrainImage } from '../data/index.js';
 import { bceWithLogits, l1 } from '../losses.js';
 import { StepBuilder, imageShape, type StepGraph } from '../step-graphs.js';
-import type { Batch } from '../training-data.js';
+import { augmentOf, drawBatch, type Batch, type TrainingData } from '../training-data.js';
 import { TrainingMode, type GeneratorRole } from './training-mode.js';
 
 /**
@@ -14,6 +16,33 @@ import { TrainingMode, type GeneratorRole } from './training-mode.js';
 export class Pix2pixMode extends TrainingMode {
   readonly generators: readonly GeneratorRole[] = [{ id: 'G', startsFrom: 'from', direction: 'input to output' }];
   readonly discriminators = ['D'];
+
+  /** Whether each pair has a row of attributes.csv beside the targets, its condition vector. */
+  protected static readonly attributes: boolean = false;
+
+  /** Pairs from side-by-side images, two folders matched by name, or photos and their edge maps. */
+  static async openData(s: TrainSettings): Promise<TrainingData> {
+    const attributes = this.attributes;
+    if (attributes && s.dataB === undefined) {
+      throw new StudioError('BAD_ARGUMENT', 'conditional training needs --a (inputs) and --b (targets, with attributes.csv beside them)');
+    }
+    const source = s.edges
+      ? ({ kind: 'edges-from-photos', dir: s.dataA } as const)
+      : s.dataB !== undefined
+        ? ({ kind: 'two-folders', dirA: s.dataA, dirB: s.dataB } as const)
+        : ({ kind: 'side-by-side', dir: s.dataA } as const);
+    const data = await openPairedDataset(source, { ...augmentOf(s), attributes });
+    if (attributes && data.attributeNames.length === 0) {
+      throw new StudioError('BAD_ARGUMENT', `${s.dataB ?? s.dataA}: attributes.csv names no attribute columns`);
+    }
+    return {
+      summary: { counts: { pairs: data.size }, skipped: data.skipped, attributeNames: data.attributeNames },
+      epochSize: data.size,
+      conditionSize: data.attributeNames.length,
+      // pix2pix's loader shuffles: each batch draws its pairs at random.
+      batch: (rng) => drawBatch(s.batch, () => data.sample(rng, rng.int(data.size)), attributes ? (x) => x.attributes : undefined),
+    };
+  }
 
   protected judgedChannels(): number {
     return 6 + (this.conditional ? this.conditionSize : 0);
