@@ -1,34 +1,24 @@
-import type { ModelKind, PixelRange } from '../contract/models.js';
-import { importModelFile, type ModelLibrary } from '../engine/library/index.js';
+import type { PixelRange } from '../contract/models.js';
+import { importModelFile, type ImportOptions, type ModelLibrary } from '../engine/library/index.js';
 import { JsonLines } from './json-lines.js';
+import { displayText } from '../engine/display-text.js';
 
-export interface ImportCliOptions {
-  name?: string;
-  id?: string;
-  arch?: string;
-  attributes?: string[];
-  license?: string;
-  kind?: ModelKind;
-  range?: PixelRange;
-  json?: boolean;
-}
+/** The import's own options under their names, and the two the command spells its way (--license, --range). */
+export type ImportCliOptions = Pick<ImportOptions, 'name' | 'id' | 'arch' | 'attributes' | 'kind'> & { license?: string; range?: PixelRange; json?: boolean };
 
 /** `gan-studio import FILE`: converts and installs; the new id is the last line of stdout (or a JSON summary). */
 export async function importCommand(file: string, options: ImportCliOptions, library: ModelLibrary): Promise<number> {
   const json = new JsonLines(options.json === true);
   const started = performance.now();
-  process.stderr.write(`Importing ${file} ...\n`);
+  process.stderr.write(`Importing ${displayText(file)} ...\n`);
+  const { license, range, json: _json, ...same } = options;
   const { entry, notes } = await importModelFile(library, file, {
-    ...(options.name === undefined ? {} : { name: options.name }),
-    ...(options.id === undefined ? {} : { id: options.id }),
-    ...(options.arch === undefined ? {} : { arch: options.arch }),
-    ...(options.attributes === undefined ? {} : { attributes: options.attributes }),
-    ...(options.license === undefined ? {} : { licence: options.license }),
-    ...(options.kind === undefined ? {} : { kind: options.kind }),
-    ...(options.range === undefined ? {} : { pixelRange: options.range }),
+    ...same,
+    ...(license === undefined ? {} : { licence: license }),
+    ...(range === undefined ? {} : { pixelRange: range }),
   });
-  for (const note of notes) process.stderr.write(`  ${note}\n`);
-  process.stderr.write(`Installed "${entry.manifest.name}" (${entry.manifest.kind}) in ${entry.dir}\n`);
+  for (const note of notes) process.stderr.write(`  ${displayText(note)}\n`);
+  process.stderr.write(`Installed "${displayText(entry.manifest.name)}" (${entry.manifest.kind}) in ${displayText(entry.dir)}\n`);
   const m = entry.manifest;
   const ms = Math.round(performance.now() - started);
   if (json.enabled) {

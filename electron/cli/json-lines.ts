@@ -18,10 +18,11 @@ export class JsonLines {
   /** A batch's per-file results: each output with its input, time and provider, or the error. */
   jobEvent(event: JobEvent): void {
     if (event.type === 'item-done') {
-      const { input, output, width, height, ms, provider, fallbacks, renamed, notes } = event;
-      this.write('output', { input, output, width, height, ms: Math.round(ms), provider, fallbacks, renamed, notes, at: new Date().toISOString() });
+      const { input, output, width, height, ms, provider, fallbacks, renamed, notes, worker } = event;
+      this.write('output', { input, output, width, height, ms: Math.round(ms), provider, fallbacks, renamed, notes, ...(worker === undefined ? {} : { worker }), at: new Date().toISOString() });
     } else if (event.type === 'item-error') {
-      this.write('error', { input: event.input, code: event.error.code, message: event.error.message, at: new Date().toISOString() });
+      const worker = event.worker === undefined ? {} : { worker: event.worker };
+      this.write('error', { input: event.input, code: event.error.code, message: event.error.message, ...worker, at: new Date().toISOString() });
     }
   }
 }

@@ -11,6 +11,7 @@ import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
 import { collectSetting, parseFormat, parseIntIn, parseList, parseNumber } from './args.js';
 import { catalogCommand, downloadCommand } from './catalog-command.js';
 import { useCliLogger, type CliLogOptions } from './cli-logging.js';
+import { farmCancelCommand, farmStatusCommand, farmTranslateCommand, workerCommand, type FarmCliOptions, type FarmTranslateCliOptions, type WorkerCliOptions } from './farm-command.js';
 import { importCommand, type ImportCliOptions } from './import-command.js';
 import { modelsCommand } from './models-command.js';
 import { serveCommand, type ServeCliOptions } from './serve-command.js';
@@ -212,6 +213,75 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await trainCommand(options, library);
     });
 
+  const redisOption = (): Option => new Option('--redis <url>', "the farm's Redis: redis://[:password@]host:6379 or rediss:// for TLS (default: $GAN_FARM_REDIS)");
+  const sharedOption = (): Option => new Option('--shared <dir>', 'the folder every worker mounts; inputs and outputs live inside it (default: $GAN_FARM_SHARED)');
+
+  program
+    .command('worker')
+    .description("take translate items from a farm's queue and run them with this machine's engine and library")
+    .addOption(redisOption())
+    .addOption(sharedOption())
+    .addOption(new Option('-d, --device <device>', 'where to run').choices(DEVICE_CHOICES).default('auto'))
+    .option('--concurrency <n>', 'items at once (default 1)', parseIntIn(1, 64))
+    .option('--threads <n>', 'CPU threads per translation (default: all cores)', parseIntIn(1, 1024))
+    .option('--name <name>', 'how the worker is named in progress and farm status (default host-pid)')
+    .addOption(new Option('--lock-ms <ms>', 'how long an item stays this worker\'s without a heartbeat').argParser(parseIntIn(500, 3_600_000)).hideHelp())
+    .addHelpText(
+      'after',
+      examples([
+        ['a worker with its own library, the share mounted at /mnt/farm', 'gan-studio worker --redis rediss://:secret@queue.lan:6380 --shared /mnt/farm'],
+        ['two items at once on a GPU box', 'GAN_FARM_REDIS=redis://:secret@queue.lan:6379 gan-studio worker --shared /mnt/farm --device gpu --concurrency 2'],
+      ]),
+    )
+    .action(async (options: WorkerCliOptions) => {
+      exitCode = await workerCommand(options, library);
+    });
+
+  const farm = program
+    .command('farm')
+    .description('batches on a farm of workers: farm translate, farm status, farm cancel')
+    .addHelpText(
+      'after',
+      examples([
+        ['a folder on the share through the farm', 'gan-studio farm translate --redis redis://:secret@queue.lan:6379 --shared /mnt/farm /mnt/farm/trip -o /mnt/farm/night'],
+        ['workers and running batches', 'gan-studio farm status --redis redis://:secret@queue.lan:6379'],
+      ]),
+    );
+  farm
+    .command('translate')
+    .description("translate files or folders inside the shared folder on the farm's workers")
+    .argument('<input...>', 'image files or folders inside the shared folder')
+    .addOption(redisOption())
+    .addOption(sharedOption())
+    .option('-m, --model <id|path>', 'model of this library; the workers must hold the same version (same sha256)', DEFAULT_MODEL)
+    .option('-o, --out <dir>', 'output folder inside the shared folder', 'translated')
+    .option('-f, --format <format>', "output format: png, jpg or webp (default: the input's, else png)", parseFormat)
+    .option('-q, --quality <1-100>', 'JPEG/WebP quality (default 92)', parseIntIn(QUALITY.min, QUALITY.max))
+    .option('-s, --size <pixels>', 'resize so the shorter side is this long before translating', parseIntIn(8, 16384))
+    .option('--set <name=value>', "a conditional model's attribute value (repeatable)", collectSetting)
+    .option('--max-memory <MB>', 'memory one image may use on a worker', parseIntIn(64, 1_048_576))
+    .option('--tile <pixels>', 'translate in overlapping tiles of this size', parseIntIn(64, 16384))
+    .option('--json', 'print one JSON object per line on stdout: each result as it comes, then a summary')
+    .action(async (inputs: string[], options: FarmTranslateCliOptions) => {
+      exitCode = await farmTranslateCommand(inputs, options, { library, sessions });
+    });
+  farm
+    .command('status')
+    .description('the workers connected now, the queue and the running batches')
+    .addOption(redisOption())
+    .option('--json', 'print JSON')
+    .action(async (options: FarmCliOptions & { json?: boolean }) => {
+      exitCode = await farmStatusCommand(options);
+    });
+  farm
+    .command('cancel')
+    .description('stop a batch on every worker (its waiting items are removed)')
+    .argument('<batch>', 'the batch id that farm translate and farm status print')
+    .addOption(redisOption())
+    .action(async (batch: string, options: FarmCliOptions) => {
+      exitCode = await farmCancelCommand(batch, options);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -228,7 +298,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`gan-studio: ${err.message}\n`);
       return USAGE_CODES.has(err.code) ? 2 : 1;
     }
-    process.stderr.write(`gan-studio: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // The message as display text; the stack's frames (our code's paths) as they are.
+    const frames = err instanceof Error ? (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)) : [];
+    process.stderr.write(`gan-studio: unexpected error: ${[toErrorInfo(err).message, ...frames].join('\n')}\n`);
     return 1;
   } finally {
     await sessions.dispose();

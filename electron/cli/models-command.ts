@@ -1,5 +1,6 @@
 import { formatTable } from './table.js';
 import type { ModelLibrary } from '../engine/library/index.js';
+import { displayText } from '../engine/display-text.js';
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
@@ -18,7 +19,7 @@ export async function modelsCommand(library: ModelLibrary, options: { json?: boo
     return 0;
   }
   if (models.length === 0) {
-    process.stdout.write(`No models found (bundled: ${library.bundledDir}, installed: ${library.installedDir}).\n`);
+    process.stdout.write(`No models found (bundled: ${displayText(library.bundledDir)}, installed: ${displayText(library.installedDir)}).\n`);
   } else {
     const rows = models.map((m) => [
       m.manifest.id,
@@ -31,6 +32,6 @@ export async function modelsCommand(library: ModelLibrary, options: { json?: boo
     const header = ['ID', 'NAME', 'KIND', 'WHERE', 'SIZE', 'ATTRIBUTES'];
     process.stdout.write(`${formatTable(header, rows)}\n`);
   }
-  for (const p of problems) process.stderr.write(`warning: skipped ${p.path}: ${p.reason}\n`);
+  for (const p of problems) process.stderr.write(`warning: skipped ${displayText(p.path)}: ${displayText(p.reason)}\n`);
   return 0;
 }

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { JobEvent } from '../contract/jobs.js';
+import { displayText } from '../engine/display-text.js';
 
 export interface Failure {
   input: string;
@@ -15,7 +16,9 @@ export class ProgressReporter {
   readonly failures: Failure[] = [];
   readonly providers = new Map<string, number>();
   readonly fallbackNotes = new Set<string>();
-  readonly renamed: { input: string; output: string }[] = [];
+  readonly renamed: { input: string; output: string; reason: string }[] = [];
+  /** The farm workers that translated files (farm batches). */
+  readonly workers = new Set<string>();
   private bar: cliProgress.SingleBar | null = null;
   private multi: cliProgress.MultiBar | null = null;
   private total = 0;
@@ -31,7 +34,7 @@ export class ProgressReporter {
 
   private show(path: string): string {
     const rel = relative(process.cwd(), path);
-    return rel.startsWith('..') ? path : rel;
+    return displayText(rel.startsWith('..') ? path : rel);
   }
 
   private line(text: string): void {
@@ -70,14 +73,15 @@ export class ProgressReporter {
         this.lastLine = 0;
         this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
         for (const f of event.fallbacks) this.fallbackNotes.add(`${f.provider} ${f.reason}`);
-        if (event.renamed) this.renamed.push({ input: event.input, output: event.output });
+        if (event.renamed) this.renamed.push({ input: event.input, output: event.output, reason: event.renameReason ?? 'the plain name was taken' });
+        if (event.worker !== undefined) this.workers.add(event.worker);
         if (this.bar !== null) {
           for (const note of event.notes) this.line(`${this.show(event.input)}: ${note}`);
           this.bar.update(event.progress * this.total);
         }
         else {
           this.line(
-            `ok    ${this.show(event.input)} -> ${this.show(event.output)} (${event.width}x${event.height}, ${Math.round(event.ms)} ms, ${event.provider})`,
+            `ok    ${this.show(event.input)} -> ${this.show(event.output)} (${event.width}x${event.height}, ${Math.round(event.ms)} ms, ${event.provider}${event.worker === undefined ? '' : ` on ${event.worker}`})`,
           );
           for (const note of event.notes) this.line(`      ${note}`);
         }
@@ -85,7 +89,7 @@ export class ProgressReporter {
       }
       case 'item-error':
         this.failures.push({ input: event.input, message: event.error.message });
-        this.line(`FAIL  ${this.show(event.input)}: ${event.error.message}`);
+        this.line(`FAIL  ${this.show(event.input)}: ${event.error.message}${event.worker === undefined ? '' : ` (on ${event.worker})`}`);
         this.bar?.update(event.progress * this.total);
         return;
       case 'finished':

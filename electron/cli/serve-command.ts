@@ -18,7 +18,10 @@ function openInBrowser(url: string): void {
 
 /** `gan-studio serve`: browser mode until Ctrl+C. */
 export async function serveCommand(options: ServeCliOptions): Promise<number> {
-  const server = await startStudioServer(options.port === undefined ? {} : { port: options.port });
+  // GAN_STUDIO_UPLOAD_QUOTA_MB: how much the page may upload in one session, all files together.
+  const quotaMb = Number(process.env.GAN_STUDIO_UPLOAD_QUOTA_MB);
+  const uploadLimits = Number.isFinite(quotaMb) && quotaMb > 0 ? { quotaBytes: Math.round(quotaMb * 2 ** 20) } : {};
+  const server = await startStudioServer({ ...(options.port === undefined ? {} : { port: options.port }), uploadLimits });
   process.stdout.write(`GAN Studio is running at ${server.url}\n(only this computer can reach it; the token in the URL is required; Ctrl+C stops it)\nLogs: ${logsDir()}\n`);
   // The token stays out of the log: the log may be shared in a bug report.
   processLogger().info({ port: server.port }, 'browser mode started');

@@ -1,70 +1,32 @@
 import { join, resolve } from 'node:path';
-import { checkTrainSettings, type TrainArch, type TrainEvent, type TrainMode, type TrainSettings, type Upsampling } from '../contract/training.js';
+import { TRAIN_FIELDS, checkTrainSettings, type TrainEvent, type TrainSettings } from '../contract/training.js';
 import { StudioError } from '../engine/errors.js';
 import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.js';
 import { exportRunModels } from '../engine/training/export-models.js';
 import { trainSettings } from '../engine/training/train-settings.js';
 import { TrainingRun } from '../engine/training/training-run.js';
 import { JsonLines } from './json-lines.js';
+import { displayText } from '../engine/display-text.js';
 
-export interface TrainCliOptions {
-  mode?: TrainMode;
-  a?: string;
-  b?: string;
-  from?: string;
-  fromB?: string;
-  arch?: TrainArch;
-  ngf?: number;
-  ndf?: number;
-  dLayers?: number;
-  norm?: 'instance' | 'batch';
-  upsample?: Upsampling;
-  edges?: boolean;
-  iterations?: number;
-  size?: number;
-  loadSize?: number;
-  batch?: number;
-  flip: boolean;
-  lr?: number;
-  seed?: number;
-  sampleEvery?: number;
-  checkpointEvery?: number;
-  device: string;
-  name?: string;
-  run?: string;
-  resume?: string;
-  export: boolean;
-  threads?: number;
-  json?: boolean;
-}
+/**
+ * What commander hands over: every setting whose flag is a TRAIN_FIELDS option, under the
+ * setting's own key (`--d-layers` is dLayers), the folders as --a and --b, and what only the
+ * command has (a run folder, --resume, --no-export, threads, --json).
+ */
+export type TrainCliOptions = Partial<Omit<TrainSettings, 'dataA' | 'dataB'>> &
+  Pick<TrainSettings, 'flip' | 'device'> & { a?: string; b?: string; run?: string; resume?: string; export: boolean; threads?: number; json?: boolean };
 
 function settingsFrom(o: TrainCliOptions): TrainSettings {
   if (o.mode === undefined) throw new StudioError('BAD_ARGUMENT', 'say what to train with --mode cyclegan|pix2pix|conditional (or continue a run with --resume DIR)');
   if (o.a === undefined) throw new StudioError('BAD_ARGUMENT', '--a DIR is required: the folder of training images');
+  // The options that are settings go through as given; what is left out takes the recipes' defaults.
+  const given = Object.fromEntries(Object.entries(o).filter(([key]) => Object.hasOwn(TRAIN_FIELDS, key))) as Partial<TrainSettings>;
   const settings = trainSettings({
+    ...given,
     mode: o.mode,
     dataA: resolve(o.a),
     dataB: o.b === undefined ? undefined : resolve(o.b),
-    edges: o.edges === true,
-    from: o.from,
-    fromB: o.fromB,
-    arch: o.arch,
-    ngf: o.ngf,
-    ndf: o.ndf,
-    dLayers: o.dLayers,
-    norm: o.norm,
-    upsample: o.upsample,
-    iterations: o.iterations,
-    size: o.size,
-    loadSize: o.loadSize,
-    batch: o.batch,
-    flip: o.flip,
-    lr: o.lr,
-    seed: o.seed,
-    sampleEvery: o.sampleEvery,
-    checkpointEvery: o.checkpointEvery,
     name: o.name ?? `${o.mode}-${new Date().toISOString().slice(0, 10)}`,
-    device: o.device,
   });
   const checked = checkTrainSettings(settings, 'flag');
   if (!checked.ok) throw new StudioError(checked.error.code, checked.error.message);
@@ -103,9 +65,9 @@ class TrainReporter {
         this.provider = e.provider;
         this.json.write('started', { runDir: e.runDir, provider: e.provider, fallbacks: e.fallbacks, resumed: e.resumed, iteration: e.iteration, iterations: e.iterations, counts: e.data.counts, skipped: e.data.skipped });
         const counts = Object.entries(e.data.counts).map(([k, v]) => `${k}: ${v}`).join(', ');
-        this.stream.write(`${e.resumed ? 'resuming' : 'training'} in ${e.runDir} on ${e.provider} (${counts}), from iteration ${e.iteration} of ${e.iterations}\n`);
+        this.stream.write(`${e.resumed ? 'resuming' : 'training'} in ${displayText(e.runDir)} on ${e.provider} (${counts}), from iteration ${e.iteration} of ${e.iterations}\n`);
         for (const f of e.fallbacks) this.stream.write(`  ${f.provider} not used: ${f.reason}\n`);
-        for (const s of e.data.skipped) this.stream.write(`  skipped ${s.path}: ${s.reason}\n`);
+        for (const s of e.data.skipped) this.stream.write(`  skipped ${displayText(s.path)}: ${displayText(s.reason)}\n`);
         return;
       }
       case 'train-progress': {
@@ -124,7 +86,7 @@ class TrainReporter {
       }
       case 'train-sample':
         this.json.write('sample', { iteration: e.iteration, output: e.path, provider: this.provider, at: new Date().toISOString() });
-        if (!tty) this.stream.write(`sample: ${e.path}\n`);
+        if (!tty) this.stream.write(`sample: ${displayText(e.path)}\n`);
         return;
       case 'train-checkpoint':
         this.json.write('checkpoint', { iteration: e.iteration, output: e.path, at: new Date().toISOString() });
@@ -166,7 +128,7 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
       ...(options.threads === undefined ? {} : { threads: options.threads }),
     });
     if (outcome.status === 'paused') {
-      process.stderr.write(`paused at iteration ${outcome.iteration}; continue with: gan-studio train --resume ${run.dir}\n`);
+      process.stderr.write(`paused at iteration ${outcome.iteration}; continue with: gan-studio train --resume ${displayText(run.dir)}\n`);
       summary({ status: 'paused', iteration: outcome.iteration, models: [] });
       return 130;
     }
@@ -175,12 +137,12 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
     process.off('SIGTERM', onSignal);
   }
   if (!options.export) {
-    process.stderr.write(`done; the run is in ${run.dir}\n`);
+    process.stderr.write(`done; the run is in ${displayText(run.dir)}\n`);
     summary({ status: 'completed', models: [] });
     return 0;
   }
   const entries = await exportRunModels(run, library);
-  process.stderr.write(`exported to the library (run folder: ${run.dir})\n`);
+  process.stderr.write(`exported to the library (run folder: ${displayText(run.dir)})\n`);
   for (const e of entries) json.write('model', { id: e.manifest.id, name: e.manifest.name, kind: e.manifest.kind, dir: e.dir });
   summary({ status: 'completed', models: entries.map((e) => e.manifest.id) });
   // The last line is the new model id(s), for scripts.

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import type { OutputFormat } from '../contract/jobs.js';
-import { runSweepJob, runTranslateJob, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
+import type { JobEvent, OutputFormat, TranslateJobSpec } from '../contract/jobs.js';
+import { runSweepJob, runTranslateJob, type JobSummary, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import { logJobEvent, processLogger } from '../engine/logging/index.js';
 import type { SessionManager } from '../engine/runtime/index.js';
 import { JsonLines } from './json-lines.js';
 import { ProgressReporter } from './progress-reporter.js';
+import { displayText } from '../engine/display-text.js';
 
 export interface TranslateCliOptions {
   model: string;
@@ -45,45 +46,84 @@ export async function translateCommand(
   deps: { library: ModelLibrary; sessions: SessionManager },
 ): Promise<number> {
   if (options.sweep !== undefined) return sweepCommand(inputs, options, options.sweep, deps);
+  return runBatchCommand(options.json === true, (onEvent, signal) =>
+    runTranslateJob(
+      { ...commonSpec(inputs, options), ...memoryOptions(options) },
+      deps,
+      onEvent,
+      signal,
+    ),
+  );
+}
+
+/**
+ * A batch as `translate` shows it: progress bar or lines on stderr, `--json` lines, the log,
+ * Ctrl+C to cancel, the summary; returns its exit code. `farm translate` shows its batch so too.
+ */
+export async function runBatchCommand(
+  jsonLines: boolean,
+  run: (onEvent: (event: JobEvent) => void, signal: AbortSignal) => Promise<JobSummary>,
+  also?: (event: JobEvent) => void,
+): Promise<number> {
   const reporter = new ProgressReporter(process.stderr);
-  const json = new JsonLines(options.json === true);
+  const json = new JsonLines(jsonLines);
   const { controller, onSigint } = cancelOnSigint(() => reporter.stop());
   try {
-    const summary = await runTranslateJob(
-      {
-        ...commonSpec(inputs, options),
-        ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
-        ...(options.tile === undefined ? {} : { tileSize: options.tile }),
-      },
-      deps,
-      (event) => {
-        logJobEvent(processLogger(), event);
-        json.jobEvent(event);
-        reporter.handle(event);
-      },
-      controller.signal,
-    );
-    const total = summary.succeeded + summary.failed;
-    json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
-    const providers = [...reporter.providers.keys()].join(', ') || 'no provider';
-    const seconds = (summary.ms / 1000).toFixed(1);
-    const out: string[] = [];
-    for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
-    for (const r of reporter.renamed) out.push(`note: ${r.output} was named so because the plain name already existed (use --overwrite to replace)`);
-    const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
-    out.push(
-      `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers} in ${seconds} s` +
-        (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
-    );
-    for (const f of reporter.failures) out.push(`  ${f.input}: ${f.message}`);
-    if (total === 0) out.push('No image files were found in the given inputs.');
-    process.stderr.write(`${out.join('\n')}\n`);
-    if (summary.cancelled) return 130;
-    return summary.failed > 0 || total === 0 ? 1 : 0;
+    const summary = await run((event) => {
+      also?.(event);
+      logJobEvent(processLogger(), event);
+      json.jobEvent(event);
+      reporter.handle(event);
+    }, controller.signal);
+    return reportBatchEnd(summary, reporter, json);
   } finally {
     reporter.stop();
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * The summary of a batch on stderr (and its JSON line): providers, renamed outputs, every
+ * failed file with its cause. Returns translate's exit code: 0 all done, 1 some failed or
+ * none found, 130 cancelled. A farm batch ends the same way.
+ */
+function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: JsonLines): number {
+  const total = summary.succeeded + summary.failed;
+  json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
+  const providers = [...reporter.providers.keys()].join(', ') || 'no provider';
+  const seconds = (summary.ms / 1000).toFixed(1);
+  const out: string[] = [];
+  for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
+  for (const r of reporter.renamed) out.push(`note: ${displayText(r.output)} was named so because ${r.reason}`);
+  const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
+  const workers = reporter.workers.size === 0 ? '' : ` by ${reporter.workers.size} worker${reporter.workers.size === 1 ? '' : 's'} (${[...reporter.workers].sort().join(', ')})`;
+  out.push(
+    `${verb} ${summary.succeeded} of ${total} file${total === 1 ? '' : 's'} translated with ${summary.model.manifest.id} on ${providers}${workers} in ${seconds} s` +
+      (summary.failed > 0 ? `; ${summary.failed} failed:` : '.'),
+  );
+  for (const f of reporter.failures) out.push(`  ${displayText(f.input)}: ${f.message}`);
+  if (total === 0 && !summary.cancelled) out.push('No image files were found in the given inputs.');
+  process.stderr.write(`${out.join('\n')}\n`);
+  if (summary.cancelled) return 130;
+  return summary.failed > 0 || total === 0 ? 1 : 0;
+}
+
+/** How each image is translated and written, from the options translate and farm translate share. */
+export function imageOptions(options: Pick<TranslateCliOptions, 'format' | 'quality' | 'size' | 'set'>): Pick<TranslateJobSpec, 'format' | 'quality' | 'shorterSide' | 'attributes'> {
+  return {
+    format: options.format ?? 'auto',
+    ...(options.quality === undefined ? {} : { quality: options.quality }),
+    ...(options.size === undefined ? {} : { shorterSide: options.size }),
+    ...(options.set === undefined ? {} : { attributes: options.set }),
+  };
+}
+
+/** How large images are run (strips within a memory budget, or tiles). */
+export function memoryOptions(options: Pick<TranslateCliOptions, 'maxMemory' | 'tile'>): Pick<TranslateJobSpec, 'maxMemoryMB' | 'tileSize'> {
+  return {
+    ...(options.maxMemory === undefined ? {} : { maxMemoryMB: options.maxMemory }),
+    ...(options.tile === undefined ? {} : { tileSize: options.tile }),
+  };
 }
 
 /** The options a translation and a sweep share, from the command line. */
@@ -92,10 +132,7 @@ function commonSpec(inputs: string[], options: TranslateCliOptions): Omit<SweepJ
     inputs,
     model: options.model,
     outDir: resolve(options.out),
-    format: options.format ?? 'auto',
-    ...(options.quality === undefined ? {} : { quality: options.quality }),
-    ...(options.size === undefined ? {} : { shorterSide: options.size }),
-    ...(options.set === undefined ? {} : { attributes: options.set }),
+    ...imageOptions(options),
     device: options.device,
     overwrite: options.overwrite ?? false,
   };
@@ -118,8 +155,8 @@ async function sweepCommand(
       (p) => {
         if (p.error !== undefined) json.write('error', { input: p.input, message: p.error, at: new Date().toISOString() });
         else json.write('output', { input: p.input, output: p.output, attribute: sweep.name, value: p.value, step: p.step, steps: p.steps, at: new Date().toISOString() });
-        if (p.error !== undefined) process.stderr.write(`failed: ${p.input}: ${p.error}\n`);
-        else process.stderr.write(`${p.input}: ${sweep.name} = ${p.value.toFixed(3)} (${p.step}/${p.steps}) -> ${p.output ?? ''}\n`);
+        if (p.error !== undefined) process.stderr.write(`failed: ${displayText(p.input)}: ${displayText(p.error)}\n`);
+        else process.stderr.write(`${displayText(p.input)}: ${sweep.name} = ${p.value.toFixed(3)} (${p.step}/${p.steps}) -> ${displayText(p.output ?? '')}\n`);
       },
       controller.signal,
     );

@@ -15,7 +15,8 @@
  */
 import * as z from 'zod';
 import type { CommandId } from './commands.js';
-import { modelId, runId } from './ids.js';
+import { hostPath, inputRef, shortText } from './bounds.js';
+import { attributeValues, modelId, runId } from './ids.js';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo, TrainingEventPayload } from './finetune.js';
 import type { JobEvent } from './jobs.js';
 import type { ModelKind, ModelOrigin, ModelPreprocess } from './models.js';
@@ -163,23 +164,22 @@ export type StudioJobEvent =
 export const typed = <T>() => z.custom<T>();
 
 const none = z.object({}).strict();
-const name = z.string().min(1);
+const name = shortText;
 /** A batch's id (the studio makes UUIDs) and one of its items. */
-const jobId = z.string().min(1).max(200);
-const outputRef = z.object({ jobId, index: z.number().int().min(0) }).strict();
-/** A full path of the computer the studio runs on (Linux's PATH_MAX). */
-const hostPath = z.string().min(1).max(4096);
+const jobId = shortText;
+const outputRef = z.object({ jobId, index: z.number().int().min(0).max(1_000_000) }).strict();
 /** Files or folders: host paths in the desktop app, upload ids in browser mode, queue items. */
-const inputs = z.array(z.string().min(1)).min(1).max(100_000);
+const inputs = z.array(inputRef).min(1).max(100_000);
 const byRun = z.object({ runId }).strict();
 const trainWith = z.object({ settings: trainSettingsSchema }).strict();
 
 const jobStartArgs = z
   .object({
     inputs,
-    model: name,
+    /** A library model, by id: a page never names a model folder by its path. */
+    model: modelId,
     /** Attributes of a conditional model. */
-    attributes: z.record(z.string(), z.number()).optional(),
+    attributes: attributeValues.optional(),
   })
   // Overrides of the saved settings for this batch; the rest come from Settings.
   .extend(settingsSchema.pick({ outputDir: true, format: true, quality: true, naming: true }).partial().shape)
@@ -191,7 +191,7 @@ const jobStartArgs = z
  */
 export const INVOKE = {
   'models:list': { args: none, data: typed<ModelListing>() },
-  'models:import': { args: z.object({ path: name, name: name.optional() }).strict(), data: typed<ModelSummary>(), changesModels: true },
+  'models:import': { args: z.object({ path: inputRef, name: name.optional() }).strict(), data: typed<ModelSummary>(), changesModels: true },
   'models:delete': { args: z.object({ id: modelId }).strict(), data: typed<{ id: string }>(), changesModels: true },
   'catalog:list': { args: none, data: typed<CatalogItem[]>() },
   'catalog:download': { args: z.object({ name }).strict(), data: typed<ModelSummary>(), changesModels: true },

@@ -11,13 +11,17 @@ export interface ProviderReport {
 /** What translating one item made, and where it ran. */
 export interface ItemResult extends ProviderReport {
   output: string;
-  /** The output name differs from the plain one because that file already existed. */
+  /** The output name differs from the plain one (see renameReason). */
   renamed: boolean;
+  /** Why the plain name was not used, in words for the user (set when renamed). */
+  renameReason?: string;
   /** How the image was processed when it was not simply whole (tiles, retries). */
   notes: string[];
   width: number;
   height: number;
   ms: number;
+  /** The farm worker that translated it (farm batches only). */
+  worker?: string;
 }
 
 /**
@@ -38,7 +42,7 @@ export type JobEvent =
       status: string;
     }
   | ({ type: 'item-done'; jobId: string; index: number; input: string; progress: number } & ItemResult)
-  | { type: 'item-error'; jobId: string; index: number; input: string; error: StudioErrorInfo; progress: number }
+  | { type: 'item-error'; jobId: string; index: number; input: string; error: StudioErrorInfo; progress: number; worker?: string }
   | { type: 'finished'; jobId: string; succeeded: number; failed: number; ms: number }
   | { type: 'cancelled'; jobId: string; succeeded: number; failed: number; remaining: number };
 

@@ -4,6 +4,8 @@
  * the studio and the page.
  */
 import * as z from 'zod';
+import { base64Image, inputRef, shortText } from './bounds.js';
+import { attributeValues, modelId } from './ids.js';
 
 /** Previews are limited to this longest side, whatever the page asks for. */
 export const PREVIEW_MAX_SIDE = 2048;
@@ -16,16 +18,16 @@ export const previewArgsSchema = z
      * Requests of one stream replace each other: at most one is computed at a time, and one
      * that arrives while another is computed waits in its place, superseding any older waiter.
      */
-    stream: z.string().min(1).max(200),
-    model: z.string().min(1),
+    stream: shortText,
+    model: modelId,
     /**
      * Where the picture comes from: a host path (desktop), an upload id (browser mode) or a
      * queue item (`queueItemRef`); or the bytes of a PNG (or JPEG, WebP) as base64, e.g. a
      * canvas drawing (the socket carries at most 16 MB per message).
      */
-    source: z.union([z.object({ input: z.string().min(1) }).strict(), z.object({ png: z.string().min(1).max(15 * 2 ** 20) }).strict()]),
+    source: z.union([z.object({ input: inputRef }).strict(), z.object({ png: base64Image }).strict()]),
     /** Attribute values of a conditional model; unset ones take the manifest default. */
-    attributes: z.record(z.string(), z.number().finite()).optional(),
+    attributes: attributeValues.optional(),
     /** Longest side of the preview in pixels (default: the image's own, at most 1024). */
     maxSide: z.number().int().min(16).max(PREVIEW_MAX_SIDE).optional(),
   })

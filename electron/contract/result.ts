@@ -19,6 +19,10 @@ export const ERROR_CODES = [
   /** The engine process stopped while it worked on the request (it is restarted). */
   'ENGINE_LOST',
   'TRAINING_DIVERGED',
+  /** A farm worker lacks the batch's model or has another version of it (another sha256). */
+  'MODEL_MISMATCH',
+  /** The farm's Redis cannot be reached (or refused the password). */
+  'FARM_UNREACHABLE',
   'INTERNAL',
 ] as const;
 

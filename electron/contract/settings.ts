@@ -1,5 +1,7 @@
 /** The studio's saved settings: their schema (what `settings:set` accepts) and their types. */
 import * as z from 'zod';
+import { PRESET_MODELS_MAX, hostPath, shortText } from './bounds.js';
+import { attributeValues } from './ids.js';
 import { OUTPUT_FORMATS } from './jobs.js';
 
 export const DEVICE_SETTINGS = ['auto', 'cpu', 'gpu'] as const;
@@ -23,14 +25,15 @@ export const quality = z.number().int().min(QUALITY.min).max(QUALITY.max);
 export const presetSchema = z
   .object({
     name: z.string().trim().min(1, 'a preset needs a name').max(PRESET_NAME_MAX),
-    values: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/), z.number().finite()),
+    values: attributeValues,
   })
   .strict();
 export type AttributePreset = z.infer<typeof presetSchema>;
 
 export const presetsSchema = z
-  .record(z.string().min(1).max(200), z.array(presetSchema).max(PRESETS_PER_MODEL_MAX))
+  .record(shortText, z.array(presetSchema).max(PRESETS_PER_MODEL_MAX))
   .superRefine((byModel, ctx) => {
+    if (Object.keys(byModel).length > PRESET_MODELS_MAX) ctx.addIssue({ code: 'custom', message: `presets for at most ${PRESET_MODELS_MAX} models` });
     for (const [model, presets] of Object.entries(byModel)) {
       const names = presets.map((p) => p.name.toLowerCase());
       const twice = names.find((n, i) => names.indexOf(n) !== i);
@@ -39,21 +42,34 @@ export const presetsSchema = z
   });
 
 /**
+ * Where the Translate page sends batches when `enabled`: a farm's Redis (redis:// or rediss://,
+ * its password in the URL or in GAN_FARM_REDIS_PASSWORD) and the folder its workers share, as
+ * this computer mounts it. The output folder must be inside that folder.
+ */
+export const farmSettingsSchema = z.object({
+  enabled: z.boolean(),
+  redis: z.string().max(2048),
+  shared: z.string().max(4096),
+});
+export type FarmSettings = z.infer<typeof farmSettingsSchema>;
+
+/**
  * The saved settings. `outputDir` must also be a full path on the computer the studio runs
  * on: a host rule, checked by the studio where it handles host paths.
  */
 export const settingsSchema = z.object({
   device: z.enum(DEVICE_SETTINGS),
   theme: z.enum(THEME_SETTINGS),
-  outputDir: z.string().min(1).max(4096),
+  outputDir: hostPath,
   format: z.enum([...OUTPUT_FORMATS, 'auto']),
   quality,
   naming: z.enum(NAMING_SETTINGS),
   /** The model last picked on the Translate page. */
-  model: z.string().nullable(),
+  model: shortText.nullable(),
   /** Attribute presets by model id, in the order they were saved. */
   attributePresets: presetsSchema,
   /** Output folders used lately, most recent first (the output folder menu offers them). */
-  recentFolders: z.array(z.string().min(1).max(4096)).max(RECENT_FOLDERS_MAX),
+  recentFolders: z.array(hostPath).max(RECENT_FOLDERS_MAX),
+  farm: farmSettingsSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;

@@ -3,11 +3,13 @@
  * trained on), saving a drawing with its translation, and the bundled example sketches.
  */
 import * as z from 'zod';
+import { base64Image, inputRef } from './bounds.js';
+import { modelId } from './ids.js';
 
 export const sketchEdgesArgs = z
   .object({
     /** A picture to turn into a sketch: an input the studio resolves (desktop path, browser upload id) or PNG/JPEG bytes as base64. */
-    source: z.union([z.object({ input: z.string().min(1) }).strict(), z.object({ png: z.string().min(1) }).strict()]),
+    source: z.union([z.object({ input: inputRef }).strict(), z.object({ png: base64Image }).strict()]),
     /** Side of the square sketch in pixels (the model's preferred size). Default 256. */
     size: z.number().int().min(16).max(1024).optional(),
   })
@@ -34,11 +36,11 @@ export interface SketchEdges extends SketchImage {
 export const sketchSaveArgs = z
   .object({
     /** The drawing, base64 PNG (a data URL is accepted too). */
-    sketch: z.string().min(1),
+    sketch: base64Image,
     /** Its translation, base64 PNG (a data URL is accepted too). */
-    output: z.string().min(1),
+    output: base64Image,
     /** The model that made the translation: the output is named `<name>-<model>.png`. */
-    model: z.string().min(1).max(200),
+    model: modelId,
     /** File stem; default `drawing`. Both files get the same free stem (`name`, `name-1`, ...). */
     name: z.string().max(200).optional(),
   })

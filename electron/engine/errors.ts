@@ -1,12 +1,17 @@
 import type { ErrorCode, Result, StudioErrorInfo } from '../contract/result.js';
+import { displayText } from './display-text.js';
 
-/** An error the user can act on: a typed code and a message that names the file and the cause. */
+/**
+ * An error the user can act on: a typed code and a message that names the file and the cause.
+ * The message is one line of display text (displayText): a hostile file name in it cannot
+ * start a fake line or reorder the text wherever it is shown or logged.
+ */
 export class StudioError extends Error {
   readonly code: ErrorCode;
   readonly detail: string | undefined;
 
   constructor(code: ErrorCode, message: string, options?: { detail?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(displayText(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StudioError';
     this.code = code;
     this.detail = options?.detail;
@@ -22,8 +27,8 @@ export class StudioError extends Error {
 /** Turns anything thrown into the contract's error shape; unknown errors become INTERNAL. */
 export function toErrorInfo(err: unknown): StudioErrorInfo {
   if (err instanceof StudioError) return err.toInfo();
-  if (err instanceof Error) return { code: 'INTERNAL', message: err.message };
-  return { code: 'INTERNAL', message: String(err) };
+  if (err instanceof Error) return { code: 'INTERNAL', message: displayText(err.message) };
+  return { code: 'INTERNAL', message: displayText(String(err)) };
 }
 
 export async function toResult<T>(work: () => Promise<T>): Promise<Result<T>> {

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname } from 'node:path';
 import { protocol, type Session } from 'electron';
+import { childPath } from '../engine/files/confined-path.js';
+import { decodedSegments } from '../studio/media-routes.js';
 
 export const APP_SCHEME = 'studio';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -37,11 +39,13 @@ export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'app') return new Response('not found', { status: 404 });
-    const relative = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^[/\\]+/, '');
-    if (relative.split(sep).includes('..')) return new Response('bad path', { status: 400 });
+    // The same checks as browser mode's static route: decoded once, then kept inside the renderer folder.
+    const segments = decodedSegments(url.pathname === '/' ? '/index.html' : url.pathname);
+    const file = segments === undefined ? undefined : childPath(rendererDir, segments.join('/'));
+    if (file === undefined) return new Response('bad path', { status: 400 });
     try {
-      const body = await readFile(join(rendererDir, relative));
-      return new Response(body, { headers: { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream' } });
+      const body = await readFile(file);
+      return new Response(body, { headers: { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' } });
     } catch {
       return new Response('not found', { status: 404 });
     }

@@ -82,7 +82,10 @@ export class UploadStore {
     let kept = false;
     try {
       await mkdir(dirname(target), { recursive: true });
-      await pipeline(body, counter, createWriteStream(partial, { flags: 'wx' }));
+      // The body is piped, not part of the pipeline: a refusal leaves the request open for its answer.
+      body.on('error', (err) => counter.destroy(err));
+      body.pipe(counter);
+      await pipeline(counter, createWriteStream(partial, { flags: 'wx' }));
       if (declaredBytes !== undefined && counted !== declaredBytes) throw new StudioError('BAD_ARGUMENT', `${relativePath}: the upload ended early (${counted} of ${declaredBytes} bytes)`);
       // A hard link fails if the name is taken: a file is never replaced, and the name appears whole.
       await link(partial, target);

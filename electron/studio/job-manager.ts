@@ -14,6 +14,15 @@ export interface ItemTranslator {
   translate(args: TranslateItemArgs): Promise<Result<ItemResult>>;
 }
 
+/** A farm the Translate page's batches may run on (Settings > Farm). */
+export interface FarmRoute {
+  translator: ItemTranslator;
+  /** Items sent to the farm at once: enough to keep its workers busy. */
+  inFlight: number;
+  /** A farm batch is over (its claims and staged inputs can go). */
+  finished(jobId: string, outDir: string): void;
+}
+
 type ItemState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 interface Item {
@@ -45,6 +54,8 @@ interface Job {
   settled: number;
   /** Where the queue's first waiting item may be: everything before it is settled or running. */
   cursor: number;
+  /** Runs on the farm instead of this machine's engine. */
+  farm: boolean;
 }
 
 const SETTLED: ReadonlySet<ItemState> = new Set(['done', 'failed', 'cancelled']);
@@ -61,15 +72,18 @@ const MAX_ENGINE_LOSSES = 2;
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
   private readonly order: string[] = [];
-  private pumping = false;
+  /** Items with the engine now (at most one) and with the farm now. */
+  private readonly running = { engine: 0, farm: 0 };
 
   constructor(
     private readonly engine: ItemTranslator,
     private readonly emit: (event: StudioJobEvent) => void,
     private readonly onProvider: (provider: string) => void = () => undefined,
+    /** Where batches started with `farm` run; looked up when each item is sent. */
+    private readonly farmRoute: () => FarmRoute | undefined = () => undefined,
   ) {}
 
-  start(spec: BatchSpec, expanded: ExpandedInputs): JobStarted {
+  start(spec: BatchSpec, expanded: ExpandedInputs, options: { farm?: boolean } = {}): JobStarted {
     const id = randomUUID();
     const items: Item[] = [];
     for (const f of expanded.files) items.push({ index: items.length, input: f.path, name: f.name, state: 'queued', losses: 0, within: 0 });
@@ -81,7 +95,7 @@ export class JobManager {
       f.item.index = items.length;
       items.push(f.item);
     }
-    const job: Job = { id, spec, items, started: Date.now(), queuedAt: Date.now(), announced: false, settled: failedEarly.length, cursor: 0 };
+    const job: Job = { id, spec, items, started: Date.now(), queuedAt: Date.now(), announced: false, settled: failedEarly.length, cursor: 0, farm: options.farm === true };
     this.jobs.set(id, job);
     this.order.push(id);
     this.emit({ type: 'queued', jobId: id, total: items.length });
@@ -89,7 +103,7 @@ export class JobManager {
       this.emit({ type: 'item-error', jobId: id, index: f.item.index, input: f.item.name, error: { code: 'IO_ERROR', message: f.message }, progress: this.progress(job) });
     }
     // Let the caller answer the page (which then knows the items) before the first event.
-    setTimeout(() => void this.pump(), 0);
+    setTimeout(() => this.pump(), 0);
     return { jobId: id, items: items.map((i): JobItem => ({ index: i.index, name: i.name })) };
   }
 
@@ -122,7 +136,7 @@ export class JobManager {
     job.cursor = 0;
     if (again.length > 0) {
       this.emit({ type: 'retrying', jobId, indices: again.map((i) => i.index) });
-      void this.pump();
+      this.pump();
     }
     return again.length;
   }
@@ -202,13 +216,22 @@ export class JobManager {
     return undefined;
   }
 
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      for (let work = this.next(); work !== undefined; work = this.next()) await this.run(work.job, work.item);
-    } finally {
-      this.pumping = false;
+  /**
+   * Sends waiting items, oldest batch first: one at a time to this machine's engine, up to the
+   * farm's in-flight count to a farm. `run` marks its item running before it first waits, so
+   * the next look finds the next item.
+   */
+  private pump(): void {
+    for (let work = this.next(); work !== undefined; work = this.next()) {
+      const where = work.job.farm ? 'farm' : 'engine';
+      const limit = work.job.farm ? (this.farmRoute()?.inFlight ?? 1) : 1;
+      if (this.running[where] >= limit) return;
+      this.running[where] += 1;
+      const settle = (): void => {
+        this.running[where] -= 1;
+        this.pump();
+      };
+      this.run(work.job, work.item).then(settle, settle);
     }
   }
 
@@ -221,7 +244,11 @@ export class JobManager {
     this.setState(job, item, 'running');
     item.within = 0;
     item.placing = undefined;
-    const result = await this.engine.translate({ jobId: job.id, index: item.index, input: item.input, ...job.spec });
+    const farm = job.farm ? this.farmRoute() : undefined;
+    const result =
+      job.farm && farm === undefined
+        ? { ok: false as const, error: { code: 'FARM_UNREACHABLE' as const, message: 'the farm in Settings is switched off or not set up, so this batch cannot run there' } }
+        : await (farm?.translator ?? this.engine).translate({ jobId: job.id, index: item.index, input: item.input, ...job.spec });
     if (result.ok) {
       this.setState(job, item, 'done');
       item.output = result.data.output;
@@ -271,6 +298,7 @@ export class JobManager {
 
   private finishIfIdle(job: Job): void {
     if (job.settled < job.items.length) return;
+    if (job.farm && !job.items.some((i) => i.state === 'running')) this.farmRoute()?.finished(job.id, job.spec.outDir);
     const count = (s: ItemState): number => job.items.filter((i) => i.state === s).length;
     this.emit({ type: 'finished', jobId: job.id, succeeded: count('done'), failed: count('failed'), ms: Date.now() - job.started });
   }

@@ -38,7 +38,7 @@ export function defaultOutputDir(picturesDir: string = join(homedir(), 'Pictures
 }
 
 export function defaultSettings(picturesDir?: string): Settings {
-  return { device: 'auto', theme: 'system', outputDir: defaultOutputDir(picturesDir), format: 'auto', quality: 92, naming: 'keep', model: null, attributePresets: {}, recentFolders: [] };
+  return { device: 'auto', theme: 'system', outputDir: defaultOutputDir(picturesDir), format: 'auto', quality: 92, naming: 'keep', model: null, attributePresets: {}, recentFolders: [], farm: { enabled: false, redis: '', shared: '' } };
 }
 
 /**

@@ -10,10 +10,14 @@ import { describeTrainSettingIssues } from '../contract/training.js';
 import type { MediaVariant } from '../contract/wire.js';
 import type { PreviewImage } from '../engine/imaging/index.js';
 import { StudioError, toResult } from '../engine/errors.js';
+import { confinedPath } from '../engine/files/confined-path.js';
+import { browseRoots } from '../engine/files/folder-browser.js';
+import { ModelLibrary } from '../engine/library/model-library.js';
 import { packageVersion, studioHome } from '../engine/library/paths.js';
 import { logJobEvent, logsDir, processLogger, type StudioLogger } from '../engine/logging/index.js';
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor.js';
 import { JobManager } from './job-manager.js';
+import { StudioFarm } from './studio-farm.js';
 import { PreviewScheduler } from './preview-scheduler.js';
 import { SettingsStore } from './settings-store.js';
 import { sampleFile, trainingHandlers } from './training-routes.js';
@@ -48,6 +52,8 @@ export class StudioService {
   readonly settings: SettingsStore;
   readonly supervisor: EngineSupervisor;
   readonly jobs: JobManager;
+  /** Settings > Farm: where the Translate page's batches run when the farm is on. */
+  readonly farm: StudioFarm;
   readonly handlers: InvokeHandlers;
   readonly previews = new PreviewScheduler();
   private lastProvider: string | null = null;
@@ -81,6 +87,7 @@ export class StudioService {
       if (event.type === 'train-finished') log().info({ runId, iteration: event.iteration, status: event.status, seconds: event.seconds }, `training run ${event.status === 'paused' ? 'paused' : 'finished'}`);
       else if (event.type === 'train-error') log().warn({ runId, error: event.error }, 'training run failed');
     };
+    this.farm = new StudioFarm(new ModelLibrary({ home: this.home }), (jobId, index, fraction, status) => this.jobs.itemProgress(jobId, index, fraction, status));
     this.jobs = new JobManager(
       { translate: (args) => this.supervisor.request('translate:item', args) },
       (event) => {
@@ -90,6 +97,7 @@ export class StudioService {
       (provider) => {
         this.lastProvider = provider;
       },
+      () => this.farm.route(),
     );
     const engine = this.supervisor;
     /** Shows a file, or its folder, on the host (desktop only); `elsewhere` says what to do without it. */
@@ -100,6 +108,17 @@ export class StudioService {
         await open(path, reveal);
         return { path };
       });
+    };
+    /**
+     * An output folder a page chose: a full path, and in browser mode one inside the folders its
+     * folder browser offers (home and mounted volumes), after links are followed. The desktop
+     * window's folders come from the system dialog.
+     */
+    const outputFolder = async (dir: string): Promise<string> => {
+      if (!isAbsolute(dir)) throw new StudioError('BAD_ARGUMENT', 'the output folder must be a full path');
+      if (host.mode !== 'browser') return dir;
+      const roots = (await browseRoots()).map((r) => r.path);
+      return confinedPath(roots, dir, 'the output folder', 'inside your home folder or a mounted volume');
     };
     this.handlers = {
       'models:list': () => engine.request('models:list', {}),
@@ -113,7 +132,8 @@ export class StudioService {
       'catalog:download': (args) => engine.request('catalog:download', args),
       'catalog:cancel': (args) => engine.request('catalog:cancel', args),
       'jobs:start': async (args) => {
-        if (args.outputDir !== undefined && !isAbsolute(args.outputDir)) return fail('BAD_ARGUMENT', 'jobs:start: outputDir: the output folder must be a full path');
+        const outDir = args.outputDir === undefined ? undefined : await toResult(() => outputFolder(args.outputDir as string));
+        if (outDir !== undefined && !outDir.ok) return outDir;
         const inputs = await toResult(() => this.resolveInputs(args.inputs));
         if (!inputs.ok) return inputs;
         // The same file twice (a queue sent again from the Attributes page) is translated once.
@@ -122,12 +142,17 @@ export class StudioService {
         if (expanded.data.files.length + expanded.data.errors.length === 0) return fail('BAD_ARGUMENT', 'no image files were found in what was dropped');
         const saved = await this.settings.get();
         const naming = args.naming ?? saved.naming;
+        if (saved.farm.enabled) {
+          // A farm that cannot be opened fails the batch at once, saying why, as a bad model does.
+          const opened = await toResult(() => this.farm.use(saved.farm));
+          if (!opened.ok) return opened;
+        }
         return {
           ok: true,
           data: this.jobs.start(
             {
               model: args.model,
-              outDir: args.outputDir ?? saved.outputDir,
+              outDir: outDir?.data ?? saved.outputDir,
               format: args.format ?? saved.format,
               quality: args.quality ?? saved.quality,
               device: saved.device,
@@ -135,6 +160,7 @@ export class StudioService {
               ...(args.attributes === undefined ? {} : { attributes: args.attributes }),
             },
             expanded.data,
+            { farm: saved.farm.enabled },
           ),
         };
       },
@@ -144,7 +170,7 @@ export class StudioService {
       'settings:get': () => toResult(() => this.settings.get()),
       'settings:set': (patch) =>
         toResult(async () => {
-          const next: Settings = await this.settings.set(patch);
+          const next: Settings = await this.settings.set(patch.outputDir === undefined ? patch : { ...patch, outputDir: await outputFolder(patch.outputDir) });
           host.send('settings:changed', next);
           return next;
         }),
@@ -266,6 +292,7 @@ export class StudioService {
 
   stop(): void {
     this.supervisor.stop();
+    void this.farm.close();
   }
 
   /** Quitting: pauses a training run (it checkpoints, so the next start can resume it), then stops the engine. */

@@ -18,6 +18,8 @@ const PLAIN_WORDS: Partial<Record<StudioErrorInfo['code'], string>> = {
   OUTPUT_EXISTS: 'Something with that name already exists.',
   CANCELLED: 'Cancelled.',
   ENGINE_LOST: 'The translation engine stopped unexpectedly.',
+  MODEL_MISMATCH: 'The farm\'s workers do not have this version of the model.',
+  FARM_UNREACHABLE: 'The farm\'s Redis server cannot be reached.',
   INTERNAL: 'Something went wrong inside the studio.',
 };
 

@@ -1,3 +1,4 @@
+import { displayText } from '../display-text.js';
 import { StudioError } from '../errors.js';
 
 /**
@@ -43,8 +44,7 @@ export function foreign(message: string): never {
 
 /** Text from the file, made safe to show: printable, and not absurdly long. */
 export function shown(text: string, max = 80): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const clean = displayText(text);
   return clean.length > max ? `${clean.slice(0, max)}...` : clean;
 }
 

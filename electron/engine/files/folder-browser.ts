@@ -1,9 +1,10 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { FolderListing, FolderRoot } from '../../contract/ipc.js';
 import { StudioError, describeSystemError } from '../errors.js';
+import { isInside } from './confined-path.js';
 import { isImagePath } from '../imaging/index.js';
 
 /** A folder shows at most this many entries (folders first); the rest are counted, not listed. */
@@ -49,10 +50,7 @@ function safeUser(): string | undefined {
   }
 }
 
-function inside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
+const inside = (path: string, root: string): boolean => isInside(root, path);
 
 /**
  * The folders and images in `path` (default: the home folder), for picking a folder. The path

@@ -220,22 +220,6 @@ export function upsampleNearest(t: Tape, x: string, factor: number): string {
  */
 export const NEAREST_RESIZE = { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' } as const;
 
-interface ConvGeometry {
-  kernel: number;
-  stride: number;
-  pad: number;
-}
-
-/** Conv with square kernel, stride and zero padding; weight [out, in, k, k]; bias [out] or null. */
-export function conv(t: Tape, x: string, weight: string, bias: string | null, geo: ConvGeometry): string {
-  return convolution(t, x, weight, bias, { kernel: geo.kernel, stride: geo.stride, pad: geo.pad, transposed: false, outputPadding: 0 });
-}
-
-/** ConvTranspose; weight [in, out, k, k] as PyTorch and ONNX store it. */
-export function convTranspose(t: Tape, x: string, weight: string, bias: string | null, geo: ConvGeometry & { outputPadding: number }): string {
-  return convolution(t, x, weight, bias, { kernel: geo.kernel, stride: geo.stride, pad: geo.pad, transposed: true, outputPadding: geo.outputPadding });
-}
-
 /**
  * Conv, or ConvTranspose for a transposed window. Each one's input gradient is the other with
  * the same weights; the weight gradient is one Conv of input and output gradient.

@@ -176,8 +176,8 @@ export class EngineService {
         if (event.type === 'item-progress') {
           void this.emit({ type: 'item-progress', jobId: args.jobId, index: args.index, itemProgress: event.itemProgress, status: event.status });
         } else if (event.type === 'item-done') {
-          const { output, renamed, notes, width, height, ms, provider, fallbacks } = event;
-          done = { output, renamed, notes, width, height, ms, provider, fallbacks };
+          const { output, renamed, renameReason, notes, width, height, ms, provider, fallbacks } = event;
+          done = { output, renamed, notes, width, height, ms, provider, fallbacks, ...(renameReason === undefined ? {} : { renameReason }) };
         } else if (event.type === 'item-error') {
           failure = new StudioError(event.error.code, event.error.message, event.error.detail === undefined ? {} : { detail: event.error.detail });
         }

@@ -10,6 +10,7 @@ import { INVOKE, typed, type CatalogProgress, type InvokeChannel } from '../../c
 import type { TrainingEventPayload } from '../../contract/finetune.js';
 import type { ItemResult } from '../../contract/jobs.js';
 import type { Result } from '../../contract/result.js';
+import { hostPath, shortText } from '../../contract/bounds.js';
 import { settingsSchema } from '../../contract/settings.js';
 import { MEDIA_VARIANTS } from '../../contract/wire.js';
 import type { PreviewImage } from '../imaging/index.js';
@@ -21,7 +22,6 @@ export interface ExpandedInputs {
   errors: { path: string; name: string; message: string }[];
 }
 
-const hostPath = z.string().min(1);
 /** A run, named by its folder (the studio maps the page's run id into `<home>/runs`). */
 const inRun = z.object({ dir: hostPath }).strict();
 const fromHost = z.object({ path: hostPath }).strict();
@@ -31,7 +31,7 @@ const resolved = <C extends InvokeChannel, A extends z.ZodType>(channel: C, args
 
 /** One item of a batch: the JobManager sends them one by one. */
 const translateItem = z
-  .object({ jobId: z.string().min(1), index: z.number().int().min(0), input: hostPath, model: z.string().min(1), outDir: hostPath, device: z.string().min(1), nameSuffix: z.string() })
+  .object({ jobId: shortText, index: z.number().int().min(0), input: hostPath, model: shortText, outDir: hostPath, device: shortText, nameSuffix: z.string().max(210) })
   .extend(settingsSchema.pick({ format: true, quality: true }).shape)
   .extend(INVOKE['jobs:start'].args.pick({ attributes: true }).shape)
   .strict();
@@ -44,7 +44,7 @@ export const ENGINE_REQUESTS = {
   'catalog:list': INVOKE['catalog:list'],
   'catalog:download': INVOKE['catalog:download'],
   'catalog:cancel': INVOKE['catalog:cancel'],
-  'files:expand': { args: z.object({ inputs: z.array(hostPath) }).strict(), data: typed<ExpandedInputs>() },
+  'files:expand': { args: z.object({ inputs: z.array(hostPath).max(100_000) }).strict(), data: typed<ExpandedInputs>() },
   /** The folder browser: one folder inside the home folder or a mounted volume. */
   'folders:list': INVOKE['folders:list'],
   'translate:item': { args: translateItem, data: typed<ItemResult>() },
@@ -52,11 +52,11 @@ export const ENGINE_REQUESTS = {
   'media:picture': { args: z.object({ path: hostPath, variant: z.enum(MEDIA_VARIANTS) }).strict(), data: typed<PreviewImage>() },
   /** One live preview (the studio's PreviewScheduler sends at most one per stream at a time). */
   'preview:render': {
-    args: INVOKE['preview:render'].args.omit({ stream: true }).extend({ source: z.union([fromHost, INVOKE['preview:render'].args.shape.source.options[1]]), device: z.string().min(1) }),
+    args: INVOKE['preview:render'].args.omit({ stream: true }).extend({ source: z.union([fromHost, INVOKE['preview:render'].args.shape.source.options[1]]), device: shortText }),
     data: typed<RenderedPreview>(),
   },
   /** Fine-tuning: `home` is the studio home holding runs/; browser uploads are copied to `copyTo`. */
-  'training:check': resolved('training:check', z.object({ inputs: z.array(hostPath).min(1), copyTo: hostPath.optional() }).strict()),
+  'training:check': resolved('training:check', z.object({ inputs: z.array(hostPath).min(1).max(100_000), copyTo: hostPath.optional() }).strict()),
   'training:estimate': INVOKE['training:estimate'],
   'training:start': resolved('training:start', INVOKE['training:start'].args.extend({ home: hostPath })),
   'training:pause': resolved('training:pause', inRun),

@@ -8,7 +8,8 @@ import { isBelow, isStudioMade, markStudioMade, removeStudioMade } from '../file
 import { slugify, type ModelLibrary } from '../library/index.js';
 import { estimateDuration } from '../training/estimate.js';
 import { exportRunModels } from '../training/export-models.js';
-import { checkTrainingFolder, deleteRun, listRuns, runLosses, summarizeRun, type RunSummary } from '../training/runs-service.js';
+import { readLossLog } from '../training/run-files.js';
+import { checkTrainingFolder, deleteRun, listRuns, summarizeRun, type RunSummary } from '../training/runs-service.js';
 import { TrainingRun } from '../training/training-run.js';
 import type { EngineEvent } from './protocol.js';
 import { pathExists } from '../files/path-exists.js';
@@ -112,7 +113,7 @@ export class TrainingHost {
   }
 
   async history(dir: string): Promise<RunHistory> {
-    return { run: await this.info(dir), losses: await runLosses(dir) };
+    return { run: await this.info(dir), losses: await readLossLog(dir) };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
+import { displayText } from '../display-text.js';
 import { describeSystemError } from '../errors.js';
 
 /** Extensions picked up when scanning folders (matched case-insensitively). */
@@ -31,16 +32,22 @@ function byName(a: string, b: string): number {
  * Expands files and folders into the list of images to process.
  *
  * Folders are walked recursively in name order, taking files with an image extension and
- * skipping hidden entries (names starting with '.'). A file named explicitly is kept whatever
+ * skipping hidden entries (names starting with '.') and the `skipFolders` (a job's own output
+ * folder inside an input folder, so running the job again never translates its outputs). A file named explicitly is kept whatever
  * its extension, so that it fails later with its real cause rather than vanishing silently.
  * Missing or unreadable paths become entries in `errors` and the rest are still listed.
  */
-export async function listImageFiles(inputs: readonly string[]): Promise<ListedImages> {
+export async function listImageFiles(inputs: readonly string[], options: { skipFolders?: readonly string[] } = {}): Promise<ListedImages> {
   const files: string[] = [];
   const errors: ListedImages['errors'] = [];
   const seenFiles = new Set<string>();
   // Real paths of folders already walked: stops symlink loops and double walks of one folder.
+  // The folders to skip start out as seen (those that do not exist yet have nothing to skip).
   const seenFolders = new Set<string>();
+  for (const folder of options.skipFolders ?? []) {
+    const real = await realpath(folder).catch(() => null);
+    if (real !== null) seenFolders.add(real);
+  }
 
   const addFile = (path: string): void => {
     if (seenFiles.has(path)) return;
@@ -56,7 +63,7 @@ export async function listImageFiles(inputs: readonly string[]): Promise<ListedI
       seenFolders.add(real);
       names = await readdir(folder);
     } catch (err) {
-      errors.push({ path: folder, message: `Cannot read folder ${folder}: ${describeSystemError(err)}` });
+      errors.push({ path: folder, message: `Cannot read folder ${displayText(folder)}: ${describeSystemError(err)}` });
       return;
     }
     for (const name of names.sort(byName)) {
@@ -76,12 +83,12 @@ export async function listImageFiles(inputs: readonly string[]): Promise<ListedI
     try {
       info = await stat(path);
     } catch (err) {
-      errors.push({ path: input, message: `Cannot read ${input}: ${describeSystemError(err)}` });
+      errors.push({ path: input, message: `Cannot read ${displayText(input)}: ${describeSystemError(err)}` });
       continue;
     }
     if (info.isDirectory()) await walk(path);
     else if (info.isFile()) addFile(path);
-    else errors.push({ path: input, message: `Cannot read ${input}: not a regular file or folder` });
+    else errors.push({ path: input, message: `Cannot read ${displayText(input)}: not a regular file or folder` });
   }
   return { files, errors };
 }

@@ -136,25 +136,18 @@ function packRows(plane: HeifChannel): Buffer {
  * carry the tag (tested against it for all eight).
  */
 export function orient(image: Sharp, orientation: number): Sharp {
-  switch (orientation) {
-    case 2:
-      return image.flop();
-    case 3:
-      return image.rotate(180);
-    case 4:
-      return image.flip();
-    case 5:
-      return image.rotate(90).flip();
-    case 6:
-      return image.rotate(90);
-    case 7:
-      return image.rotate(90).flop();
-    case 8:
-      return image.rotate(270);
-    default:
-      return image;
-  }
+  return ORIENTATIONS[orientation]?.(image) ?? image;
 }
+
+const ORIENTATIONS: Readonly<Record<number, (image: Sharp) => Sharp>> = {
+  2: (i) => i.flop(),
+  3: (i) => i.rotate(180),
+  4: (i) => i.flip(),
+  5: (i) => i.rotate(90).flip(),
+  6: (i) => i.rotate(90),
+  7: (i) => i.rotate(90).flop(),
+  8: (i) => i.rotate(270),
+};
 
 /** The Orientation tag (0x0112) of IFD0 in an EXIF block (with or without its `Exif\0\0` prefix); 1 when absent. */
 export function exifOrientation(exif: Buffer | undefined): number {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { MEDIA_VARIANTS, type MediaVariant } from '../../contract/wire.js';
 import { StudioError, describeSystemError } from '../errors.js';
+import { writeFileAtomic } from '../files/write-atomic.js';
 import { readDecodableImage } from './decode.js';
 import { MAX_INPUT_PIXELS } from './limits.js';
 
@@ -81,14 +82,7 @@ export class PreviewImages {
     } catch (err) {
       throw new StudioError('BAD_IMAGE', `Cannot make a picture of ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    try {
-      await mkdir(join(file, '..'), { recursive: true });
-      const aside = `${file}.${process.pid}.tmp`;
-      await writeFile(aside, out.data);
-      await rename(aside, file);
-    } catch (err) {
-      throw new StudioError('IO_ERROR', `Cannot write a picture to the cache (${this.dir}): ${describeSystemError(err)}`, { cause: err });
-    }
+    await writeFileAtomic(file, out.data, `a picture to the cache (${this.dir})`);
     if (++this.made % PRUNE_EVERY === 0) void this.prune().catch(() => undefined);
     return { file, width: out.info.width, height: out.info.height };
   }

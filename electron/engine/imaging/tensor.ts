@@ -14,36 +14,29 @@ export interface PaddedSize {
   paddedHeight: number;
 }
 
-/** A 1 x 3 x paddedHeight x paddedWidth tensor (or N x 3 x ... for a batch). */
+/** A 1 x 3 x paddedHeight x paddedWidth tensor. */
 export interface ImageTensor extends PaddedSize {
   data: Float32Array;
 }
 
-export interface BatchTensor extends ImageTensor {
-  batch: number;
-}
-
-/** An RGB image as the tensor helpers take it: interleaved HWC, 3 channels, 8 bits. */
-export interface RgbPixels {
-  rgb: Uint8Array;
-  width: number;
-  height: number;
-}
-
-// x/127.5 - 1 for every byte value, rounded once to float32 exactly as a per-pixel division would be.
-const TO_UNIT = (() => {
+/** x/127.5 - 1 for every byte value, rounded once to float32 exactly as a per-pixel division would be. */
+export const TO_UNIT = (() => {
   const table = new Float32Array(256);
   for (let x = 0; x < 256; x++) table[x] = x / 127.5 - 1;
   return table;
 })();
 
-/** Sides rounded up to the next multiple (a multiple of 1 leaves them as they are). */
-export function paddedSize(width: number, height: number, multiple: number): PaddedSize {
+/**
+ * Sides rounded up to the next multiple (a multiple of 1 leaves them as they are), and to at
+ * least `minSide` (itself rounded up to the multiple).
+ */
+export function paddedSize(width: number, height: number, multiple: number, minSide = 1): PaddedSize {
   checkSize(width, height);
   if (!Number.isInteger(multiple) || multiple < 1) {
     throw new StudioError('BAD_ARGUMENT', `size multiple must be a positive whole number, got ${String(multiple)}`);
   }
-  return { paddedWidth: Math.ceil(width / multiple) * multiple, paddedHeight: Math.ceil(height / multiple) * multiple };
+  const side = (n: number): number => Math.ceil(Math.max(n, minSide) / multiple) * multiple;
+  return { paddedWidth: side(width), paddedHeight: side(height) };
 }
 
 /**
@@ -61,58 +54,11 @@ export function reflectIndex(i: number, n: number): number {
   return m < n ? m : period - m;
 }
 
-/** Normalises and reflect-pads one image into a new 1 x 3 x PH x PW tensor. */
-export function imageToTensor(rgb: Uint8Array, width: number, height: number, multiple: number): ImageTensor {
-  const { paddedWidth, paddedHeight } = paddedSize(width, height, multiple);
-  const data = new Float32Array(3 * paddedWidth * paddedHeight);
-  writeImageToTensor(rgb, width, height, data, paddedWidth, paddedHeight, 0);
-  return { data, paddedWidth, paddedHeight };
-}
-
-/**
- * Stacks images into one N x 3 x PH x PW tensor. They must all pad to the same size: padding a
- * smaller image further would change the per-image normalisation statistics it is translated with.
- */
-export function imagesToTensor(images: readonly RgbPixels[], multiple: number): BatchTensor {
-  const first = images[0];
-  if (first === undefined) throw new StudioError('BAD_ARGUMENT', 'a batch needs at least one image');
-  const { paddedWidth, paddedHeight } = paddedSize(first.width, first.height, multiple);
-  const data = new Float32Array(images.length * 3 * paddedWidth * paddedHeight);
-  images.forEach((image, index) => {
-    const own = paddedSize(image.width, image.height, multiple);
-    if (own.paddedWidth !== paddedWidth || own.paddedHeight !== paddedHeight) {
-      throw new StudioError(
-        'BAD_ARGUMENT',
-        `batch images must pad to the same size: image ${index} pads to ${own.paddedWidth} x ${own.paddedHeight}, ` +
-          `image 0 to ${paddedWidth} x ${paddedHeight}`,
-      );
-    }
-    writeImageToTensor(image.rgb, image.width, image.height, data, paddedWidth, paddedHeight, batchItemOffset(index, paddedWidth, paddedHeight));
-  });
-  return { data, paddedWidth, paddedHeight, batch: images.length };
-}
-
-/** Where batch item `index` starts in an N x 3 x PH x PW tensor, in floats. */
-export function batchItemOffset(index: number, paddedWidth: number, paddedHeight: number): number {
-  return index * 3 * paddedWidth * paddedHeight;
-}
-
-/**
- * Writes one normalised, reflect-padded image into `out` at `offset` (floats): the building
- * block for batches and for reusing one buffer across images of the same size.
- */
-export function writeImageToTensor(
-  rgb: Uint8Array,
-  width: number,
-  height: number,
-  out: Float32Array,
-  paddedWidth: number,
-  paddedHeight: number,
-  offset = 0,
-): void {
-  checkSize(width, height);
+/** Normalises and reflect-pads one image into a new 1 x 3 x PH x PW tensor (see paddedSize). */
+export function imageToTensor(rgb: Uint8Array, width: number, height: number, multiple: number, minSide = 1): ImageTensor {
+  const { paddedWidth, paddedHeight } = paddedSize(width, height, multiple, minSide);
   checkRgb(rgb, width, height);
-  checkTensor(out.length, paddedWidth, paddedHeight, width, height, offset);
+  const data = new Float32Array(3 * paddedWidth * paddedHeight);
   const plane = paddedWidth * paddedHeight;
   // Per-column source byte offsets and per-row source indices: the reflection is worked out
   // once per line, not once per pixel.
@@ -121,19 +67,19 @@ export function writeImageToTensor(
   const rowStride = width * 3;
   for (let y = 0; y < paddedHeight; y++) {
     const rowStart = reflectIndex(y, height) * rowStride;
-    let o = offset + y * paddedWidth;
+    let o = y * paddedWidth;
     for (let x = 0; x < paddedWidth; x++, o++) {
       const s = rowStart + columnBytes[x]!;
-      out[o] = TO_UNIT[rgb[s]!]!;
-      out[o + plane] = TO_UNIT[rgb[s + 1]!]!;
-      out[o + 2 * plane] = TO_UNIT[rgb[s + 2]!]!;
+      data[o] = TO_UNIT[rgb[s]!]!;
+      data[o + plane] = TO_UNIT[rgb[s + 1]!]!;
+      data[o + 2 * plane] = TO_UNIT[rgb[s + 2]!]!;
     }
   }
+  return { data, paddedWidth, paddedHeight };
 }
 
 /**
- * Reads one image back out of a 3 x PH x PW tensor starting at `offset` (floats; see
- * `batchItemOffset`), cropping the padding off: y -> (y+1)*127.5, rounded half up as
+ * Reads one image back out of a 3 x PH x PW tensor starting at `offset` (floats), cropping the padding off: y -> (y+1)*127.5, rounded half up as
  * Math.round does (after the clamp to [0,255] that is the same as half away from zero), then
  * clamped. NaN comes out as 0. Returns interleaved HWC RGB.
  */

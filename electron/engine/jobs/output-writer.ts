@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
+import { displayText } from '../display-text.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { pathExists } from '../files/path-exists.js';
+
+export interface WrittenOutput {
+  path: string;
+  /** The name differs from the plain one; `renameReason` says why, in words for the user. */
+  renamed: boolean;
+  renameReason?: string;
+}
 
 /**
  * Chooses output names and writes outputs atomically. Two inputs with the same base name,
@@ -29,21 +37,43 @@ export class OutputWriter {
     this.inputs = new Set(inputs.map((p) => resolve(p)));
   }
 
-  async prepare(): Promise<void> {
+  /**
+   * Before any image is translated: refuses an output folder that is one of the input
+   * folders (its outputs would be inputs next time), creates the folder and proves it can be
+   * written to (a read-only folder fails here, not after every image has been translated).
+   */
+  async prepare(inputFolders: readonly string[] = []): Promise<void> {
+    const out = await realpath(this.outDir).catch(() => resolve(this.outDir));
+    for (const folder of inputFolders) {
+      if ((await realpath(folder).catch(() => resolve(folder))) !== out) continue;
+      throw new StudioError(
+        'BAD_ARGUMENT',
+        `the output folder ${this.outDir} is also an input folder: its translations would be translated again on the next run. ` +
+          `Choose another folder, for example ${join(this.outDir, 'translated')} (an output folder inside an input folder is skipped when that folder is translated again)`,
+      );
+    }
     try {
       await mkdir(this.outDir, { recursive: true });
     } catch (err) {
       throw new StudioError('IO_ERROR', `cannot create the output folder ${this.outDir}: ${describeSystemError(err)}`, { cause: err });
     }
+    const probe = join(this.outDir, `.gan-studio-probe-${randomBytes(6).toString('hex')}`);
+    try {
+      await writeFile(probe, '', { flag: 'wx' });
+      await unlink(probe);
+    } catch (err) {
+      await unlink(probe).catch(() => undefined);
+      throw new StudioError('IO_ERROR', `cannot write in the output folder ${this.outDir}: ${describeSystemError(err)}; nothing was translated`, { cause: err });
+    }
   }
 
   /** Writes the bytes for an input; returns the path written and whether the name was changed. */
-  async write(input: string, extension: string, bytes: Uint8Array): Promise<{ path: string; renamed: boolean }> {
+  async write(input: string, extension: string, bytes: Uint8Array): Promise<WrittenOutput> {
     return this.writeNamed(`${basename(input, extname(input))}${this.suffix}`, extension, bytes, input);
   }
 
   /** Writes bytes under `<stem>.<extension>` (or the next free `<stem>-n`), for outputs named otherwise than their input. */
-  async writeNamed(stem: string, extension: string, bytes: Uint8Array, input = stem): Promise<{ path: string; renamed: boolean }> {
+  async writeNamed(stem: string, extension: string, bytes: Uint8Array, input = stem): Promise<WrittenOutput> {
     const tmp = join(this.outDir, `.${stem}.${randomBytes(6).toString('hex')}.partial`);
     try {
       await writeFile(tmp, bytes);
@@ -51,20 +81,31 @@ export class OutputWriter {
       await unlink(tmp).catch(() => undefined);
       throw new StudioError('IO_ERROR', `cannot write ${tmp}: ${describeSystemError(err)}`, { cause: err });
     }
+    const plain = `${stem}.${extension}`;
+    // Why the plain name was passed over: only an existing file of someone else's is a case for overwriting.
+    let reason = '';
+    const placed = (target: string, n: number): WrittenOutput => {
+      this.reserved.add(target);
+      return n === 0 ? { path: target, renamed: false } : { path: target, renamed: true, renameReason: reason };
+    };
     try {
       for (let n = 0; ; n++) {
-        const name = n === 0 ? `${stem}.${extension}` : `${stem}-${n}.${extension}`;
+        const name = n === 0 ? plain : `${stem}-${n}.${extension}`;
         const target = resolve(this.outDir, name);
-        if (this.reserved.has(target) || this.inputs.has(target)) continue;
+        if (this.reserved.has(target)) {
+          if (n === 0) reason = `another input of this job is written as ${displayText(plain)}`;
+          continue;
+        }
+        if (this.inputs.has(target)) {
+          if (n === 0) reason = `${displayText(plain)} is one of the inputs, which are never replaced (not even when overwriting)`;
+          continue;
+        }
         if (this.overwrite) {
-          this.reserved.add(target);
           await rename(tmp, target);
-          return { path: target, renamed: n > 0 };
+          return placed(target, n);
         }
-        if (await this.placeNoClobber(tmp, target)) {
-          this.reserved.add(target);
-          return { path: target, renamed: n > 0 };
-        }
+        if (await this.placeNoClobber(tmp, target)) return placed(target, n);
+        if (n === 0) reason = `${displayText(plain)} already existed and was kept (overwriting replaces it)`;
       }
     } catch (err) {
       await unlink(tmp).catch(() => undefined);

@@ -10,6 +10,16 @@ import { applyPreprocess } from './preprocess.js';
 import { StripTranslator } from './strip-translator.js';
 import { TiledTranslator } from './tiled-translator.js';
 
+/**
+ * The smallest side a model is run on; smaller images are reflect-padded up to it and cropped
+ * back. The ResNet generators reflect-pad by 1 inside every block at a quarter of the size,
+ * which needs at least 2 pixels there; without this a 1 x 1 image failed inside onnxruntime.
+ */
+export const SMALLEST_RUN_SIDE = 8;
+
+/** Below this side an image that fails inside the model is reported as too small for it. */
+const SMALL_IMAGE_SIDE = 64;
+
 export interface TranslatedImage {
   width: number;
   height: number;
@@ -84,7 +94,9 @@ export class ImageToImagePipeline {
     const { manifest } = this.entry;
     // Fixed-size models see the image resized to their size; the output is resized back.
     const fixed = manifest.fixedSize;
-    if (fixed === undefined && manifest.network !== undefined) {
+    const tiny = Math.min(width, height) < SMALL_IMAGE_SIDE;
+    // Tiny images never need tiles or strips, and those assume the image covers the model's size.
+    if (fixed === undefined && manifest.network !== undefined && !tiny) {
       const { paddedWidth, paddedHeight } = paddedSize(width, height, manifest.sizeMultiple);
       if (this.settings.tileSize !== undefined) {
         // Tiles only when asked for: they are approximate (see TiledTranslator), strips are exact.
@@ -111,13 +123,21 @@ export class ImageToImagePipeline {
     const inW = fixed?.width ?? width;
     const inH = fixed?.height ?? height;
     const rgbIn = fixed === undefined ? image.rgb : await resizeRgb(image.rgb, width, height, inW, inH);
-    const tensor = imageToTensor(rgbIn, inW, inH, fixed === undefined ? manifest.sizeMultiple : 1);
+    const tensor = fixed === undefined ? imageToTensor(rgbIn, inW, inH, manifest.sizeMultiple, SMALLEST_RUN_SIDE) : imageToTensor(rgbIn, inW, inH, 1);
     const unitRange = manifest.pixelRange === '0..1';
     if (unitRange) for (let i = 0; i < tensor.data.length; i++) tensor.data[i] = ((tensor.data[i] as number) + 1) * 0.5;
-    const result = await this.sessions.run(this.entry.onnxPath, this.device, {
-      [manifest.io?.image ?? 'input']: { data: tensor.data, dims: [1, 3, tensor.paddedHeight, tensor.paddedWidth] },
-      ...this.extraFeeds(1, options),
-    });
+    let result;
+    try {
+      result = await this.sessions.run(this.entry.onnxPath, this.device, {
+        [manifest.io?.image ?? 'input']: { data: tensor.data, dims: [1, 3, tensor.paddedHeight, tensor.paddedWidth] },
+        ...this.extraFeeds(1, options),
+      });
+    } catch (err) {
+      // An imported model may need more than SMALLEST_RUN_SIDE: say so instead of onnxruntime's words alone.
+      if (!tiny || fixed !== undefined) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new StudioError('BAD_IMAGE', `the image is ${width} x ${height} pixels, too small for ${manifest.id} (${why})`, { cause: err });
+    }
     const [, channels, outH, outW] = result.dims;
     if (channels !== 3 || outH !== tensor.paddedHeight || outW !== tensor.paddedWidth) {
       throw new StudioError(

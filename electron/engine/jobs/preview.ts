@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { PREVIEW_DEFAULT_SIDE, PREVIEW_MAX_SIDE, type PreviewImage } from '../../contract/preview.js';
 import { StudioError, describeSystemError } from '../errors.js';
-import { decodeImage, decodeImageBytes, encodeImage, fitInside, type DecodedImage } from '../imaging/index.js';
+import { decodeImage, decodeImageBytes, encodeImage, fitInside, resizeRaster, type DecodedImage } from '../imaging/index.js';
 import type { ModelLibrary } from '../library/index.js';
 import { deviceChoice, type SessionManager } from '../runtime/index.js';
 import { openPipeline, type ImageToImagePipeline } from './pipeline.js';
 import type { ModelPreprocess } from '../../contract/models.js';
-import { applyPreprocess, resizeRaster } from './preprocess.js';
+import { applyPreprocess } from './preprocess.js';
 
 /** What the engine is asked for: like the contract's PreviewArgs, with the input a host path. */
 export interface PreviewRequest {

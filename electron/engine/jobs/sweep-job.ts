@@ -66,9 +66,9 @@ export async function runSweepJob(
   }
   const values = sweepValues(spec.sweep);
   pipeline.validate({ attributes: { ...spec.attributes, [spec.sweep.name]: values[0] ?? 0 } });
-  const { files, errors } = await listImageFiles(spec.inputs);
+  const { files, errors } = await listImageFiles(spec.inputs, { skipFolders: [spec.outDir] });
   const writer = new OutputWriter(spec.outDir, files, spec.overwrite ?? false);
-  await writer.prepare();
+  await writer.prepare(spec.inputs);
   const written: string[] = [];
   let failed = errors.length;
   for (const e of errors) onProgress({ input: e.path, step: 0, steps: values.length, value: values[0] ?? 0, error: e.message });

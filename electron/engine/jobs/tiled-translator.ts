@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelEntry } from '../../contract/models.js';
 import { StudioError } from '../errors.js';
+import { writeFileAtomic } from '../files/write-atomic.js';
 import { estimateMemory } from '../graph/memory-estimate.js';
 import { emitOnnx, normLayerChannels, statNames } from '../graph/onnx-emitter.js';
 import { weightsFromOnnx } from '../graph/onnx-weights.js';
@@ -88,9 +89,7 @@ export class TiledTranslator {
         [collect, 'collect'],
         [inject, 'inject'],
       ] as const) {
-        const tmp = `${path}.${process.pid}.partial`;
-        await writeFile(tmp, emitOnnx(this.graph, weights, { normStats: mode }));
-        await rename(tmp, path);
+        await writeFileAtomic(path, emitOnnx(this.graph, weights, { normStats: mode }));
       }
       return { collect, inject };
     })();

@@ -62,7 +62,7 @@ export async function runTranslateJob(
   const attributeOptions = spec.attributes === undefined ? {} : { attributes: spec.attributes };
   pipeline.validate(attributeOptions);
 
-  const { files, errors } = await listImageFiles(spec.inputs);
+  const { files, errors } = await listImageFiles(spec.inputs, { skipFolders: [spec.outDir] });
   if (spec.nameSuffix !== undefined && !/^[\w.-]*$/.test(spec.nameSuffix)) {
     throw new StudioError('BAD_ARGUMENT', `a name suffix may hold only letters, digits, dots, dashes and underscores, got "${spec.nameSuffix}"`);
   }
@@ -75,7 +75,7 @@ export async function runTranslateJob(
     spec.nameSuffix ?? '',
     onPlacing === undefined ? undefined : (target) => onPlacing(current, target),
   );
-  await writer.prepare();
+  await writer.prepare(spec.inputs);
 
   const total = files.length + errors.length;
   let succeeded = 0;
@@ -132,6 +132,7 @@ export async function runTranslateJob(
         input,
         output: written.path,
         renamed: written.renamed,
+        ...(written.renameReason === undefined ? {} : { renameReason: written.renameReason }),
         notes: result.notes,
         width: result.width,
         height: result.height,

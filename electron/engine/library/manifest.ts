@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { MODEL_ID_PATTERN } from '../../contract/ids.js';
+import { MODEL_ID_PATTERN, attributeName } from '../../contract/ids.js';
 import { MODEL_KINDS, type ModelManifest } from '../../contract/models.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { networkSchema } from '../nets/index.js';
 
 const attributeSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'letters, digits, _ and - only, starting with a letter'),
+    name: attributeName,
     label: z.string().min(1).optional(),
     min: z.number().finite(),
     max: z.number().finite(),

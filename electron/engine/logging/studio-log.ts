@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import roll from 'pino-roll';
+import { displayStrings, displayText } from '../display-text.js';
 import { studioHome } from '../library/paths.js';
 
 /**
@@ -46,7 +47,21 @@ export async function openLogFile(dir: string, name = 'studio'): Promise<Destina
 
 /** A logger for one process; `proc` names it in every line (main, serve, engine, cli). */
 export function createLogger(proc: string, destination: DestinationStream, level: pino.LevelWithSilent = 'info'): StudioLogger {
-  return pino({ level, base: { proc, pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  return pino(
+    {
+      level,
+      base: { proc, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Names in log lines (file paths, model names) as display text: no raw newlines or bidi controls.
+      formatters: { log: (record) => displayStrings(record) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? displayText(a) : a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
 }
 
 /** Logs nothing: what libraries and tests get until a process sets its own. */

@@ -2,10 +2,10 @@ import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
 import { strideStages } from './stride-stages.js';
-import { UPSAMPLE_FIELD, upsamplingDetail, upsamplingOf, type Upsampling } from './upsampling.js';
-import { JUNYANZ_FIELDS, junyanzDetails, junyanzIo, junyanzNorm, junyanzTraining, type JunyanzSettings } from './junyanz.js';
+import { upsamplingOf } from './upsampling.js';
+import { JUNYANZ_FIELDS, JUNYANZ_GENERATOR, junyanzDetails, junyanzNorm, type JunyanzSettings } from './junyanz.js';
 
-export type ResnetArch = { family: 'resnet'; ngf: number; nBlocks: number } & JunyanzSettings & { upsample?: Upsampling };
+export type ResnetArch = { family: 'resnet'; ngf: number; nBlocks: number } & JunyanzSettings;
 
 /** The settings, channels optional (3 in, 3 out). */
 export type ResnetOptions = Omit<ResnetArch, 'family' | 'inputChannels' | 'outputChannels'> & Partial<ResnetArch>;
@@ -65,7 +65,7 @@ export const resnetFamily: GeneratorFamily<ResnetArch> = {
     dropout: JUNYANZ_FIELDS.dropout,
     inputChannels: JUNYANZ_FIELDS.inputChannels,
     outputChannels: JUNYANZ_FIELDS.outputChannels,
-    upsample: UPSAMPLE_FIELD,
+    upsample: JUNYANZ_FIELDS.upsample,
   },
   namePatterns: ['resnet_<n>blocks'],
   parseName(name) {
@@ -98,10 +98,7 @@ export const resnetFamily: GeneratorFamily<ResnetArch> = {
   },
   build: (a) => resnetGenerator(a),
   sizeMultiple: () => 4,
-  describe: (a) => `resnet_${a.nBlocks}blocks ${junyanzDetails(a, upsamplingDetail(a.upsample ?? 'transposed'))}`,
-  conditional: false,
-  io: junyanzIo,
+  describe: (a) => `resnet_${a.nBlocks}blocks ${junyanzDetails(a)}`,
+  ...JUNYANZ_GENERATOR,
   defaultKind: 'cyclegan',
-  preferredSize: 256,
-  forTraining: (choice) => ({ ...junyanzTraining(choice), upsample: choice.upsample }),
 };

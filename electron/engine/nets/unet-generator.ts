@@ -1,10 +1,10 @@
 import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
-import { resizeConv, UPSAMPLE_FIELD, upsamplingDetail, upsamplingOf, type Upsampling } from './upsampling.js';
-import { JUNYANZ_FIELDS, junyanzDetails, junyanzIo, junyanzNorm, junyanzTraining, type JunyanzSettings } from './junyanz.js';
+import { resizeConv, upsamplingOf } from './upsampling.js';
+import { JUNYANZ_FIELDS, JUNYANZ_GENERATOR, junyanzDetails, junyanzNorm, type JunyanzSettings } from './junyanz.js';
 
-export type UnetArch = { family: 'unet'; numDowns: number; ngf: number } & JunyanzSettings & { upsample?: Upsampling };
+export type UnetArch = { family: 'unet'; numDowns: number; ngf: number } & JunyanzSettings;
 
 const NUM_DOWNS = { min: 5, max: 10 } as const;
 
@@ -89,12 +89,7 @@ export const unetFamily: GeneratorFamily<UnetArch> = {
   reference: { origin: 'junyanz', module: 'UnetGenerator' },
   fields: {
     numDowns: { kind: 'count', name: 'num_downs', ...NUM_DOWNS },
-    ngf: JUNYANZ_FIELDS.ngf,
-    norm: JUNYANZ_FIELDS.norm,
-    dropout: JUNYANZ_FIELDS.dropout,
-    inputChannels: JUNYANZ_FIELDS.inputChannels,
-    outputChannels: JUNYANZ_FIELDS.outputChannels,
-    upsample: UPSAMPLE_FIELD,
+    ...JUNYANZ_FIELDS,
   },
   parseName(name, bad) {
     const m = /^unet(?:_(\d+))?$/.exec(name);
@@ -128,10 +123,7 @@ export const unetFamily: GeneratorFamily<UnetArch> = {
   },
   build: (a) => unetGenerator(a),
   sizeMultiple: (a) => 2 ** a.numDowns,
-  describe: (a) => `unet_${2 ** a.numDowns} ${junyanzDetails(a, upsamplingDetail(a.upsample ?? 'transposed'))}`,
-  conditional: false,
-  io: junyanzIo,
+  describe: (a) => `unet_${2 ** a.numDowns} ${junyanzDetails(a)}`,
+  ...JUNYANZ_GENERATOR,
   defaultKind: 'pix2pix',
-  preferredSize: 256,
-  forTraining: (choice) => ({ ...junyanzTraining(choice), upsample: choice.upsample }),
 };

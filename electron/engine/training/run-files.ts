@@ -1,7 +1,9 @@
-import { open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LossPoint } from '../../contract/finetune.js';
 import type { TrainDataSummary, TrainSettings } from '../../contract/training.js';
 import { StudioError, describeSystemError } from '../errors.js';
+import { writeFileAtomic as writeAtomic } from '../files/write-atomic.js';
 import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
 import type { Architecture } from '../nets/index.js';
 
@@ -30,23 +32,6 @@ export interface CheckpointRecord {
   /** Seconds of training before this checkpoint (across resumes). */
   seconds: number;
   provider: string;
-}
-
-export interface LossLine {
-  i: number;
-  t: number;
-  [loss: string]: number;
-}
-
-export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(temp, content);
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw new StudioError('IO_ERROR', `could not write ${path}: ${describeSystemError(err)}`, { cause: err });
-  }
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
@@ -109,18 +94,19 @@ export async function writeCheckpoint(dir: string, record: Omit<CheckpointRecord
   return join(dir, stateFile);
 }
 
-export async function readLossLog(dir: string): Promise<LossLine[]> {
+/** The loss log, one point per iteration trained. */
+export async function readLossLog(dir: string): Promise<LossPoint[]> {
   let text = '';
   try {
     text = await readFile(lossLogPath(dir), 'utf8');
   } catch {
     return [];
   }
-  const lines: LossLine[] = [];
+  const lines: LossPoint[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
-      lines.push(JSON.parse(line) as LossLine);
+      lines.push(JSON.parse(line) as LossPoint);
     } catch {
       // A line cut short by a kill mid-write: everything after it is lost anyway.
       break;
@@ -143,7 +129,7 @@ export class LossLogWriter {
     return new LossLogWriter(await open(lossLogPath(dir), 'a'));
   }
 
-  async append(line: LossLine): Promise<void> {
+  async append(line: LossPoint): Promise<void> {
     await this.handle.write(`${JSON.stringify(line)}\n`);
   }
 

@@ -4,7 +4,7 @@ import type { RunInfo, RunState } from '../../contract/finetune.js';
 import { StudioError, describeSystemError } from '../errors.js';
 import { ATTRIBUTES_FILE, MIN_IMAGES } from './data/index.js';
 import { scanImageFolder } from './data/folder-scan.js';
-import { readLossLog, readRunRecord, type LossLine } from './run-files.js';
+import { readRunRecord } from './run-files.js';
 import { pathExists } from '../files/path-exists.js';
 
 /**
@@ -139,10 +139,6 @@ export async function deleteRun(dir: string): Promise<void> {
   } catch (err) {
     throw new StudioError('IO_ERROR', `could not delete ${dir}: ${describeSystemError(err)}`, { cause: err });
   }
-}
-
-export async function runLosses(dir: string): Promise<LossLine[]> {
-  return readLossLog(dir);
 }
 
 export interface FolderCheck {

@@ -16,8 +16,6 @@ export interface StepGraph {
   dataInputs: ReadonlyMap<string, readonly number[]>;
   /** Scalar outputs, by loss name. */
   losses: readonly string[];
-  /** Image outputs the host needs (the fakes for the pool and the sample grids). */
-  images: readonly string[];
 }
 
 /** Inputs every step graph takes: the Adam step size lr / (1 - b1^t) and sqrt(1 - b2^t). */
@@ -67,7 +65,7 @@ export class StepBuilder {
     return net.adamStep(grads, this.adam.stepSize, this.adam.bc2, this.updates, this.exposeGradients);
   }
 
-  /** The step graph, outputting the named losses (as `loss/<name>`), the named images and every update. */
+  /** The step graph, outputting the named losses (as `loss/<name>`), the named images the host reads (fakes for the pool, sample grids) and every update. */
   finish(losses: readonly (readonly [string, string])[], images: readonly (readonly [string, string])[]): StepGraph {
     const lossNames = losses.map(([name, value]) => this.t.rename(value, `loss/${name}`));
     const imageNames = images.map(([name, value]) => this.t.rename(value, name));
@@ -76,7 +74,6 @@ export class StepBuilder {
       nets: this.nets,
       dataInputs: this.dataInputs,
       losses: lossNames,
-      images: imageNames,
     };
   }
 }

@@ -93,12 +93,7 @@ export class TrainingRun {
     if (data.conditionSize !== record.conditionSize) {
       throw new StudioError('BAD_ARGUMENT', `${dir}: the data now has ${data.conditionSize} attributes, the run was started with ${record.conditionSize}`);
     }
-    const networks: RunNetwork[] = record.networks.map((n) => ({
-      id: n.id,
-      origin: n.origin,
-      ...(n.arch === undefined ? {} : { arch: n.arch }),
-      graph: n.arch !== undefined ? buildGenerator(n.arch) : mode.discriminator(),
-    }));
+    const networks: RunNetwork[] = record.networks.map((n) => ({ ...n, graph: n.arch !== undefined ? buildGenerator(n.arch) : mode.discriminator() }));
     const checkpoint = await readCheckpoint(dir);
     if (checkpoint === null) {
       throw new StudioError('BAD_CHECKPOINT', `${dir}: the run has no checkpoint yet (it stopped before its first one); start it again`);

@@ -7,6 +7,7 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
@@ -35,6 +36,58 @@ function Section({ title, hint, children }: { title: string; hint: string; child
         <Box>{children}</Box>
       </CardContent>
     </Card>
+  );
+}
+
+/**
+ * Settings > Farm: the Translate page's batches run on a farm's workers (Redis URL and the
+ * folder they share); rows, progress and errors look the same.
+ */
+function FarmSection() {
+  const { settings, updateSettings } = useStudio();
+  const farm = settings?.farm ?? { enabled: false, redis: '', shared: '' };
+  const [redis, setRedis] = useState(farm.redis);
+  const [shared, setShared] = useState(farm.shared);
+  useEffect(() => {
+    setRedis(farm.redis);
+    setShared(farm.shared);
+  }, [farm.redis, farm.shared]);
+  const changed = redis.trim() !== farm.redis || shared.trim() !== farm.shared;
+  return (
+    <Section
+      title="Farm"
+      hint="Run batches on other machines: gan-studio worker processes that take items from a Redis queue and share a folder with this computer. The output folder must be inside that folder; inputs outside it are copied in."
+    >
+      <Stack spacing={1.5}>
+        <FormControlLabel
+          control={<Switch checked={farm.enabled} disabled={farm.shared === ''} onChange={(e) => void updateSettings({ farm: { ...farm, enabled: e.target.checked } })} slotProps={{ input: { 'aria-label': 'Run batches on the farm' } }} />}
+          label={farm.enabled ? 'Batches run on the farm' : 'Batches run on this computer'}
+        />
+        <TextField
+          size="small"
+          label="Redis URL"
+          placeholder="rediss://:password@queue.lan:6380"
+          value={redis}
+          onChange={(e) => setRedis(e.target.value)}
+          helperText="redis:// or rediss:// (TLS). Never expose Redis without a password and TLS. Empty: GAN_FARM_REDIS where the studio runs."
+          slotProps={{ htmlInput: { spellCheck: false, 'data-testid': 'settings-farm-redis' } }}
+        />
+        <TextField
+          size="small"
+          label="Shared folder"
+          placeholder="/mnt/farm"
+          value={shared}
+          onChange={(e) => setShared(e.target.value)}
+          helperText="The folder every worker mounts, as this computer sees it."
+          slotProps={{ htmlInput: { spellCheck: false, 'data-testid': 'settings-farm-shared' } }}
+        />
+        <Box>
+          <Button variant="contained" disabled={!changed} onClick={() => void updateSettings({ farm: { ...farm, redis: redis.trim(), shared: shared.trim() } })}>
+            Save farm
+          </Button>
+        </Box>
+      </Stack>
+    </Section>
   );
 }
 
@@ -81,6 +134,7 @@ export function SettingsPage({ engine }: { engine: EngineStatus | null }) {
           </Button>
         </Stack>
       </Section>
+      <FarmSection />
       <Section title="Notifications" hint="When a batch, a download or a training run ends or fails, the studio says so in the window, and with a system notification while it is in the background.">
         {platform.mode === 'desktop' ? (
           <Typography variant="body2">System notifications are on.</Typography>

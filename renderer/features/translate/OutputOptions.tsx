@@ -42,7 +42,7 @@ export const OutputOptions = memo(function OutputOptions({ settings, onChange }:
         inputRef={field}
         onChange={(e) => setFolder(e.target.value)}
         onBlur={() => folder.trim() !== '' && folder !== settings.outputDir && onChange({ outputDir: folder.trim() })}
-        helperText="On this computer. Existing files are never replaced."
+        helperText={settings.farm.enabled ? `Batches run on the farm (Settings > Farm): a folder inside ${settings.farm.shared}. Existing files are never replaced.` : 'On this computer. Existing files are never replaced.'}
         slotProps={{
           htmlInput: { 'data-testid': 'output-folder', spellCheck: false, title: folder },
           input: {

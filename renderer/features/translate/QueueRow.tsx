@@ -108,6 +108,7 @@ export const QueueRow = memo(function QueueRow({ item, actions }: { item: QueueI
           <Typography variant="caption" color="text.secondary" noWrap component="div">
             {item.output?.split(/[\\/]/).pop()}
             {item.renamed === true ? ' (renamed: a file with that name existed)' : ''} · {Math.round(item.ms ?? 0)} ms on {item.provider}
+            {item.worker === undefined ? '' : ` · farm worker ${item.worker}`}
           </Typography>
         ) : (
           <Typography variant="caption" color="text.secondary">

@@ -16,6 +16,8 @@ export interface QueueItem {
   renamed?: boolean;
   ms?: number;
   provider?: string;
+  /** The farm worker that translated it (batches on a farm). */
+  worker?: string;
   error?: StudioErrorInfo;
 }
 
@@ -116,7 +118,7 @@ function applyEvents(state: BatchState, events: StudioJobEvent[], now: number): 
         break;
       case 'item-done':
         finished += 1;
-        update(e.jobId, e.index, (i) => ({ ...i, status: 'done', itemProgress: 1, statusLine: 'done', output: e.output, renamed: e.renamed, ms: e.ms, provider: e.provider }));
+        update(e.jobId, e.index, (i) => ({ ...i, status: 'done', itemProgress: 1, statusLine: 'done', output: e.output, renamed: e.renamed, ms: e.ms, provider: e.provider, ...(e.worker === undefined ? {} : { worker: e.worker }) }));
         break;
       case 'item-error':
         finished += 1;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as op from '../diff-ops.js';
+import type { KernelWindow } from '../geometry.js';
+import type { Shape } from '../tape.js';
 import { checkGradients, type GradientCase } from './gradient-check.js';
 
 /**
@@ -9,38 +11,29 @@ import { checkGradients, type GradientCase } from './gradient-check.js';
  */
 const TOLERANCE = 2e-2;
 
+/** A conv (or, with `transposed`, a transposed conv) of an input and weights of these shapes, with a bias when its shape is given. */
+function convolutionCase(x: Shape, w: Shape, window: Pick<KernelWindow, 'kernel' | 'stride' | 'pad'> & Partial<KernelWindow>, bias?: Shape): GradientCase {
+  return {
+    inputs: { x, w, ...(bias === undefined ? {} : { b: bias }) },
+    build: (t, i) => op.convolution(t, i.x ?? '', i.w ?? '', i.b ?? null, { transposed: false, outputPadding: 0, ...window }),
+  };
+}
+
 const cases: Record<string, GradientCase> = {
-  'conv 3x3 stride 1 pad 1 with bias': {
-    inputs: { x: [2, 3, 6, 5], w: [4, 3, 3, 3], b: [4] },
-    build: (t, i) => op.conv(t, i.x ?? '', i.w ?? '', i.b ?? '', { kernel: 3, stride: 1, pad: 1 }),
-  },
-  'conv 3x3 stride 2 pad 1, odd sides (stride remainder)': {
-    inputs: { x: [1, 2, 7, 6], w: [3, 2, 3, 3] },
-    build: (t, i) => op.conv(t, i.x ?? '', i.w ?? '', null, { kernel: 3, stride: 2, pad: 1 }),
-  },
-  'conv 4x4 stride 2 pad 1 (PatchGAN, StarGAN)': {
-    inputs: { x: [1, 2, 8, 9], w: [3, 2, 4, 4], b: [3] },
-    build: (t, i) => op.conv(t, i.x ?? '', i.w ?? '', i.b ?? '', { kernel: 4, stride: 2, pad: 1 }),
-  },
-  'conv 7x7 no padding': {
-    inputs: { x: [1, 2, 9, 8], w: [2, 2, 7, 7] },
-    build: (t, i) => op.conv(t, i.x ?? '', i.w ?? '', null, { kernel: 7, stride: 1, pad: 0 }),
-  },
-  'conv transpose 3x3 stride 2 pad 1 output padding 1 (ResNet)': {
-    inputs: { x: [2, 3, 4, 5], w: [3, 2, 3, 3], b: [2] },
-    build: (t, i) => op.convTranspose(t, i.x ?? '', i.w ?? '', i.b ?? '', { kernel: 3, stride: 2, pad: 1, outputPadding: 1 }),
-  },
-  'conv transpose 4x4 stride 2 pad 1 (U-Net, StarGAN)': {
-    inputs: { x: [1, 4, 3, 4], w: [4, 2, 4, 4] },
-    build: (t, i) => op.convTranspose(t, i.x ?? '', i.w ?? '', null, { kernel: 4, stride: 2, pad: 1, outputPadding: 0 }),
-  },
+  'conv 3x3 stride 1 pad 1 with bias': convolutionCase([2, 3, 6, 5], [4, 3, 3, 3], { kernel: 3, stride: 1, pad: 1 }, [4]),
+  'conv 3x3 stride 2 pad 1, odd sides (stride remainder)': convolutionCase([1, 2, 7, 6], [3, 2, 3, 3], { kernel: 3, stride: 2, pad: 1 }),
+  'conv 4x4 stride 2 pad 1 (PatchGAN, StarGAN)': convolutionCase([1, 2, 8, 9], [3, 2, 4, 4], { kernel: 4, stride: 2, pad: 1 }, [3]),
+  'conv 7x7 no padding': convolutionCase([1, 2, 9, 8], [2, 2, 7, 7], { kernel: 7, stride: 1, pad: 0 }),
+  'conv transpose 3x3 stride 2 pad 1 output padding 1 (ResNet)': convolutionCase([2, 3, 4, 5], [3, 2, 3, 3], { kernel: 3, stride: 2, pad: 1, transposed: true, outputPadding: 1 }, [2]),
+  'conv transpose 4x4 stride 2 pad 1 (U-Net, StarGAN)': convolutionCase([1, 4, 3, 4], [4, 2, 4, 4], { kernel: 4, stride: 2, pad: 1, transposed: true }),
   'nearest upsampling x2, odd sides (resize-then-convolve)': {
     inputs: { x: [2, 3, 3, 5] },
     build: (t, i) => op.upsampleNearest(t, i.x ?? '', 2),
   },
   'nearest upsampling x2 then a 3x3 conv (the resize stage)': {
     inputs: { x: [1, 2, 4, 3], w: [3, 2, 3, 3], b: [3] },
-    build: (t, i) => op.conv(t, op.pad(t, op.upsampleNearest(t, i.x ?? '', 2), 1, 'reflect'), i.w ?? '', i.b ?? '', { kernel: 3, stride: 1, pad: 0 }),
+    build: (t, i) =>
+      op.convolution(t, op.pad(t, op.upsampleNearest(t, i.x ?? '', 2), 1, 'reflect'), i.w ?? '', i.b ?? '', { kernel: 3, stride: 1, pad: 0, transposed: false, outputPadding: 0 }),
   },
   'instance norm without affine': {
     inputs: { x: [2, 3, 5, 4] },
@@ -101,8 +94,9 @@ const cases: Record<string, GradientCase> = {
     inputs: { x: [1, 2, 4, 4], w: [2, 2, 3, 3] },
     build: (t, i) => {
       const x = i.x ?? '';
-      const y = op.conv(t, op.pad(t, x, 1, 'reflect'), i.w ?? '', null, { kernel: 3, stride: 1, pad: 0 });
-      return op.add(t, x, op.conv(t, op.relu(t, y), i.w ?? '', null, { kernel: 3, stride: 1, pad: 1 }));
+      const window = { kernel: 3, stride: 1, pad: 0, transposed: false, outputPadding: 0 };
+      const y = op.convolution(t, op.pad(t, x, 1, 'reflect'), i.w ?? '', null, window);
+      return op.add(t, x, op.convolution(t, op.relu(t, y), i.w ?? '', null, { ...window, pad: 1 }));
     },
   },
 };

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSummary } from '../../../contract/ipc.js';
 import type { TrainSettings } from '../../../contract/training.js';
 import { ModelLibrary } from '../../library/model-library.js';
-import { blobImage, tint, writeFolder } from '../../training/__tests__/synthetic-folders.js';
+import { blobImage, tinyCycleganSettings, tint, writeFolder } from '../../training/__tests__/synthetic-folders.js';
 import type { EngineEvent } from '../protocol.js';
 import { TrainingHost } from '../training-host.js';
-import { trainSettings } from '../../training/train-settings.js';
 
 /** The engine's side of the fine-tune page, on real folders and a real (tiny) run. */
 let work: string;
@@ -27,24 +26,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const settings = (): TrainSettings => trainSettings({
-  mode: 'cyclegan',
-  dataA: join(work, 'warm'),
-  dataB: join(work, 'cool'),
-  arch: 'resnet_6blocks',
-  ngf: 4,
-  ndf: 4,
-  dLayers: 2,
-  norm: 'instance',
-  iterations: 1000,
-  size: 32,
-  loadSize: 32,
-  flip: false,
-  sampleEvery: 2,
-  checkpointEvery: 1000,
-  name: 'warm to cool',
-  device: 'cpu',
-});
+const settings = (): TrainSettings =>
+  tinyCycleganSettings(work, { dataA: join(work, 'warm'), dataB: join(work, 'cool'), iterations: 1000, loadSize: 32, flip: false, sampleEvery: 2, checkpointEvery: 1000, name: 'warm to cool' });
 
 async function waitFor(test: () => boolean, timeout = 60_000): Promise<void> {
   const deadline = Date.now() + timeout;

@@ -11,20 +11,16 @@ import {
   deepSample,
   gradientAlpha,
   gradientRgb,
-  writeProblemImageFolder,
+  openProblemImageFolder,
   type ProblemImageName,
 } from './fixture-images.js';
-import { colourDistance, expectStudioError, makeTempDir, pixelAt } from './helpers.js';
+import { colourDistance, expectStudioError, pixelAt } from './helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let files: Record<ProblemImageName, string>;
-
+let folder: Awaited<ReturnType<typeof openProblemImageFolder>>;
 beforeAll(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-  files = await writeProblemImageFolder(dir);
+  folder = await openProblemImageFolder();
 });
-afterAll(() => cleanup());
+afterAll(() => folder.cleanup());
 
 /** A PNG whose header claims `width x height` but carries almost no data: a decompression bomb. */
 function bombPng(width: number, height: number): Buffer {
@@ -52,7 +48,7 @@ function bombPng(width: number, height: number): Buffer {
 describe('decodeImage: the acceptance set', () => {
   it('decodes every good file at its oriented size and rejects every bad one with BAD_IMAGE naming the file', async () => {
     for (const [name, expected] of Object.entries(PROBLEM_IMAGE_EXPECTATIONS)) {
-      const path = files[name as ProblemImageName];
+      const path = folder.files[name as ProblemImageName];
       if (expected.ok) {
         const image = await decodeImage(path);
         expect([name, image.width, image.height, image.alpha !== null]).toEqual([name, expected.width, expected.height, expected.alpha]);
@@ -65,8 +61,8 @@ describe('decodeImage: the acceptance set', () => {
 
   it('never modifies the input files, whether they decode or fail', async () => {
     const before = new Map<string, { bytes: Buffer; mtimeMs: number }>();
-    for (const path of Object.values(files)) before.set(path, { bytes: await readFile(path), mtimeMs: (await stat(path)).mtimeMs });
-    for (const path of Object.values(files)) await decodeImage(path, { shorterSide: 16 }).catch(() => undefined);
+    for (const path of Object.values(folder.files)) before.set(path, { bytes: await readFile(path), mtimeMs: (await stat(path)).mtimeMs });
+    for (const path of Object.values(folder.files)) await decodeImage(path, { shorterSide: 16 }).catch(() => undefined);
     for (const [path, { bytes, mtimeMs }] of before) {
       expect((await readFile(path)).equals(bytes)).toBe(true);
       expect((await stat(path)).mtimeMs).toBe(mtimeMs);
@@ -74,7 +70,7 @@ describe('decodeImage: the acceptance set', () => {
   });
 
   it('reads a JPEG as RGB close to what was written', async () => {
-    const image = await decodeImage(files['good.jpg']);
+    const image = await decodeImage(folder.files['good.jpg']);
     expect(image.format).toBe('jpeg');
     expect(image.alpha).toBeNull();
     const source = gradientRgb(GOOD_WIDTH, GOOD_HEIGHT);
@@ -84,7 +80,7 @@ describe('decodeImage: the acceptance set', () => {
   });
 
   it('applies EXIF orientation 6: width and height swap and the stored bottom-left is shown top-left', async () => {
-    const image = await decodeImage(files['rotated.jpg']);
+    const image = await decodeImage(folder.files['rotated.jpg']);
     expect([image.width, image.height]).toEqual([GOOD_HEIGHT, GOOD_WIDTH]);
     const corner = (x: number, y: number): [number, number, number] => pixelAt(image.rgb, image.width, x, y);
     expect(colourDistance(corner(2, 2), [0, 0, 255])).toBeLessThan(30); // stored bottom-left: blue
@@ -94,7 +90,7 @@ describe('decodeImage: the acceptance set', () => {
   });
 
   it('returns the alpha of an RGBA PNG exactly, separately from the colour', async () => {
-    const image = await decodeImage(files['rgba.png']);
+    const image = await decodeImage(folder.files['rgba.png']);
     expect(image.format).toBe('png');
     expect(image.alpha).not.toBeNull();
     expect(Buffer.from(image.alpha!).equals(Buffer.from(gradientAlpha(GOOD_WIDTH, GOOD_HEIGHT)))).toBe(true);
@@ -103,8 +99,8 @@ describe('decodeImage: the acceptance set', () => {
   });
 
   it('reduces 16-bit PNG samples to 8 bits: 0xFFFF -> 255, 0x8080 -> 128, 0 -> 0', async () => {
-    expect((await sharp(files['deep.png']).metadata()).depth).toBe('ushort'); // the fixture really is 16-bit
-    const image = await decodeImage(files['deep.png']);
+    expect((await sharp(folder.files['deep.png']).metadata()).depth).toBe('ushort'); // the fixture really is 16-bit
+    const image = await decodeImage(folder.files['deep.png']);
     expect(pixelAt(image.rgb, GOOD_WIDTH, 0, 0)).toEqual([0, 0, 128]);
     expect(pixelAt(image.rgb, GOOD_WIDTH, GOOD_WIDTH - 1, GOOD_HEIGHT - 1)).toEqual([255, 255, 128]);
     const [r16, g16] = deepSample(20, 30);
@@ -114,9 +110,9 @@ describe('decodeImage: the acceptance set', () => {
   });
 
   it('converts a CMYK JPEG of a red patch to red sRGB, not inverted colours', async () => {
-    const header = await sharp(files['cmyk.jpg']).metadata();
+    const header = await sharp(folder.files['cmyk.jpg']).metadata();
     expect([header.space, header.channels]).toEqual(['cmyk', 4]); // the fixture really is CMYK
-    const image = await decodeImage(files['cmyk.jpg']);
+    const image = await decodeImage(folder.files['cmyk.jpg']);
     expect(image.format).toBe('jpeg');
     const [r, g, b] = pixelAt(image.rgb, GOOD_WIDTH, 10, 10);
     expect(r).toBeGreaterThan(200);
@@ -136,7 +132,7 @@ describe('decodeImage: other formats and layouts', () => {
       ['q.avif', sharp(quad, raw2x2).avif({ lossless: true }), 'avif', 4],
     ] as const;
     for (const [name, encoder, format, tolerance] of cases) {
-      const path = join(dir, name);
+      const path = join(folder.dir, name);
       await encoder.toFile(path);
       const image = await decodeImage(path);
       expect([name, image.format, image.width, image.height]).toEqual([name, format, 2, 2]);
@@ -145,7 +141,7 @@ describe('decodeImage: other formats and layouts', () => {
   });
 
   it('expands greyscale to three equal channels', async () => {
-    const path = join(dir, 'grey.png');
+    const path = join(folder.dir, 'grey.png');
     await sharp(Uint8Array.from([0, 60, 130, 255]), { raw: { width: 2, height: 2, channels: 1 } }).toColourspace('b-w').png().toFile(path);
     expect((await sharp(path).metadata()).channels).toBe(1);
     const image = await decodeImage(path);
@@ -158,7 +154,7 @@ describe('decodeImage: other formats and layouts', () => {
     const frames = new Uint8Array(4 * 8 * 3);
     for (let p = 0; p < 16; p++) frames[p * 3] = 255;
     for (let p = 16; p < 32; p++) frames[p * 3 + 2] = 255;
-    const path = join(dir, 'anim.gif');
+    const path = join(folder.dir, 'anim.gif');
     await sharp(frames, { raw: { width: 4, height: 8, channels: 3, pageHeight: 4 } }).gif().toFile(path);
     expect((await sharp(path).metadata()).pages).toBe(2);
     const image = await decodeImage(path);
@@ -169,20 +165,20 @@ describe('decodeImage: other formats and layouts', () => {
 
 describe('decodeImage: shorterSide', () => {
   it('makes the shorter side N and keeps the aspect ratio, downscaling and upscaling', async () => {
-    const down = await decodeImage(files['good.jpg'], { shorterSide: 24 });
+    const down = await decodeImage(folder.files['good.jpg'], { shorterSide: 24 });
     expect([down.width, down.height, down.rgb.length]).toEqual([32, 24, 32 * 24 * 3]);
-    const up = await decodeImage(files['good.jpg'], { shorterSide: 96 });
+    const up = await decodeImage(folder.files['good.jpg'], { shorterSide: 96 });
     expect([up.width, up.height]).toEqual([128, 96]);
   });
 
   it('measures the shorter side after EXIF rotation', async () => {
-    const image = await decodeImage(files['rotated.jpg'], { shorterSide: 24 });
+    const image = await decodeImage(folder.files['rotated.jpg'], { shorterSide: 24 });
     expect([image.width, image.height]).toEqual([24, 32]);
     expect(colourDistance(pixelAt(image.rgb, 24, 1, 1), [0, 0, 255])).toBeLessThan(40);
   });
 
   it('resizes alpha with the colour', async () => {
-    const image = await decodeImage(files['rgba.png'], { shorterSide: 12 });
+    const image = await decodeImage(folder.files['rgba.png'], { shorterSide: 12 });
     expect([image.width, image.height]).toEqual([16, 12]);
     expect(image.alpha?.length).toBe(16 * 12);
     // The gradient still rises: left edge mostly transparent, right edge mostly opaque.
@@ -199,7 +195,7 @@ describe('decodeImage: shorterSide', () => {
 
   it('rejects a shorterSide that is not a positive whole number', async () => {
     for (const shorterSide of [0, -5, 2.5, Number.NaN]) {
-      await expectStudioError(decodeImage(files['good.jpg'], { shorterSide }), 'BAD_ARGUMENT', 'shorterSide');
+      await expectStudioError(decodeImage(folder.files['good.jpg'], { shorterSide }), 'BAD_ARGUMENT', 'shorterSide');
     }
   });
 });
@@ -207,47 +203,47 @@ describe('decodeImage: shorterSide', () => {
 describe('decodeImage: failures name the file and the cause', () => {
   it('a truncated PNG is an error, not a partly grey picture', async () => {
     const png = await sharp(gradientRgb(64, 64), { raw: { width: 64, height: 64, channels: 3 } }).png().toBuffer();
-    const path = join(dir, 'cut.png');
+    const path = join(folder.dir, 'cut.png');
     await writeFile(path, png.subarray(0, png.length >> 1));
     const err = await expectStudioError(decodeImage(path), 'BAD_IMAGE', path, 'corrupt or truncated');
     expect(err.detail).toMatch(/png/i); // the decoder's own words are kept for the curious
   });
 
   it('the truncated JPEG says it is truncated', async () => {
-    await expectStudioError(decodeImage(files['corrupt.jpg']), 'BAD_IMAGE', files['corrupt.jpg'], 'truncated image data');
+    await expectStudioError(decodeImage(folder.files['corrupt.jpg']), 'BAD_IMAGE', folder.files['corrupt.jpg'], 'truncated image data');
   });
 
   it('binary data that is no image format says so', async () => {
-    const path = join(dir, 'noise.jpg');
+    const path = join(folder.dir, 'noise.jpg');
     await writeFile(path, Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256)));
     await expectStudioError(decodeImage(path), 'BAD_IMAGE', path, 'not an image', 'not in any supported image format');
   });
 
   it('a text file named .png says it is text', async () => {
-    await expectStudioError(decodeImage(files['notes.png']), 'BAD_IMAGE', files['notes.png'], 'not an image: the file contains text');
+    await expectStudioError(decodeImage(folder.files['notes.png']), 'BAD_IMAGE', folder.files['notes.png'], 'not an image: the file contains text');
   });
 
   it('a decompression bomb is refused by its header size, before any pixel is decoded', async () => {
-    const path = join(dir, 'bomb.png');
+    const path = join(folder.dir, 'bomb.png');
     await writeFile(path, bombPng(20000, 20000));
     await expectStudioError(decodeImage(path), 'BAD_IMAGE', path, '20000 x 20000', '400 megapixels', '268-megapixel limit', 'decompression bomb');
   });
 
   it('a missing file is an IO_ERROR in plain words', async () => {
-    const path = join(dir, 'does-not-exist.png');
+    const path = join(folder.dir, 'does-not-exist.png');
     await expectStudioError(decodeImage(path), 'IO_ERROR', path, 'no such file or folder');
   });
 
   it('a folder is an IO_ERROR', async () => {
-    const path = join(dir, 'a-folder.png');
+    const path = join(folder.dir, 'a-folder.png');
     await mkdir(path);
     await expectStudioError(decodeImage(path), 'IO_ERROR', path, 'is a folder');
   });
 
   // root reads everything, so the permission check only means something for ordinary users.
   it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)('an unreadable file is an IO_ERROR saying permission denied', async () => {
-    const path = join(dir, 'locked.jpg');
-    await writeFile(path, await readFile(files['good.jpg']));
+    const path = join(folder.dir, 'locked.jpg');
+    await writeFile(path, await readFile(folder.files['good.jpg']));
     await chmod(path, 0o000);
     try {
       await expectStudioError(decodeImage(path), 'IO_ERROR', path, 'permission denied');

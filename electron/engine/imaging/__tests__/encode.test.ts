@@ -5,28 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../decode.js';
 import { encodeImage, extensionFor, outputFormatFor } from '../encode.js';
 import type { RasterImage } from '../raster.js';
-import { gradientAlpha, gradientRgb, writeProblemImageFolder, type ProblemImageName } from './fixture-images.js';
-import { colourDistance, expectStudioError, makeTempDir, pixelAt } from './helpers.js';
+import { gradientAlpha, gradientRgb, openProblemImageFolder } from './fixture-images.js';
+import { colourDistance, expectStudioError, pixelAt } from './helpers.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let files: Record<ProblemImageName, string>;
-
+let folder: Awaited<ReturnType<typeof openProblemImageFolder>>;
 beforeAll(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-  files = await writeProblemImageFolder(dir);
+  folder = await openProblemImageFolder();
 });
-afterAll(() => cleanup());
+afterAll(() => folder.cleanup());
 
 async function roundTrip(image: RasterImage, format: 'png' | 'jpeg' | 'webp', name: string, quality?: number) {
-  const path = join(dir, name);
+  const path = join(folder.dir, name);
   await writeFile(path, await encodeImage(image, quality === undefined ? { format } : { format, quality }));
   return decodeImage(path);
 }
 
 describe('encodeImage', () => {
   it('keeps an RGBA PNG byte-exact through decode -> encode -> decode, alpha included', async () => {
-    const decoded = await decodeImage(files['rgba.png']);
+    const decoded = await decodeImage(folder.files['rgba.png']);
     const again = await roundTrip(decoded, 'png', 'rgba-again.png');
     expect([again.width, again.height, again.format]).toEqual([decoded.width, decoded.height, 'png']);
     expect(Buffer.from(again.alpha!).equals(Buffer.from(gradientAlpha(64, 48)))).toBe(true);

@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { makeTempDir } from './helpers.js';
 
 export const GOOD_WIDTH = 64;
 export const GOOD_HEIGHT = 48;
@@ -117,4 +118,10 @@ export async function writeProblemImageFolder(dir: string): Promise<Record<Probl
 
   const names = Object.keys(PROBLEM_IMAGE_EXPECTATIONS) as ProblemImageName[];
   return Object.fromEntries(names.map((name) => [name, path(name)])) as Record<ProblemImageName, string>;
+}
+
+/** The problem-image folder in a temporary folder of its own, with what removes it. */
+export async function openProblemImageFolder(): Promise<{ dir: string; files: Record<ProblemImageName, string>; cleanup: () => Promise<void> }> {
+  const { dir, cleanup } = await makeTempDir();
+  return { dir, cleanup, files: await writeProblemImageFolder(dir) };
 }

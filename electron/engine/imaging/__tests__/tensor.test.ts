@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../errors.js';
-import {
-  batchItemOffset,
-  imageToTensor,
-  imagesToTensor,
-  paddedSize,
-  reflectIndex,
-  tensorToImage,
-  writeImageToTensor,
-} from '../tensor.js';
+import { imageToTensor, paddedSize, reflectIndex, tensorToImage } from '../tensor.js';
 
 const unit = (x: number): number => Math.fround(x / 127.5 - 1);
 
@@ -131,29 +123,8 @@ describe('tensorToImage', () => {
     expect(out[1]).toBe(128); // green 0 -> 127.5 -> 128
   });
 
-  it('reads any item of a batch through its offset', () => {
-    const a = randomImage(6, 5, 1);
-    const b = randomImage(6, 5, 2);
-    const { data, paddedWidth, paddedHeight, batch } = imagesToTensor(
-      [
-        { rgb: a, width: 6, height: 5 },
-        { rgb: b, width: 6, height: 5 },
-      ],
-      4,
-    );
-    expect([batch, paddedWidth, paddedHeight, data.length]).toEqual([2, 8, 8, 2 * 3 * 64]);
-    expect(Buffer.from(tensorToImage(data, 8, 8, 6, 5, batchItemOffset(1, 8, 8))).equals(Buffer.from(b))).toBe(true);
-    expect(Buffer.from(tensorToImage(data, 8, 8, 6, 5, 0)).equals(Buffer.from(a))).toBe(true);
-    // Same as converting each image on its own.
-    expect(Array.from(data.subarray(0, 192))).toEqual(Array.from(imageToTensor(a, 6, 5, 4).data));
-  });
-
-  it('refuses a batch whose images pad to different sizes, and offsets past the end', () => {
-    const small = { rgb: new Uint8Array(4 * 4 * 3), width: 4, height: 4 };
-    const large = { rgb: new Uint8Array(8 * 4 * 3), width: 8, height: 4 };
-    expect(() => imagesToTensor([small, large], 4)).toThrow(/same size/);
-    expect(() => imagesToTensor([], 4)).toThrow(/at least one/);
+  it('refuses offsets past the end and a padded size smaller than the image', () => {
     expect(() => tensorToImage(new Float32Array(48), 4, 4, 4, 4, 1)).toThrow(/offset 1/);
-    expect(() => writeImageToTensor(small.rgb, 4, 4, new Float32Array(48), 2, 4)).toThrow(/smaller than the image/);
+    expect(() => tensorToImage(new Float32Array(48), 2, 4, 4, 4)).toThrow(/smaller than the image/);
   });
 });

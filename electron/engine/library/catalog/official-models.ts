@@ -74,26 +74,10 @@ export function parameterBytes(arch: Architecture): number {
 }
 
 /** CycleGAN test options: --netG resnet_9blocks --ngf 64 --norm instance --no_dropout. */
-const CYCLEGAN_ARCH: Architecture = {
-  family: 'resnet',
-  ngf: 64,
-  nBlocks: 9,
-  norm: 'instance',
-  dropout: false,
-  inputChannels: 3,
-  outputChannels: 3,
-};
+const CYCLEGAN_ARCH: Architecture = { family: 'resnet', ngf: 64, nBlocks: 9, norm: 'instance', dropout: false, inputChannels: 3, outputChannels: 3 };
 
 /** pix2pix defaults: --netG unet_256 (num_downs 8) --ngf 64 --norm batch, dropout on. */
-const PIX2PIX_ARCH: Architecture = {
-  family: 'unet',
-  numDowns: 8,
-  ngf: 64,
-  norm: 'batch',
-  dropout: true,
-  inputChannels: 3,
-  outputChannels: 3,
-};
+const PIX2PIX_ARCH: Architecture = { family: 'unet', numDowns: 8, ngf: 64, norm: 'batch', dropout: true, inputChannels: 3, outputChannels: 3 };
 
 /** StarGAN main.py defaults: --g_conv_dim 64 --c_dim 5 --g_repeat_num 6. */
 const STARGAN_ARCH: Architecture = { family: 'stargan', convDim: 64, cDim: 5, repeatNum: 6 };
@@ -107,50 +91,39 @@ const CELEBA_ATTRIBUTES: readonly AttributeSpec[] = [
   { name: 'Young', label: 'Young', min: 0, max: 1, default: 0 },
 ];
 
-interface CycleGanFacts {
-  upstream: string;
-  direction: string;
-  task: string;
-  reverse?: string;
+/** What the entries of one public repository share: its network, licence and source, and the checkpoint size that network gives. */
+function published(architecture: Architecture, licence: string, licenceNote: string, source: string) {
+  return { architecture, licence, licenceNote, source, expectedBytes: parameterBytes(architecture), sizeTolerance: SIZE_TOLERANCE };
 }
 
-function cyclegan(f: CycleGanFacts): CatalogEntry {
-  return {
-    name: `cyclegan-${f.upstream}`,
-    upstreamName: f.upstream,
-    title: `CycleGAN ${f.direction}`,
-    kind: 'cyclegan',
-    task: f.task,
-    direction: f.direction,
-    ...(f.reverse === undefined ? {} : { reverse: `cyclegan-${f.reverse}` }),
-    url: `http://efrosgans.eecs.berkeley.edu/cyclegan/pretrained_models/${f.upstream}.pth`,
-    architecture: CYCLEGAN_ARCH,
-    preferredSize: 256,
-    licence: 'BSD-2-Clause',
-    licenceNote: JUNYANZ_LICENCE_NOTE,
-    source: JUNYANZ_REPO,
-    expectedBytes: parameterBytes(CYCLEGAN_ARCH),
-    sizeTolerance: SIZE_TOLERANCE,
-  };
-}
+/** The junyanz repository's pretrained models: its CycleGAN and pix2pix generators, by their download names. */
+const JUNYANZ_MODELS = {
+  cyclegan: { title: 'CycleGAN', url: 'http://efrosgans.eecs.berkeley.edu/cyclegan/pretrained_models', architecture: CYCLEGAN_ARCH },
+  pix2pix: { title: 'pix2pix', url: 'http://efrosgans.eecs.berkeley.edu/pix2pix/models-pytorch', architecture: PIX2PIX_ARCH },
+} as const;
 
-function pix2pix(upstream: string, direction: string, task: string): CatalogEntry {
+function junyanz(kind: keyof typeof JUNYANZ_MODELS, upstream: string, direction: string, task: string, reverse?: string): CatalogEntry {
+  const model = JUNYANZ_MODELS[kind];
   return {
-    name: `pix2pix-${upstream}`,
+    name: `${kind}-${upstream}`,
     upstreamName: upstream,
-    title: `pix2pix ${direction}`,
-    kind: 'pix2pix',
+    title: `${model.title} ${direction}`,
+    kind,
     task,
     direction,
-    url: `http://efrosgans.eecs.berkeley.edu/pix2pix/models-pytorch/${upstream}.pth`,
-    architecture: PIX2PIX_ARCH,
+    ...(reverse === undefined ? {} : { reverse: `${kind}-${reverse}` }),
+    url: `${model.url}/${upstream}.pth`,
     preferredSize: 256,
-    licence: 'BSD-2-Clause',
-    licenceNote: JUNYANZ_LICENCE_NOTE,
-    source: JUNYANZ_REPO,
-    expectedBytes: parameterBytes(PIX2PIX_ARCH),
-    sizeTolerance: SIZE_TOLERANCE,
+    ...published(model.architecture, 'BSD-2-Clause', JUNYANZ_LICENCE_NOTE, JUNYANZ_REPO),
   };
+}
+
+const cyclegan = (upstream: string, direction: string, task: string, reverse?: string): CatalogEntry => junyanz('cyclegan', upstream, direction, task, reverse);
+const pix2pix = (upstream: string, direction: string, task: string): CatalogEntry => junyanz('pix2pix', upstream, direction, task);
+
+/** The two directions of one task, each the other's reverse: [upstream name, its domain, task] for A and for B. */
+function cycleganPair(a: readonly [string, string, string], b: readonly [string, string, string]): CatalogEntry[] {
+  return [cyclegan(a[0], `${a[1]} → ${b[1]}`, a[2], b[0]), cyclegan(b[0], `${b[1]} → ${a[1]}`, b[2], a[0])];
 }
 
 function stargan(size: 128 | 256, url: string): CatalogEntry {
@@ -165,74 +138,28 @@ function stargan(size: 128 | 256, url: string): CatalogEntry {
     // The archive unzips into --model_save_dir; main.py's --test_iters defaults to 200000
     // and the solver restores '<iter>-G.ckpt' (the generator) beside '<iter>-D.ckpt'.
     archiveMember: '200000-G.ckpt',
-    architecture: STARGAN_ARCH,
     attributes: CELEBA_ATTRIBUTES,
     preferredSize: size,
     // solver's get_loader: CenterCrop(178) of the 178 x 218 CelebA photos, then Resize(image_size).
     preprocess: { crop: 'centre-square', size },
-    licence: 'MIT',
-    licenceNote: STARGAN_LICENCE_NOTE,
-    source: STARGAN_REPO,
-    expectedBytes: parameterBytes(STARGAN_ARCH),
-    sizeTolerance: SIZE_TOLERANCE,
+    ...published(STARGAN_ARCH, 'MIT', STARGAN_LICENCE_NOTE, STARGAN_REPO),
   };
 }
 
 const ENTRIES: CatalogEntry[] = [
   // CycleGAN, in the order of download_cyclegan_model.sh.
-  cyclegan({ upstream: 'apple2orange', direction: 'apple → orange', task: 'Turns apples into oranges (ImageNet photos)', reverse: 'orange2apple' }),
-  cyclegan({ upstream: 'orange2apple', direction: 'orange → apple', task: 'Turns oranges into apples (ImageNet photos)', reverse: 'apple2orange' }),
-  cyclegan({
-    upstream: 'summer2winter_yosemite',
-    direction: 'summer → winter',
-    task: 'Makes summer landscapes of Yosemite look like winter',
-    reverse: 'winter2summer_yosemite',
-  }),
-  cyclegan({
-    upstream: 'winter2summer_yosemite',
-    direction: 'winter → summer',
-    task: 'Makes winter landscapes of Yosemite look like summer',
-    reverse: 'summer2winter_yosemite',
-  }),
-  cyclegan({ upstream: 'horse2zebra', direction: 'horse → zebra', task: 'Turns horses into zebras (ImageNet photos)', reverse: 'zebra2horse' }),
-  cyclegan({ upstream: 'zebra2horse', direction: 'zebra → horse', task: 'Turns zebras into horses (ImageNet photos)', reverse: 'horse2zebra' }),
+  ...cycleganPair(['apple2orange', 'apple', 'Turns apples into oranges (ImageNet photos)'], ['orange2apple', 'orange', 'Turns oranges into apples (ImageNet photos)']),
+  ...cycleganPair(['summer2winter_yosemite', 'summer', 'Makes summer landscapes of Yosemite look like winter'], ['winter2summer_yosemite', 'winter', 'Makes winter landscapes of Yosemite look like summer']),
+  ...cycleganPair(['horse2zebra', 'horse', 'Turns horses into zebras (ImageNet photos)'], ['zebra2horse', 'zebra', 'Turns zebras into horses (ImageNet photos)']),
   // monet2photo and style_monet are the two directions of the Monet <-> photo task.
-  cyclegan({ upstream: 'monet2photo', direction: 'Monet painting → photo', task: 'Renders Monet paintings as photographs', reverse: 'style_monet' }),
-  cyclegan({ upstream: 'style_monet', direction: 'photo → Monet painting', task: 'Paints photographs in the style of Claude Monet', reverse: 'monet2photo' }),
-  cyclegan({ upstream: 'style_cezanne', direction: 'photo → Cézanne painting', task: 'Paints photographs in the style of Paul Cézanne' }),
-  cyclegan({ upstream: 'style_ukiyoe', direction: 'photo → ukiyo-e print', task: 'Renders photographs in the style of Japanese ukiyo-e prints' }),
-  cyclegan({ upstream: 'style_vangogh', direction: 'photo → Van Gogh painting', task: 'Paints photographs in the style of Vincent van Gogh' }),
-  cyclegan({ upstream: 'sat2map', direction: 'aerial photo → map', task: 'Turns aerial photographs into map renderings', reverse: 'map2sat' }),
-  cyclegan({ upstream: 'map2sat', direction: 'map → aerial photo', task: 'Turns map renderings into aerial photographs', reverse: 'sat2map' }),
-  cyclegan({
-    upstream: 'cityscapes_photo2label',
-    direction: 'street photo → label map',
-    task: 'Segments street scenes into Cityscapes label colours',
-    reverse: 'cityscapes_label2photo',
-  }),
-  cyclegan({
-    upstream: 'cityscapes_label2photo',
-    direction: 'label map → street photo',
-    task: 'Renders Cityscapes label maps as street photographs',
-    reverse: 'cityscapes_photo2label',
-  }),
-  cyclegan({
-    upstream: 'facades_photo2label',
-    direction: 'facade photo → label map',
-    task: 'Turns building facade photos into CMP Facades label maps',
-    reverse: 'facades_label2photo',
-  }),
-  cyclegan({
-    upstream: 'facades_label2photo',
-    direction: 'label map → facade photo',
-    task: 'Renders CMP Facades label maps as building facade photos',
-    reverse: 'facades_photo2label',
-  }),
-  cyclegan({
-    upstream: 'iphone2dslr_flower',
-    direction: 'phone photo → DSLR photo',
-    task: 'Gives smartphone flower photos the shallow depth of field of a DSLR',
-  }),
+  ...cycleganPair(['monet2photo', 'Monet painting', 'Renders Monet paintings as photographs'], ['style_monet', 'photo', 'Paints photographs in the style of Claude Monet']),
+  cyclegan('style_cezanne', 'photo → Cézanne painting', 'Paints photographs in the style of Paul Cézanne'),
+  cyclegan('style_ukiyoe', 'photo → ukiyo-e print', 'Renders photographs in the style of Japanese ukiyo-e prints'),
+  cyclegan('style_vangogh', 'photo → Van Gogh painting', 'Paints photographs in the style of Vincent van Gogh'),
+  ...cycleganPair(['sat2map', 'aerial photo', 'Turns aerial photographs into map renderings'], ['map2sat', 'map', 'Turns map renderings into aerial photographs']),
+  ...cycleganPair(['cityscapes_photo2label', 'street photo', 'Segments street scenes into Cityscapes label colours'], ['cityscapes_label2photo', 'label map', 'Renders Cityscapes label maps as street photographs']),
+  ...cycleganPair(['facades_photo2label', 'facade photo', 'Turns building facade photos into CMP Facades label maps'], ['facades_label2photo', 'label map', 'Renders CMP Facades label maps as building facade photos']),
+  cyclegan('iphone2dslr_flower', 'phone photo → DSLR photo', 'Gives smartphone flower photos the shallow depth of field of a DSLR'),
   // pix2pix, in the order of download_pix2pix_model.sh.
   pix2pix('edges2shoes', 'edges → shoe', 'Turns edge drawings of shoes into shoe photos'),
   pix2pix('sat2map', 'aerial photo → map', 'Turns aerial photographs into map renderings'),

@@ -6,8 +6,7 @@ import type { TrainSettings } from '../../../contract/training.js';
 import { ModelLibrary } from '../../library/model-library.js';
 import { readLossLog } from '../run-files.js';
 import { TrainingRun } from '../training-run.js';
-import { blobImage, tint, writeFolder } from './synthetic-folders.js';
-import { trainSettings } from '../train-settings.js';
+import { blobImage, tinyCycleganSettings, tint, writeFolder } from './synthetic-folders.js';
 
 /**
  * A paused and resumed run must be the run that was never paused: same weights, same losses.
@@ -28,17 +27,8 @@ afterAll(async () => {
 });
 
 function settings(): TrainSettings {
-  return trainSettings({
-    mode: 'cyclegan',
-    dataA: join(work, 'A'),
-    dataB: join(work, 'B'),
-    arch: 'resnet_6blocks',
-    ngf: 4,
-    ndf: 4,
-    dLayers: 2,
-    norm: 'instance',
+  return tinyCycleganSettings(work, {
     iterations: 24,
-    size: 32,
     loadSize: 36,
     seed: 5,
     // Small enough to fill before the pause, so pooled fakes are judged and checkpointed.
@@ -46,7 +36,6 @@ function settings(): TrainSettings {
     sampleEvery: 1000,
     checkpointEvery: 1000,
     name: 't',
-    device: 'cpu',
   });
 }
 

@@ -5,9 +5,11 @@ import { readSafetensors, type TensorFile } from '../../graph/safetensors.js';
 import type { IrGraph } from '../../graph/ir.js';
 import { patchganDiscriminator, resnetGenerator, starganGenerator, unetGenerator } from '../../nets/index.js';
 import { openGraphRunner, type TensorInput } from '../../runtime/index.js';
-import { buildCycleganStep, buildPix2pixStep } from '../modes/index.js';
+import type { TrainMode } from '../../../contract/training.js';
+import { ConditionalMode, CycleganMode, Pix2pixMode } from '../modes/index.js';
 import { BC2, STEP_SIZE, type StepGraph } from '../step-graphs.js';
 import { stateNames } from '../trainable-net.js';
+import { trainSettings } from '../train-settings.js';
 
 /**
  * One whole training iteration of each recipe against PyTorch 1.13 running the public training
@@ -106,12 +108,15 @@ function expectMatches(c: Comparison): void {
 }
 
 const d = (inputChannels: number, norm: 'instance' | 'batch'): IrGraph => patchganDiscriminator({ inputChannels, ndf: 4, nLayers: 2, norm });
+/** A mode's step graph over the given networks, at the reference loss weights, with every gradient an output. */
+const stepOf = (Mode: typeof CycleganMode | typeof Pix2pixMode, mode: TrainMode, o: { batch: number; size: number; conditionSize?: number }, nets: Record<string, IrGraph>): StepGraph =>
+  new Mode(trainSettings({ mode, dataA: '', batch: o.batch, size: o.size }), o.conditionSize ?? 0).buildStep(new Map(Object.entries(nets)), true);
 
 describe('training step against PyTorch autograd and Adam', () => {
   it('CycleGAN: LSGAN, cycle and identity losses, pooled and fresh fakes', async () => {
     const file = await readSafetensors(join(FIXTURES, 'cyclegan.safetensors'));
     const g = (): IrGraph => resnetGenerator({ ngf: 4, nBlocks: 2, norm: 'instance', dropout: false });
-    const step = buildCycleganStep({ gA: g(), gB: g(), dA: d(3, 'instance'), dB: d(3, 'instance'), batch: 1, size: 32, exposeGradients: true });
+    const step = stepOf(CycleganMode, 'cyclegan', { batch: 1, size: 32 }, { G_A: g(), G_B: g(), D_A: d(3, 'instance'), D_B: d(3, 'instance') });
     const c = await runStep(file, step);
     expect(c.losses.size).toBe(8);
     expectMatches(c);
@@ -120,14 +125,14 @@ describe('training step against PyTorch autograd and Adam', () => {
   it('pix2pix: U-Net and PatchGAN with batch norm over a batch of 2, D steps before G', async () => {
     const file = await readSafetensors(join(FIXTURES, 'pix2pix.safetensors'));
     const g = unetGenerator({ numDowns: 5, ngf: 4, norm: 'batch', dropout: false });
-    const step = buildPix2pixStep({ g, d: d(6, 'batch'), batch: 2, size: 32, exposeGradients: true });
+    const step = stepOf(Pix2pixMode, 'pix2pix', { batch: 2, size: 32 }, { G: g, D: d(6, 'batch') });
     expectMatches(await runStep(file, step));
   });
 
   it('conditional: StarGAN generator and a PatchGAN that both see the condition', async () => {
     const file = await readSafetensors(join(FIXTURES, 'conditional.safetensors'));
     const g = starganGenerator({ convDim: 4, cDim: 2, repeatNum: 1 });
-    const step = buildPix2pixStep({ g, d: d(8, 'instance'), batch: 2, size: 16, conditionSize: 2, exposeGradients: true });
+    const step = stepOf(ConditionalMode, 'conditional', { batch: 2, size: 16, conditionSize: 2 }, { G: g, D: d(8, 'instance') });
     expectMatches(await runStep(file, step));
   });
 });

@@ -7,8 +7,7 @@ import { ModelLibrary } from '../../library/model-library.js';
 import { estimateDuration } from '../estimate.js';
 import { checkTrainingFolder, deleteRun, listRuns } from '../runs-service.js';
 import { TrainingRun } from '../training-run.js';
-import { blobImage, writeFolder } from './synthetic-folders.js';
-import { trainSettings } from '../train-settings.js';
+import { blobImage, tinyCycleganSettings, writeFolder } from './synthetic-folders.js';
 
 /** The runs list and folder check the fine-tune page shows, on real runs and folders. */
 let work: string;
@@ -27,24 +26,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const settings = (name: string, iterations: number): TrainSettings => trainSettings({
-  mode: 'cyclegan',
-  dataA: join(work, 'A'),
-  dataB: join(work, 'B'),
-  arch: 'resnet_6blocks',
-  ngf: 4,
-  ndf: 4,
-  dLayers: 2,
-  norm: 'instance',
-  iterations,
-  size: 32,
-  loadSize: 32,
-  flip: false,
-  sampleEvery: 2,
-  checkpointEvery: 2,
-  name,
-  device: 'cpu',
-});
+const settings = (name: string, iterations: number): TrainSettings =>
+  tinyCycleganSettings(work, { iterations, loadSize: 32, flip: false, sampleEvery: 2, checkpointEvery: 2, name });
 
 describe('runs service', () => {
   it('lists completed, paused and interrupted runs with their progress, newest first', async () => {

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import type { TrainSettings } from '../../../contract/training.js';
+import { trainSettings } from '../train-settings.js';
 
 /**
  * Small real image folders for training tests: smooth random colour fields (a few soft blobs
@@ -67,4 +69,24 @@ export function warmth(rgb: Uint8Array): number {
   let sum = 0;
   for (let i = 0; i < rgb.length; i += 3) sum += (rgb[i] ?? 0) - (rgb[i + 2] ?? 0);
   return sum / (rgb.length / 3);
+}
+
+/**
+ * A tiny CycleGAN run on the CPU (resnet_6blocks of width 4, a 2-layer PatchGAN of width 4,
+ * instance norm, 32 px crops) between folders A and B of `work`; `over` sets the rest.
+ */
+export function tinyCycleganSettings(work: string, over: Partial<TrainSettings> & Pick<TrainSettings, 'iterations' | 'name'>): TrainSettings {
+  return trainSettings({
+    mode: 'cyclegan',
+    dataA: join(work, 'A'),
+    dataB: join(work, 'B'),
+    arch: 'resnet_6blocks',
+    ngf: 4,
+    ndf: 4,
+    dLayers: 2,
+    norm: 'instance',
+    size: 32,
+    device: 'cpu',
+    ...over,
+  });
 }

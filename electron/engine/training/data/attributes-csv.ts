@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_NAME_RULE } from '../../../contract/ids.js';
 import { StudioError, describeSystemError } from '../../errors.js';
+import { withoutExtension } from './folder-scan.js';
 
 /** Conditional training's per-image attribute values, read from `attributes.csv`. */
 export interface AttributeTable {
@@ -45,6 +47,8 @@ export function parseAttributeTable(text: string, path: string): AttributeTable 
   const seenNames = new Set<string>();
   names.forEach((name, i) => {
     if (name === '') throw bad(headerIndex + 1, `attribute column ${i + 2} has no name`);
+    // Checked here, before training: the exported model's manifest takes only such names.
+    if (!ATTRIBUTE_NAME_PATTERN.test(name)) throw bad(headerIndex + 1, `attribute "${name}" is not a name a model can carry (${ATTRIBUTE_NAME_RULE})`);
     if (seenNames.has(name)) throw bad(headerIndex + 1, `attribute "${name}" is named twice`);
     seenNames.add(name);
   });
@@ -72,12 +76,6 @@ export function parseAttributeTable(text: string, path: string): AttributeTable 
     rows.set(key, { values, line: lineNumber });
   }
   return { names, rows };
-}
-
-function withoutExtension(name: string): string {
-  const slash = name.lastIndexOf('/');
-  const dot = name.lastIndexOf('.');
-  return dot > slash + 1 ? name.slice(0, dot) : name;
 }
 
 /** Splits one CSV line: commas separate, double quotes enclose, "" inside quotes is a quote. */

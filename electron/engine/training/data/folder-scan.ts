@@ -21,6 +21,17 @@ export const MIN_IMAGES = 2;
 const PROBE_CONCURRENCY = 8;
 
 /**
+ * Scans folders A and B side by side. When both fail, A's error is the one reported: the
+ * message a user sees must not depend on which disk answered first.
+ */
+export async function scanFolderPair(dirA: string, dirB: string): Promise<[ScannedFolder, ScannedFolder]> {
+  const [a, b] = await Promise.allSettled([scanImageFolder(dirA, 'A'), scanImageFolder(dirB, 'B')]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
+}
+
+/**
  * Lists every image under `dir` (recursively, any extension the imaging module reads) and reads
  * each one's header, so files that are not images at all are left out, and listed, before
  * training starts rather than failing one by one in the middle of a run. Headers only: a
@@ -74,10 +85,14 @@ export function requireImages(folder: ScannedFolder, role: string, count = folde
 
 /** The path relative to the folder without its extension, with '/' separators: the pairing key. */
 export function pairingKey(dir: string, file: string): string {
-  const rel = relative(dir, file).split(sep).join('/');
-  const slash = rel.lastIndexOf('/');
-  const dot = rel.lastIndexOf('.');
-  return dot > slash + 1 ? rel.slice(0, dot) : rel;
+  return withoutExtension(relative(dir, file).split(sep).join('/'));
+}
+
+/** A '/'-separated name without its extension (a leading dot, as in `.hidden`, is not one). */
+export function withoutExtension(name: string): string {
+  const slash = name.lastIndexOf('/');
+  const dot = name.lastIndexOf('.');
+  return dot > slash + 1 ? name.slice(0, dot) : name;
 }
 
 /** Null when the header reads as an image the engine can decode, else the reason it cannot. */

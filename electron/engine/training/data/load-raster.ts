@@ -19,7 +19,8 @@ import { MAX_INPUT_PIXELS } from '../../imaging/limits.js';
 
 /** The file resized to loadSize x loadSize (bicubic, aspect ratio not kept, as the reference does). */
 export async function loadSquareRaster(path: string, loadSize: number): Promise<Uint8Array> {
-  const bytes = await readBytes(path);
+  // An HEVC-coded HEIC comes back decoded, as PNG; a file that cannot be read says why.
+  const bytes = await readDecodableImage(path);
   try {
     return await toSquare(openPipeline(bytes), loadSize);
   } catch (err) {
@@ -33,7 +34,7 @@ export async function loadSquareRaster(path: string, loadSize: number): Promise<
  * libvips instead of being held in memory whole.
  */
 export async function loadSideBySideRasters(path: string, loadSize: number): Promise<{ a: Uint8Array; b: Uint8Array }> {
-  const bytes = await readBytes(path);
+  const bytes = await readDecodableImage(path);
   let width: number;
   let height: number;
   try {
@@ -57,11 +58,6 @@ export async function loadSideBySideRasters(path: string, loadSize: number): Pro
   }
 }
 
-/** The file's bytes for sharp (an HEVC-coded HEIC comes back decoded, as PNG); errors say why. */
-function readBytes(path: string): Promise<Buffer> {
-  return readDecodableImage(path);
-}
-
 function openPipeline(bytes: Buffer): Sharp {
   return sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true, pages: 1 })
     .flatten({ background: '#ffffff' })
@@ -74,12 +70,8 @@ async function toSquare(pipeline: Sharp, loadSize: number): Promise<Uint8Array> 
     .resize(loadSize, loadSize, { fit: 'fill', kernel: 'cubic' })
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  checkChannels(info.channels);
+  if (info.channels !== 3) throw new Error(`unexpected ${info.channels}-channel result after converting to RGB`);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-function checkChannels(channels: number): void {
-  if (channels !== 3) throw new Error(`unexpected ${channels}-channel result after converting to RGB`);
 }
 
 async function diagnose(path: string, err: unknown): Promise<StudioError> {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { detectEdges } from '../../imaging/index.js';
 import { ATTRIBUTES_FILE, readAttributeTable } from './attributes-csv.js';
 import { FileSource, DEFAULT_CACHE_BYTES, checkSampleIndex } from './file-source.js';
-import { pairingKey, requireImages, scanImageFolder, type ScannedFolder } from './folder-scan.js';
+import { pairingKey, requireImages, scanFolderPair, scanImageFolder, type ScannedFolder } from './folder-scan.js';
 import { loadSideBySideRasters, loadSquareRaster } from './load-raster.js';
 import { RasterCache } from './raster-cache.js';
 import type { Rng } from './rng.js';
@@ -160,46 +160,41 @@ async function listPairs(
   what: string;
 }> {
   switch (source.kind) {
-    case 'side-by-side': {
-      const folder = await scanImageFolder(source.dir, 'side-by-side pairs');
-      return {
-        pairs: folder.files.map((file) => ({ a: file, b: file, key: pairingKey(folder.dir, file) })),
-        skipped: [...folder.skipped],
-        targetFolder: folder,
-        what: 'readable images',
-        loadPair: async (pair) => ({ ...(await loadSideBySideRasters(pair.a, loadSize)), aChannels: 3 }),
-      };
-    }
+    case 'side-by-side':
     case 'edges-from-photos': {
-      const folder = await scanImageFolder(source.dir, 'photos');
+      // One file per pair: A and B are its halves, or its edge map and the photo itself.
+      const folder = await scanImageFolder(source.dir, roleOf(source));
+      const loadPair: (pair: PairFiles) => Promise<PairRasters> =
+        source.kind === 'side-by-side'
+          ? async (pair) => ({ ...(await loadSideBySideRasters(pair.a, loadSize)), aChannels: 3 })
+          : async (pair) => {
+              // Edges are traced on the photo at load size, the resolution the model sees, and
+              // cached with it: the detector runs once per photo, not once per step.
+              const photo = await loadSquareRaster(pair.b, loadSize);
+              return { a: detectEdges(photo, loadSize, loadSize), aChannels: 1, b: photo };
+            };
       return {
         pairs: folder.files.map((file) => ({ a: file, b: file, key: pairingKey(folder.dir, file) })),
         skipped: [...folder.skipped],
         targetFolder: folder,
         what: 'readable images',
-        loadPair: async (pair) => {
-          // Edges are traced on the photo at load size, the resolution the model sees, and
-          // cached with it: the detector runs once per photo, not once per step.
-          const photo = await loadSquareRaster(pair.b, loadSize);
-          return { a: detectEdges(photo, loadSize, loadSize), aChannels: 1, b: photo };
-        },
+        loadPair,
       };
     }
     case 'two-folders': {
-      const [folderA, folderB] = await Promise.all([scanImageFolder(source.dirA, 'A'), scanImageFolder(source.dirB, 'B')]);
+      const [folderA, folderB] = await scanFolderPair(source.dirA, source.dirB);
       requireImages(folderA, 'A');
       const skipped = [...folderA.skipped, ...folderB.skipped];
       const byKeyA = indexByKey(folderA, skipped);
       const byKeyB = indexByKey(folderB, skipped);
-      const pairs: PairFiles[] = [];
-      for (const [key, a] of byKeyA) {
+      // A's files without a partner, then B's; what both folders have is a pair.
+      for (const [from, other, side, dir] of [[byKeyA, byKeyB, 'B', folderB.dir], [byKeyB, byKeyA, 'A', folderA.dir]] as const) {
+        for (const [key, path] of from) if (!other.has(key)) skipped.push({ path, reason: `no image named ${key} (any extension) in the ${side} folder ${dir}` });
+      }
+      const pairs = [...byKeyA].flatMap(([key, a]): PairFiles[] => {
         const b = byKeyB.get(key);
-        if (b === undefined) skipped.push({ path: a, reason: `no image named ${key} (any extension) in the B folder ${folderB.dir}` });
-        else pairs.push({ a, b, key });
-      }
-      for (const [key, b] of byKeyB) {
-        if (!byKeyA.has(key)) skipped.push({ path: b, reason: `no image named ${key} (any extension) in the A folder ${folderA.dir}` });
-      }
+        return b === undefined ? [] : [{ a, b, key }];
+      });
       return {
         pairs,
         skipped,

@@ -1,7 +1,6 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { StudioError, describeSystemError } from '../../errors.js';
+import { StudioError } from '../../errors.js';
+import { writeFileAtomic } from '../../files/write-atomic.js';
 import { trainImageToRgb, type TrainImage } from './train-image.js';
 
 /** Pixels between neighbouring images and around the grid. */
@@ -41,13 +40,5 @@ export async function writeSampleGrid(rows: readonly (readonly TrainImage[])[], 
   });
 
   const png = await sharp(canvas, { raw: { width, height, channels: 3 } }).png().toBuffer();
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(temp, png);
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw new StudioError('IO_ERROR', `Cannot write the sample grid ${path}: ${describeSystemError(err)}`, { cause: err });
-  }
+  await writeFileAtomic(path, png, `the sample grid ${path}`);
 }

@@ -1,4 +1,5 @@
 import { StudioError } from '../../errors.js';
+import { TO_UNIT, tensorToImage } from '../../imaging/index.js';
 import type { Rng } from './rng.js';
 
 /** One training image as the trainers feed it: CHW float32, 3 x height x width, values x/127.5 - 1. */
@@ -70,13 +71,6 @@ export function drawCrop(rng: Rng, opts: AugmentOptions): CropParams {
   return { x, y, flip: opts.flip && flip };
 }
 
-// x/127.5 - 1 for every byte value, computed once.
-const TO_UNIT = (() => {
-  const table = new Float32Array(256);
-  for (let v = 0; v < 256; v++) table[v] = v / 127.5 - 1;
-  return table;
-})();
-
 /**
  * Cuts the crop out of a square loadSize raster (interleaved HWC, `channels` 3 for colour or 1
  * for a grey edge map, which is repeated into all three planes) and normalises it to CHW.
@@ -106,19 +100,12 @@ export function cropToTrainImage(pixels: Uint8Array, channels: 1 | 3, loadSize: 
   return { data, width: cropSize, height: cropSize };
 }
 
-/** Back to interleaved 8-bit RGB: (v + 1) * 127.5, rounded, clamped; NaN becomes 0. */
+/** Back to interleaved 8-bit RGB, as translations come back (imaging's tensorToImage). */
 export function trainImageToRgb(image: TrainImage): Uint8Array {
   const { data, width, height } = image;
   const plane = width * height;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== 3 * plane) {
     throw new StudioError('BAD_ARGUMENT', `a training image of ${width} x ${height} needs ${3 * plane} values, got ${data.length}`);
   }
-  const rgb = new Uint8Array(plane * 3);
-  for (let p = 0, d = 0; p < plane; p++, d += 3) {
-    for (let c = 0; c < 3; c++) {
-      const t = (data[p + c * plane]! + 1) * 127.5 + 0.5;
-      rgb[d + c] = t <= 0 ? 0 : t >= 255 ? 255 : t;
-    }
-  }
-  return rgb;
+  return tensorToImage(data, width, height, width, height);
 }

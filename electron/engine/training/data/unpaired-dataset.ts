@@ -1,5 +1,5 @@
 import { FileSource, DEFAULT_CACHE_BYTES, checkSampleIndex } from './file-source.js';
-import { requireImages, scanImageFolder } from './folder-scan.js';
+import { requireImages, scanFolderPair } from './folder-scan.js';
 import { loadSquareRaster } from './load-raster.js';
 import { RasterCache } from './raster-cache.js';
 import type { Rng } from './rng.js';
@@ -21,7 +21,7 @@ export interface UnpairedDataset {
 
 export async function openUnpairedDataset(dirA: string, dirB: string, opts: DatasetOptions): Promise<UnpairedDataset> {
   checkAugmentOptions(opts);
-  const [folderA, folderB] = await Promise.all([scanImageFolder(dirA, 'A'), scanImageFolder(dirB, 'B')]);
+  const [folderA, folderB] = await scanFolderPair(dirA, dirB);
   requireImages(folderA, 'A');
   requireImages(folderB, 'B');
   const skipped = [...folderA.skipped, ...folderB.skipped];

@@ -52,10 +52,71 @@ export class CycleganMode extends TrainingMode {
     return 3;
   }
 
-  buildStep(graphs: ReadonlyMap<string, IrGraph>): StepGraph {
-    const { batch, size, lambdaCycle, lambdaIdentity } = this.settings;
-    const [gA, gB, dA, dB] = ['G_A', 'G_B', 'D_A', 'D_B'].map((id) => TrainingMode.graph(graphs, id)) as [IrGraph, IrGraph, IrGraph, IrGraph];
-    return buildCycleganStep({ gA, gB, dA, dB, batch, size, lambdaCycle, lambdaIdentity });
+  /**
+   * CycleGAN (junyanz cycle_gan_model): G_A: A -> B judged by D_A, G_B: B -> A judged by D_B.
+   * Generators: LSGAN + lambda * (cycle A + cycle B) + lambda * idt * (identity terms), against
+   * the discriminators as they were at the start of the step. Discriminators: half the LSGAN
+   * loss on a real image and on a fake from the image pool. The pool lives on the host; it passes
+   * its choice as `pool/use_*` (1: judge the pooled image `pool/fake_*`, 0: this step's fake).
+   */
+  buildStep(graphs: ReadonlyMap<string, IrGraph>, exposeGradients = false): StepGraph {
+    const { batch, size, lambdaCycle: lambda } = this.settings;
+    const lambdaIdt = this.settings.lambdaIdentity * lambda;
+    const step = new StepBuilder('cyclegan_step', exposeGradients);
+    const t = step.t;
+    const shape = imageShape(batch, size);
+    const realA = step.data('real_A', shape);
+    const realB = step.data('real_B', shape);
+    const poolA = step.data('pool/fake_A', shape);
+    const poolB = step.data('pool/fake_B', shape);
+    // One choice per image of the batch, as the reference pool decides image by image.
+    const useShape = [batch, 1, 1, 1];
+    const useA = step.data('pool/use_A', useShape);
+    const useB = step.data('pool/use_B', useShape);
+
+    const net = (id: string): TrainableNet => step.net(id, TrainingMode.graph(graphs, id));
+    const [gA, gB, dA, dB] = [net('G_A'), net('G_B'), net('D_A'), net('D_B')];
+
+    const fakeB = gA.apply({ input: realA });
+    const recA = gB.apply({ input: fakeB });
+    const fakeA = gB.apply({ input: realB });
+    const recB = gA.apply({ input: fakeA });
+    const lossGA = lsgan(t, dA.apply({ input: fakeB }), true);
+    const lossGB = lsgan(t, dB.apply({ input: fakeA }), true);
+    const lossCycleA = op.scale(t, l1(t, recA, realA), lambda);
+    const lossCycleB = op.scale(t, l1(t, recB, realB), lambda);
+    const named: [string, string][] = [
+      ['G_A', lossGA],
+      ['G_B', lossGB],
+      ['cycle_A', lossCycleA],
+      ['cycle_B', lossCycleB],
+    ];
+    if (lambdaIdt > 0) {
+      const idtA = op.scale(t, l1(t, gA.apply({ input: realB }), realB), lambdaIdt);
+      const idtB = op.scale(t, l1(t, gB.apply({ input: realA }), realA), lambdaIdt);
+      named.push(['idt_A', idtA], ['idt_B', idtB]);
+    }
+    const lossG = named.map(([, v]) => v).reduce((a, b) => op.add(t, a, b));
+    const gradsG = gradients(t, lossG, [...gA.paramValues, ...gB.paramValues]);
+
+    const pick = (use: string, pooled: string, fresh: string): string =>
+      // use * pooled + (1 - use) * fake: the fake is detached, the discriminator step never reaches G.
+      op.add(t, op.mul(t, pooled, use), op.mul(t, op.detach(t, fresh), op.sub(t, t.constant(1), use)));
+    const halfLs = (d: TrainableNet, real: string, fake: string): string =>
+      op.scale(t, op.add(t, lsgan(t, d.apply({ input: real }), true), lsgan(t, d.apply({ input: fake }), false)), 0.5);
+    const lossDA = halfLs(dA, realB, pick(useB, poolB, fakeB));
+    const lossDB = halfLs(dB, realA, pick(useA, poolA, fakeA));
+    const gradsD = gradients(t, op.add(t, lossDA, lossDB), [...dA.paramValues, ...dB.paramValues]);
+    named.push(['D_A', lossDA], ['D_B', lossDB]);
+
+    for (const net of [gA, gB]) step.adamStep(net, gradsG);
+    for (const net of [dA, dB]) step.adamStep(net, gradsD);
+    return step.finish(named, [
+      ['fake_B', fakeB],
+      ['fake_A', fakeA],
+      ['rec_A', recA],
+      ['rec_B', recB],
+    ]);
   }
 
   protected override extraFeeds(batch: Batch, dims: (name: string) => readonly number[], rng: Rng): Record<string, TensorInput> {
@@ -124,87 +185,4 @@ export class CycleganMode extends TrainingMode {
   private planPool(side: Side, rng: Rng): PoolPlan[] {
     return Array.from({ length: this.settings.batch }, () => this.pools[side].plan(rng));
   }
-}
-
-export interface CycleganStepOptions {
-  gA: IrGraph;
-  gB: IrGraph;
-  dA: IrGraph;
-  dB: IrGraph;
-  batch: number;
-  size: number;
-  lambdaCycle?: number;
-  /** Identity weight as a fraction of lambdaCycle (the reference's lambda_identity, 0.5). */
-  lambdaIdentity?: number;
-  /** Also output every gradient as `g:<net>/<key>` (the PyTorch comparison tests read them). */
-  exposeGradients?: boolean;
-}
-
-/**
- * CycleGAN (junyanz cycle_gan_model): G_A: A -> B judged by D_A, G_B: B -> A judged by D_B.
- * Generators: LSGAN + lambda * (cycle A + cycle B) + lambda * idt * (identity terms), against
- * the discriminators as they were at the start of the step. Discriminators: half the LSGAN
- * loss on a real image and on a fake from the image pool. The pool lives on the host; it passes
- * its choice as `pool/use_*` (1: judge the pooled image `pool/fake_*`, 0: this step's fake).
- */
-export function buildCycleganStep(o: CycleganStepOptions): StepGraph {
-  const step = new StepBuilder('cyclegan_step', o.exposeGradients);
-  const t = step.t;
-  const lambda = o.lambdaCycle ?? 10;
-  const lambdaIdt = (o.lambdaIdentity ?? 0.5) * lambda;
-  const shape = imageShape(o.batch, o.size);
-  const realA = step.data('real_A', shape);
-  const realB = step.data('real_B', shape);
-  const poolA = step.data('pool/fake_A', shape);
-  const poolB = step.data('pool/fake_B', shape);
-  // One choice per image of the batch, as the reference pool decides image by image.
-  const useShape = [o.batch, 1, 1, 1];
-  const useA = step.data('pool/use_A', useShape);
-  const useB = step.data('pool/use_B', useShape);
-
-  const gA = step.net('G_A', o.gA);
-  const gB = step.net('G_B', o.gB);
-  const dA = step.net('D_A', o.dA);
-  const dB = step.net('D_B', o.dB);
-
-  const fakeB = gA.apply({ input: realA });
-  const recA = gB.apply({ input: fakeB });
-  const fakeA = gB.apply({ input: realB });
-  const recB = gA.apply({ input: fakeA });
-  const lossGA = lsgan(t, dA.apply({ input: fakeB }), true);
-  const lossGB = lsgan(t, dB.apply({ input: fakeA }), true);
-  const lossCycleA = op.scale(t, l1(t, recA, realA), lambda);
-  const lossCycleB = op.scale(t, l1(t, recB, realB), lambda);
-  const named: [string, string][] = [
-    ['G_A', lossGA],
-    ['G_B', lossGB],
-    ['cycle_A', lossCycleA],
-    ['cycle_B', lossCycleB],
-  ];
-  if (lambdaIdt > 0) {
-    const idtA = op.scale(t, l1(t, gA.apply({ input: realB }), realB), lambdaIdt);
-    const idtB = op.scale(t, l1(t, gB.apply({ input: realA }), realA), lambdaIdt);
-    named.push(['idt_A', idtA], ['idt_B', idtB]);
-  }
-  const lossG = named.map(([, v]) => v).reduce((a, b) => op.add(t, a, b));
-  const gradsG = gradients(t, lossG, [...gA.paramValues, ...gB.paramValues]);
-
-  const pick = (use: string, pooled: string, fresh: string): string =>
-    // use * pooled + (1 - use) * fake: the fake is detached, the discriminator step never reaches G.
-    op.add(t, op.mul(t, pooled, use), op.mul(t, op.detach(t, fresh), op.sub(t, t.constant(1), use)));
-  const halfLs = (d: TrainableNet, real: string, fake: string): string =>
-    op.scale(t, op.add(t, lsgan(t, d.apply({ input: real }), true), lsgan(t, d.apply({ input: fake }), false)), 0.5);
-  const lossDA = halfLs(dA, realB, pick(useB, poolB, fakeB));
-  const lossDB = halfLs(dB, realA, pick(useA, poolA, fakeA));
-  const gradsD = gradients(t, op.add(t, lossDA, lossDB), [...dA.paramValues, ...dB.paramValues]);
-  named.push(['D_A', lossDA], ['D_B', lossDB]);
-
-  for (const net of [gA, gB]) step.adamStep(net, gradsG);
-  for (const net of [dA, dB]) step.adamStep(net, gradsD);
-  return step.finish(named, [
-    ['fake_B', fakeB],
-    ['fake_A', fakeA],
-    ['rec_A', recA],
-    ['rec_B', recB],
-  ]);
 }

@@ -6,8 +6,7 @@ import type { TrainingData } from '../training-data.js';
 import type { TrainingMode } from './training-mode.js';
 
 export type { GeneratorRole, TrainingMode } from './training-mode.js';
-export { buildCycleganStep, type CycleganStepOptions } from './cyclegan-mode.js';
-export { buildPix2pixStep, type Pix2pixStepOptions } from './pix2pix-mode.js';
+export { ConditionalMode, CycleganMode, Pix2pixMode };
 
 /** A mode's class: how it opens a run's folders, and its instance for a run. */
 interface ModeClass {

@@ -48,10 +48,48 @@ export class Pix2pixMode extends TrainingMode {
     return 6 + (this.conditional ? this.conditionSize : 0);
   }
 
-  buildStep(graphs: ReadonlyMap<string, IrGraph>): StepGraph {
-    const { batch, size, lambdaL1 } = this.settings;
-    const [g, d] = [TrainingMode.graph(graphs, 'G'), TrainingMode.graph(graphs, 'D')];
-    return buildPix2pixStep({ g, d, batch, size, lambdaL1, ...(this.conditional ? { conditionSize: this.conditionSize } : {}) });
+  /**
+   * pix2pix (junyanz pix2pix_model), and with a condition vector the conditional trainer. As in
+   * the reference, D steps first on (input, real output) and (input, detached fake), then G steps
+   * against the updated D: vanilla GAN loss + lambda * L1. D sees concat(input, output) and, when
+   * conditional, the condition replicated over the image.
+   */
+  buildStep(graphs: ReadonlyMap<string, IrGraph>, exposeGradients = false): StepGraph {
+    const { batch, size, lambdaL1: lambda } = this.settings;
+    const step = new StepBuilder(this.conditional ? 'conditional_step' : 'pix2pix_step', exposeGradients);
+    const t = step.t;
+    const shape = imageShape(batch, size);
+    const realA = step.data('real_A', shape);
+    const realB = step.data('real_B', shape);
+    const condition = this.conditional ? step.data('condition', [batch, this.conditionSize]) : null;
+    const g = step.net('G', TrainingMode.graph(graphs, 'G'));
+    const d = step.net('D', TrainingMode.graph(graphs, 'D'));
+
+    const fakeB = g.apply(condition === null ? { input: realA } : { input: realA, condition });
+    const judged = (output: string): string => {
+      const parts = [realA, output];
+      if (condition !== null) parts.push(op.spatialBroadcast(t, condition, realA));
+      return op.concat(t, parts);
+    };
+    const dOn = (output: string, params?: ReadonlyMap<string, string>): string => d.apply({ input: judged(output) }, params);
+
+    const lossDReal = bceWithLogits(t, dOn(realB), true);
+    const lossDFake = bceWithLogits(t, dOn(op.detach(t, fakeB)), false);
+    const lossD = op.scale(t, op.add(t, lossDReal, lossDFake), 0.5);
+    const newD = step.adamStep(d, gradients(t, lossD, d.paramValues));
+
+    const lossGGan = bceWithLogits(t, dOn(fakeB, newD), true);
+    const lossGL1 = op.scale(t, l1(t, fakeB, realB), lambda);
+    step.adamStep(g, gradients(t, op.add(t, lossGGan, lossGL1), g.paramValues));
+    return step.finish(
+      [
+        ['G_GAN', lossGGan],
+        ['G_L1', lossGL1],
+        ['D_real', lossDReal],
+        ['D_fake', lossDFake],
+      ],
+      [['fake_B', fakeB]],
+    );
   }
 
   visuals(batch: Batch, output: (name: string) => TrainImage): TrainImage[][] {
@@ -61,59 +99,4 @@ export class Pix2pixMode extends TrainingMode {
   describeLosses(): string {
     return `GAN + L1 x ${this.settings.lambdaL1}`;
   }
-}
-
-export interface Pix2pixStepOptions {
-  g: IrGraph;
-  d: IrGraph;
-  batch: number;
-  size: number;
-  lambdaL1?: number;
-  /** Conditional trainer: length of the condition vector G and D both receive. */
-  conditionSize?: number;
-  exposeGradients?: boolean;
-}
-
-/**
- * pix2pix (junyanz pix2pix_model), and with a condition vector the conditional trainer. As in
- * the reference, D steps first on (input, real output) and (input, detached fake), then G steps
- * against the updated D: vanilla GAN loss + lambda * L1. D sees concat(input, output) and, when
- * conditional, the condition replicated over the image.
- */
-export function buildPix2pixStep(o: Pix2pixStepOptions): StepGraph {
-  const step = new StepBuilder(o.conditionSize === undefined ? 'pix2pix_step' : 'conditional_step', o.exposeGradients);
-  const t = step.t;
-  const lambda = o.lambdaL1 ?? 100;
-  const shape = imageShape(o.batch, o.size);
-  const realA = step.data('real_A', shape);
-  const realB = step.data('real_B', shape);
-  const condition = o.conditionSize === undefined ? null : step.data('condition', [o.batch, o.conditionSize]);
-  const g = step.net('G', o.g);
-  const d = step.net('D', o.d);
-
-  const fakeB = g.apply(condition === null ? { input: realA } : { input: realA, condition });
-  const judged = (output: string): string => {
-    const parts = [realA, output];
-    if (condition !== null) parts.push(op.spatialBroadcast(t, condition, realA));
-    return op.concat(t, parts);
-  };
-  const dOn = (output: string, params?: ReadonlyMap<string, string>): string => d.apply({ input: judged(output) }, params);
-
-  const lossDReal = bceWithLogits(t, dOn(realB), true);
-  const lossDFake = bceWithLogits(t, dOn(op.detach(t, fakeB)), false);
-  const lossD = op.scale(t, op.add(t, lossDReal, lossDFake), 0.5);
-  const newD = step.adamStep(d, gradients(t, lossD, d.paramValues));
-
-  const lossGGan = bceWithLogits(t, dOn(fakeB, newD), true);
-  const lossGL1 = op.scale(t, l1(t, fakeB, realB), lambda);
-  step.adamStep(g, gradients(t, op.add(t, lossGGan, lossGL1), g.paramValues));
-  return step.finish(
-    [
-      ['G_GAN', lossGGan],
-      ['G_L1', lossGL1],
-      ['D_real', lossDReal],
-      ['D_fake', lossDFake],
-    ],
-    [['fake_B', fakeB]],
-  );
 }

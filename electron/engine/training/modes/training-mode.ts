@@ -40,8 +40,11 @@ export abstract class TrainingMode {
   /** Channels of what a discriminator judges. */
   protected abstract judgedChannels(): number;
 
-  /** The graph of one training iteration over the run's networks, by id. */
-  abstract buildStep(graphs: ReadonlyMap<string, IrGraph>): StepGraph;
+  /**
+   * The graph of one training iteration over the run's networks, by id. `exposeGradients`: also
+   * output every gradient as `g:<net>/<key>` (the PyTorch comparison tests read them).
+   */
+  abstract buildStep(graphs: ReadonlyMap<string, IrGraph>, exposeGradients?: boolean): StepGraph;
 
   /** Rows of a sample grid: the batch's first images and what the networks made of them. */
   abstract visuals(batch: Batch, output: (name: string) => TrainImage): TrainImage[][];

@@ -1,45 +1,23 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../errors.js';
 import { cachedCheckpointPath, downloadCatalogModel, type CatalogDownloadStage } from '../catalog-download.js';
 import type { DownloadProgress } from '../downloader.js';
 import { findCatalogEntry, type CatalogEntry } from '../official-models.js';
-import { TestServer, makeBytes } from './http-fixture.js';
+import { makeBytes, rejection, startedServer, tempFolderEach } from './http-fixture.js';
 import { makeZip } from './zip-fixture.js';
 
-const server = new TestServer();
+const server = startedServer();
 let cacheDir: string;
 const FAST = { retryDelayMs: 5 };
 
-beforeAll(async () => {
-  await server.start();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(async () => {
-  cacheDir = await mkdtemp(join(tmpdir(), 'gs-cache-'));
-});
-afterEach(async () => {
-  await rm(cacheDir, { recursive: true, force: true });
-});
+tempFolderEach('gs-cache-', (path) => (cacheDir = path));
 
 /** A real catalog entry pointed at the loopback server, with a small expected size. */
 function local(name: string, url: string, expectedBytes: number): CatalogEntry {
   return { ...findCatalogEntry(name), url, expectedBytes };
-}
-
-async function failure(promise: Promise<unknown>): Promise<StudioError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(StudioError);
-    return err as StudioError;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('downloadCatalogModel', () => {
@@ -97,7 +75,7 @@ describe('downloadCatalogModel', () => {
     const url = server.serve('/pix2pix/day2night.pth', weights);
     const entry = local('pix2pix-day2night', url, 100_000);
 
-    const err = await failure(
+    const err = await rejection(
       downloadCatalogModel(entry, {
         cacheDir,
         download: FAST,
@@ -106,7 +84,7 @@ describe('downloadCatalogModel', () => {
     );
     expect(err.code).toBe('BAD_CHECKPOINT');
     expect(err.message).toBe('pix2pix-day2night: unexpected key model.99.weight');
-    const plain = await failure(downloadCatalogModel(entry, { cacheDir, install: () => Promise.reject(new Error('boom')) }));
+    const plain = await rejection(downloadCatalogModel(entry, { cacheDir, install: () => Promise.reject(new Error('boom')) }));
     expect(plain.code).toBe('INTERNAL');
     expect(plain.message).toBe('pix2pix-day2night: installing failed: boom');
     expect(existsSync(cachedCheckpointPath(cacheDir, entry))).toBe(true);
@@ -124,7 +102,7 @@ describe('downloadCatalogModel', () => {
     const url = server.serve('/cyclegan/zebra2horse.pth', makeBytes(50_000, 35));
     const entry = local('cyclegan-zebra2horse', url, 100_000);
     let called = false;
-    const err = await failure(
+    const err = await rejection(
       downloadCatalogModel(entry, {
         cacheDir,
         download: FAST,
@@ -142,13 +120,13 @@ describe('downloadCatalogModel', () => {
 
   it('reports a missing archive member and a 404 with the entry name', async () => {
     const url = server.serve('/stargan/wrong.zip', makeZip([{ name: 'other.ckpt', data: makeBytes(1000), method: 8 }]));
-    const err = await failure(downloadCatalogModel(local('stargan-celeba-256', url, 1000), { cacheDir, install: () => Promise.resolve() }));
+    const err = await rejection(downloadCatalogModel(local('stargan-celeba-256', url, 1000), { cacheDir, install: () => Promise.resolve() }));
     expect(err.code).toBe('BAD_CHECKPOINT');
     expect(err.message).toMatch(/^stargan-celeba-256: .*the archive has no member 200000-G\.ckpt \(it holds other\.ckpt\)$/);
     expect(await readdir(cacheDir)).toEqual([]);
 
     const missing = server.url('/cyclegan/nothing.pth');
-    const notFound = await failure(downloadCatalogModel(local('cyclegan-map2sat', missing, 1000), { cacheDir, install: () => Promise.resolve() }));
+    const notFound = await rejection(downloadCatalogModel(local('cyclegan-map2sat', missing, 1000), { cacheDir, install: () => Promise.resolve() }));
     expect(notFound.message).toBe(`cyclegan-map2sat: ${missing}: server answered 404 Not Found`);
   });
 
@@ -156,7 +134,7 @@ describe('downloadCatalogModel', () => {
     const url = server.serve('/cyclegan/monet2photo.pth', makeBytes(200_000, 36), { stallAfter: { bytes: 60_000, times: 1 } });
     const entry = local('cyclegan-monet2photo', url, 200_000);
     const controller = new AbortController();
-    const err = await failure(
+    const err = await rejection(
       downloadCatalogModel(entry, {
         cacheDir,
         signal: controller.signal,

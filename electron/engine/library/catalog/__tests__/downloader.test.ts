@@ -1,39 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { StudioError } from '../../../errors.js';
+import { describe, expect, it } from 'vitest';
 import { discardPartial, downloadFile, partialPath, type DownloadProgress } from '../downloader.js';
-import { TestServer, makeBytes } from './http-fixture.js';
+import { makeBytes, rejection, startedServer, tempFolderEach } from './http-fixture.js';
 
-const server = new TestServer();
+const server = startedServer();
 let dir: string;
 // Fast retries keep the suite quick; the production default is 200 ms, 400 ms, ...
 const FAST = { retryDelayMs: 5 };
 
-beforeAll(async () => {
-  await server.start();
-});
-afterAll(async () => {
-  await server.stop();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gs-dl-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function codeOf(promise: Promise<unknown>): Promise<StudioError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(StudioError);
-    return err as StudioError;
-  }
-  throw new Error('expected the download to fail');
-}
+tempFolderEach('gs-dl-', (path) => (dir = path));
 
 describe('downloadFile', () => {
   it('downloads a file with monotonic progress ending at the total', async () => {
@@ -84,7 +61,7 @@ describe('downloadFile', () => {
         if (p.receivedBytes >= 150_000) controller.abort();
       },
     });
-    const err = await codeOf(first);
+    const err = await rejection(first);
     expect(err.code).toBe('CANCELLED');
     expect(err.message).toContain(partialPath(dest));
     expect(existsSync(dest)).toBe(false);
@@ -104,7 +81,7 @@ describe('downloadFile', () => {
   it('is cancelled at once by an already aborted signal, touching nothing', async () => {
     const url = server.serve('/never.bin', makeBytes(10));
     const dest = join(dir, 'never.bin');
-    const err = await codeOf(downloadFile(url, dest, { signal: AbortSignal.abort() }));
+    const err = await rejection(downloadFile(url, dest, { signal: AbortSignal.abort() }));
     expect(err.code).toBe('CANCELLED');
     expect(server.requestsFor('/never.bin')).toHaveLength(0);
     expect(existsSync(partialPath(dest))).toBe(false);
@@ -115,7 +92,7 @@ describe('downloadFile', () => {
     const url = server.serve('/norange.bin', body, { stallAfter: { bytes: 100_000, times: 1 } });
     const dest = join(dir, 'norange.bin');
     const controller = new AbortController();
-    const err = await codeOf(
+    const err = await rejection(
       downloadFile(url, dest, {
         signal: controller.signal,
         onProgress: (p) => {
@@ -136,7 +113,7 @@ describe('downloadFile', () => {
     const oldBody = makeBytes(200_000, 15);
     const url = server.serve('/changed.bin', oldBody, { dropAfter: { bytes: 80_000, times: 1 } });
     const dest = join(dir, 'changed.bin');
-    await codeOf(downloadFile(url, dest, { ...FAST, maxRetries: 0 }));
+    await rejection(downloadFile(url, dest, { ...FAST, maxRetries: 0 }));
     expect((await stat(partialPath(dest))).size).toBe(80_000);
 
     const newBody = makeBytes(200_000, 16);
@@ -164,7 +141,7 @@ describe('downloadFile', () => {
     const url = server.serve('/complete.bin', body, { stallAfter: { bytes: 50_000 - 1, times: 1 } });
     const dest = join(dir, 'complete.bin');
     const controller = new AbortController();
-    await codeOf(
+    await rejection(
       downloadFile(url, dest, {
         signal: controller.signal,
         onProgress: (p) => {
@@ -183,7 +160,7 @@ describe('downloadFile', () => {
   it('answers 404 with IO_ERROR naming the URL, leaving no dest and no part', async () => {
     const url = server.url('/missing.pth');
     const dest = join(dir, 'missing.pth');
-    const err = await codeOf(downloadFile(url, dest, FAST));
+    const err = await rejection(downloadFile(url, dest, FAST));
     expect(err.code).toBe('IO_ERROR');
     expect(err.message).toBe(`${url}: server answered 404 Not Found`);
     expect(existsSync(dest)).toBe(false);
@@ -204,7 +181,7 @@ describe('downloadFile', () => {
     const body = makeBytes(100_000, 20);
     const url = server.serve('/truncated.bin', body, { truncateAt: 60_000 });
     const dest = join(dir, 'truncated.bin');
-    const err = await codeOf(downloadFile(url, dest, { ...FAST, maxRetries: 3 }));
+    const err = await rejection(downloadFile(url, dest, { ...FAST, maxRetries: 3 }));
     expect(err.code).toBe('IO_ERROR');
     expect(err.message).toContain(url);
     expect(err.message).toMatch(/4 attempts in a row/);
@@ -231,7 +208,7 @@ describe('downloadFile', () => {
     const body = makeBytes(20_000, 22);
     const url = server.serve('/small.bin', body);
     const dest = join(dir, 'small.bin');
-    const err = await codeOf(downloadFile(url, dest, { expectedBytes: { min: 30_000, max: 40_000 } }));
+    const err = await rejection(downloadFile(url, dest, { expectedBytes: { min: 30_000, max: 40_000 } }));
     expect(err.code).toBe('IO_ERROR');
     expect(err.message).toBe(`${url}: the server announces 20000 bytes, expected between 30000 and 40000; nothing was kept`);
     expect(existsSync(dest)).toBe(false);
@@ -245,7 +222,7 @@ describe('downloadFile', () => {
     const body = makeBytes(150_000, 23);
     const url = server.serve('/chunked.bin', body, { noLength: true });
     const dest = join(dir, 'chunked.bin');
-    const err = await codeOf(downloadFile(url, dest, { expectedBytes: { min: 10, max: 1000 } }));
+    const err = await rejection(downloadFile(url, dest, { expectedBytes: { min: 10, max: 1000 } }));
     expect(err.message).toBe(`${url}: the downloaded file has 150000 bytes, expected between 10 and 1000; it was discarded`);
     expect(existsSync(dest)).toBe(false);
     expect(existsSync(partialPath(dest))).toBe(false);

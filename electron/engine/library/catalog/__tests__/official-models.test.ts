@@ -14,25 +14,12 @@ const attribute = z.object({
   default: z.literal(0),
 });
 
+/** What the junyanz generators' settings have in common. */
+const junyanz = { ngf: z.number().int().positive(), norm: z.enum(['instance', 'batch']), dropout: z.boolean(), inputChannels: z.number().int().positive(), outputChannels: z.number().int().positive() };
+
 const architecture = z.discriminatedUnion('family', [
-  z.object({
-    family: z.literal('resnet'),
-    ngf: z.number().int().positive(),
-    nBlocks: z.number().int().positive(),
-    norm: z.enum(['instance', 'batch']),
-    dropout: z.boolean(),
-    inputChannels: z.number().int().positive(),
-    outputChannels: z.number().int().positive(),
-  }).strict(),
-  z.object({
-    family: z.literal('unet'),
-    numDowns: z.number().int().min(5),
-    ngf: z.number().int().positive(),
-    norm: z.enum(['instance', 'batch']),
-    dropout: z.boolean(),
-    inputChannels: z.number().int().positive(),
-    outputChannels: z.number().int().positive(),
-  }).strict(),
+  z.object({ family: z.literal('resnet'), nBlocks: z.number().int().positive(), ...junyanz }).strict(),
+  z.object({ family: z.literal('unet'), numDowns: z.number().int().min(5), ...junyanz }).strict(),
   z.object({ family: z.literal('stargan'), convDim: z.number().int().positive(), cDim: z.number().int().positive(), repeatNum: z.number().int().positive() }).strict(),
 ]);
 

@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StudioError } from '../../../errors.js';
+import { describe, expect, it } from 'vitest';
 import { extractZipMember, listZipEntries } from '../zip-member.js';
-import { makeBytes } from './http-fixture.js';
+import { makeBytes, rejection, tempFolderEach } from './http-fixture.js';
 import { makeZip } from './zip-fixture.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -19,22 +17,7 @@ function fixturePayload(seed: number, n: number): Buffer {
 }
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gs-zip-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function failure(promise: Promise<unknown>): Promise<StudioError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(StudioError);
-    return err as StudioError;
-  }
-  throw new Error('expected a failure');
-}
+tempFolderEach('gs-zip-', (path) => (dir = path));
 
 describe('extractZipMember', () => {
   it('extracts a deflated and a stored member of a hand-built archive', async () => {
@@ -74,7 +57,7 @@ describe('extractZipMember', () => {
   it('names the members when the one asked for is missing', async () => {
     const zip = join(dir, 'b.zip');
     await writeFile(zip, makeZip([{ name: 'other.bin', data: makeBytes(10), method: 0 }]));
-    const err = await failure(extractZipMember(zip, '200000-G.ckpt', join(dir, 'out')));
+    const err = await rejection(extractZipMember(zip, '200000-G.ckpt', join(dir, 'out')));
     expect(err.code).toBe('BAD_CHECKPOINT');
     expect(err.message).toBe(`${zip}: the archive has no member 200000-G.ckpt (it holds other.bin)`);
     expect(existsSync(join(dir, 'out'))).toBe(false);
@@ -86,26 +69,26 @@ describe('extractZipMember', () => {
 
     const encrypted = join(dir, 'enc.zip');
     await writeFile(encrypted, makeZip([{ name: 'm', data, method: 0, flags: 1 }]));
-    expect((await failure(extractZipMember(encrypted, 'm', out))).message).toMatch(/m is encrypted; encrypted archives are not supported/);
+    expect((await rejection(extractZipMember(encrypted, 'm', out))).message).toMatch(/m is encrypted; encrypted archives are not supported/);
 
     const zip64 = join(dir, 'z64.zip');
     await writeFile(zip64, makeZip([{ name: 'm', data, method: 0 }], { count: 0xffff }));
-    expect((await failure(extractZipMember(zip64, 'm', out))).message).toMatch(/zip64 archives are not supported/);
+    expect((await rejection(extractZipMember(zip64, 'm', out))).message).toMatch(/zip64 archives are not supported/);
 
     const html = join(dir, 'page.zip');
     await writeFile(html, '<!DOCTYPE html><html><body>Dropbox preview</body></html>');
-    expect((await failure(extractZipMember(html, 'm', out))).message).toMatch(/not a zip archive/);
+    expect((await rejection(extractZipMember(html, 'm', out))).message).toMatch(/not a zip archive/);
 
     const good = makeZip([{ name: 'm', data, method: 8 }]);
     const cut = join(dir, 'cut.zip');
     await writeFile(cut, good.subarray(100));
-    expect((await failure(extractZipMember(cut, 'm', out))).code).toBe('BAD_CHECKPOINT');
+    expect((await rejection(extractZipMember(cut, 'm', out))).code).toBe('BAD_CHECKPOINT');
 
     const flipped = Buffer.from(good);
     flipped[40] = (flipped[40] ?? 0) ^ 0xff; // inside the deflated data
     const corrupt = join(dir, 'corrupt.zip');
     await writeFile(corrupt, flipped);
-    expect((await failure(extractZipMember(corrupt, 'm', out))).message).toMatch(/does not inflate|CRC-32|holds \d+ bytes/);
+    expect((await rejection(extractZipMember(corrupt, 'm', out))).message).toMatch(/does not inflate|CRC-32|holds \d+ bytes/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -28,6 +28,10 @@ describe('parseAttributeTable', () => {
     expect(errorOf('name,a\nx.png,1')).toContain('line 1: the header must start with "file"');
     expect(errorOf('file\nx.png')).toContain('line 1: the header names no attributes');
     expect(errorOf('file,a,a\n')).toContain('attribute "a" is named twice');
+    // Refused here, before a run trains: the exported manifest would refuse them only at the end.
+    for (const name of ['__proto__', 'constructor x', '1st', '_hidden']) {
+      expect(errorOf(`file,Smiling,${name}\nx.png,1,1`)).toContain(`line 1: attribute "${name}" is not a name a model can carry`);
+    }
     expect(errorOf('file,a,b\nx.png,1,2\ny.png,1\n')).toBe('/data/b/attributes.csv line 3: expected 3 fields (file and 2 attributes), found 2');
     expect(errorOf('file,a\nx.png,\n')).toContain('line 2: a for x.png is "", not a number');
     expect(errorOf('file,a\nx.png,NaN\n')).toContain('line 2: a for x.png is "NaN", not a number');
