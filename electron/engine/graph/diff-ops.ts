@@ -214,6 +214,27 @@ function emitConv(t: Tape, x: string, weight: string, bias: string | null, shape
 }
 
 /**
+ * Nearest-neighbour upsampling by a whole factor: each value copied into an f x f block. Its
+ * gradient sums each block back onto the value it copied.
+ */
+export function upsampleNearest(t: Tape, x: string, factor: number): string {
+  const [n, c, h, w] = t.shape(x) as [number, number, number, number];
+  const f = factor;
+  const outShape = [n, c, h * f, w * f];
+  const y = t.emit('Resize', [x, '', '', t.ints(outShape)], outShape, NEAREST_RESIZE);
+  return t.record([x], y, (g, tt) => {
+    const blocks = tt.emit('Reshape', [g, tt.ints([n, c, h, f, w, f])], [n, c, h, f, w, f]);
+    return [tt.emit('ReduceSum', [blocks, tt.ints([3, 5])], [n, c, h, w], { keepdims: 0 })];
+  });
+}
+
+/**
+ * ONNX Resize attributes for exact nearest-neighbour upsampling by a whole factor: output y
+ * reads input floor(y / f), as PyTorch's nearest mode does.
+ */
+export const NEAREST_RESIZE = { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' } as const;
+
+/**
  * Conv, or ConvTranspose for a transposed window. Each one's input gradient is the other with
  * the same weights; the weight gradient is one Conv of input and output gradient.
  */

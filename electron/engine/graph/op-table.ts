@@ -112,6 +112,10 @@ function channelSafeInputs(n: ConvNode, ctx: Lowering): string[] {
   return [x, w, ...(n.bias === null ? [] : [n.bias])];
 }
 
+function upsampleWindow(n: IrNodeOf<'upsample'>): KernelWindow {
+  return { kernel: n.factor, stride: n.factor, pad: 0, transposed: true, outputPadding: 0 };
+}
+
 /** Conv and ConvTranspose: one window; the weights' layout says which axis holds the output channels. */
 function convolution(opType: 'Conv' | 'ConvTranspose', outChannelAxis: 0 | 1): OpDef<ConvNode> {
   return {
@@ -160,6 +164,18 @@ export const OPS: { readonly [K in IrOp]: OpDef<IrNodeOf<K>> } = {
       ctx.writer.node('Pad', [n.input, ctx.writer.ints(pads)], [n.output], { mode: n.mode === 'reflect' ? 'reflect' : 'constant' });
     },
     onTape: (n, t, v) => diff.pad(t, v.get(n.input), n.amount, n.mode),
+  },
+  upsample: {
+    ...perPixel,
+    // Nearest upsampling by f is the transposed window of kernel f and stride f with
+    // weights of one: output row y reads input row floor(y / f), so strips need no halo.
+    segment: { role: 'spatial', window: upsampleWindow },
+    side: (n, sideOf) => sideOf(n.input) * n.factor,
+    lower: (n, ctx) => {
+      const scales = ctx.writer.floats(`${n.output}/scales`, [4], Float32Array.of(1, 1, n.factor, n.factor));
+      ctx.writer.node('Resize', [n.input, '', scales], [n.output], diff.NEAREST_RESIZE);
+    },
+    onTape: (n, t, v) => diff.upsampleNearest(t, v.get(n.input), n.factor),
   },
   relu: elementwise('Relu', diff.relu),
   tanh: elementwise('Tanh', diff.tanh),
