@@ -1,19 +1,28 @@
 /**
- * Device check, run on a machine with a GPU (see README: "GPU checks"): the emitted
- * generators on the WebGPU provider against the CPU provider and the PyTorch reference
- * fixtures, and timings of the standard resnet_9blocks at 256 and 1024 px on both.
- * Usage: node dist/bench/gpu-check.js OUT_DIR
+ * Device check, one prepared script for a machine with a GPU (see README: "GPU checks"):
+ *  - the emitted generators on the WebGPU provider against the CPU provider and the PyTorch
+ *    reference fixtures;
+ *  - inference of the standard resnet_9blocks at 256 and 1024 px on WebGPU and the CPU, and
+ *    PyTorch on the same card (bench/torch_peer.py cuda);
+ *  - one CycleGAN training iteration (the whole TrainingRun loop, state kept on the device) at
+ *    128 and 256 px, widths 32 and 64, against PyTorch CUDA (bench/torch_train_peer.py ... cuda);
+ *  - the state round trip a step paid before the state stayed on the device.
+ * Writes OUT_DIR/gpu-check.txt and its table into docs/BENCHMARKS.md under the card's name.
+ * float16 graphs are not made yet (see the report of issue 17): that row says so.
+ * Usage: node dist/bench/gpu-check.js OUT_DIR [--quick]
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emitOnnx } from '../electron/engine/graph/onnx-emitter.js';
 import { readSafetensors, stateDictWeights } from '../electron/engine/graph/safetensors.js';
 import { randomWeights } from '../electron/engine/graph/weights.js';
 import { packageRoot } from '../electron/engine/library/paths.js';
 import { architectureFromMetadata, buildGenerator, describeArchitecture, type Architecture } from '../electron/engine/nets/index.js';
-import { SessionManager, type TensorInput } from '../electron/engine/runtime/index.js';
-import { machineLine, median } from './benchmarks-file.js';
+import { providerSummary, SessionManager, type TensorInput } from '../electron/engine/runtime/index.js';
+import { machineLine, median, writeBenchmarkSection } from './benchmarks-file.js';
+import { folder, ours, stateRoundTrip, torchPeer, TORCH_PYTHON, type Case } from './train-measure.js';
 
 const outDir = process.argv[2] ?? 'gpu-out';
 const lines: string[] = [];
@@ -28,11 +37,34 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
+/** The card's name, from nvidia-smi or else PyTorch; onnxruntime does not say which adapter WebGPU took. */
+function cardName(): string {
+  const smi = spawnSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8' });
+  if (smi.status === 0 && smi.stdout.trim() !== '') return smi.stdout.trim().split('\n')[0] ?? 'unknown GPU';
+  const torch = spawnSync(TORCH_PYTHON, ['-c', 'import torch; print(torch.cuda.get_device_name(0))'], { encoding: 'utf8' });
+  return torch.status === 0 ? torch.stdout.trim() : 'unknown GPU (no nvidia-smi, no PyTorch CUDA)';
+}
+
+/** PyTorch CUDA's inference medians by side, from bench/torch_peer.py, or why not. */
+function torchInference(): Map<number, string> {
+  const peer = spawnSync(TORCH_PYTHON, [join(packageRoot(), 'bench', 'torch_peer.py'), 'cuda'], { encoding: 'utf8' });
+  const out = new Map<number, string>();
+  for (const m of (peer.stdout ?? '').matchAll(/(\d+)px: median ([\d.]+) ms/g)) out.set(Number(m[1]), `${m[2]} ms`);
+  if (out.size === 0) for (const side of [256, 1024]) out.set(side, `not run (${(peer.stderr || 'no output').trim().split('\n').at(-1) ?? ''})`);
+  return out;
+}
+
+const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;
+
 async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
+  const quick = process.argv.includes('--quick');
   const work = await mkdtemp(join(tmpdir(), 'gs-gpu-'));
   const sessions = new SessionManager({ idleMs: 600_000 });
-  log(`machine: ${machineLine()}; date ${new Date().toISOString()}`);
+  const card = cardName();
+  log(`machine: ${machineLine()}; card ${card}; date ${new Date().toISOString()}`);
+  const inferenceRows: string[] = [];
+  const peerInference = torchInference();
 
   const fixtures = join(packageRoot(), 'electron/engine/nets/__tests__/fixtures');
   for (const name of ['resnet6_instance', 'resnet9_batch_dropout', 'unet128_batch', 'unet256_instance', 'stargan']) {
@@ -74,10 +106,52 @@ async function main(): Promise<void> {
       row.push(`${device}->${first.provider} median ${median(times).toFixed(1)} ms (${runs} runs)`);
     }
     const diff = gpuOut !== null && cpuOut !== null ? maxAbsDiff(gpuOut, cpuOut).toExponential(2) : 'n/a';
-    log(`${describeArchitecture(arch)} ${side}px: ${row.join('; ')}; max|webgpu-cpu| ${diff}`);
+    log(`${describeArchitecture(arch)} ${side}px: ${row.join('; ')}; max|webgpu-cpu| ${diff}; PyTorch CUDA ${peerInference.get(side) ?? 'n/a'}`);
+    inferenceRows.push(`| ${side} x ${side} | ${row.join('; ')} | not made yet | ${peerInference.get(side) ?? 'n/a'} | ${diff} |`);
   }
   await sessions.dispose();
+
+  // Training: one CycleGAN iteration, the state kept on the device between steps.
+  await folder(join(work, 'A'), 4, 300, 1);
+  await folder(join(work, 'B'), 4, 300, 2);
+  const trainRows: string[] = [];
+  const cases: Case[] = [
+    { ngf: 32, arch: 'resnet_6blocks', blocks: 6, size: 128, iterations: quick ? 2 : 5 },
+    { ngf: 64, arch: 'resnet_9blocks', blocks: 9, size: 128, iterations: quick ? 2 : 5 },
+    { ngf: 32, arch: 'resnet_6blocks', blocks: 6, size: 256, iterations: quick ? 2 : 5 },
+    { ngf: 64, arch: 'resnet_9blocks', blocks: 9, size: 256, iterations: quick ? 2 : 5 },
+  ];
+  for (const c of cases) {
+    const mine = await ours(work, c, 'webgpu');
+    const peer = torchPeer(c, cpus().length, 'cuda');
+    const m = median(mine.seconds);
+    const p = 'skipped' in peer ? null : median(peer.seconds);
+    const label = `CycleGAN ngf ${c.ngf}, ${c.blocks} blocks, ${c.size} px`;
+    log(`${label}: GAN Studio ${ms(m)} on ${mine.provider}; PyTorch CUDA ${p === null ? ('skipped' in peer ? peer.skipped : '') : ms(p)}`);
+    trainRows.push(`| ${label} | ${ms(m)} (${mine.provider}) | ${p === null ? ('skipped' in peer ? peer.skipped : '') : ms(p)} | ${p === null ? '-' : `${(m / p).toFixed(2)}x`} |`);
+  }
+  const trip = await stateRoundTrip(64, 9, 'webgpu');
+  const tripLine = `state round trip of a width-64 CycleGAN (${trip.mb.toFixed(0)} MB): ${ms(trip.crossing - trip.kept)} per step before (out and back in ${ms(trip.crossing)}, kept ${ms(trip.kept)}); now none per step, one read of ${ms(trip.read)} per checkpoint`;
+  log(tripLine);
   await writeFile(join(outDir, 'gpu-check.txt'), `${lines.join('\n')}\n`);
+  const path = await writeBenchmarkSection(
+    'gpu-check-training',
+    `## GPU check: ${card} (WebGPU provider), inference and training
+
+${new Date().toISOString().slice(0, 10)}, ${machineLine()}; \`node dist/bench/gpu-check.js\`; the provider: ${providerSummary('webgpu', [])}.
+Goals (issue 17): WebGPU float16 inference within 3x of PyTorch CUDA float16 at 1024 px; a 256 px CycleGAN iteration within 2x of PyTorch CUDA.
+
+| resnet_9blocks ngf 64 | float32 (WebGPU; CPU) | float16 | PyTorch CUDA float32 | max abs WebGPU vs CPU |
+| --- | --- | --- | --- | --- |
+${inferenceRows.join('\n')}
+
+| one CycleGAN iteration (batch 1, PatchGAN ndf 64) | GAN Studio (WebGPU, state on the device) | PyTorch CUDA | ratio |
+| --- | --- | --- | --- |
+${trainRows.join('\n')}
+
+${tripLine}.`,
+  );
+  log(`wrote ${path}`);
 }
 
 await main();

@@ -1,8 +1,8 @@
 """Peer timing for the training benchmark: one CycleGAN iteration (junyanz order: forward,
 G step against fixed Ds, D step on fresh fakes), in PyTorch on the CPU.
 
-Usage: /usr/bin/python3 bench/torch_train_peer.py NGF N_BLOCKS SIZE THREADS ITERATIONS
-Prints one JSON line: {"torch": version, "seconds": [per-iteration wall times]}.
+Usage: /usr/bin/python3 bench/torch_train_peer.py NGF N_BLOCKS SIZE THREADS ITERATIONS [cpu|cuda]
+Prints one JSON line: {"torch": version, "device": ..., "seconds": [per-iteration wall times]}.
 """
 import json
 import os
@@ -19,9 +19,10 @@ from reference_nets import ResnetGenerator  # noqa: E402
 from make_training_fixtures import NLayerDiscriminator  # noqa: E402
 
 ngf, n_blocks, size, threads, iterations = (int(a) for a in sys.argv[1:6])
+device = sys.argv[6] if len(sys.argv) > 6 else "cpu"
 torch.set_num_threads(threads)
-G_A, G_B = ResnetGenerator(ngf=ngf, n_blocks=n_blocks), ResnetGenerator(ngf=ngf, n_blocks=n_blocks)
-D_A, D_B = NLayerDiscriminator(3, 64, 3, "instance"), NLayerDiscriminator(3, 64, 3, "instance")
+G_A, G_B = ResnetGenerator(ngf=ngf, n_blocks=n_blocks).to(device), ResnetGenerator(ngf=ngf, n_blocks=n_blocks).to(device)
+D_A, D_B = NLayerDiscriminator(3, 64, 3, "instance").to(device), NLayerDiscriminator(3, 64, 3, "instance").to(device)
 opt_G = torch.optim.Adam(list(G_A.parameters()) + list(G_B.parameters()), lr=2e-4, betas=(0.5, 0.999))
 opt_D = torch.optim.Adam(list(D_A.parameters()) + list(D_B.parameters()), lr=2e-4, betas=(0.5, 0.999))
 l1, mse = nn.L1Loss(), nn.MSELoss()
@@ -49,9 +50,13 @@ def iteration(real_A, real_B):
 
 seconds = []
 for i in range(iterations + 1):
-    a, b = torch.rand(1, 3, size, size) * 2 - 1, torch.rand(1, 3, size, size) * 2 - 1
+    a, b = torch.rand(1, 3, size, size, device=device) * 2 - 1, torch.rand(1, 3, size, size, device=device) * 2 - 1
+    if device == "cuda":
+        torch.cuda.synchronize()
     t = time.perf_counter()
     iteration(a, b)
+    if device == "cuda":
+        torch.cuda.synchronize()
     if i > 0:  # the first iteration allocates
         seconds.append(time.perf_counter() - t)
-print(json.dumps({"torch": torch.__version__, "seconds": seconds}))
+print(json.dumps({"torch": torch.__version__, "device": device, "seconds": seconds}))

@@ -82,3 +82,35 @@ describe('gan-studio translate', () => {
     expect(result.stderr).toMatch(/skipped .*broken: .*manifest\.json is missing/);
   });
 });
+
+describe('the provider line', () => {
+  /** Dawn's own lines, which a user must never see (it prints them to stderr when it finds no adapter). */
+  const DAWN_NOISE = /vkCreateInstance|VK_ERROR|XDG_RUNTIME_DIR|Dawn|\bWarning:/;
+  const image = async (): Promise<string> => {
+    const path = join(root, 'provider-line.png');
+    await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808040' } }).png().toFile(path);
+    return path;
+  };
+
+  it('says in one line which provider ran and why the others did not, with no native noise', async () => {
+    const photo = await image();
+    const run = (device: string, extra: NodeJS.ProcessEnv = {}) => runCli(['translate', '-m', 'tiny', '--device', device, photo, '--out', join(root, `line-${device}`), '--overwrite'], { env: { ...env, ...extra } });
+    // No Vulkan driver at all: WebGPU is not even tried, so Dawn has nothing to print.
+    const none = await run('auto', { VK_ICD_FILENAMES: join(root, 'no-such-driver.json') });
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).toMatch(/translated with tiny on cpu \(webgpu skipped: no Vulkan driver on this system\) in /);
+    expect(none.stderr).not.toMatch(DAWN_NOISE);
+    expect(none.stderr).not.toMatch(/^note: webgpu/m);
+    if (process.platform !== 'linux' || !(process.env.VK_ICD_FILENAMES ?? '').includes('swiftshader')) return;
+    // SwiftShader, the only driver here (the test setup names it): auto passes it over and says so...
+    const auto = await run('auto');
+    expect(auto.stderr).toMatch(/on cpu \(webgpu skipped: the only Vulkan driver is SwiftShader, which runs on the processor \(--device webgpu uses it\)\) in /);
+    expect(auto.stderr).not.toMatch(DAWN_NOISE);
+    // ...and asked for by name, it runs there, reported as what it is.
+    const named = await run('webgpu');
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).toMatch(/on webgpu \(on SwiftShader, a software Vulkan driver: the processor, not a GPU\) in /);
+    expect(named.stderr).not.toMatch(DAWN_NOISE);
+    // SwiftShader compiles the model's kernels on the processor.
+  }, 180_000);
+});

@@ -106,6 +106,20 @@ describe('gan-studio serve under hostile requests', () => {
     expect(server.alive()).toBe(true);
   });
 
+  it('keeps no file or connection of uploads whose body is malformed, cut short, or never sent', async () => {
+    const t = `token=${server.token}`;
+    const bodies = [
+      request(server, 'POST', `/api/upload?${t}&batch=cut&path=a.jpg`, { 'content-length': '1000' }, 'x'.repeat(10)),
+      request(server, 'POST', `/api/upload?${t}&batch=cut&path=b.jpg`, { 'transfer-encoding': 'chunked' }, 'zz\r\nxx\r\n'),
+      request(server, 'POST', `/api/upload?${t}&batch=cut&path=c.jpg`, { expect: '100-continue', 'content-length': '10' }),
+    ];
+    const fdsBefore = await server.fds();
+    for (let k = 0; k < 10; k++) for (const bytes of bodies) await server.raw(bytes, { timeoutMs: 200 });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await server.fds()).toBeLessThanOrEqual(fdsBefore + 2);
+    expect(server.alive()).toBe(true);
+  });
+
   it('refuses training settings that name folders outside the studio\'s copies of uploads, or start-from models by path', async () => {
     await writeBatch(join(server.sentinel, 'faces'), 3, { width: 32, height: 32 }, false);
     before = await server.sentinelListing();

@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { QUALITY } from '../contract/settings.js';
-import { TRAIN_ARCHS, TRAIN_MODES, TRAIN_NORMS } from '../contract/training.js';
+import { TRAIN_ARCHS, TRAIN_MODES, TRAIN_NORMS, UPSAMPLINGS } from '../contract/training.js';
 import { StudioError, toErrorInfo } from '../engine/errors.js';
 import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
 import { DEFAULT_MODEL, ModelLibrary } from '../engine/library/index.js';
@@ -182,6 +182,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--ndf <n>', 'discriminator width (default 64)', parseNumber)
     .option('--d-layers <n>', 'PatchGAN layers (default 3: 70 x 70 patches)', parseNumber)
     .addOption(new Option('--norm <norm>', 'normalisation (default: instance; batch for pix2pix)').choices(TRAIN_NORMS))
+    .addOption(new Option('--upsample <how>', 'generator upsampling: transposed convs (default, as the reference) or resize then conv (no checkerboard)').choices(UPSAMPLINGS))
     .option('--edges', 'pix2pix: --a holds photos; the inputs are edge maps derived from them')
     .option('--iterations <n>', 'training iterations (default 2000)', parseNumber)
     .option('--size <pixels>', 'crop size the networks train at (default 256)', parseNumber)

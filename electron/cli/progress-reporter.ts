@@ -15,7 +15,8 @@ export interface Failure {
 export class ProgressReporter {
   readonly failures: Failure[] = [];
   readonly providers = new Map<string, number>();
-  readonly fallbackNotes = new Set<string>();
+  /** Providers passed over, by provider and reason (each once), for the summary's provider line. */
+  readonly fallbacks = new Map<string, { provider: string; reason: string }>();
   readonly renamed: { input: string; output: string; reason: string }[] = [];
   /** The farm workers that translated files (farm batches). */
   readonly workers = new Set<string>();
@@ -72,7 +73,7 @@ export class ProgressReporter {
       case 'item-done': {
         this.lastLine = 0;
         this.providers.set(event.provider, (this.providers.get(event.provider) ?? 0) + 1);
-        for (const f of event.fallbacks) this.fallbackNotes.add(`${f.provider} ${f.reason}`);
+        for (const f of event.fallbacks) this.fallbacks.set(`${f.provider} ${f.reason}`, f);
         if (event.renamed) this.renamed.push({ input: event.input, output: event.output, reason: event.renameReason ?? 'the plain name was taken' });
         if (event.worker !== undefined) this.workers.add(event.worker);
         if (this.bar !== null) {

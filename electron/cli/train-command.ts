@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { TRAIN_FIELDS, checkTrainSettings, type TrainEvent, type TrainSettings } from '../contract/training.js';
 import { StudioError } from '../engine/errors.js';
+import { providerSummary } from '../engine/runtime/index.js';
 import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.js';
 import { exportRunModels } from '../engine/training/export-models.js';
 import { trainSettings } from '../engine/training/train-settings.js';
@@ -65,8 +66,7 @@ class TrainReporter {
         this.provider = e.provider;
         this.json.write('started', { runDir: e.runDir, provider: e.provider, fallbacks: e.fallbacks, resumed: e.resumed, iteration: e.iteration, iterations: e.iterations, counts: e.data.counts, skipped: e.data.skipped });
         const counts = Object.entries(e.data.counts).map(([k, v]) => `${k}: ${v}`).join(', ');
-        this.stream.write(`${e.resumed ? 'resuming' : 'training'} in ${displayText(e.runDir)} on ${e.provider} (${counts}), from iteration ${e.iteration} of ${e.iterations}\n`);
-        for (const f of e.fallbacks) this.stream.write(`  ${f.provider} not used: ${f.reason}\n`);
+        this.stream.write(`${e.resumed ? 'resuming' : 'training'} in ${displayText(e.runDir)} (${counts}), from iteration ${e.iteration} of ${e.iterations}, on ${providerSummary(e.provider, e.fallbacks)}\n`);
         for (const s of e.data.skipped) this.stream.write(`  skipped ${displayText(s.path)}: ${displayText(s.reason)}\n`);
         return;
       }

@@ -3,7 +3,7 @@ import type { JobEvent, OutputFormat, TranslateJobSpec } from '../contract/jobs.
 import { runSweepJob, runTranslateJob, type JobSummary, type SweepJobSpec, type SweepSpec } from '../engine/jobs/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import { logJobEvent, processLogger } from '../engine/logging/index.js';
-import type { SessionManager } from '../engine/runtime/index.js';
+import { providerSummary, type SessionManager } from '../engine/runtime/index.js';
 import { JsonLines } from './json-lines.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { displayText } from '../engine/display-text.js';
@@ -90,10 +90,10 @@ export async function runBatchCommand(
 function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: JsonLines): number {
   const total = summary.succeeded + summary.failed;
   json.write('summary', { model: summary.model.manifest.id, succeeded: summary.succeeded, failed: summary.failed, cancelled: summary.cancelled, ms: Math.round(summary.ms), providers: [...reporter.providers.keys()] });
-  const providers = [...reporter.providers.keys()].join(', ') || 'no provider';
+  // One provider line: which ran, and why the ones before it did not.
+  const providers = [...reporter.providers.keys()].map((p) => providerSummary(p, [...reporter.fallbacks.values()])).join(', ') || 'no provider';
   const seconds = (summary.ms / 1000).toFixed(1);
   const out: string[] = [];
-  for (const note of reporter.fallbackNotes) out.push(`note: ${note}`);
   for (const r of reporter.renamed) out.push(`note: ${displayText(r.output)} was named so because ${r.reason}`);
   const verb = summary.cancelled ? 'Cancelled:' : 'Done:';
   const workers = reporter.workers.size === 0 ? '' : ` by ${reporter.workers.size} worker${reporter.workers.size === 1 ? '' : 's'} (${[...reporter.workers].sort().join(', ')})`;

@@ -8,6 +8,16 @@ export interface ProviderReport {
   fallbacks: { provider: string; reason: string }[];
 }
 
+/**
+ * The one line that says which provider ran and why the ones before it did not, as the CLI and
+ * the studio show it: "cpu (webgpu skipped: no Vulkan driver on this system)". `provider` may be
+ * described already ("webgpu (on SwiftShader, ...)"); repeated reasons are shown once.
+ */
+export function providerLine(provider: string, fallbacks: readonly { provider: string; reason: string }[]): string {
+  const passed = [...new Set(fallbacks.map((f) => `${f.provider} ${f.reason}`))];
+  return passed.length === 0 ? provider : `${provider} (${passed.join('; ')})`;
+}
+
 /** What translating one item made, and where it ran. */
 export interface ItemResult extends ProviderReport {
   output: string;

@@ -14,6 +14,10 @@ export type TrainArch = (typeof TRAIN_ARCHS)[number];
 
 export const TRAIN_NORMS = ['instance', 'batch'] as const;
 
+/** The generator's upsampling: the reference's transposed convs, or resize-then-convolve (no checkerboards). */
+export const UPSAMPLINGS = ['transposed', 'resize'] as const;
+export type Upsampling = (typeof UPSAMPLINGS)[number];
+
 // Each check's message leaves out the setting's name: the caller puts its own in front.
 const got = (issue: { input?: unknown }): string => `, got ${String(issue.input)}`;
 const whole = (min: number, max: number) =>
@@ -47,6 +51,8 @@ export const TRAIN_FIELDS = {
   /** PatchGAN layers (3 = the 70 x 70 discriminator). */
   dLayers: { label: 'Discriminator layers', flag: '--d-layers', schema: whole(1, 6) },
   norm: { label: 'Normalisation', flag: '--norm', schema: oneOf(TRAIN_NORMS) },
+  /** New generators only (a --from model keeps its own); absent: the reference's transposed convs. */
+  upsample: { label: 'Upsampling', flag: '--upsample', schema: oneOf(UPSAMPLINGS).optional() },
   iterations: { label: 'Iterations', flag: '--iterations', schema: whole(1, 10_000_000) },
   /** Crop size the networks train at. */
   size: { label: 'Crop size (px)', flag: '--size', schema: whole(16, 4096) },

@@ -211,9 +211,14 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
     } catch (err) {
       const info = toErrorInfo(err);
       answer(400, { ok: false, error: { ...info, message: uploads.redact(info.message) } });
-      // The rest of a refused body is not read: the connection closes once the answer is out.
+      // The rest of a refused body is not read: the connection closes once the answer is out, or
+      // at once when the body itself failed (the client went away, a malformed chunk).
       req.unpipe();
-      res.once('finish', () => req.socket.destroySoon());
+      if (req.errored !== null || req.destroyed || res.destroyed) req.socket.destroy();
+      else {
+        res.once('finish', () => req.socket.destroySoon());
+        req.once('error', () => req.socket.destroy());
+      }
     }
   };
 
@@ -244,11 +249,9 @@ export async function startStudioServer(options: ServeOptions = {}): Promise<Run
       else res.destroy();
     });
   });
-  // Malformed HTTP (a bad request line, headers too large): answered 400 by hand, the socket ended.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  // Malformed HTTP (a bad request line or chunk, a body cut short) is Node's own clientError
+  // handling: a 400 when nothing was answered yet, then the socket destroyed, so the request's
+  // stream errors and whatever waited on it lets go.
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
   /** One message from the page: a request with a number id and a known channel, else an answer saying why (or nothing). */

@@ -83,7 +83,12 @@ export class UploadStore {
     try {
       await mkdir(dirname(target), { recursive: true });
       // The body is piped, not part of the pipeline: a refusal leaves the request open for its answer.
+      // A body torn down meanwhile (a client gone, a malformed chunk, even during the mkdir above) ends the upload.
+      if (body.destroyed) throw new Error('the upload was interrupted');
       body.on('error', (err) => counter.destroy(err));
+      body.once('close', () => {
+        if (!body.readableEnded) counter.destroy(new Error('the upload was interrupted'));
+      });
       body.pipe(counter);
       await pipeline(counter, createWriteStream(partial, { flags: 'wx' }));
       if (declaredBytes !== undefined && counted !== declaredBytes) throw new StudioError('BAD_ARGUMENT', `${relativePath}: the upload ended early (${counted} of ${declaredBytes} bytes)`);

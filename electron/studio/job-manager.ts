@@ -78,7 +78,7 @@ export class JobManager {
   constructor(
     private readonly engine: ItemTranslator,
     private readonly emit: (event: StudioJobEvent) => void,
-    private readonly onProvider: (provider: string) => void = () => undefined,
+    private readonly onProvider: (provider: string, fallbacks: readonly { provider: string; reason: string }[]) => void = () => undefined,
     /** Where batches started with `farm` run; looked up when each item is sent. */
     private readonly farmRoute: () => FarmRoute | undefined = () => undefined,
   ) {}
@@ -252,7 +252,7 @@ export class JobManager {
     if (result.ok) {
       this.setState(job, item, 'done');
       item.output = result.data.output;
-      this.onProvider(result.data.provider);
+      this.onProvider(result.data.provider, result.data.fallbacks);
       const { renamed, ms, provider } = result.data;
       item.result = { renamed, ms, provider };
       this.emit({ type: 'item-done', jobId: job.id, index: item.index, input: item.name, ...result.data, progress: this.progress(job) });

@@ -6,6 +6,7 @@ import { INVOKE, type EngineStatus, type EventChannels, type InvokeChannel, type
 import { parseQueueItemRef } from '../contract/preview.js';
 import { describeIssues, type Result } from '../contract/result.js';
 import type { Settings } from '../contract/settings.js';
+import { providerLine } from '../contract/jobs.js';
 import { describeTrainSettingIssues } from '../contract/training.js';
 import type { MediaVariant } from '../contract/wire.js';
 import type { PreviewImage } from '../engine/imaging/index.js';
@@ -94,8 +95,9 @@ export class StudioService {
         logJobEvent(log(), event);
         host.send('jobs:event', event);
       },
-      (provider) => {
-        this.lastProvider = provider;
+      (provider, fallbacks) => {
+        // The one provider line: which ran, and why any before it did not.
+        this.lastProvider = providerLine(provider, fallbacks);
       },
       () => this.farm.route(),
     );

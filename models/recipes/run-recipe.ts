@@ -1,5 +1,5 @@
 /**
- * `npm run recipe -- <name> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install]`
+ * `npm run recipe -- <name> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install] [--resume]`
  *
  * Regenerates a starter model's data and trains it from scratch with GAN Studio's own trainer,
  * deterministic given the seed; installs the model into models/<id>/, its sample grid into
@@ -7,11 +7,12 @@
  * long it took. Hours on a small CPU: run it in the background.
  */
 import { mkdir } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { machineLine, writeBenchmarkSection } from '../../bench/benchmarks-file.js';
 import { day2night, reevaluateDay2Night } from './day2night/recipe.js';
 import { edges2handbags } from './edges2handbags/recipe.js';
+import { evaluateReal } from './evaluate-real/recipe.js';
 import { sceneAttributes } from './scene-attributes/recipe.js';
 import type { RecipeOptions } from './shared/recipe-kit.js';
 
@@ -19,6 +20,7 @@ const RECIPES: Record<string, (o: RecipeOptions) => Promise<Record<string, strin
   day2night,
   edges2handbags,
   'scene-attributes': sceneAttributes,
+  'evaluate-real': evaluateReal,
 };
 
 function option(args: string[], name: string): string | undefined {
@@ -31,7 +33,7 @@ async function main(): Promise<number> {
   const name = args[0];
   const recipe = name === undefined ? undefined : RECIPES[name];
   if (name === undefined || recipe === undefined) {
-    process.stderr.write(`usage: npm run recipe -- <${Object.keys(RECIPES).join('|')}> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install]\n`);
+    process.stderr.write(`usage: npm run recipe -- <${Object.keys(RECIPES).join('|')}> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install] [--resume]\n`);
     return 2;
   }
   const seed = Number(option(args, '--seed') ?? 1);
@@ -52,15 +54,16 @@ async function main(): Promise<number> {
     device: option(args, '--device') ?? 'cpu',
     ...(option(args, '--threads') === undefined ? {} : { threads: Number(option(args, '--threads')) }),
     install: !args.includes('--no-install'),
+    resume: args.includes('--resume'),
   });
   const seconds = (performance.now() - started) / 1000;
   if (!args.includes('--no-install')) {
     const rows = Object.entries(result).filter(([k]) => k !== 'grid').map(([k, v]) => `| ${k} | ${v} |`);
     await writeBenchmarkSection(
       `starter-${name}`,
-      `## Starter model \`${name}\`: held-out evaluation
+      `## ${name === 'evaluate-real' ? 'Starter models on real photographs and hand-drawn outlines' : `Starter model \`${name}\`: held-out evaluation`}
 
-${new Date().toISOString().slice(0, 10)}, ${machineLine()}, ${option(args, '--threads') ?? cpus().length} thread(s); \`npm run recipe -- ${name}\` (seed ${seed}), ${(seconds / 60).toFixed(1)} min in all${evaluateOnly ? ' (evaluation only, on the installed model: the training figures are in its card)' : ''}.
+${new Date().toISOString().slice(0, 10)}, ${machineLine()}, ${option(args, '--threads') ?? cpus().length} thread(s), load average ${loadavg()[0]?.toFixed(1)} at the end (a machine shared with other jobs); \`npm run recipe -- ${name}\` (seed ${seed}), ${(seconds / 60).toFixed(1)} min in all${evaluateOnly ? ' (evaluation only, on the installed model: the training figures are in its card)' : ''}.
 
 | measure | value |
 | --- | --- |

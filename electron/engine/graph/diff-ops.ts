@@ -1,4 +1,6 @@
+import { channelPads, convChannelPadding } from './conv-channels.js';
 import { windowAttributes, windowSide, type KernelWindow } from './geometry.js';
+import type { AttrValue } from './onnx-writer.js';
 import { type Shape, type Tape, size } from './tape.js';
 
 /**
@@ -199,6 +201,39 @@ function foldReflect(t: Tape, g: string, axis: 2 | 3, n: number, a: number): str
   return t.emit('Sum', [centre, nearFull, farFull], outShape);
 }
 
+/** An ONNX Conv of x [N, C, H, W] with weights [O, C, kh, kw], its input channels padded where WebGPU needs it (graph/conv-channels). */
+function emitConv(t: Tape, x: string, weight: string, bias: string | null, shape: readonly number[], attrs: Record<string, AttrValue>): string {
+  const xs = t.shape(x);
+  const ws = t.shape(weight);
+  const extra = convChannelPadding(xs[1] ?? 0, ws[0] ?? 0);
+  if (extra === 0) return t.emit('Conv', bias === null ? [x, weight] : [x, weight, bias], shape, attrs);
+  const pads = t.ints(channelPads(extra));
+  const widen = (v: string, s: readonly number[]): string => t.emit('Pad', [v, pads], [s[0] ?? 0, (s[1] ?? 0) + extra, s[2] ?? 0, s[3] ?? 0]);
+  const inputs = [widen(x, xs), widen(weight, ws), ...(bias === null ? [] : [bias])];
+  return t.emit('Conv', inputs, shape, attrs);
+}
+
+/**
+ * Nearest-neighbour upsampling by a whole factor: each value copied into an f x f block. Its
+ * gradient sums each block back onto the value it copied.
+ */
+export function upsampleNearest(t: Tape, x: string, factor: number): string {
+  const [n, c, h, w] = t.shape(x) as [number, number, number, number];
+  const f = factor;
+  const outShape = [n, c, h * f, w * f];
+  const y = t.emit('Resize', [x, '', '', t.ints(outShape)], outShape, NEAREST_RESIZE);
+  return t.record([x], y, (g, tt) => {
+    const blocks = tt.emit('Reshape', [g, tt.ints([n, c, h, f, w, f])], [n, c, h, f, w, f]);
+    return [tt.emit('ReduceSum', [blocks, tt.ints([3, 5])], [n, c, h, w], { keepdims: 0 })];
+  });
+}
+
+/**
+ * ONNX Resize attributes for exact nearest-neighbour upsampling by a whole factor: output y
+ * reads input floor(y / f), as PyTorch's nearest mode does.
+ */
+export const NEAREST_RESIZE = { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' } as const;
+
 /**
  * Conv, or ConvTranspose for a transposed window. Each one's input gradient is the other with
  * the same weights; the weight gradient is one Conv of input and output gradient.
@@ -210,12 +245,12 @@ export function convolution(t: Tape, x: string, weight: string, bias: string | n
   const ho = windowSide(window, h);
   const wo = windowSide(window, w);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
-  const y = t.emit(window.transposed ? 'ConvTranspose' : 'Conv', inputs, [n, outC, ho, wo], windowAttributes(window));
+  const y = window.transposed ? t.emit('ConvTranspose', inputs, [n, outC, ho, wo], windowAttributes(window)) : emitConv(t, x, weight, bias, [n, outC, ho, wo], windowAttributes(window));
   return t.record(inputs, y, (g, tt, needs) => {
     let gx: string | null = null;
     if (needs[0] && window.transposed) {
       // A conv with the same weights ([in, out] read as [out', in']) maps the output gradient back.
-      gx = tt.emit('Conv', [g, weight], t.shape(x), windowAttributes({ ...window, transposed: false }));
+      gx = emitConv(tt, g, weight, null, t.shape(x), windowAttributes({ ...window, transposed: false }));
     } else if (needs[0]) {
       // The transposed conv with the same weights; output_padding restores the rows and
       // columns the forward stride skipped.
@@ -247,7 +282,7 @@ function weightGradient(t: Tape, input: string, kernelSource: string, o: { k: nu
   const gT = t.emit('Transpose', [kernelSource], [co, n, kh, kw], { perm: [1, 0, 2, 3] });
   const fullH = h + 2 * o.p - (kh - 1) * o.s;
   const fullW = w + 2 * o.p - (kw - 1) * o.s;
-  let r = t.emit('Conv', [xT, gT], [ci, co, fullH, fullW], {
+  let r = emitConv(t, xT, gT, null, [ci, co, fullH, fullW], {
     kernel_shape: [kh, kw],
     dilations: [o.s, o.s],
     pads: [o.p, o.p, o.p, o.p],

@@ -87,6 +87,13 @@ export class GraphBuilder {
     return this.push('pad', { op: 'pad', input: x, mode, amount });
   }
 
+  /** Nearest-neighbour upsampling by a whole factor (height and width). */
+  upsample(x: string, factor: number): string {
+    const output = this.fresh('up');
+    this.nodes.push({ op: 'upsample', input: x, output, factor });
+    return output;
+  }
+
   relu(x: string): string {
     return this.push('relu', { op: 'relu', input: x });
   }

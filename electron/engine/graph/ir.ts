@@ -65,6 +65,15 @@ export type IrNode =
       readonly batchStatistics?: boolean;
     })
   | (Unary & { readonly op: 'pad'; readonly mode: 'reflect' | 'zero'; readonly amount: number })
+  | (Unary & {
+      /**
+       * Nearest-neighbour upsampling by a whole factor in height and width (PyTorch's
+       * Upsample(mode='nearest')): output (y, x) copies input (floor(y / f), floor(x / f)).
+       * Followed by a conv, it is the resize-then-convolve upsampling of our own starters.
+       */
+      readonly op: 'upsample';
+      readonly factor: number;
+    })
   | (Unary & { readonly op: 'relu' })
   | (Unary & { readonly op: 'tanh' })
   | (Unary & { readonly op: 'sigmoid' })

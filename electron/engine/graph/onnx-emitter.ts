@@ -29,6 +29,12 @@ export function normLayerChannels(graph: IrGraph): number[] {
   return graph.nodes.filter(normalises).map((n) => channels.get(n.input) ?? 0);
 }
 
+/** A graph's parameter shapes, as lowerings ask for them. */
+function paramShapes(graph: IrGraph): (name: string) => readonly number[] {
+  const shapes = new Map(graph.params.map((p) => [p.name, p.shape]));
+  return (name) => shapes.get(name) ?? [];
+}
+
 /** Every node through its op-table lowering. */
 function lowerAll(nodes: readonly IrNode[], ctx: Lowering): void {
   for (const node of nodes) opOf(node).lower(node, ctx);
@@ -80,7 +86,7 @@ export function emitOnnx(graph: IrGraph, weights: WeightMap, options: EmitOption
     writer.output(names.variance, dims);
     return names;
   };
-  lowerAll(graph.nodes, { writer, strip: false, statistics });
+  lowerAll(graph.nodes, { writer, strip: false, statistics, paramShape: paramShapes(graph) });
   return writer.encode(options);
 }
 
@@ -140,7 +146,7 @@ export function emitSegment(graph: IrGraph, segment: Segment, weights: WeightMap
     writer.input(names.variance, [c]);
     return names;
   };
-  const ctx = { writer, strip: true, statistics };
+  const ctx = { writer, strip: true, statistics, paramShape: paramShapes(graph) };
   lowerAll(segment.pointwise, ctx);
 
   // The padding node (if any) and the spatial node, the first of them reading masked rows.

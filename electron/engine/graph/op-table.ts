@@ -10,6 +10,7 @@
  * function. A spatial kind describes itself as a KernelWindow, from which strips work out the
  * rows they read. Nothing in graph/, jobs/ or training/ names layer kinds.
  */
+import { channelPads, convChannelPadding } from './conv-channels.js';
 import * as diff from './diff-ops.js';
 import { windowAttributes, windowSide, type KernelWindow } from './geometry.js';
 import type { IrNode, IrNodeOf, IrOp } from './ir.js';
@@ -35,6 +36,8 @@ export interface Lowering {
   readonly strip: boolean;
   /** The statistics a norm layer normalises with: null for its input's own, or given [C] tensors. */
   statistics(node: UnaryNode): StatNames | null;
+  /** A parameter's shape (a conv's weights say its channels). */
+  paramShape(name: string): readonly number[];
 }
 
 /** Tape values of an IR graph's values and parameters, for running it differentiably (graph/ir-apply). */
@@ -97,6 +100,22 @@ function convWindow(n: ConvNode): KernelWindow {
   return { kernel: n.kernel, stride: n.stride, pad: n.pad, transposed: n.op === 'convTranspose', outputPadding: n.op === 'convTranspose' ? n.outputPadding : 0 };
 }
 
+/** A Conv's inputs, its input channels padded with zeros where WebGPU needs it (graph/conv-channels). */
+function channelSafeInputs(n: ConvNode, ctx: Lowering): string[] {
+  const [outChannels = 0, inChannels = 0] = ctx.paramShape(n.weight);
+  const extra = convChannelPadding(inChannels, outChannels);
+  if (extra === 0) return withBias(n);
+  const pads = ctx.writer.ints(channelPads(extra));
+  const [x, w] = [`${n.output}/input-widened`, `${n.output}/weight-widened`];
+  ctx.writer.node('Pad', [n.input, pads], [x]);
+  ctx.writer.node('Pad', [n.weight, pads], [w]);
+  return [x, w, ...(n.bias === null ? [] : [n.bias])];
+}
+
+function upsampleWindow(n: IrNodeOf<'upsample'>): KernelWindow {
+  return { kernel: n.factor, stride: n.factor, pad: 0, transposed: true, outputPadding: 0 };
+}
+
 /** Conv and ConvTranspose: one window; the weights' layout says which axis holds the output channels. */
 function convolution(opType: 'Conv' | 'ConvTranspose', outChannelAxis: 0 | 1): OpDef<ConvNode> {
   return {
@@ -105,7 +124,7 @@ function convolution(opType: 'Conv' | 'ConvTranspose', outChannelAxis: 0 | 1): O
     segment: { role: 'spatial', window: convWindow },
     channels: (n, _channelsOf, paramShape) => paramShape(n.weight)[outChannelAxis] ?? 0,
     side: (n, sideOf) => windowSide(convWindow(n), sideOf(n.input)),
-    lower: (n, ctx) => ctx.writer.node(opType, withBias(n), [n.output], windowAttributes(convWindow(n), ctx.strip)),
+    lower: (n, ctx) => ctx.writer.node(opType, opType === 'Conv' ? channelSafeInputs(n, ctx) : withBias(n), [n.output], windowAttributes(convWindow(n), ctx.strip)),
     onTape: (n, t, v) => diff.convolution(t, v.get(n.input), v.get(n.weight), v.param(n.bias), convWindow(n)),
   };
 }
@@ -145,6 +164,18 @@ export const OPS: { readonly [K in IrOp]: OpDef<IrNodeOf<K>> } = {
       ctx.writer.node('Pad', [n.input, ctx.writer.ints(pads)], [n.output], { mode: n.mode === 'reflect' ? 'reflect' : 'constant' });
     },
     onTape: (n, t, v) => diff.pad(t, v.get(n.input), n.amount, n.mode),
+  },
+  upsample: {
+    ...perPixel,
+    // Nearest upsampling by f is the transposed window of kernel f and stride f with
+    // weights of one: output row y reads input row floor(y / f), so strips need no halo.
+    segment: { role: 'spatial', window: upsampleWindow },
+    side: (n, sideOf) => sideOf(n.input) * n.factor,
+    lower: (n, ctx) => {
+      const scales = ctx.writer.floats(`${n.output}/scales`, [4], Float32Array.of(1, 1, n.factor, n.factor));
+      ctx.writer.node('Resize', [n.input, '', scales], [n.output], diff.NEAREST_RESIZE);
+    },
+    onTape: (n, t, v) => diff.upsampleNearest(t, v.get(n.input), n.factor),
   },
   relu: elementwise('Relu', diff.relu),
   tanh: elementwise('Tanh', diff.tanh),

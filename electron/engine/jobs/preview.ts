@@ -23,6 +23,11 @@ export type RenderedPreview = Omit<PreviewImage, 'superseded' | 'computed'>;
 
 /** Above this many pixels a preview is sent as JPEG: a PNG of a photo is several times larger. */
 const JPEG_ABOVE_PIXELS = 512 * 512;
+/**
+ * zlib effort of preview PNGs: the bytes only cross a local socket, and level 1 against the
+ * default 6 took about 1 ms off each 128 px sketch preview (see docs/BENCHMARKS.md).
+ */
+const PREVIEW_PNG_COMPRESSION = 1;
 /** Decoded sources kept (each at most 1024 px on its longer side: 3 MB). */
 const SOURCES_KEPT = 6;
 /** Sources prepared for a model and size (shrunk, cropped), kept for repeated slider moves. */
@@ -93,7 +98,7 @@ export class PreviewRenderer {
     const { image, notes } = await prepared;
     const result = await pipeline.translate(image, { ...attributes, preprocessed: true });
     const jpeg = result.width * result.height > JPEG_ABOVE_PIXELS && result.alpha === null;
-    const bytes = await encodeImage(result, jpeg ? { format: 'jpeg', quality: 90 } : { format: 'png' });
+    const bytes = await encodeImage(result, jpeg ? { format: 'jpeg', quality: 90 } : { format: 'png', pngCompression: PREVIEW_PNG_COMPRESSION });
     return {
       image: `data:image/${jpeg ? 'jpeg' : 'png'};base64,${bytes.toString('base64')}`,
       width: result.width,

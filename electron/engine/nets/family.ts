@@ -1,6 +1,7 @@
 import type { ModelKind } from '../../contract/models.js';
 import type { NormKind } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
+import type { Upsampling } from './upsampling.js';
 
 /**
  * What a network family is: one module under nets/ fills in one of these and the registry
@@ -30,6 +31,12 @@ export interface ChoiceField<T extends string = string> {
   /** In the order messages list them. */
   readonly values: readonly T[];
   readonly default?: T;
+  /**
+   * A setting added after models were described without it (the upsampling): completed
+   * settings leave it out while it has its default, so every description written before it
+   * (manifests, catalog entries, tensor-file metadata) reads exactly as it did.
+   */
+  readonly addedLater?: boolean;
 }
 
 /** A yes/no setting; `--arch` takes `name`, `name=false` and `no_name`. */
@@ -44,14 +51,19 @@ export type Field = CountField | ChoiceField | FlagField;
 /** A family's settings without the family name. */
 export type SettingsBody<S> = Omit<S, 'family'>;
 
-/** One field spec per setting, typed by the setting's value; the object's order is the settings' order. */
+/**
+ * One field spec per setting, typed by the setting's value; the object's order is the settings'
+ * order. A setting added after models were written (the upsampling) is optional in the type,
+ * its absence meaning the field's default; completed settings always carry it.
+ */
+type Value<S, K extends keyof SettingsBody<S>> = Exclude<SettingsBody<S>[K], undefined>;
 export type Fields<S> = {
-  readonly [K in keyof SettingsBody<S>]-?: SettingsBody<S>[K] extends number
+  readonly [K in keyof SettingsBody<S>]-?: Value<S, K> extends number
     ? CountField
-    : SettingsBody<S>[K] extends boolean
+    : Value<S, K> extends boolean
       ? FlagField
-      : SettingsBody<S>[K] extends string
-        ? ChoiceField<SettingsBody<S>[K]>
+      : Value<S, K> extends string
+        ? ChoiceField<Value<S, K>>
         : never;
 };
 
@@ -84,6 +96,8 @@ export interface TrainingChoice {
   norm: NormKind;
   /** Attributes in the data (conditional training), else 0. */
   conditionSize: number;
+  /** The decoder's upsampling, for families that offer a choice; undefined: the family's default. */
+  upsample?: Upsampling;
 }
 
 /** What every family has; a discriminator family (built fresh by the trainer) has no more. */

@@ -1,5 +1,6 @@
 import type { NormKind } from '../graph/graph-builder.js';
 import type { ChoiceField, CountField, FlagField, GeneratorIo, TrainingChoice } from './family.js';
+import { UPSAMPLE_FIELD, upsamplingDetail, type Upsampling } from './upsampling.js';
 
 /**
  * What the junyanz/pytorch-CycleGAN-and-pix2pix networks (ResnetGenerator, UnetGenerator,
@@ -13,6 +14,8 @@ export type JunyanzSettings = {
   dropout: boolean;
   inputChannels: number;
   outputChannels: number;
+  /** GAN Studio's own variant; absent: the reference's transposed convs. */
+  upsample?: Upsampling;
 };
 
 const channels = (name: string, short: string): CountField => ({ kind: 'count', name, min: 1, max: 4096, spellings: [name, short], default: 3 });
@@ -24,6 +27,7 @@ export const JUNYANZ_FIELDS = {
   dropout: { kind: 'flag', name: 'dropout', default: false } satisfies FlagField,
   inputChannels: channels('input_nc', 'in'),
   outputChannels: channels('output_nc', 'out'),
+  upsample: UPSAMPLE_FIELD,
 } as const;
 
 /**
@@ -37,7 +41,7 @@ export function junyanzNorm(norm: NormKind): { affine: boolean; tracksStats: boo
 
 /** "(ngf 64, instance norm, dropout)": the options after the network's name. */
 export function junyanzDetails(s: JunyanzSettings): string {
-  return `(ngf ${s.ngf}, ${s.norm} norm${s.dropout ? ', dropout' : ''})`;
+  return `(ngf ${s.ngf}, ${s.norm} norm${s.dropout ? ', dropout' : ''}${upsamplingDetail(s.upsample ?? 'transposed')})`;
 }
 
 /** What the junyanz generators share as families: image to image, their channels, 256 px models. */
@@ -46,5 +50,5 @@ export const JUNYANZ_GENERATOR = {
   io: (s: JunyanzSettings): GeneratorIo => ({ inputChannels: s.inputChannels, outputChannels: s.outputChannels, conditionChannels: 0 }),
   preferredSize: 256,
   /** New networks are trained without dropout (the step graph draws no random masks). */
-  forTraining: (choice: TrainingChoice): Partial<JunyanzSettings> => ({ ngf: choice.width, norm: choice.norm, dropout: false }),
+  forTraining: (choice: TrainingChoice): Partial<JunyanzSettings> => ({ ngf: choice.width, norm: choice.norm, dropout: false, upsample: choice.upsample }),
 } as const;

@@ -2,6 +2,7 @@ import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
 import { strideStages } from './stride-stages.js';
+import { upsamplingOf } from './upsampling.js';
 import { JUNYANZ_FIELDS, JUNYANZ_GENERATOR, junyanzDetails, junyanzNorm, type JunyanzSettings } from './junyanz.js';
 
 export type ResnetArch = { family: 'resnet'; ngf: number; nBlocks: number } & JunyanzSettings;
@@ -47,7 +48,7 @@ export function resnetGenerator(options: ResnetOptions): IrGraph {
     index += 1;
   }
 
-  const up = strideStages(g, { x, channels: ch, index }, { ...stage, up: true, outputPadding: 1 });
+  const up = strideStages(g, { x, channels: ch, index }, { ...stage, up: true, outputPadding: 1, upsample: options.upsample ?? 'transposed', resizePadding: 'reflect' });
   x = g.pad(up.x, 3);
   x = g.conv(x, `model.${up.index + 1}`, { inC: up.channels, outC, kernel: 7, bias: true });
   return g.finish(g.tanh(x), outC);
@@ -64,6 +65,7 @@ export const resnetFamily: GeneratorFamily<ResnetArch> = {
     dropout: JUNYANZ_FIELDS.dropout,
     inputChannels: JUNYANZ_FIELDS.inputChannels,
     outputChannels: JUNYANZ_FIELDS.outputChannels,
+    upsample: JUNYANZ_FIELDS.upsample,
   },
   namePatterns: ['resnet_<n>blocks'],
   parseName(name) {
@@ -81,14 +83,17 @@ export const resnetFamily: GeneratorFamily<ResnetArch> = {
     // Dropout adds a module to each block, moving the second conv from conv_block.5 to .6.
     const secondConvAt = (k: number): boolean => convShape(sd, `model.${Math.min(...blocks)}.conv_block.${k}.weight`) !== undefined;
     const first = convShape(sd, 'model.1.weight');
+    const ngf = first?.[0];
     return {
-      ngf: first?.[0],
+      ngf,
       nBlocks: blocks.size,
       norm: sd.shape('model.2.weight') !== undefined ? 'batch' : 'instance',
       dropout: blocks.size === 0 || secondConvAt(5) ? false : secondConvAt(6) ? true : undefined,
       inputChannels: first?.[1],
       // The last conv follows 10 stem and downsampling modules, the blocks, 6 upsampling modules and a pad.
       outputChannels: convShape(sd, `model.${17 + blocks.size}.weight`)?.[0],
+      // The first up-conv follows 10 stem and downsampling modules and the blocks; it reads ngf * 4 channels.
+      upsample: ngf === undefined ? undefined : upsamplingOf(convShape(sd, `model.${10 + blocks.size}.weight`), ngf * 4),
     };
   },
   build: (a) => resnetGenerator(a),

@@ -59,13 +59,14 @@ export function completeSettings<S extends { family: string }>(family: Generator
   const invalid: { field: Field; value: unknown; why: string }[] = [];
   for (const [key, field] of entries(family)) {
     const value = merged[key];
+    if (value === undefined && isAddedLater(field)) continue;
     if (value === undefined) {
       missing.push(field);
       continue;
     }
     const why = fieldProblem(field, value);
     if (why !== undefined) invalid.push({ field, value, why });
-    settings[key] = value;
+    if (!(isAddedLater(field) && value === field.default)) settings[key] = value;
   }
   return missing.length === 0 && invalid.length === 0 ? { ok: true, settings: settings as S } : { ok: false, missing, invalid };
 }
@@ -91,8 +92,14 @@ export function settingsFromMetadata<S extends { family: string }>(family: Gener
   throw new Error(`metadata ${problems.join('; ')}`);
 }
 
+/** Whether a description without this setting means its default and is kept that way (see ChoiceField.addedLater). */
+function isAddedLater(field: Field): boolean {
+  return field.kind === 'choice' && field.addedLater === true;
+}
+
 function fieldSchema(field: Field): z.ZodType {
   const base: z.ZodType = field.kind === 'count' ? z.number().int().min(field.min).max(field.max) : field.kind === 'flag' ? z.boolean() : z.enum(field.values as [string, ...string[]]);
+  if (isAddedLater(field)) return base.optional();
   // A description may leave out what has a default (a setting added after the manifest was written).
   return field.default === undefined ? base : base.default(field.default);
 }

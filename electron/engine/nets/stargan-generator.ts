@@ -2,8 +2,9 @@ import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
 import { strideStages } from './stride-stages.js';
+import { UPSAMPLE_FIELD, upsamplingDetail, upsamplingOf, type Upsampling } from './upsampling.js';
 
-export type StarganArch = { family: 'stargan'; convDim: number; cDim: number; repeatNum: number };
+export type StarganArch = { family: 'stargan'; convDim: number; cDim: number; repeatNum: number; upsample?: Upsampling };
 
 /**
  * StarGAN generator: the condition vector is repeated over the image and concatenated after
@@ -34,7 +35,7 @@ export function starganGenerator(options: Omit<StarganArch, 'family'>): IrGraph 
     x = g.add(x, y);
     index += 1;
   }
-  const up = strideStages(g, { x, channels: ch, index }, { ...stage, up: true });
+  const up = strideStages(g, { x, channels: ch, index }, { ...stage, up: true, upsample: options.upsample ?? 'transposed', resizePadding: 'zero' });
   x = g.conv(up.x, `main.${up.index}`, { inC: up.channels, outC: 3, kernel: 7, pad: 3, bias: false });
   return g.finish(g.tanh(x), 3);
 }
@@ -47,26 +48,30 @@ export const starganFamily: GeneratorFamily<StarganArch> = {
     convDim: { kind: 'count', name: 'conv_dim', min: 1, max: 4096, spellings: ['conv_dim', 'd'] },
     cDim: { kind: 'count', name: 'c_dim', min: 1, max: 256, spellings: ['c', 'c_dim'] },
     repeatNum: { kind: 'count', name: 'repeat_num', min: 0, max: 64, spellings: ['repeat', 'repeat_num'] },
+    upsample: UPSAMPLE_FIELD,
   },
   parseName: (name) => (name === 'stargan' ? {} : undefined),
   detect: (sd) => sd.shape('main.0.weight') !== undefined,
   derive(sd) {
     const first = convShape(sd, 'main.0.weight');
+    const repeatNum = sd.keys.filter((key) => /^main\.\d+\.main\.0\.weight$/.test(key) && sd.shape(key) !== undefined).length;
     return {
       convDim: first?.[0],
       // The condition is concatenated after the three colour channels.
       cDim: first === undefined ? undefined : first[1] - 3,
-      repeatNum: sd.keys.filter((key) => /^main\.\d+\.main\.0\.weight$/.test(key) && sd.shape(key) !== undefined).length,
+      repeatNum,
+      // The first up-conv follows 9 stem and downsampling modules and the blocks; it reads conv_dim * 4 channels.
+      upsample: first === undefined ? undefined : upsamplingOf(convShape(sd, `main.${9 + repeatNum}.weight`), first[0] * 4),
     };
   },
   build: (a) => starganGenerator(a),
   sizeMultiple: () => 4,
-  describe: (a) => `stargan (conv_dim ${a.convDim}, ${a.cDim} attributes, ${a.repeatNum} residual blocks)`,
+  describe: (a) => `stargan (conv_dim ${a.convDim}, ${a.cDim} attributes, ${a.repeatNum} residual blocks${upsamplingDetail(a.upsample ?? 'transposed')})`,
   conditional: true,
   io: (a) => ({ inputChannels: 3, outputChannels: 3, conditionChannels: a.cDim }),
   defaultKind: 'conditional',
   // The pretrained CelebA models work at 128 px (StarGAN main.py --image_size).
   preferredSize: 128,
   // StarGAN main.py's --g_repeat_num 6; the condition is whatever the data's attributes are.
-  forTraining: (choice) => ({ convDim: choice.width, cDim: choice.conditionSize, repeatNum: 6 }),
+  forTraining: (choice) => ({ convDim: choice.width, cDim: choice.conditionSize, repeatNum: 6, upsample: choice.upsample }),
 };

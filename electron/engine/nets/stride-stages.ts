@@ -1,4 +1,5 @@
 import type { GraphBuilder } from '../graph/graph-builder.js';
+import { resizeConv, type Upsampling } from './upsampling.js';
 
 /** Where a stack of stages starts or ended: the value, its channels, the module index of the next conv. */
 export interface StageCursor {
@@ -17,6 +18,9 @@ export interface StageOptions {
   norm: Parameters<GraphBuilder['norm']>[3];
   /** Transposed convs only: junyanz's output_padding 1 for its 3 x 3 kernels. */
   outputPadding?: number;
+  /** The decoder's upsampling (default: the reference's transposed convs) and, for 'resize', how its conv pads. */
+  upsample?: Upsampling;
+  resizePadding?: 'reflect' | 'zero';
 }
 
 /**
@@ -30,7 +34,9 @@ export function strideStages(g: GraphBuilder, from: StageCursor, o: StageOptions
     const outC = o.up ? channels / 2 : channels * 2;
     const key = `${o.prefix}.${index}`;
     const shape = { inC: channels, outC, kernel: o.kernel, stride: 2, pad: 1, bias: o.bias };
-    x = o.up ? g.convTranspose(x, key, { ...shape, outputPadding: o.outputPadding ?? 0 }) : g.conv(x, key, shape);
+    if (!o.up) x = g.conv(x, key, shape);
+    else if (o.upsample === 'resize') x = resizeConv(g, x, key, { inC: channels, outC, bias: o.bias, padding: o.resizePadding ?? 'zero' });
+    else x = g.convTranspose(x, key, { ...shape, outputPadding: o.outputPadding ?? 0 });
     x = g.relu(g.norm(x, `${o.prefix}.${index + 1}`, outC, o.norm));
     channels = outC;
     index += 3;

@@ -1,6 +1,7 @@
 import { GraphBuilder } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
 import { convShape, type GeneratorFamily } from './family.js';
+import { resizeConv, upsamplingOf } from './upsampling.js';
 import { JUNYANZ_FIELDS, JUNYANZ_GENERATOR, junyanzDetails, junyanzNorm, type JunyanzSettings } from './junyanz.js';
 
 export type UnetArch = { family: 'unet'; numDowns: number; ngf: number } & JunyanzSettings;
@@ -37,6 +38,9 @@ export function unetGenerator(options: UnetOptions): IrGraph {
   const useBias = norm === 'instance';
   const normOpts = junyanzNorm(norm);
   const g = new GraphBuilder(`unet_${2 ** numDowns}_ngf${ngf}`);
+  // The reference's ConvTranspose2d(k 4, stride 2, pad 1), or resize-then-convolve (zero padding, as the U-Net's convs pad).
+  const upConv = (x: string, key: string, o: { inC: number; outC: number; bias: boolean }): string =>
+    options.upsample === 'resize' ? resizeConv(g, x, key, { ...o, padding: 'zero' }) : g.convTranspose(x, key, { ...o, kernel: 4, stride: 2, pad: 1 });
 
   // Outermost to innermost, as the reference nests them.
   const levels: Level[] = [
@@ -56,20 +60,20 @@ export function unetGenerator(options: UnetOptions): IrGraph {
       let y = g.conv(x, `${seq}.0`, { inC: level.input, outC: level.inner, kernel: 4, stride: 2, pad: 1, bias: useBias });
       y = block(depth + 1, y, `${seq}.1`);
       y = g.relu(y);
-      y = g.convTranspose(y, `${seq}.3`, { inC: level.inner * 2, outC: level.outer, kernel: 4, stride: 2, pad: 1, bias: true });
+      y = upConv(y, `${seq}.3`, { inC: level.inner * 2, outC: level.outer, bias: true });
       return g.tanh(y);
     }
     const skip = g.leakyRelu(x, 0.2);
     let y = g.conv(skip, `${seq}.1`, { inC: level.input, outC: level.inner, kernel: 4, stride: 2, pad: 1, bias: useBias });
     if (level.role === 'innermost') {
       y = g.relu(y);
-      y = g.convTranspose(y, `${seq}.3`, { inC: level.inner, outC: level.outer, kernel: 4, stride: 2, pad: 1, bias: useBias });
+      y = upConv(y, `${seq}.3`, { inC: level.inner, outC: level.outer, bias: useBias });
       y = g.norm(y, `${seq}.4`, level.outer, normOpts);
     } else {
       y = g.norm(y, `${seq}.2`, level.inner, normOpts);
       y = block(depth + 1, y, `${seq}.3`);
       y = g.relu(y);
-      y = g.convTranspose(y, `${seq}.5`, { inC: level.inner * 2, outC: level.outer, kernel: 4, stride: 2, pad: 1, bias: useBias });
+      y = upConv(y, `${seq}.5`, { inC: level.inner * 2, outC: level.outer, bias: useBias });
       y = g.norm(y, `${seq}.6`, level.outer, normOpts);
     }
     return g.concat(skip, y);
@@ -103,6 +107,9 @@ export const unetFamily: GeneratorFamily<UnetArch> = {
     let depth = 1;
     for (let seq = 'model.model.1.model'; depth < 64 && convShape(sd, `${seq}.1.weight`) !== undefined; seq = `${seq}.3.model`) depth += 1;
     const down = convShape(sd, 'model.model.0.weight');
+    // The outermost up-conv reads ngf * 2 channels: ConvTranspose2d weights are [in, out, k, k], a conv's [out, in, k, k].
+    const last = convShape(sd, 'model.model.3.weight');
+    const upsample = down === undefined ? undefined : upsamplingOf(last, down[0] * 2);
     return {
       numDowns: depth,
       ngf: down?.[0],
@@ -110,7 +117,8 @@ export const unetFamily: GeneratorFamily<UnetArch> = {
       // Dropout modules have no keys; inference runs without them anyway.
       dropout: false,
       inputChannels: down?.[1],
-      outputChannels: convShape(sd, 'model.model.3.weight')?.[1], // ConvTranspose2d weights are [in, out, k, k]
+      outputChannels: upsample === 'resize' ? last?.[0] : last?.[1],
+      upsample,
     };
   },
   build: (a) => unetGenerator(a),

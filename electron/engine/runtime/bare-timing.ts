@@ -1,4 +1,4 @@
-import { createSession, toOrtFeeds, type TensorInput } from './ort-session.js';
+import { createSession, toOrtFeeds, type SessionSettings, type TensorInput } from './ort-session.js';
 
 export interface BareRunner {
   /** One session.run on the prepared feeds; returns its wall time in ms. */
@@ -11,8 +11,8 @@ export interface BareRunner {
  * the benchmarks hold the end-to-end pipeline against. Lives here because this folder is the
  * only one allowed to import onnxruntime.
  */
-export async function createBareRunner(modelPath: string, feeds: Record<string, TensorInput>): Promise<BareRunner> {
-  const session = await createSession(modelPath, 'cpu');
+export async function createBareRunner(modelPath: string, feeds: Record<string, TensorInput>, settings: SessionSettings = {}): Promise<BareRunner> {
+  const session = await createSession(modelPath, 'cpu', settings);
   const ortFeeds = toOrtFeeds(feeds);
   await session.run(ortFeeds); // warm-up: the first run allocates
   return {

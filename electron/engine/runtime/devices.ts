@@ -7,7 +7,12 @@ import { StudioError } from '../errors.js';
 export const DEVICE_CHOICES = ['auto', 'cpu', 'gpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
 export type DeviceChoice = (typeof DEVICE_CHOICES)[number];
 
-export type ProviderName = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+export const PROVIDER_NAMES = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export function isProviderName(value: string): value is ProviderName {
+  return (PROVIDER_NAMES as readonly string[]).includes(value);
+}
 
 export function isDeviceChoice(value: string): value is DeviceChoice {
   return (DEVICE_CHOICES as readonly string[]).includes(value);

@@ -16,7 +16,35 @@ export interface SessionSettings {
   threads?: number;
   /** Without onnxruntime's CPU memory arena, so a run's peak memory is returned after it (runs under a budget). */
   lowMemory?: boolean;
+  /**
+   * Outputs a WebGPU session leaves in GPU buffers (onnxruntime's `preferredOutputLocation:
+   * 'gpu-buffer'`), to be fed to a later run as they are: a training run's weights and moments
+   * then never cross the bus between steps. Other providers return them as plain arrays.
+   */
+  keepOnDevice?: readonly string[];
+  /** Where onnxruntime writes its per-node profile (a JSON file, complete once the session is released): benchmarks only. */
+  profileFilePrefix?: string;
 }
+
+/**
+ * An output left in the device's memory. It is fed back to any session on the same device as
+ * it is; reading it takes a run (GraphRunner.download): onnxruntime-node 1.30 aborts the
+ * process on `getData()` of a GPU buffer. Dispose it once nothing will read it again.
+ */
+export class DeviceValue {
+  constructor(readonly tensor: ort.Tensor) {}
+
+  get dims(): readonly number[] {
+    return this.tensor.dims;
+  }
+
+  dispose(): void {
+    this.tensor.dispose();
+  }
+}
+
+/** A run's feed: a plain array, or a value already on the device. */
+export type Feed = TensorInput | DeviceValue;
 
 /** Opens an onnxruntime session on one provider, with the settings every session of the engine uses. */
 export function createSession(model: string | Uint8Array, provider: ProviderName, settings: SessionSettings = {}): Promise<ort.InferenceSession> {
@@ -29,29 +57,51 @@ export function createSession(model: string | Uint8Array, provider: ProviderName
     enableCpuMemArena: settings.lowMemory !== true,
     // Warnings (such as a missing Vulkan loader) are reported through fallbacks instead.
     logSeverityLevel: 3,
+    ...(provider === 'webgpu' && settings.keepOnDevice !== undefined && settings.keepOnDevice.length > 0
+      ? { preferredOutputLocation: Object.fromEntries(settings.keepOnDevice.map((name) => [name, 'gpu-buffer' as const])) }
+      : {}),
     ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads, interOpNumThreads: 1 }),
+    ...(settings.profileFilePrefix === undefined ? {} : { enableProfiling: true, profileFilePrefix: settings.profileFilePrefix }),
   };
   return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
 
-/** Wraps plain float32 arrays as onnxruntime tensors (no copy). */
-export function toOrtFeeds(feeds: Record<string, TensorInput>): Record<string, ort.Tensor> {
+/** Wraps plain float32 arrays as onnxruntime tensors (no copy); device values go as they are. */
+export function toOrtFeeds(feeds: Readonly<Record<string, Feed>>): Record<string, ort.Tensor> {
   const out: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) out[name] = new ort.Tensor('float32', t.data, t.dims);
+  for (const [name, t] of Object.entries(feeds)) out[name] = t instanceof DeviceValue ? t.tensor : new ort.Tensor('float32', t.data, t.dims);
   return out;
 }
 
-/** One run: every output by name, in the session's order, as plain arrays. */
-export async function runSession(session: ort.InferenceSession, feeds: Record<string, TensorInput>): Promise<Map<string, TensorOutput>> {
+/** One run's outputs: plain arrays, and the ones left on the device. */
+export interface RunOutputs {
+  host: Map<string, TensorOutput>;
+  device: Map<string, DeviceValue>;
+}
+
+/** One run: every output by name, in the session's order. */
+export async function runOnSession(session: ort.InferenceSession, feeds: Readonly<Record<string, Feed>>): Promise<RunOutputs> {
   const results = await session.run(toOrtFeeds(feeds));
-  const outputs = new Map<string, TensorOutput>();
+  const host = new Map<string, TensorOutput>();
+  const device = new Map<string, DeviceValue>();
   for (const name of session.outputNames) {
     const t = results[name];
     if (t === undefined) continue;
-    outputs.set(name, { data: t.data as Float32Array, dims: [...t.dims] });
+    if (t.location === 'gpu-buffer') {
+      device.set(name, new DeviceValue(t));
+      continue;
+    }
+    host.set(name, { data: t.data as Float32Array, dims: [...t.dims] });
     t.dispose();
   }
-  return outputs;
+  return { host, device };
+}
+
+/** One run: every output by name, in the session's order, as plain arrays. */
+export async function runSession(session: ort.InferenceSession, feeds: Readonly<Record<string, Feed>>): Promise<Map<string, TensorOutput>> {
+  const { host, device } = await runOnSession(session, feeds);
+  for (const v of device.values()) v.dispose();
+  return host;
 }
 
 /** Opens a model on the CPU for a few runs, then releases it: the trial runs of an import. */

@@ -2,8 +2,10 @@
  * The one policy by which every onnxruntime session of the engine is opened (SessionManager's
  * cached model files, GraphRunner's engine-built graphs, strips, tiles, training):
  *  - order: the platform's providers for the device choice (devices.ts), the CPU always last;
- *  - skip: a provider this system cannot run (WebGPU without a Vulkan loader) is passed over
- *    with the reason, and one that already failed for the same model is passed over silently;
+ *  - skip: a provider this system cannot run (WebGPU without a Vulkan loader or driver) is
+ *    passed over with the reason, and so is WebGPU on a software Vulkan driver (SwiftShader)
+ *    unless it is asked for by name (`webgpu`): that adapter is the processor, not a GPU; one
+ *    that already failed for the same model is passed over silently;
  *  - fallback: a provider that cannot start the session, or fails its run, gives way to the
  *    next, and the reason goes into the result's fallbacks; the CPU's failure is final;
  *  - retry (long runs): a failure that may be the device's or the memory's is tried again
@@ -12,8 +14,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { providerLine } from '../../contract/jobs.js';
 import { StudioError } from '../errors.js';
-import { providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
+import { isProviderName, providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
+import { softwareVulkanOnly, vulkanDrivers } from './vulkan-drivers.js';
 
 /** A provider that was tried and passed over, with the reason, so results can say why. */
 export interface Fallback {
@@ -46,10 +50,27 @@ export function cudaProviderInstalled(): boolean {
   }
 }
 
-/** Why this system cannot run a provider at all, or null when it may. */
-function systemCannotRun(provider: ProviderName, platform: NodeJS.Platform): string | null {
-  if (provider === 'webgpu' && platform === 'linux' && !vulkanLoaderPresent()) return 'skipped: no Vulkan loader (libvulkan.so.1) on this system';
+/** Why this system cannot run a provider for a device choice, or null when it may. */
+function systemCannotRun(provider: ProviderName, platform: NodeJS.Platform, choice: DeviceChoice): string | null {
+  if (provider !== 'webgpu' || platform !== 'linux') return null;
+  if (!vulkanLoaderPresent()) return 'skipped: no Vulkan loader (libvulkan.so.1) on this system';
+  const drivers = vulkanDrivers();
+  if (drivers.length === 0) return 'skipped: no Vulkan driver on this system';
+  const software = softwareVulkanOnly(drivers);
+  if (software !== null && choice !== 'webgpu') return `skipped: the only Vulkan driver is ${software}, which runs on the processor (--device webgpu uses it)`;
   return null;
+}
+
+/** A provider as a user should read it: WebGPU on a software Vulkan driver says so. */
+export function describeProvider(provider: ProviderName, platform: NodeJS.Platform = process.platform): string {
+  if (provider !== 'webgpu' || platform !== 'linux') return provider;
+  const software = softwareVulkanOnly(vulkanDrivers());
+  return software === null ? provider : `webgpu (on ${software}, a software Vulkan driver: the processor, not a GPU)`;
+}
+
+/** The one line that says which provider ran (as it is) and why the ones before it did not (contract/jobs providerLine). */
+export function providerSummary(provider: string, fallbacks: readonly Fallback[] | readonly { provider: string; reason: string }[], platform?: NodeJS.Platform): string {
+  return providerLine(isProviderName(provider) ? describeProvider(provider, platform) : provider, fallbacks);
 }
 
 /** An error in a line a result can carry: the first line, without onnxruntime's source-location prefix. */
@@ -89,7 +110,7 @@ export async function onFirstWorkingProvider<T>(
   const fallbacks: Fallback[] = [];
   for (const provider of providerOrder(choice, platform, cudaProviderInstalled())) {
     if (provider !== 'cpu' && options.broken?.has(provider) === true) continue;
-    const cannot = systemCannotRun(provider, platform);
+    const cannot = systemCannotRun(provider, platform, choice);
     if (cannot !== null) {
       fallbacks.push({ provider, reason: cannot });
       continue;

@@ -1,5 +1,5 @@
 import type { IrGraph } from '../graph/ir.js';
-import type { TensorInput } from '../runtime/index.js';
+import { DeviceValue, type Feed } from '../runtime/index.js';
 import type { StateTensor } from './run-files.js';
 import { stateNames } from './trainable-net.js';
 
@@ -32,16 +32,21 @@ function* slots(nets: readonly StateNet[]): Generator<Slot> {
   }
 }
 
+/** Reads device values back into plain arrays (GraphRunner.download). */
+export type Download = (values: ReadonlyMap<string, DeviceValue>) => Promise<Map<string, Float32Array>>;
+
 /**
  * What a run trains: for each network, each parameter, its value and Adam's first and second
  * moments, by the step graph's names (`stateNames`). The one place that walks them: a new run
  * starts them, a step is fed them and replaces them, a checkpoint stores them and a resume
- * reads them back.
+ * reads them back. During a run on a GPU they stay in the device's memory from step to step
+ * (a step's updated tensors are the next step's feeds) and come back only for a checkpoint
+ * and at the run's end (`settle`).
  */
 export class NetState {
   private constructor(
     private readonly nets: readonly StateNet[],
-    private readonly values: Map<string, Float32Array>,
+    private readonly values: Map<string, Float32Array | DeviceValue>,
   ) {}
 
   /** A new run: the starting weights of each network (by id, then key) and zero moments. */
@@ -62,31 +67,64 @@ export class NetState {
     return new NetState(nets, values);
   }
 
+  /** A tensor's value in plain memory; the state must be settled (not on the device). */
   private value(name: string): Float32Array {
-    return this.values.get(name) ?? new Float32Array();
+    const value = this.values.get(name) ?? new Float32Array();
+    if (value instanceof DeviceValue) throw new Error(`${name} is on the device: settle the state first`);
+    return value;
+  }
+
+  /** The step-graph outputs that replace the state, which a GPU session keeps on the device. */
+  outputNames(): string[] {
+    return [...slots(this.nets)].map((s) => s.next);
   }
 
   /** The state as step-graph inputs. */
-  feeds(): Record<string, TensorInput> {
-    const feeds: Record<string, TensorInput> = {};
-    for (const { name, shape } of slots(this.nets)) feeds[name] = { data: this.value(name), dims: shape };
+  feeds(): Record<string, Feed> {
+    const feeds: Record<string, Feed> = {};
+    for (const { name, shape } of slots(this.nets)) {
+      const value = this.values.get(name) ?? new Float32Array();
+      feeds[name] = value instanceof DeviceValue ? value : { data: value, dims: shape };
+    }
     return feeds;
   }
 
-  /** Takes a step's outputs: each tensor's updated value replaces it. */
-  absorb(out: ReadonlyMap<string, Float32Array>): void {
+  /** Takes a step's outputs: each tensor's updated value replaces it (and a replaced device buffer is freed). */
+  absorb(out: { host: ReadonlyMap<string, Float32Array>; device: ReadonlyMap<string, DeviceValue> }): void {
     for (const { name, next } of slots(this.nets)) {
-      const value = out.get(next);
+      const value = out.device.get(next) ?? out.host.get(next);
       if (value === undefined) throw new Error(`step graph did not return ${next}`);
+      const old = this.values.get(name);
+      if (old instanceof DeviceValue && old !== value) old.dispose();
       this.values.set(name, value);
     }
   }
 
-  /** The state as checkpoint tensors. */
-  tensors(): Map<string, StateTensor> {
+  /** The tensors now on the device, by state name. */
+  private onDevice(): Map<string, DeviceValue> {
+    return new Map([...this.values].filter((e): e is [string, DeviceValue] => e[1] instanceof DeviceValue));
+  }
+
+  /** The state as checkpoint tensors, read from the device where it is there (it stays there). */
+  async tensors(download?: Download): Promise<Map<string, StateTensor>> {
+    const onDevice = this.onDevice();
+    const copies = onDevice.size === 0 || download === undefined ? new Map<string, Float32Array>() : await download(onDevice);
     const tensors = new Map<string, StateTensor>();
-    for (const { name, shape } of slots(this.nets)) tensors.set(name, { shape, data: this.value(name) });
+    for (const { name, shape } of slots(this.nets)) tensors.set(name, { shape, data: copies.get(name) ?? this.value(name) });
     return tensors;
+  }
+
+  /** Brings every tensor back from the device into plain memory (a run's end), freeing the buffers. */
+  async settle(download: Download): Promise<void> {
+    const onDevice = this.onDevice();
+    if (onDevice.size === 0) return;
+    const copies = await download(onDevice);
+    for (const [name, value] of onDevice) {
+      const copy = copies.get(name);
+      if (copy === undefined) throw new Error(`the device did not return ${name}`);
+      this.values.set(name, copy);
+      value.dispose();
+    }
   }
 
   /** One network's current weights by state-dict key. */

@@ -143,7 +143,8 @@ export class TrainingRun {
     const unlock = await lockRun(this.dir);
     let runner: GraphRunner;
     try {
-      runner = await openGraphRunner(step.model, device, options.threads === undefined ? {} : { threads: options.threads });
+      // Weights and moments stay on a GPU from step to step; they come back for checkpoints and at the end.
+      runner = await openGraphRunner(step.model, device, { keepOnDevice: this.state.outputNames(), ...(options.threads === undefined ? {} : { threads: options.threads }) });
     } catch (err) {
       await unlock();
       throw err;
@@ -176,8 +177,9 @@ export class TrainingRun {
         // stream position to checkpoint is the one before them.
         rngBeforeNext = this.dataRng.getState();
         pending = this.iteration + 1 < s.iterations ? this.data.batch(this.dataRng, this.iteration + 1) : null;
-        const out = await runner.run(feeds);
-        this.state.absorb(out);
+        const result = await runner.step(feeds);
+        this.state.absorb(result);
+        const out = result.host;
         this.mode.afterStep(out);
         this.iteration += 1;
         const elapsed = (performance.now() - started) / 1000;
@@ -214,8 +216,12 @@ export class TrainingRun {
     } finally {
       await pending?.catch(() => undefined);
       await log.close();
-      await runner.release();
-      await unlock();
+      try {
+        await this.state.settle((values) => runner.download(values));
+      } finally {
+        await runner.release();
+        await unlock();
+      }
     }
   }
 
@@ -239,7 +245,7 @@ export class TrainingRun {
   }
 
   private async checkpoint(dataRng: number[], runner: GraphRunner, emit: (e: TrainEvent) => void): Promise<void> {
-    const tensors = new Map([...this.state.tensors(), ...this.mode.checkpointTensors()]);
+    const tensors = new Map([...(await this.state.tensors((values) => runner.download(values))), ...this.mode.checkpointTensors()]);
     const path = await writeCheckpoint(
       this.dir,
       { iteration: this.iteration, dataRng, poolRng: this.poolRng.getState(), seconds: this.seconds, provider: runner.provider },

@@ -1,5 +1,8 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { machineLine } from '../../../bench/benchmarks-file.js';
+import type { Upsampling } from '../../../electron/contract/training.js';
 import { trainSettings } from '../../../electron/engine/training/train-settings.js';
 import { colourStats, mean, type RgbImage } from '../shared/metrics.js';
 import {
@@ -31,6 +34,12 @@ export const DAY2NIGHT = {
   size: 96,
   loadSize: 107,
   iterations: 2000,
+  /**
+   * The bundled models' transposed convs. 'resize' (nearest x2 + 3 x 3 conv) was tried on
+   * 2026-12-03 (1000 iterations, 96 px crops of 128 px renders): no checkerboard, but real
+   * photos still scored grid median 17.8 from the lit-window texture it paints (docs/BENCHMARKS.md).
+   */
+  upsample: 'transposed' as Upsampling,
 } as const;
 
 const layoutSeed = (seed: number, i: number): number => seed * 100_003 + i;
@@ -61,6 +70,7 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
     dataA: dirA,
     dataB: dirB,
     arch: 'resnet_6blocks',
+    upsample: DAY2NIGHT.upsample,
     ngf: 16,
     ndf: 24,
     iterations: o.iterations ?? DAY2NIGHT.iterations,
@@ -72,7 +82,7 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
     name: 'day2night',
     device: o.device,
   });
-  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
+  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads, o.resume);
 
   const translate = (netId: string) => (images: RgbImage[]): Promise<RgbImage[]> => translateWithRun(run, netId, images);
   const { evaluation, days, translated, nights, back } = await evaluateDay2Night(o.seed, dirB, translate('G_A'), translate('G_B'));
@@ -84,7 +94,7 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
   const table = Object.entries(evaluation).map(([k, v]) => `| ${k} | ${v} |`).join('\n');
   const card = (direction: string, other: string): string => `# ${direction === 'day2night' ? 'Day to night' : 'Night to day'}
 
-**What it is.** A CycleGAN generator (resnet_6blocks, ngf ${settings.ngf}, ${parameterCount(run, direction === 'day2night' ? 'G_A' : 'G_B').toLocaleString('en-US')} parameters)
+**What it is.** A CycleGAN generator (resnet_6blocks, ngf ${settings.ngf}, ${parameterCount(run, direction === 'day2night' ? 'G_A' : 'G_B').toLocaleString('en-US')} parameters${DAY2NIGHT.upsample === 'resize' ? ',\nresize-then-convolve upsampling: nearest x2 and a 3 x 3 conv instead of transposed convs' : ''})
 trained by GAN Studio's own trainer, ${direction === 'day2night' ? 'turning day scenes into night' : 'turning night scenes into day'}. Its
 reverse is \`${other}\`.
 
@@ -92,6 +102,7 @@ reverse is \`${other}\`.
 ${half} layouts by day and ${half} other layouts by night, unpaired, ${loadSize} px resized, random ${size} px crops and flips.
 ${settings.iterations} iterations, batch 1, Adam lr 2e-4 (linear decay over the second half), LSGAN + cycle x 10 +
 identity x 5, PatchGAN ndf ${settings.ndf}; seed ${o.seed}; ${minutes(seconds)} of training on the ${provider} provider
+(${machineLine()}, shared with other jobs: load average ${loadavg()[0]?.toFixed(0)} at the end)
 (${minutes(dataSeconds)} to render the data, ${minutes(totalSeconds)} in all). Rerun: \`npm run recipe -- day2night\`.
 
 **Held-out evaluation** (${DAY2NIGHT.heldOut} layouts never seen in training, ${size} px):

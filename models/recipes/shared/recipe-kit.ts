@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { AttributeSpec, ModelKind, ModelManifest } from '../../../electron/contract/models.js';
@@ -26,6 +26,8 @@ export interface RecipeOptions {
   threads?: number;
   /** Write the model into models/<id>/ and the grid and card into docs/models/ (off for smoke runs). */
   install: boolean;
+  /** Continue the run already in the work folder from its last checkpoint (same data and settings), instead of starting over. */
+  resume?: boolean;
 }
 
 export const repoPath = (...parts: string[]): string => join(packageRoot(), ...parts);
@@ -55,10 +57,11 @@ export async function generate(label: string, count: number, make: (i: number) =
 }
 
 /** Trains a run to completion, printing a progress line about every 5%. */
-export async function trainToEnd(settings: TrainSettings, work: string, threads?: number): Promise<{ run: TrainingRun; seconds: number; provider: string }> {
+export async function trainToEnd(settings: TrainSettings, work: string, threads?: number, resume = false): Promise<{ run: TrainingRun; seconds: number; provider: string }> {
   const runDir = join(work, 'run');
-  await rm(runDir, { recursive: true, force: true });
-  const run = await TrainingRun.create(settings, { library: new ModelLibrary({ home: join(work, 'home') }), runDir });
+  const resumable = resume && (await stat(join(runDir, 'run.json')).then(() => true, () => false));
+  if (!resumable) await rm(runDir, { recursive: true, force: true });
+  const run = resumable ? await TrainingRun.resume(runDir) : await TrainingRun.create(settings, { library: new ModelLibrary({ home: join(work, 'home') }), runDir });
   let provider = '';
   let seconds = 0;
   await run.train({
@@ -116,10 +119,10 @@ export async function translateWithRun(run: TrainingRun, netId: string, images: 
   return translateWithGraph(emitOnnx(buildGenerator(net.arch), run.weights(netId)), sizeMultiple(net.arch), images, conditions);
 }
 
-/** Translates images with an installed image-to-image model file (its size multiple read from its manifest). */
-export async function translateWithModel(modelDir: string, images: readonly RgbImage[]): Promise<RgbImage[]> {
+/** Translates images with an installed model file (its size multiple read from its manifest; conditional models take a vector per image). */
+export async function translateWithModel(modelDir: string, images: readonly RgbImage[], conditions?: readonly Float32Array[]): Promise<RgbImage[]> {
   const manifest = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8')) as { sizeMultiple: number };
-  return translateWithGraph(new Uint8Array(await readFile(join(modelDir, 'model.onnx'))), manifest.sizeMultiple, images);
+  return translateWithGraph(new Uint8Array(await readFile(join(modelDir, 'model.onnx'))), manifest.sizeMultiple, images, conditions);
 }
 
 export interface BundledModel {

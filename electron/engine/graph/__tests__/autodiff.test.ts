@@ -26,6 +26,15 @@ const cases: Record<string, GradientCase> = {
   'conv 7x7 no padding': convolutionCase([1, 2, 9, 8], [2, 2, 7, 7], { kernel: 7, stride: 1, pad: 0 }),
   'conv transpose 3x3 stride 2 pad 1 output padding 1 (ResNet)': convolutionCase([2, 3, 4, 5], [3, 2, 3, 3], { kernel: 3, stride: 2, pad: 1, transposed: true, outputPadding: 1 }, [2]),
   'conv transpose 4x4 stride 2 pad 1 (U-Net, StarGAN)': convolutionCase([1, 4, 3, 4], [4, 2, 4, 4], { kernel: 4, stride: 2, pad: 1, transposed: true }),
+  'nearest upsampling x2, odd sides (resize-then-convolve)': {
+    inputs: { x: [2, 3, 3, 5] },
+    build: (t, i) => op.upsampleNearest(t, i.x ?? '', 2),
+  },
+  'nearest upsampling x2 then a 3x3 conv (the resize stage)': {
+    inputs: { x: [1, 2, 4, 3], w: [3, 2, 3, 3], b: [3] },
+    build: (t, i) =>
+      op.convolution(t, op.pad(t, op.upsampleNearest(t, i.x ?? '', 2), 1, 'reflect'), i.w ?? '', i.b ?? '', { kernel: 3, stride: 1, pad: 0, transposed: false, outputPadding: 0 }),
+  },
   'instance norm without affine': {
     inputs: { x: [2, 3, 5, 4] },
     build: (t, i) => op.normalize(t, i.x ?? '', null, null, 'instance'),

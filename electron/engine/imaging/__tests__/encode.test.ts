@@ -36,6 +36,16 @@ describe('encodeImage', () => {
     expect(Buffer.from(again.rgb).equals(Buffer.from(rgb))).toBe(true);
   });
 
+  it('writes the fast PNG of live previews with the same pixels as the default one, and refuses a level outside 0..9', async () => {
+    const image: RasterImage = { width: 64, height: 48, rgb: gradientRgb(64, 48), alpha: gradientAlpha(64, 48) };
+    const fast = await encodeImage(image, { format: 'png', pngCompression: 1 });
+    const { data, info } = await sharp(fast).raw().toBuffer({ resolveWithObject: true });
+    const reference = await sharp(await encodeImage(image, { format: 'png' })).raw().toBuffer();
+    expect([info.width, info.height, info.channels]).toEqual([64, 48, 4]);
+    expect(data.equals(reference)).toBe(true);
+    for (const level of [-1, 10, 2.5]) await expectStudioError(encodeImage(image, { format: 'png', pngCompression: level }), 'BAD_ARGUMENT', 'PNG compression');
+  });
+
   it('keeps WebP alpha exact (stored losslessly) while the colour is lossy', async () => {
     const image: RasterImage = { width: 64, height: 48, rgb: gradientRgb(64, 48), alpha: gradientAlpha(64, 48) };
     const again = await roundTrip(image, 'webp', 'alpha.webp');

@@ -58,6 +58,9 @@ const ARCHITECTURES: [string, Architecture][] = [
   ['resnet (reflect padding, residual blocks)', { family: 'resnet', ngf: 8, nBlocks: 3, norm: 'instance', dropout: false, inputChannels: 3, outputChannels: 3 }],
   ['unet (zero padding, skip connections, batch norm)', { family: 'unet', ngf: 8, numDowns: 6, norm: 'batch', dropout: false, inputChannels: 3, outputChannels: 3 }],
   ['stargan (condition broadcast)', { family: 'stargan', convDim: 8, cDim: 2, repeatNum: 2 }],
+  ['resnet-resize (nearest upsampling, then reflect-padded conv)', { family: 'resnet', ngf: 8, nBlocks: 2, norm: 'instance', dropout: false, inputChannels: 3, outputChannels: 3, upsample: 'resize' }],
+  ['unet-resize (nearest upsampling, then zero-padded conv)', { family: 'unet', ngf: 8, numDowns: 6, norm: 'batch', dropout: false, inputChannels: 3, outputChannels: 3, upsample: 'resize' }],
+  ['stargan-resize (nearest upsampling, condition broadcast)', { family: 'stargan', convDim: 8, cDim: 2, repeatNum: 1, upsample: 'resize' }],
 ];
 
 describe('layer-by-layer strips', () => {

@@ -21,6 +21,10 @@ const CASES = [
   'unet128_batch',
   'unet256_instance',
   'stargan',
+  // GAN Studio's own resize-then-convolve variant (upsample = resize), against PyTorch's nearest Upsample + conv.
+  'resnet3_instance_resize',
+  'unet64_batch_resize',
+  'stargan_resize',
 ] as const;
 
 function tensor(file: TensorFile, name: string): TensorInput {

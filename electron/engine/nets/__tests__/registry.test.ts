@@ -27,10 +27,16 @@ const bad = (why: string): never => {
   throw new Error(why);
 };
 
-/** A small network of each family, as the trainer would build it. */
-function sample(family: (typeof GENERATOR_FAMILIES)[number]): Architecture {
+/** A small network of each family, as the trainer would build it (with the resize upsampling where `resize` is set). */
+function sample(family: (typeof GENERATOR_FAMILIES)[number], resize = false): Architecture {
   const name = TRAIN_ARCHS.find((n) => family.parseName(n, bad) !== undefined) ?? family.name;
-  return trainingArchitecture(name, { width: 2, norm: 'batch', conditionSize: 3 });
+  return trainingArchitecture(name, { width: 2, norm: 'batch', conditionSize: 3, ...(resize ? { upsample: 'resize' as const } : {}) });
+}
+
+/** A setting of a network, or its field's default where the description leaves it out. */
+function settingOf(family: (typeof GENERATOR_FAMILIES)[number], arch: Architecture, key: string): unknown {
+  const given = (arch as Record<string, unknown>)[key];
+  return given ?? (family.fields as Record<string, Field>)[key]?.default;
 }
 
 /** The keys and shapes a PyTorch checkpoint of `arch` has. */
@@ -50,19 +56,21 @@ describe('the family registry', () => {
         }
       });
 
-      it('recognises its own checkpoints, and no family before it claims them', () => {
-        const arch = sample(family);
+      it.each([false, true])('recognises its own checkpoints, and no family before it claims them (resize upsampling: %s)', (resize) => {
+        const arch = sample(family, resize);
+        expect(arch.upsample).toBe(resize ? 'resize' : undefined);
         const view = checkpointView(arch);
         expect(detectFamily(view)?.name).toBe(family.name);
         // What the keys show matches the network they came from.
         const derived = family.derive(view);
+        expect(derived.upsample).toBe(resize ? 'resize' : 'transposed');
         for (const [key, value] of Object.entries(derived)) {
-          if (value !== undefined && key !== 'dropout') expect(value, key).toEqual(arch[key as keyof Architecture]);
+          if (value !== undefined && key !== 'dropout') expect(value, key).toEqual(settingOf(family, arch, key));
         }
       });
 
-      it('keeps its settings through a manifest and tensor-file metadata', () => {
-        const arch = sample(family);
+      it.each([false, true])('keeps its settings through a manifest and tensor-file metadata (resize upsampling: %s)', (resize) => {
+        const arch = sample(family, resize);
         const io = family.io(arch);
         const manifest = parseManifest(
           {
@@ -85,7 +93,7 @@ describe('the family registry', () => {
         );
         expect(manifest.network).toEqual(arch);
         const fields = Object.entries(family.fields) as [string, Field][];
-        const meta = Object.fromEntries([['family', family.name], ...fields.map(([key, f]) => [f.name, String(arch[key as keyof Architecture])])]);
+        const meta = Object.fromEntries([['family', family.name], ...fields.map(([key, f]) => [f.name, String(settingOf(family, arch, key))])]);
         expect(architectureFromMetadata(meta)).toEqual(arch);
       });
 

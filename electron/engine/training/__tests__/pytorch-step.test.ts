@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { webgpuSkipReason } from '../../../../e2e/fixtures/webgpu.js';
 import { readSafetensors, type TensorFile } from '../../graph/safetensors.js';
 import type { IrGraph } from '../../graph/ir.js';
 import { patchganDiscriminator, resnetGenerator, starganGenerator, unetGenerator } from '../../nets/index.js';
@@ -14,7 +15,8 @@ import { trainSettings } from '../train-settings.js';
 /**
  * One whole training iteration of each recipe against PyTorch 1.13 running the public training
  * code's order of operations on the same tiny networks and data (fixtures/make_training_fixtures.py):
- * every loss term, every weight gradient (relative error under 1e-3) and the weights after Adam.
+ * every loss term, every weight gradient (relative error under 1e-3) and the weights after Adam,
+ * on the CPU provider and on WebGPU (SwiftShader on CI: the same graph, so the same numbers).
  */
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -44,7 +46,13 @@ interface Comparison {
   updateCount: number;
 }
 
-async function runStep(file: TensorFile, step: StepGraph): Promise<Comparison> {
+const skipWebgpu = webgpuSkipReason();
+if (skipWebgpu !== null) console.warn(`training step on WebGPU skipped: ${skipWebgpu}`);
+const DEVICES = ['cpu', ...(skipWebgpu === null ? ['webgpu' as const] : [])] as const;
+/** SwiftShader compiles a step graph's kernels on the processor: minutes on a loaded machine. */
+const SLOW = 300_000;
+
+async function runStep(file: TensorFile, step: StepGraph, device: (typeof DEVICES)[number]): Promise<Comparison> {
   const feeds: Record<string, TensorInput> = {};
   for (const [name, dims] of step.dataInputs) {
     if (name === 'pool/use_A' || name === 'pool/use_B') {
@@ -65,7 +73,9 @@ async function runStep(file: TensorFile, step: StepGraph): Promise<Comparison> {
       feeds[names.v] = { data: new Float32Array(size), dims: p.shape };
     }
   }
-  const runner = await openGraphRunner(step.model, 'cpu');
+  const runner = await openGraphRunner(step.model, device);
+  // The step must run where it was sent, not on a fallback.
+  expect(runner.provider, JSON.stringify(runner.fallbacks)).toBe(device);
   const out = await runner.run(feeds);
   await runner.release();
 
@@ -113,26 +123,26 @@ const stepOf = (Mode: typeof CycleganMode | typeof Pix2pixMode, mode: TrainMode,
   new Mode(trainSettings({ mode, dataA: '', batch: o.batch, size: o.size }), o.conditionSize ?? 0).buildStep(new Map(Object.entries(nets)), true);
 
 describe('training step against PyTorch autograd and Adam', () => {
-  it('CycleGAN: LSGAN, cycle and identity losses, pooled and fresh fakes', async () => {
+  it.each(DEVICES)('CycleGAN on %s: LSGAN, cycle and identity losses, pooled and fresh fakes', async (device) => {
     const file = await readSafetensors(join(FIXTURES, 'cyclegan.safetensors'));
     const g = (): IrGraph => resnetGenerator({ ngf: 4, nBlocks: 2, norm: 'instance', dropout: false });
     const step = stepOf(CycleganMode, 'cyclegan', { batch: 1, size: 32 }, { G_A: g(), G_B: g(), D_A: d(3, 'instance'), D_B: d(3, 'instance') });
-    const c = await runStep(file, step);
+    const c = await runStep(file, step, device);
     expect(c.losses.size).toBe(8);
     expectMatches(c);
-  });
+  }, SLOW);
 
-  it('pix2pix: U-Net and PatchGAN with batch norm over a batch of 2, D steps before G', async () => {
+  it.each(DEVICES)('pix2pix on %s: U-Net and PatchGAN with batch norm over a batch of 2, D steps before G', async (device) => {
     const file = await readSafetensors(join(FIXTURES, 'pix2pix.safetensors'));
     const g = unetGenerator({ numDowns: 5, ngf: 4, norm: 'batch', dropout: false });
     const step = stepOf(Pix2pixMode, 'pix2pix', { batch: 2, size: 32 }, { G: g, D: d(6, 'batch') });
-    expectMatches(await runStep(file, step));
-  });
+    expectMatches(await runStep(file, step, device));
+  }, SLOW);
 
-  it('conditional: StarGAN generator and a PatchGAN that both see the condition', async () => {
+  it.each(DEVICES)('conditional on %s: StarGAN generator and a PatchGAN that both see the condition', async (device) => {
     const file = await readSafetensors(join(FIXTURES, 'conditional.safetensors'));
     const g = starganGenerator({ convDim: 4, cDim: 2, repeatNum: 1 });
     const step = stepOf(ConditionalMode, 'conditional', { batch: 2, size: 16, conditionSize: 2 }, { G: g, D: d(8, 'instance') });
-    expectMatches(await runStep(file, step));
-  });
+    expectMatches(await runStep(file, step, device));
+  }, SLOW);
 });
