@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -16,12 +15,12 @@ import { writeHeldOutScene } from './fixtures/scene-image.js';
 import { startServe, type ServeHandle } from './fixtures/studio-serve.js';
 import { TINY_STARGAN, installTinyModel } from './fixtures/tiny-model.js';
 import { StudioApp } from './pages/studio-app.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const ATTRIBUTES = ['time_of_day', 'snow', 'fog'] as const;
 
-let root: string;
-let home: string;
+const { root, home } = scratchFolder('gs-attributes-');
 let scene: string;
 let browser: Browser;
 let serve: ServeHandle;
@@ -49,8 +48,6 @@ function meanDifference(a: Buffer, b: Buffer): number {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-attributes-'));
-  home = join(root, 'home');
   // A face-style model (random weights) whose manifest asks for the StarGAN centre crop.
   await installTinyModel(home, 'tiny-faces', TINY_STARGAN, { name: 'Tiny faces (crops)', preprocess: { crop: 'centre-square', size: 64 } });
   // CPU provider, as the benchmark asks; light theme for the screenshots.
@@ -72,7 +69,6 @@ afterAll(async () => {
   await browser?.close();
   await serve?.stop();
   await sessions.dispose();
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('the Attributes page', () => {

@@ -1,27 +1,18 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { blobImage, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
 import { writeBatch } from './fixtures/batch-images.js';
 import { REPO_ROOT, runCli } from './fixtures/run-cli.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 import { installTinyModel } from './fixtures/tiny-model.js';
 
 /** The command line as a script uses it: --json lines, the version, --help, --verbose and --log-file. */
 const CHECKPOINT = fileURLToPath(new URL('../electron/engine/library/__tests__/fixtures/resnet6_instance.pth', import.meta.url));
 
-let root: string;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-cli-json-'));
-  env = { GAN_STUDIO_HOME: join(root, 'home') };
-  await installTinyModel(join(root, 'home'), 'tiny');
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const { root, home, env } = scratchFolder('gs-cli-json-');
+beforeAll(() => installTinyModel(home, 'tiny'));
 
 type Line = Record<string, unknown> & { type: string };
 const lines = (stdout: string): Line[] =>

@@ -1,24 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeProblemImageFolder } from '../electron/engine/imaging/__tests__/fixture-images.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 import { installTinyModel } from './fixtures/tiny-model.js';
 import { runCli } from './fixtures/run-cli.js';
 
-let root: string;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-cli-'));
-  env = { GAN_STUDIO_HOME: join(root, 'home') };
-  await installTinyModel(join(root, 'home'), 'tiny');
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const { root, home, env } = scratchFolder('gs-cli-');
+beforeAll(() => installTinyModel(home, 'tiny'));
 
 const sha = async (p: string): Promise<string> => createHash('sha256').update(await readFile(p)).digest('hex');
 
@@ -84,7 +75,7 @@ describe('gan-studio translate', () => {
   });
 
   it('lists models, and reports a broken model folder without failing', async () => {
-    await mkdir(join(root, 'home', 'models', 'broken'), { recursive: true });
+    await mkdir(join(home, 'models', 'broken'), { recursive: true });
     const result = await runCli(['models'], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^tiny +Tiny tiny +pix2pix +installed/m);

@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -10,6 +9,7 @@ import { writeBatch } from './fixtures/batch-images.js';
 import { enginePidOf } from './fixtures/studio-serve.js';
 import { openStudio, type StudioSession } from './fixtures/studio-session.js';
 import type { StudioApp } from './pages/studio-app.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 
 /**
  * The desktop pieces as browser mode has them (the tested surface; e2e/electron.spec.ts runs
@@ -20,15 +20,12 @@ import type { StudioApp } from './pages/studio-app.js';
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const HEIC = fileURLToPath(new URL('../electron/engine/imaging/__tests__/fixtures/phone-photo.heic', import.meta.url));
 
-let root: string;
-let home: string;
+const { root, home } = scratchFolder('gs-desktop-', { home: 'studio-home' });
 let studio: StudioSession;
 let page: Page;
 let app: StudioApp;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-desktop-'));
-  home = join(root, 'studio-home');
   await mkdir(join(root, 'Pictures', 'picked'), { recursive: true });
   await mkdir(join(root, 'Pictures', 'keyboard'), { recursive: true });
   // The bundled day2night starter: real pictures for the screenshots.
@@ -41,7 +38,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await studio?.close();
-  await rm(root, { recursive: true, force: true });
 });
 
 const outputFolder = (): Promise<string> => page.getByTestId('output-folder').inputValue();

@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,21 +9,19 @@ import { electronBinary } from './fixtures/electron-binary.js';
 import { REPO_ROOT } from './fixtures/run-cli.js';
 import { installTinyModel } from './fixtures/tiny-model.js';
 import { StudioApp } from './pages/studio-app.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 
 const binary = electronBinary();
 if ('missing' in binary) process.stderr.write(`e2e/electron.spec.ts skipped: ${binary.missing}\n`);
 
 /** The same flows as the browser-mode spec, in the real desktop app (where Electron exists). */
 describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
-  let root: string;
-  let home: string;
+  const { root, home } = scratchFolder('gs-electron-');
   let electronApp: ElectronApplication;
   let page: Page;
   let app: StudioApp;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'gs-electron-'));
-    home = join(root, 'home');
     await installTinyModel(home, 'tiny');
     await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'tiny', outputDir: join(root, 'out') }));
     electronApp = await electron.launch({
@@ -39,7 +36,6 @@ describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
 
   afterAll(async () => {
     await electronApp?.close();
-    await rm(root, { recursive: true, force: true });
   });
 
   it('exposes exactly one method per contract channel and nothing of Node', async () => {

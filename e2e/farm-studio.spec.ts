@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,22 +7,22 @@ import { writeBatch } from './fixtures/batch-images.js';
 import { RedisServer } from './fixtures/redis-server.js';
 import { openStudio, type StudioSession } from './fixtures/studio-session.js';
 import { installTinyModel } from './fixtures/tiny-model.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 
 const BIN = fileURLToPath(new URL('../bin/gan-studio.js', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
-let root: string;
+const { root, home } = scratchFolder('gs-farm-studio-');
 let redis: RedisServer;
 let worker: ChildProcess;
 let studio: StudioSession;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-farm-studio-'));
   redis = await RedisServer.start({ password: 'studio farm' });
   await mkdir(join(root, 'shared', 'out'), { recursive: true });
   await installTinyModel(join(root, 'worker'), 'tiny');
-  await installTinyModel(join(root, 'home'), 'tiny');
-  await writeFile(join(root, 'home', 'settings.json'), JSON.stringify({ model: 'tiny', theme: 'light' }));
+  await installTinyModel(home, 'tiny');
+  await writeFile(join(home, 'settings.json'), JSON.stringify({ model: 'tiny', theme: 'light' }));
   worker = spawn(process.execPath, [BIN, 'worker', '--redis', redis.url, '--shared', join(root, 'shared'), '--device', 'cpu', '--threads', '1', '--name', 'w1'], {
     env: { ...process.env, GAN_STUDIO_HOME: join(root, 'worker') },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -37,14 +36,13 @@ beforeAll(async () => {
     worker.on('exit', (code) => fail(new Error(`worker exited with ${code}: ${err}`)));
   });
   await mkdir(SCREENSHOTS, { recursive: true });
-  studio = await openStudio({ GAN_STUDIO_HOME: join(root, 'home'), HOME: root });
+  studio = await openStudio({ GAN_STUDIO_HOME: home, HOME: root });
 });
 
 afterAll(async () => {
   await studio?.close();
   worker?.kill('SIGKILL');
   await redis?.dispose();
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('the studio on a farm', () => {

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -13,6 +12,7 @@ import { startServe, type ServeHandle } from './fixtures/studio-serve.js';
 import { StudioApp } from './pages/studio-app.js';
 import type { TinySettings } from './pages/finetune-page.js';
 import { trainSettings } from '../electron/engine/training/train-settings.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 
 /**
  * Fine-tuning from the browser, as a user does it: two folders picked, a tiny CycleGAN run
@@ -22,8 +22,7 @@ import { trainSettings } from '../electron/engine/training/train-settings.js';
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const TINY: TinySettings = { size: 32, loadSize: 36, iterations: 400, ngf: 8, ndf: 8, dLayers: 2, sampleEvery: 4, checkpointEvery: 8 };
 
-let root: string;
-let home: string;
+const { root, home } = scratchFolder('gs-finetune-');
 let browser: Browser;
 let serve: ServeHandle;
 let page: Page;
@@ -32,8 +31,6 @@ let runId: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-finetune-'));
-  home = join(root, 'home');
   await mkdir(SCREENSHOTS, { recursive: true });
   await writeFolder(join(root, 'warm'), 8, 48, (s) => tint(blobImage(s, 48), true));
   await writeFolder(join(root, 'cool'), 8, 48, (s) => tint(blobImage(s, 48), false), 50);
@@ -49,7 +46,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await serve?.stop();
-  await rm(root, { recursive: true, force: true });
 });
 
 /** A finished pix2pix run from an earlier session, so the runs list shows more than one run. */

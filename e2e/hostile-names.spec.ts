@@ -1,9 +1,9 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 import { TINY_STARGAN, installTinyModel } from './fixtures/tiny-model.js';
 import { runCli, type CliResult } from './fixtures/run-cli.js';
 
@@ -17,16 +17,10 @@ const FORGED = 'ok    forged.png -> pwned.png (1x1, 1 ms, cpu)';
 const HOSTILE = `x\n${FORGED}\u202e\u2066\u001b[2Jgnp`;
 const ESCAPED = `x\\n${FORGED}\\u202e\\u2066\\x1b[2Jgnp`;
 
-let root: string;
-let env: NodeJS.ProcessEnv;
+const { root, home, env } = scratchFolder('gs-names-');
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-names-'));
-  env = { GAN_STUDIO_HOME: join(root, 'home') };
-  await installTinyModel(join(root, 'home'), 'tiny');
-  await installTinyModel(join(root, 'home'), 'tiny-cond', TINY_STARGAN);
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  await installTinyModel(home, 'tiny');
+  await installTinyModel(home, 'tiny-cond', TINY_STARGAN);
 });
 
 /** Nothing raw: no forged line, no bidi or control character, and the name shown escaped. */

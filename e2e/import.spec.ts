@@ -1,24 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './fixtures/run-cli.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 
 const IMPORT_FIXTURES = fileURLToPath(new URL('../electron/engine/library/__tests__/fixtures/', import.meta.url));
 const CHECKPOINT_FIXTURES = fileURLToPath(new URL('../electron/engine/checkpoints/__tests__/fixtures/', import.meta.url));
 
-let root: string;
-let env: NodeJS.ProcessEnv;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-import-cli-'));
-  env = { GAN_STUDIO_HOME: join(root, 'home') };
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const { root, home, env } = scratchFolder('gs-import-cli-');
 
 const lastLine = (text: string): string => text.trim().split('\n').at(-1) ?? '';
 
@@ -43,13 +35,13 @@ describe('gan-studio import', () => {
   });
 
   it('refuses a checkpoint with a code payload, runs nothing and changes nothing', async () => {
-    const before = existsSync(join(root, 'home', 'models')) ? await readdir(join(root, 'home', 'models')) : [];
+    const before = existsSync(join(home, 'models')) ? await readdir(join(home, 'models')) : [];
     const result = await runCli(['import', join(CHECKPOINT_FIXTURES, 'evil_os_system.pth')], { env });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/evil_os_system\.pth: refuses to load: the checkpoint references posix\.system/);
     expect(result.stdout).toBe('');
     expect(existsSync('/tmp/gan-studio-pwned')).toBe(false);
-    const after = existsSync(join(root, 'home', 'models')) ? await readdir(join(root, 'home', 'models')) : [];
+    const after = existsSync(join(home, 'models')) ? await readdir(join(home, 'models')) : [];
     expect(after).toEqual(before);
   });
 });

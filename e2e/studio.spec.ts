@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -11,12 +10,13 @@ import { enginePidOf, type ServeHandle } from './fixtures/studio-serve.js';
 import { openStudio, type StudioSession } from './fixtures/studio-session.js';
 import { installTinyModel } from './fixtures/tiny-model.js';
 import type { StudioApp } from './pages/studio-app.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const SAMPLE_PHOTO = fileURLToPath(new URL('../assets/samples/day-scene.jpg', import.meta.url));
 const CHECKPOINT = fileURLToPath(new URL('../electron/engine/library/__tests__/fixtures/resnet6_instance.pth', import.meta.url));
 
-let root: string;
+const { root, home } = scratchFolder('gs-studio-');
 let studio: StudioSession;
 let browser: Browser;
 let serve: ServeHandle;
@@ -27,8 +27,6 @@ let pageErrors: string[];
 const outDir = (): string => join(root, 'Pictures', 'GAN Studio');
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-studio-'));
-  const home = join(root, 'home');
   await installTinyModel(home, 'tiny');
   // Settings written by an earlier session: the studio must pick them up (model and theme).
   // The bundled day2night starter makes before/after screenshots a reviewer can judge.
@@ -40,7 +38,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await studio?.close();
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('browser mode security', () => {

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../electron/contract/training.js';
@@ -11,22 +9,21 @@ import { forkEngine } from '../electron/studio/fork-launcher.js';
 import { StudioService } from '../electron/studio/studio-service.js';
 import { blobImage, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
 import { runCli } from './fixtures/run-cli.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 
 /**
  * The training limits, as each caller meets them: `gan-studio train` (flags), the studio behind
  * the Fine-tune page (field labels) and the engine itself (settings keys). The same values
  * are refused everywhere, with the same words but for the setting's name.
  */
-let work: string;
+const { root: work, home } = scratchFolder('gs-train-limits-');
 let studio: StudioService;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gs-train-limits-'));
-  studio = new StudioService({ mode: 'desktop', home: join(work, 'home'), launchEngine: forkEngine, send: () => undefined, resolveInputs: async (inputs) => inputs });
+  studio = new StudioService({ mode: 'desktop', home, launchEngine: forkEngine, send: () => undefined, resolveInputs: async (inputs) => inputs });
 });
 afterAll(async () => {
   studio?.stop();
-  await rm(work, { recursive: true, force: true });
 });
 
 /** A setting, the value tried, and what each caller calls the setting. */
@@ -60,10 +57,10 @@ const base = (overrides: Partial<TrainSettings>): TrainSettings =>
   trainSettings({ mode: 'cyclegan', dataA: folderA(), dataB: folderB(), device: 'cpu', name: 'limits', ...overrides });
 
 const cli = (flags: string[]) =>
-  runCli(['train', '--mode', 'cyclegan', '--a', folderA(), '--b', folderB(), '--device', 'cpu', '--run', join(work, 'cli-run'), ...flags], { env: { GAN_STUDIO_HOME: join(work, 'home') } });
+  runCli(['train', '--mode', 'cyclegan', '--a', folderA(), '--b', folderB(), '--device', 'cpu', '--run', join(work, 'cli-run'), ...flags], { env: { GAN_STUDIO_HOME: home } });
 
 async function engineRefusal(settings: TrainSettings): Promise<StudioError> {
-  const error = await TrainingRun.create(settings, { library: new ModelLibrary({ home: join(work, 'home') }), runDir: join(work, 'engine-run') }).then(
+  const error = await TrainingRun.create(settings, { library: new ModelLibrary({ home }), runDir: join(work, 'engine-run') }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -110,7 +107,7 @@ describe('training limits: one set, for the CLI, the studio and the engine', () 
     for (const { flags, settings, problem } of cases) {
       expect((await engineRefusal(settings)).message).toBe(problem('arch', 'size'));
       expect(await studio.invoke('training:start', { settings })).toEqual({ ok: false, error: { code: 'BAD_ARGUMENT', message: problem('Generator', 'Crop size (px)') } });
-      const command = await runCli(['train', '--mode', 'cyclegan', '--a', folders.dataA, '--b', folders.dataB, '--device', 'cpu', '--run', join(work, 'cli-run'), ...flags], { env: { GAN_STUDIO_HOME: join(work, 'home') } });
+      const command = await runCli(['train', '--mode', 'cyclegan', '--a', folders.dataA, '--b', folders.dataB, '--device', 'cpu', '--run', join(work, 'cli-run'), ...flags], { env: { GAN_STUDIO_HOME: home } });
       expect(command.stderr).toContain(`gan-studio: ${problem('--arch', '--size')}`);
     }
   }, 60_000);

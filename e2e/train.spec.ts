@@ -1,28 +1,21 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { blobImage, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
 import { runCli } from './fixtures/run-cli.js';
+import { scratchFolder } from './fixtures/scratch-folder.js';
 
 /**
  * `gan-studio train` as a user runs it: a CycleGAN run on two real folders, killed with
  * SIGKILL mid-run, resumed with --resume, exported to the library and used by translate.
  */
 const BIN = fileURLToPath(new URL('../bin/gan-studio.js', import.meta.url));
-let work: string;
-let env: NodeJS.ProcessEnv;
-
+const { root: work, home, env } = scratchFolder('gs-train-e2e-');
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gs-train-e2e-'));
-  env = { GAN_STUDIO_HOME: join(work, 'home') };
   await writeFolder(join(work, 'warm'), 6, 48, (s) => tint(blobImage(s, 48), true));
   await writeFolder(join(work, 'cool'), 6, 48, (s) => tint(blobImage(s, 48), false), 50);
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 const common = ['--arch', 'resnet_6blocks', '--ngf', '8', '--ndf', '8', '--d-layers', '2', '--size', '32', '--device', 'cpu', '--threads', '2'];
@@ -77,7 +70,7 @@ describe('gan-studio train', () => {
     const listed = JSON.parse(models.stdout) as { models: { id: string; reverse?: string }[] };
     const exported = listed.models.find((m) => m.id === 'warm-to-cool');
     expect(exported?.reverse).toBe('warm-to-cool-reverse');
-    const card = await readFile(join(work, 'home', 'models', 'warm-to-cool', 'card.md'), 'utf8');
+    const card = await readFile(join(home, 'models', 'warm-to-cool', 'card.md'), 'utf8');
     expect(card).toContain('6 images in A, 6 images in B');
     expect(card).toContain('80 iterations');
     const translated = await runCli(['translate', '--model', 'warm-to-cool', join(work, 'warm', 'img-000.png'), '--out', join(work, 'out'), '--device', 'cpu'], { env });

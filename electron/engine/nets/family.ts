@@ -1,7 +1,7 @@
 import type { ModelKind } from '../../contract/models.js';
 import type { NormKind } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
-import type { Upsampling } from './upsampling.js';
+import type { Upsampling } from '../../contract/training.js';
 
 /**
  * What a network family is: one module under nets/ fills in one of these and the registry

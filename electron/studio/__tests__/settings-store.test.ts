@@ -1,17 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchFolder } from '../../../e2e/fixtures/scratch-folder.js';
 import { StudioError } from '../../engine/errors.js';
 import { SettingsStore, defaultSettings } from '../settings-store.js';
 
-let home: string;
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'gs-settings-'));
-});
-afterAll(async () => {
-  await rm(home, { recursive: true, force: true });
-});
+const { root: home } = scratchFolder('gs-settings-');
 
 describe('SettingsStore', () => {
   it('starts from the defaults and persists changes across instances', async () => {
@@ -23,14 +17,13 @@ describe('SettingsStore', () => {
   });
 
   it("offers the output folders used lately, newest first, and takes the default one from the system's Pictures folder", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gs-recent-'));
+    const dir = join(home, 'recent');
     const store = new SettingsStore(dir, '/home/ana/Bilder');
     expect((await store.get()).outputDir).toBe('/home/ana/Bilder/GAN Studio');
     await store.set({ outputDir: '/tmp/a' });
     await store.set({ outputDir: '/tmp/b' });
     await store.set({ outputDir: '/tmp/a' });
     expect((await new SettingsStore(dir).get()).recentFolders).toEqual(['/tmp/a', '/tmp/b', '/home/ana/Bilder/GAN Studio']);
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('keeps the valid fields of a damaged file and defaults the others', async () => {

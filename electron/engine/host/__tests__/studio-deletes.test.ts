@@ -1,7 +1,6 @@
-import { access, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { installTinyModel } from '../../../../e2e/fixtures/tiny-model.js';
 import { INVOKE } from '../../../contract/ipc.js';
 import type { ModelSummary } from '../../../contract/ipc.js';
@@ -9,24 +8,19 @@ import { ModelLibrary } from '../../library/model-library.js';
 import { trainSettings } from '../../training/train-settings.js';
 import { writeRunRecord } from '../../training/run-files.js';
 import { TrainingHost } from '../training-host.js';
+import { scratchFolder } from '../../../../e2e/fixtures/scratch-folder.js';
 
 /**
  * Deletes only ever remove what the studio made, recorded when it made it: whatever id or run
  * settings a page sends, a folder anywhere else on disk stays (issue 14's data-loss findings).
  */
-let work: string;
-let home: string;
+const { root: work, home } = scratchFolder('gs-deletes-', { each: true });
 let victim: string;
 
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gs-deletes-'));
-  home = join(work, 'home');
   victim = join(work, 'victim');
   await mkdir(join(victim, 'photos'), { recursive: true });
   await writeFile(join(victim, 'photos', 'keep.jpg'), 'precious');
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 async function stillThere(path: string): Promise<void> {

@@ -1,29 +1,23 @@
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSummary } from '../../../contract/ipc.js';
 import type { TrainSettings } from '../../../contract/training.js';
 import { ModelLibrary } from '../../library/model-library.js';
 import { blobImage, tinyCycleganSettings, tint, writeFolder } from '../../training/__tests__/synthetic-folders.js';
 import type { EngineEvent } from '../protocol.js';
 import { TrainingHost } from '../training-host.js';
+import { scratchFolder } from '../../../../e2e/fixtures/scratch-folder.js';
 
 /** The engine's side of the fine-tune page, on real folders and a real (tiny) run. */
-let work: string;
-let home: string;
+const { root: work, home } = scratchFolder('gs-training-host-');
 let host: TrainingHost;
 const events: EngineEvent[] = [];
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gs-training-host-'));
-  home = join(work, 'home');
   await writeFolder(join(work, 'warm'), 4, 32, (s) => tint(blobImage(s, 32), true));
   await writeFolder(join(work, 'cool'), 4, 32, (s) => tint(blobImage(s, 32), false), 40);
   host = new TrainingHost(new ModelLibrary({ home }), (e) => events.push(e), async (entry) => ({ id: entry.manifest.id, name: entry.manifest.name }) as ModelSummary);
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 const settings = (): TrainSettings =>

@@ -1,18 +1,12 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchFolder } from '../../../../e2e/fixtures/scratch-folder.js';
 import { installTinyModel } from '../../../../e2e/fixtures/tiny-model.js';
 import { ModelLibrary } from '../model-library.js';
 import { studioHome } from '../paths.js';
 
-let home: string;
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'gs-lib-'));
-});
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
-});
+const { root: home } = scratchFolder('gs-lib-', { each: true });
 
 describe('ModelLibrary', () => {
   it('lists installed and bundled models and reports broken folders without failing', async () => {

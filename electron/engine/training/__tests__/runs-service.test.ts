@@ -1,29 +1,23 @@
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../../../contract/training.js';
 import { ModelLibrary } from '../../library/model-library.js';
 import { estimateDuration } from '../estimate.js';
 import { checkTrainingFolder, deleteRun, listRuns } from '../runs-service.js';
 import { TrainingRun } from '../training-run.js';
 import { blobImage, tinyCycleganSettings, writeFolder } from './synthetic-folders.js';
+import { scratchFolder } from '../../../../e2e/fixtures/scratch-folder.js';
 
 /** The runs list and folder check the fine-tune page shows, on real runs and folders. */
-let work: string;
-let home: string;
+const { root: work, home } = scratchFolder('gs-runs-');
 let library: ModelLibrary;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gs-runs-'));
-  home = join(work, 'home');
   library = new ModelLibrary({ home });
   await writeFolder(join(work, 'A'), 3, 32, (s) => blobImage(s, 32));
   await writeFolder(join(work, 'B'), 3, 32, (s) => blobImage(s, 32), 40);
   await writeFile(join(work, 'B', 'notes.png'), 'not an image');
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 const settings = (name: string, iterations: number): TrainSettings =>
