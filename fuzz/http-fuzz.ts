@@ -135,20 +135,41 @@ export async function finalChecks(server: LiveServer, figures: FuzzFigures, fdsB
   }
 }
 
-export async function run({ seed, iterations }: FuzzOptions): Promise<FuzzFigures> {
+/**
+ * One fuzz session against a live server: the sentinel listing, then `warmUp` (whose connections
+ * belong to the descriptor baseline taken after it), the cases, and the final checks. A server
+ * that exits while the cases run counts as a crash, not as an error of the fuzzer.
+ */
+export async function liveServerSession<T>(
+  seed: number,
+  warmUp: (server: LiveServer, figures: FuzzFigures) => Promise<T>,
+  cases: (server: LiveServer, rng: FuzzRng, figures: FuzzFigures, warm: T) => Promise<void>,
+): Promise<FuzzFigures> {
   const figures: FuzzFigures = { tried: 0, crashes: 0, hangs: 0, escapes: 0, notes: [] };
   const server = await startLiveServer();
   try {
     const rng = new FuzzRng(seed);
     const sentinelBefore = await server.sentinelListing();
-    await health(server, figures);
+    const warm = await warmUp(server, figures);
     const fdsBefore = await server.fds();
-    await hammer(server, rng, iterations, figures);
+    await cases(server, rng, figures, warm);
     await finalChecks(server, figures, fdsBefore, sentinelBefore);
+  } catch (err) {
+    if (server.alive()) throw err;
+    figures.crashes++;
+    figures.notes?.push(`the server exited: ${server.serve.output().slice(-400)}`);
   } finally {
     await server.stop();
   }
   return figures;
+}
+
+export function run({ seed, iterations }: FuzzOptions): Promise<FuzzFigures> {
+  return liveServerSession(
+    seed,
+    health,
+    (server, rng, figures) => hammer(server, rng, iterations, figures),
+  );
 }
 
 /** Requests that are malformed in the ways issue 14 found fatal, each answered at once: for the burst a running batch must live through. */

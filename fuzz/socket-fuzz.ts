@@ -8,8 +8,8 @@
 import type { WebSocket } from 'ws';
 import { INVOKE_CHANNELS } from '../electron/contract/ipc.js';
 import { FuzzRng, type FuzzFigures, type FuzzOptions } from './figures.js';
-import { finalChecks } from './http-fuzz.js';
-import { startLiveServer, type LiveServer } from './live-server.js';
+import { liveServerSession } from './http-fuzz.js';
+import type { LiveServer } from './live-server.js';
 
 /** Channels left out: a catalog download reaches the internet (hundreds of MB), not the studio's defences. */
 const SKIPPED = new Set(['catalog:download']);
@@ -124,47 +124,39 @@ async function sendAndWait(ws: WebSocket, text: string, id: number, expectsAnswe
   });
 }
 
-export async function run({ seed, iterations }: FuzzOptions): Promise<FuzzFigures> {
-  const figures: FuzzFigures = { tried: 0, crashes: 0, hangs: 0, escapes: 0, notes: [] };
-  const server = await startLiveServer();
-  try {
-    const rng = new FuzzRng(seed);
-    const sentinelBefore = await server.sentinelListing();
-    const first = await server.socket();
-    await server.invoke('engine:status', {}, first);
-    const fdsBefore = await server.fds();
-    let ws = first;
-    for (let k = 0; k < iterations && server.alive(); k++) {
-      figures.tried++;
-      if (k % 50 === 49) {
-        // A frame ws refuses ends that socket; the next cases go over a fresh one.
-        const frame = rng.pick(BAD_FRAMES);
-        (ws as unknown as { _socket: import('node:net').Socket })._socket.write(frame);
-        await new Promise((r) => {
-          ws.once('close', r);
-          setTimeout(r, 2000);
-        });
-        ws = await server.socket();
-        continue;
+export function run({ seed, iterations }: FuzzOptions): Promise<FuzzFigures> {
+  return liveServerSession(
+    seed,
+    async (server) => {
+      const first = await server.socket();
+      await server.invoke('engine:status', {}, first);
+      return first;
+    },
+    async (server, rng, figures, first) => {
+      let ws = first;
+      for (let k = 0; k < iterations && server.alive(); k++) {
+        figures.tried++;
+        if (k % 50 === 49) {
+          // A frame ws refuses ends that socket; the next cases go over a fresh one.
+          const frame = rng.pick(BAD_FRAMES);
+          (ws as unknown as { _socket: import('node:net').Socket })._socket.write(frame);
+          await new Promise((r) => {
+            ws.once('close', r);
+            setTimeout(r, 2000);
+          });
+          ws = await server.socket();
+          continue;
+        }
+        const id = 1_000_000 + k;
+        const message = socketMessage(rng, server, id);
+        const how = await sendAndWait(ws, message.text, id, message.expectsAnswer, 20_000);
+        if (how === 'hang') {
+          figures.hangs++;
+          if ((figures.notes?.length ?? 0) < 10) figures.notes?.push(`no answer in 20 s to ${message.text.slice(0, 160)}`);
+        }
+        if (ws.readyState !== ws.OPEN) ws = await server.socket();
       }
-      const id = 1_000_000 + k;
-      const message = socketMessage(rng, server, id);
-      const how = await sendAndWait(ws, message.text, id, message.expectsAnswer, 20_000);
-      if (how === 'hang') {
-        figures.hangs++;
-        if ((figures.notes?.length ?? 0) < 10) figures.notes?.push(`no answer in 20 s to ${message.text.slice(0, 160)}`);
-      }
-      if (ws.readyState !== ws.OPEN) ws = await server.socket();
-    }
-    ws.close();
-    await finalChecks(server, figures, fdsBefore, sentinelBefore);
-  } catch (err) {
-    if (!server.alive()) {
-      figures.crashes++;
-      figures.notes?.push(`the server exited: ${server.serve.output().slice(-400)}`);
-    } else throw err;
-  } finally {
-    await server.stop();
-  }
-  return figures;
+      ws.close();
+    },
+  );
 }
