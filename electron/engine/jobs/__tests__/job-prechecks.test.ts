@@ -1,30 +1,13 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../contract/jobs.js';
-import { installTinyModel } from '../../../../e2e/fixtures/tiny-model.js';
-import { ModelLibrary } from '../../library/index.js';
-import { SessionManager } from '../../runtime/index.js';
 import { runSweepJob } from '../sweep-job.js';
 import { runTranslateJob } from '../translate-job.js';
-import { TINY_STARGAN } from '../../../../e2e/fixtures/tiny-model.js';
+import { tinyJobs } from './tiny-jobs.js';
 
-let root: string;
-let library: ModelLibrary;
-const sessions = new SessionManager();
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-prechecks-'));
-  await installTinyModel(join(root, 'home'), 'tiny');
-  await installTinyModel(join(root, 'home'), 'tiny-cond', TINY_STARGAN);
-  library = new ModelLibrary({ home: join(root, 'home'), bundledDir: join(root, 'none') });
-});
-afterAll(async () => {
-  await sessions.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+const { root, library, sessions } = tinyJobs('gs-prechecks-');
 
 async function image(path: string, width: number, height: number, colour = '#6080a0'): Promise<string> {
   await sharp({ create: { width, height, channels: 3, background: colour } }).png().toFile(path);

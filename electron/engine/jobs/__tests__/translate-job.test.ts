@@ -1,30 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../contract/jobs.js';
-import { TINY_STARGAN, installTinyModel } from '../../../../e2e/fixtures/tiny-model.js';
 import { writeProblemImageFolder } from '../../imaging/__tests__/fixture-images.js';
-import { ModelLibrary } from '../../library/index.js';
-import { SessionManager } from '../../runtime/index.js';
 import { runTranslateJob } from '../translate-job.js';
+import { tinyJobs } from './tiny-jobs.js';
 
-let root: string;
-let library: ModelLibrary;
-const sessions = new SessionManager();
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'gs-jobs-'));
-  await installTinyModel(join(root, 'home'), 'tiny');
-  await installTinyModel(join(root, 'home'), 'tiny-cond', TINY_STARGAN);
-  library = new ModelLibrary({ home: join(root, 'home'), bundledDir: join(root, 'none') });
-});
-afterAll(async () => {
-  await sessions.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+const { root, library, sessions } = tinyJobs('gs-jobs-');
 
 async function digest(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
