@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { describeSystemError, StudioError } from '../errors.js';
+import { orSystemError } from '../errors.js';
 import { ELEMENT_SIZE, isFloatDtype, newRawArray, rawArrayOf, toFloat32, type FloatDtype, type RawArray } from './dtypes.js';
 import { ByteReader, describe, PyDict, PyList, runPickle, type PyValue } from './pickle.js';
 import { asStudioError, bad, foreign, listSome, shown, truncated } from './problems.js';
@@ -39,12 +39,7 @@ interface Container {
 }
 
 export async function readCheckpoint(path: string): Promise<StateDict> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `${path}: cannot read the checkpoint: ${describeSystemError(err)}`, { cause: err });
-  }
+  const bytes = await orSystemError(readFile(path), (cause) => `${path}: cannot read the checkpoint: ${cause}`);
   return parseCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
 

@@ -3,7 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import type { ItemResult, OutputFormat } from '../../contract/jobs.js';
 import type { ModelEntry } from '../../contract/models.js';
 import type { StudioErrorInfo } from '../../contract/result.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import type { ModelLibrary } from '../library/model-library.js';
 import { BATCH_KEEP_S } from './farm-batches.js';
 import { FARM_ATTEMPTS, decodeFailure, itemJobId, type FarmItemInput, type FarmResult } from './farm-item.js';
@@ -83,11 +83,7 @@ export async function farmModel(library: ModelLibrary, model: string, options: F
 
 /** The key of the output folder, created first; refused outside the shared folder. */
 export async function farmOutDir(storage: SharedFolderStorage, outDir: string): Promise<string> {
-  try {
-    await mkdir(resolve(outDir), { recursive: true });
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `cannot create the output folder ${outDir}: ${describeSystemError(err)}`, { cause: err });
-  }
+  await orSystemError(mkdir(resolve(outDir), { recursive: true }), (cause) => `cannot create the output folder ${outDir}: ${cause}`);
   return storage.keyOf(outDir);
 }
 

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, describeSystemError, orSystemError } from '../errors.js';
 
 /**
  * A C x H x W float32 value of a layer-by-layer run, stored planar (channel by channel, rows
@@ -234,11 +234,7 @@ export class StripStore {
     if (this.dir === null) {
       await sweepScratch(this.scratchRoot);
       const dir = join(this.scratchRoot, `${process.pid}-${Date.now().toString(36)}`);
-      try {
-        await mkdir(dir, { recursive: true });
-      } catch (err) {
-        throw new StudioError('IO_ERROR', `cannot create the scratch folder ${dir}: ${describeSystemError(err)}`);
-      }
+      await orSystemError(mkdir(dir, { recursive: true }), (cause) => `cannot create the scratch folder ${dir}: ${cause}`);
       this.dir = dir;
     }
     return this.dir;

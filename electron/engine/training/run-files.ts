@@ -2,7 +2,7 @@ import { open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LossPoint } from '../../contract/finetune.js';
 import type { TrainDataSummary, TrainSettings } from '../../contract/training.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { writeFileAtomic as writeAtomic } from '../write-atomic.js';
 import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
 import type { Architecture } from '../nets/index.js';
@@ -35,12 +35,7 @@ export interface CheckpointRecord {
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `${path}: cannot read the ${what} (${describeSystemError(err)}); is this a training run folder?`, { cause: err });
-  }
+  const text = await orSystemError(readFile(path, 'utf8'), (cause) => `${path}: cannot read the ${what} (${cause}); is this a training run folder?`);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -71,9 +66,7 @@ export async function readCheckpoint(dir: string): Promise<{ record: CheckpointR
     return null;
   }
   const record = (await readJson(checkpointPath(dir), 'checkpoint')) as CheckpointRecord;
-  const file = await readSafetensors(join(dir, record.stateFile)).catch((err: unknown) => {
-    throw new StudioError('BAD_CHECKPOINT', `${join(dir, record.stateFile)}: the checkpoint's state cannot be read (${describeSystemError(err)})`, { cause: err });
-  });
+  const file = await orSystemError(readSafetensors(join(dir, record.stateFile)), (cause) => `${join(dir, record.stateFile)}: the checkpoint's state cannot be read (${cause})`, 'BAD_CHECKPOINT');
   return { record, tensors: new Map([...file.tensors].map(([k, v]) => [k, v.data])) };
 }
 

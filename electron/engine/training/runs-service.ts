@@ -1,7 +1,7 @@
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunInfo, RunState } from '../../contract/finetune.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { ATTRIBUTES_FILE, MIN_IMAGES } from './data/index.js';
 import { scanImageFolder } from './data/folder-scan.js';
 import { readRunRecord } from './run-files.js';
@@ -133,12 +133,7 @@ export async function deleteRun(dir: string): Promise<void> {
   await readRunRecord(dir); // refuses folders that are not runs
   if ((await lockHolder(dir)) !== null) throw new StudioError('BAD_ARGUMENT', `${dir} is training; pause or stop it before deleting it`);
   const trash = `${dir}.deleting-${process.pid}`;
-  try {
-    await rename(dir, trash);
-    await rm(trash, { recursive: true, force: true });
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `could not delete ${dir}: ${describeSystemError(err)}`, { cause: err });
-  }
+  await orSystemError(rename(dir, trash).then(() => rm(trash, { recursive: true, force: true })), (cause) => `could not delete ${dir}: ${cause}`);
 }
 
 export interface FolderCheck {
