@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 
 /**
  * The safetensors container (8-byte little-endian header length, a JSON header, raw data):
@@ -84,14 +84,6 @@ export function serializeSafetensors(
     at += t.data.byteLength;
   }
   return out;
-}
-
-export async function writeSafetensors(
-  path: string,
-  tensors: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>,
-  metadata: Record<string, string> = {},
-): Promise<void> {
-  await writeFile(path, serializeSafetensors(tensors, metadata));
 }
 
 /** The state-dict tensors of a file as a weight map, leaving out `__input__`-style extras. */

@@ -7,7 +7,6 @@ export {
   type CatalogEntry,
 } from './official-models.js';
 export { discardPartial, downloadFile, partialPath, type DownloadOptions, type DownloadProgress, type DownloadResult } from './downloader.js';
-export { extractZipMember, listZipEntries } from './zip-member.js';
 export {
   cachedCheckpointPath,
   downloadCatalogModel,
