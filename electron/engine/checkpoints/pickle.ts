@@ -222,7 +222,6 @@ export function runPickle(reader: ByteReader, hooks: PickleHooks): PyValue {
     if (value === undefined) bad(`${op} refers to memo entry ${index}, which was never stored (byte ${reader.pos})`);
     return value;
   };
-  const str = (bytes: Uint8Array): string => utf8(bytes);
 
   for (;;) {
     const at = reader.pos;
@@ -288,23 +287,23 @@ export function runPickle(reader: ByteReader, hooks: PickleHooks): PyValue {
         break;
 
       case 0x58: // BINUNICODE
-        stack.push(str(reader.take(reader.u32('BINUNICODE'), 'a string')));
+        stack.push(utf8(reader.take(reader.u32('BINUNICODE'), 'a string')));
         break;
       case 0x8c: // SHORT_BINUNICODE
-        stack.push(str(reader.take(reader.u8('SHORT_BINUNICODE'), 'a string')));
+        stack.push(utf8(reader.take(reader.u8('SHORT_BINUNICODE'), 'a string')));
         break;
       case 0x8d: // BINUNICODE8
-        stack.push(str(reader.take(reader.u64('BINUNICODE8'), 'a string')));
+        stack.push(utf8(reader.take(reader.u64('BINUNICODE8'), 'a string')));
         break;
       case 0x54: {
         // BINSTRING (Python 2 str): decoded as UTF-8, as torch.load does by default.
         const n = reader.i32('BINSTRING');
         if (n < 0) bad(`negative string length at byte ${at}`);
-        stack.push(str(reader.take(n, 'a string')));
+        stack.push(utf8(reader.take(n, 'a string')));
         break;
       }
       case 0x55: // SHORT_BINSTRING
-        stack.push(str(reader.take(reader.u8('SHORT_BINSTRING'), 'a string')));
+        stack.push(utf8(reader.take(reader.u8('SHORT_BINSTRING'), 'a string')));
         break;
       case 0x42: // BINBYTES
         stack.push(reader.take(reader.u32('BINBYTES'), 'bytes').slice());
