@@ -8,7 +8,8 @@
  *    128 and 256 px, widths 32 and 64, against PyTorch CUDA (bench/torch_train_peer.py ... cuda);
  *  - the state round trip a step paid before the state stayed on the device.
  * Writes OUT_DIR/gpu-check.txt and its table into docs/BENCHMARKS.md under the card's name.
- * float16 graphs are not made yet (see the report of issue 17): that row says so.
+ * The float16 column is the engine's float16 variant (runtime/float16-choice) on WebGPU, with the
+ * precision it chose and the measured difference from float32.
  * Usage: node dist/bench/gpu-check.js OUT_DIR [--quick]
  */
 import { spawnSync } from 'node:child_process';
@@ -45,12 +46,12 @@ function cardName(): string {
   return torch.status === 0 ? torch.stdout.trim() : 'unknown GPU (no nvidia-smi, no PyTorch CUDA)';
 }
 
-/** PyTorch CUDA's inference medians by side, from bench/torch_peer.py, or why not. */
-function torchInference(): Map<number, string> {
+/** PyTorch CUDA's inference medians by side (and `<side> float16`), from bench/torch_peer.py, or why not. */
+function torchInference(): Map<string, string> {
   const peer = spawnSync(TORCH_PYTHON, [join(packageRoot(), 'bench', 'torch_peer.py'), 'cuda'], { encoding: 'utf8' });
-  const out = new Map<number, string>();
-  for (const m of (peer.stdout ?? '').matchAll(/(\d+)px: median ([\d.]+) ms/g)) out.set(Number(m[1]), `${m[2]} ms`);
-  if (out.size === 0) for (const side of [256, 1024]) out.set(side, `not run (${(peer.stderr || 'no output').trim().split('\n').at(-1) ?? ''})`);
+  const out = new Map<string, string>();
+  for (const m of (peer.stdout ?? '').matchAll(/(\d+)px( float16)?: median ([\d.]+) ms/g)) out.set(`${m[1]}${m[2] ?? ''}`, `${m[3]} ms`);
+  if (out.size === 0) for (const side of ['256', '1024', '256 float16', '1024 float16']) out.set(side, `not run (${(peer.stderr || 'no output').trim().split('\n').at(-1) ?? ''})`);
   return out;
 }
 
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const work = await mkdtemp(join(tmpdir(), 'gs-gpu-'));
   const sessions = new SessionManager({ idleMs: 600_000 });
+  const halfSessions = new SessionManager({ idleMs: 600_000, float16: { cacheDir: join(work, 'float16') } });
   const card = cardName();
   log(`machine: ${machineLine()}; card ${card}; date ${new Date().toISOString()}`);
   const inferenceRows: string[] = [];
@@ -106,10 +108,19 @@ async function main(): Promise<void> {
       row.push(`${device}->${first.provider} median ${median(times).toFixed(1)} ms (${runs} runs)`);
     }
     const diff = gpuOut !== null && cpuOut !== null ? maxAbsDiff(gpuOut, cpuOut).toExponential(2) : 'n/a';
-    log(`${describeArchitecture(arch)} ${side}px: ${row.join('; ')}; max|webgpu-cpu| ${diff}; PyTorch CUDA ${peerInference.get(side) ?? 'n/a'}`);
-    inferenceRows.push(`| ${side} x ${side} | ${row.join('; ')} | not made yet | ${peerInference.get(side) ?? 'n/a'} | ${diff} |`);
+    const half = await halfSessions.run(model, 'webgpu', feeds);
+    const halfTimes: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const start = performance.now();
+      await halfSessions.run(model, 'webgpu', feeds);
+      halfTimes.push(performance.now() - start);
+    }
+    const halfCell = `${half.provider} ${half.precision} median ${median(halfTimes).toFixed(1)} ms (${half.precisionReason ?? ''})`;
+    log(`${describeArchitecture(arch)} ${side}px: ${row.join('; ')}; ${halfCell}; max|webgpu-cpu| ${diff}; PyTorch CUDA ${peerInference.get(`${side}`) ?? 'n/a'}, float16 ${peerInference.get(`${side} float16`) ?? 'n/a'}`);
+    inferenceRows.push(`| ${side} x ${side} | ${row.join('; ')} | ${halfCell} | ${peerInference.get(`${side}`) ?? 'n/a'} | ${peerInference.get(`${side} float16`) ?? 'n/a'} | ${diff} |`);
   }
   await sessions.dispose();
+  await halfSessions.dispose();
 
   // Training: one CycleGAN iteration, the state kept on the device between steps.
   await folder(join(work, 'A'), 4, 300, 1);
@@ -141,8 +152,8 @@ async function main(): Promise<void> {
 ${new Date().toISOString().slice(0, 10)}, ${machineLine()}; \`node dist/bench/gpu-check.js\`; the provider: ${providerSummary('webgpu', [])}.
 Goals (issue 17): WebGPU float16 inference within 3x of PyTorch CUDA float16 at 1024 px; a 256 px CycleGAN iteration within 2x of PyTorch CUDA.
 
-| resnet_9blocks ngf 64 | float32 (WebGPU; CPU) | float16 | PyTorch CUDA float32 | max abs WebGPU vs CPU |
-| --- | --- | --- | --- | --- |
+| resnet_9blocks ngf 64 | float32 (WebGPU; CPU) | float16 variant (WebGPU) | PyTorch CUDA float32 | PyTorch CUDA float16 | max abs WebGPU vs CPU |
+| --- | --- | --- | --- | --- | --- |
 ${inferenceRows.join('\n')}
 
 | one CycleGAN iteration (batch 1, PatchGAN ndf 64) | GAN Studio (WebGPU, state on the device) | PyTorch CUDA | ratio |

@@ -1,5 +1,6 @@
 """Peer timing: the same standard generator (junyanz resnet_9blocks, ngf 64, instance norm)
-in PyTorch, for docs/BENCHMARKS.md. Usage: python3 bench/torch_peer.py [cuda|cpu]"""
+in PyTorch, for docs/BENCHMARKS.md. Usage: python3 bench/torch_peer.py [cuda|cpu]
+On CUDA it times float16 too (the network and input in half precision), the peer of our float16 variants."""
 import os
 import sys
 import time
@@ -16,9 +17,12 @@ torch.set_num_threads(os.cpu_count() or 1)
 net = ResnetGenerator(3, 3, ngf=64, norm="instance", use_dropout=False, n_blocks=9).to(device)
 net.train()  # per-image statistics, as the public test scripts run it
 print(f"torch {torch.__version__}, device {device}, threads {torch.get_num_threads()}")
+precisions = (("float32", torch.float32), ("float16", torch.float16)) if device == "cuda" else (("float32", torch.float32),)
 with torch.no_grad():
+  for label, dtype in precisions:
+    net = net.to(dtype)
     for side, runs in ((256, 10), (1024, 5 if device == "cuda" else 2)):
-        x = torch.rand(1, 3, side, side, device=device) * 2 - 1
+        x = (torch.rand(1, 3, side, side, device=device) * 2 - 1).to(dtype)
         net(x)
         times = []
         for _ in range(runs):
@@ -30,4 +34,5 @@ with torch.no_grad():
                 torch.cuda.synchronize()
             times.append((time.perf_counter() - t) * 1000)
         times.sort()
-        print(f"resnet_9blocks {side}px: median {times[len(times) // 2]:.1f} ms ({runs} runs)")
+        suffix = "" if label == "float32" else " float16"
+        print(f"resnet_9blocks {side}px{suffix}: median {times[len(times) // 2]:.1f} ms ({runs} runs)")

@@ -3,10 +3,10 @@ import { QUALITY } from '../contract/settings.js';
 import { StudioError, toErrorInfo } from '../engine/errors.js';
 import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
 import { DEFAULT_MODEL, ModelLibrary } from '../engine/library/index.js';
-import { packageVersion } from '../engine/library/paths.js';
+import { packageVersion, studioCacheDir } from '../engine/library/paths.js';
 import { logsDir, openLogFile, processLogger } from '../engine/logging/index.js';
 import { architectureNames } from '../engine/nets/index.js';
-import { DEVICE_CHOICES, SessionManager } from '../engine/runtime/index.js';
+import { DEVICE_CHOICES, float16Setting, SessionManager } from '../engine/runtime/index.js';
 import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
 import { catalogCommand, downloadCommand } from './catalog-command.js';
 import { useCliLogger, type CliLogOptions } from './cli-logging.js';
@@ -35,7 +35,7 @@ const USAGE_CODES = new Set(['BAD_ARGUMENT', 'MODEL_NOT_FOUND']);
 
 export async function main(argv: string[]): Promise<number> {
   const library = new ModelLibrary();
-  const sessions = new SessionManager();
+  const sessions = new SessionManager({ float16: float16Setting(studioCacheDir()) });
   let exitCode = 0;
   const program = new Command()
     .name('gan-studio')

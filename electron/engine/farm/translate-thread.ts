@@ -5,7 +5,7 @@ import { StudioError, toErrorInfo } from '../errors.js';
 import { decodeImageBytes, encodeImage, extensionFor, outputFormatFor } from '../imaging/index.js';
 import { openPipeline, type ImageToImagePipeline } from '../jobs/pipeline.js';
 import { ModelLibrary } from '../library/model-library.js';
-import { deviceChoice, SessionManager, type DeviceChoice } from '../runtime/index.js';
+import { deviceChoice, float16Setting, SessionManager, type DeviceChoice } from '../runtime/index.js';
 import type { FarmItem } from './farm-item.js';
 
 /**
@@ -47,7 +47,7 @@ class ThreadTranslator {
 
   constructor(private readonly config: ThreadConfig) {
     this.library = new ModelLibrary({ home: config.home, cacheDir: config.cacheDir });
-    this.sessions = new SessionManager(config.threads === undefined ? {} : { threads: config.threads });
+    this.sessions = new SessionManager({ ...(config.threads === undefined ? {} : { threads: config.threads }), float16: float16Setting(config.cacheDir) });
     this.device = deviceChoice(config.device);
   }
 

@@ -6,9 +6,9 @@
  */
 import { availableParallelism, setPriority } from 'node:os';
 import pino from 'pino';
-import { ModelLibrary } from '../library/index.js';
+import { ModelLibrary, studioCacheDir } from '../library/index.js';
 import { createLogger, useProcessLogger } from '../logging/index.js';
-import { SessionManager } from '../runtime/index.js';
+import { float16Setting, SessionManager } from '../runtime/index.js';
 import { EngineService } from './engine-service.js';
 import { isEngineMethod, type FromEngine, type ToEngine } from './protocol.js';
 
@@ -72,7 +72,7 @@ const channel = parentChannel();
 // One core stays free for the window: onnxruntime's threads otherwise take every core (and spin
 // between runs), and on a 2-core machine the page's frames then wait behind them for 150 ms.
 // The command line keeps all cores; it has no window to keep responsive.
-const sessions = new SessionManager({ threads: Math.max(1, availableParallelism() - 1) });
+const sessions = new SessionManager({ threads: Math.max(1, availableParallelism() - 1), float16: float16Setting(studioCacheDir()) });
 const service = new EngineService(new ModelLibrary(), sessions, (event) => channel.send({ kind: 'event', event }));
 
 channel.onMessage((message) => {

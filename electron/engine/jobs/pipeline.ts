@@ -149,7 +149,9 @@ export class ImageToImagePipeline {
     if (unitRange) for (let i = 0; i < output.length; i++) output[i] = (output[i] as number) * 2 - 1;
     let rgb = tensorToImage(output, tensor.paddedWidth, tensor.paddedHeight, inW, inH);
     if (fixed !== undefined) rgb = await resizeRgb(rgb, inW, inH, width, height);
-    return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes: prepared.notes };
+    // A GPU run in float16 says so, with the measured difference from float32 (runtime/float16-choice).
+    const notes = result.precision === 'float16' && result.precisionReason !== undefined ? [...prepared.notes, `ran in ${result.precisionReason}`] : prepared.notes;
+    return { width, height, rgb, alpha: image.alpha, provider: result.provider, fallbacks: result.fallbacks, notes };
   }
 
   async dispose(): Promise<void> {

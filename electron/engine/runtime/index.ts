@@ -1,5 +1,6 @@
 export { DEVICE_CHOICES, deviceChoice, isDeviceChoice, providerOrder, type DeviceChoice, type ProviderName } from './devices.js';
 export { SessionManager, type RunOptions, type RunResult } from './session-manager.js';
+export { float16Setting, type Precision } from './float16-choice.js';
 export { DeviceValue, withCpuSession, type Feed, type TensorInput, type TensorOutput } from './ort-session.js';
 export { cudaProviderInstalled, describeProvider, providerSummary, retryLongRun, vulkanLoaderPresent, type Fallback, type RetryState } from './provider-policy.js';
 export { softwareVulkanOnly, vulkanDrivers, type VulkanDriver } from './vulkan-drivers.js';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type ort from 'onnxruntime-node';
 import { StudioError } from '../errors.js';
 import type { DeviceChoice, ProviderName } from './devices.js';
+import { FLOAT16_PROVIDERS, openInChosenPrecision, type Float16Options, type Precision } from './float16-choice.js';
 import { createSession, runSession, type TensorInput, type TensorOutput } from './ort-session.js';
 import { onFirstWorkingProvider, type Fallback } from './provider-policy.js';
 
@@ -18,10 +19,16 @@ export interface RunResult {
   outputs: Map<string, TensorOutput>;
   provider: ProviderName;
   fallbacks: Fallback[];
+  /** The precision the model ran in: float16 only on a GPU where its variant is faithful (runtime/float16-choice). */
+  precision: Precision;
+  /** Why that precision, where a choice was made ("float16: 0.031 levels mean ... from float32 on webgpu"). */
+  precisionReason?: string;
 }
 
 interface CachedSession {
   session: ort.InferenceSession;
+  precision: Precision;
+  precisionReason?: string;
   users: number;
   idleTimer: NodeJS.Timeout | null;
 }
@@ -32,6 +39,8 @@ export interface SessionManagerOptions {
   /** CPU threads per session; onnxruntime's default (physical cores) when unset. */
   threads?: number;
   platform?: NodeJS.Platform;
+  /** Float16 variants for GPU providers (off when unset: every session runs the file as it is, in float32). */
+  float16?: Float16Options | undefined;
 }
 
 /**
@@ -46,11 +55,13 @@ export class SessionManager {
   /** Intra-op threads of every session (onnxruntime's default when unset). */
   readonly threads: number | undefined;
   private readonly platform: NodeJS.Platform;
+  private readonly float16: Required<Float16Options> | null;
 
   constructor(options: SessionManagerOptions = {}) {
     this.idleMs = options.idleMs ?? 60_000;
     this.threads = options.threads;
     this.platform = options.platform ?? process.platform;
+    this.float16 = options.float16 === undefined ? null : { providers: FLOAT16_PROVIDERS, ...options.float16 };
   }
 
   /**
@@ -70,14 +81,15 @@ export class SessionManager {
           const outputs = await runSession(cached.session, feeds);
           const first = outputs.get(cached.session.outputNames[0] ?? '');
           if (first === undefined) throw new Error('the model returned no output');
-          return { outputs, first };
+          return { outputs, first, precision: cached.precision, precisionReason: cached.precisionReason };
         } finally {
           this.releaseLater(modelPath, provider);
         }
       },
       { subject: modelPath, platform: this.platform, broken },
     );
-    return { output: value.first.data, dims: value.first.dims, outputs: value.outputs, provider, fallbacks };
+    const precision = value.precisionReason === undefined ? { precision: value.precision } : { precision: value.precision, precisionReason: value.precisionReason };
+    return { output: value.first.data, dims: value.first.dims, outputs: value.outputs, provider, fallbacks, ...precision };
   }
 
   /** Releases every session now (on shutdown, or when a model is deleted). */
@@ -110,8 +122,10 @@ export class SessionManager {
 
   private async create(modelPath: string, provider: ProviderName, lowMemory: boolean): Promise<CachedSession> {
     if (!existsSync(modelPath)) throw new StudioError('MODEL_NOT_FOUND', `${modelPath}: no such model file`);
-    const session = await createSession(modelPath, provider, { lowMemory, ...(this.threads === undefined ? {} : { threads: this.threads }) });
-    return { session, users: 0, idleTimer: null };
+    const settings = { lowMemory, ...(this.threads === undefined ? {} : { threads: this.threads }) };
+    if (this.float16 === null || !this.float16.providers.includes(provider)) return { session: await createSession(modelPath, provider, settings), precision: 'float32', users: 0, idleTimer: null };
+    const chosen = await openInChosenPrecision(modelPath, provider, this.float16, (model) => createSession(model, provider, settings));
+    return { session: chosen.session, precision: chosen.precision, precisionReason: chosen.reason, users: 0, idleTimer: null };
   }
 
   private releaseLater(modelPath: string, provider: ProviderName): void {
