@@ -106,24 +106,24 @@ function inlineElements(t: Tensor, elementBytes: number): number {
   }
 }
 
+/**
+ * A tensor's raw little-endian bytes as `Kind` values, copied into a buffer of their own: the
+ * decoder's bytes are a view into the whole file (a Buffer), at any offset.
+ */
+function rawAs<T extends Float32Array | Float64Array | Uint16Array>(raw: Uint8Array, Kind: { new (length: number): T; readonly BYTES_PER_ELEMENT: number }): T {
+  const copy = new Kind(raw.byteLength / Kind.BYTES_PER_ELEMENT);
+  new Uint8Array(copy.buffer).set(raw);
+  return copy;
+}
+
 /** A tensor's float values when it is float32, float64 or float16 (for the finiteness check). */
 function floatValues(t: Tensor): ArrayLike<number> | undefined {
   const raw = t.rawData && t.rawData.byteLength > 0 ? t.rawData : undefined;
-  if (t.dataType === DataType.FLOAT) {
-    if (raw === undefined) return t.floatData ?? [];
-    const copy = new Float32Array(raw.byteLength / 4);
-    new Uint8Array(copy.buffer).set(raw);
-    return copy;
-  }
-  if (t.dataType === DataType.DOUBLE) {
-    if (raw === undefined) return t.doubleData ?? [];
-    const copy = new Float64Array(raw.byteLength / 8);
-    new Uint8Array(copy.buffer).set(raw);
-    return copy;
-  }
+  if (t.dataType === DataType.FLOAT) return raw === undefined ? (t.floatData ?? []) : rawAs(raw, Float32Array);
+  if (t.dataType === DataType.DOUBLE) return raw === undefined ? (t.doubleData ?? []) : rawAs(raw, Float64Array);
   if (t.dataType === DataType.FLOAT16 || t.dataType === DataType.BFLOAT16) {
     // Only whether the value is finite matters: all-ones exponent bits mean NaN or infinity.
-    const halves = raw === undefined ? Uint16Array.from(t.int32Data ?? []) : new Uint16Array(raw.slice().buffer);
+    const halves = raw === undefined ? Uint16Array.from(t.int32Data ?? []) : rawAs(raw, Uint16Array);
     const exponent = t.dataType === DataType.FLOAT16 ? 0x7c00 : 0x7f80;
     return Array.from(halves, (h) => ((h & exponent) === exponent ? NaN : 0));
   }
