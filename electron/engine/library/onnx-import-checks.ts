@@ -2,6 +2,7 @@ import { open, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { describeSystemError, StudioError } from '../errors.js';
+import { rawAs } from '../graph/onnx-weights.js';
 import { refuseNonFiniteWeights } from './finite-weights.js';
 
 const { onnx } = onnxProto;
@@ -104,16 +105,6 @@ function inlineElements(t: Tensor, elementBytes: number): number {
       // int32_data carries every narrower integer type, bool and the 16-bit floats.
       return t.int32Data?.length ?? 0;
   }
-}
-
-/**
- * A tensor's raw little-endian bytes as `Kind` values, copied into a buffer of their own: the
- * decoder's bytes are a view into the whole file (a Buffer), at any offset.
- */
-function rawAs<T extends Float32Array | Float64Array | Uint16Array>(raw: Uint8Array, Kind: { new (length: number): T; readonly BYTES_PER_ELEMENT: number }): T {
-  const copy = new Kind(raw.byteLength / Kind.BYTES_PER_ELEMENT);
-  new Uint8Array(copy.buffer).set(raw);
-  return copy;
 }
 
 /** A tensor's float values when it is float32, float64 or float16 (for the finiteness check). */
