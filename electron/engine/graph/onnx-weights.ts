@@ -1,16 +1,7 @@
 import onnxProto from 'onnx-proto';
+import { rawAs } from './raw-values.js';
 
 const { onnx } = onnxProto;
-
-/**
- * A tensor's raw little-endian bytes as `Kind` values, copied into a buffer of their own: the
- * decoder's bytes are a view into the whole file (a Buffer), at any offset.
- */
-export function rawAs<T extends Float32Array | Float64Array | Uint16Array>(raw: Uint8Array, Kind: { new (length: number): T; readonly BYTES_PER_ELEMENT: number }): T {
-  const copy = new Kind(raw.byteLength / Kind.BYTES_PER_ELEMENT);
-  new Uint8Array(copy.buffer).set(raw);
-  return copy;
-}
 
 /** A float32 tensor's values, from its raw bytes or its float_data. */
 export function tensorFloats(t: onnxProto.onnx.ITensorProto): Float32Array {

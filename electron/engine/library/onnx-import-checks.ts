@@ -2,7 +2,7 @@ import { open, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { describeSystemError, StudioError } from '../errors.js';
-import { rawAs } from '../graph/onnx-weights.js';
+import { rawAs } from '../graph/raw-values.js';
 import { refuseNonFiniteWeights } from './finite-weights.js';
 
 const { onnx } = onnxProto;
