@@ -1,12 +1,13 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Option } from 'commander';
 import * as z from 'zod';
 import { TRAIN_FIELDS, checkTrainSettings, type TrainEvent, type TrainSettings } from '../contract/training.js';
 import { StudioError } from '../engine/errors.js';
 import { providerSummary } from '../engine/runtime/index.js';
-import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.js';
+import { studioHome, type ModelLibrary } from '../engine/library/index.js';
 import { exportRunModels } from '../engine/training/export-models.js';
 import { trainSettings } from '../engine/training/train-settings.js';
+import { newRunDir } from '../engine/training/run-files.js';
 import { TrainingRun } from '../engine/training/training-run.js';
 import { parseNumber } from './args.js';
 import { JsonLines } from './json-lines.js';
@@ -51,10 +52,6 @@ function settingsFrom(o: TrainCliOptions): TrainSettings {
   const checked = checkTrainSettings(settings, 'flag');
   if (!checked.ok) throw new StudioError(checked.error.code, checked.error.message);
   return checked.data;
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
 function duration(seconds: number): string {
@@ -124,7 +121,7 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
     run = await TrainingRun.resume(resolve(options.resume), options.device === 'auto' ? {} : { device: options.device });
   } else {
     const settings = settingsFrom(options);
-    const runDir = resolve(options.run ?? join(studioHome(), 'runs', `${slugify(settings.name)}-${timestamp()}`));
+    const runDir = resolve(options.run ?? newRunDir(studioHome(), settings.name));
     run = await TrainingRun.create(settings, { library, runDir, names: 'flag' });
   }
   const json = new JsonLines(options.json === true);

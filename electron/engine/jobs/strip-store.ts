@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, rmSync, statfsSync, writeSync } from 'no
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError, describeSystemError, orSystemError } from '../errors.js';
+import { processAlive } from '../process-alive.js';
 
 /**
  * A C x H x W float32 value of a layer-by-layer run, stored planar (channel by channel, rows
@@ -272,14 +273,5 @@ export async function sweepScratch(root: string): Promise<void> {
     if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
     const path = join(root, name);
     if ((await stat(path).catch(() => null))?.isDirectory() === true) await rm(path, { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -5,6 +5,7 @@ import type { TrainDataSummary, TrainSettings } from '../../contract/training.js
 import { StudioError, orSystemError } from '../errors.js';
 import { writeFileAtomic as writeAtomic } from '../write-atomic.js';
 import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
+import { slugify } from '../library/model-importer.js';
 import type { Architecture } from '../nets/index.js';
 
 /**
@@ -46,6 +47,19 @@ async function readJson(path: string, what: string): Promise<unknown> {
 export const runRecordPath = (dir: string): string => join(dir, 'run.json');
 const checkpointPath = (dir: string): string => join(dir, 'checkpoint.json');
 export const lossLogPath = (dir: string): string => join(dir, 'losses.jsonl');
+
+/** A new run's folder under `<home>/runs`: its name as a slug and the time it starts (`my-bags-20260101-120000`). */
+export function newRunDir(home: string, name: string): string {
+  return join(home, 'runs', `${slugify(name)}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`);
+}
+
+/** What checkpoint.json says, or nothing when the run has none yet (or it cannot be read): for summaries, never for resuming. */
+export async function peekCheckpoint(dir: string): Promise<Partial<CheckpointRecord>> {
+  const record = await readFile(checkpointPath(dir), 'utf8')
+    .then((text) => JSON.parse(text) as Partial<CheckpointRecord> | null)
+    .catch(() => null);
+  return record ?? {};
+}
 
 export async function readRunRecord(dir: string): Promise<RunRecord> {
   const record = (await readJson(runRecordPath(dir), 'run description')) as Partial<RunRecord>;

@@ -4,8 +4,9 @@ import type { RunInfo, RunState } from '../../contract/finetune.js';
 import { StudioError, orSystemError } from '../errors.js';
 import { ATTRIBUTES_FILE, MIN_IMAGES } from './data/index.js';
 import { scanImageFolder } from './data/folder-scan.js';
-import { readRunRecord } from './run-files.js';
+import { peekCheckpoint, readRunRecord } from './run-files.js';
 import { pathExists } from '../files/path-exists.js';
+import { processAlive } from '../process-alive.js';
 
 /**
  * What the studio's fine-tune page and runs list need from the engine: every run under the
@@ -44,21 +45,7 @@ async function lockHolder(dir: string): Promise<number | null> {
   } catch {
     return null;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
-  }
-}
-
-async function checkpointIteration(dir: string): Promise<number> {
-  try {
-    return (JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as { iteration?: number }).iteration ?? 0;
-  } catch {
-    return 0;
-  }
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
 }
 
 /** The newest sample grid of a run, if it wrote any. */
@@ -74,7 +61,7 @@ export async function latestSample(dir: string): Promise<string | null> {
 
 export async function summarizeRun(dir: string): Promise<RunSummary> {
   const record = await readRunRecord(dir);
-  const iteration = await checkpointIteration(dir);
+  const iteration = (await peekCheckpoint(dir)).iteration ?? 0;
   const iterations = record.settings.iterations;
   const holder = await lockHolder(dir);
   let updatedAt = record.createdAt;
