@@ -1,4 +1,4 @@
-import { cp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo } from '../../contract/finetune.js';
 import type { ModelSummary } from '../../contract/ipc.js';
@@ -9,7 +9,7 @@ import type { ModelLibrary } from '../library/index.js';
 import { estimateDuration } from '../training/estimate.js';
 import { exportRunModels } from '../training/export-models.js';
 import { newRunDir, peekCheckpoint, readLossLog } from '../training/run-files.js';
-import { checkTrainingFolder, deleteRun, listRuns, summarizeRun, type RunSummary } from '../training/runs-service.js';
+import { checkTrainingFolder, deleteRun, listRuns, sampleGrids, summarizeRun, type RunSummary } from '../training/runs-service.js';
 import { TrainingRun } from '../training/training-run.js';
 import type { EngineEvent } from './protocol.js';
 import { pathExists } from '../files/path-exists.js';
@@ -179,7 +179,7 @@ export class TrainingHost {
       ...told,
       id: basename(dir),
       status,
-      samples: await sampleFiles(dir),
+      samples: await sampleGrids(dir),
       provider: (this.active?.dir === dir ? this.active.provider : undefined) ?? (await peekCheckpoint(dir)).provider ?? null,
     };
   }
@@ -195,13 +195,5 @@ async function folderOf(inputs: string[]): Promise<string> {
   for (let k = 0; parts.every((p) => p[k] !== undefined && p[k] === parts[0]?.[k]); k++) common.push(parts[0]?.[k] ?? '');
   if (common.length === 0) throw new StudioError('BAD_ARGUMENT', 'the picked files share no folder');
   return common.join(sep) || sep;
-}
-
-async function sampleFiles(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(join(dir, 'samples'))).filter((n) => /^iter-\d{7}\.png$/.test(n)).sort();
-  } catch {
-    return [];
-  }
 }
 

@@ -1,6 +1,7 @@
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunInfo, RunState } from '../../contract/finetune.js';
+import { SAMPLE_FILE_PATTERN } from '../../contract/ids.js';
 import { StudioError, orSystemError } from '../errors.js';
 import { ATTRIBUTES_FILE, MIN_IMAGES } from './data/index.js';
 import { scanImageFolder } from './data/folder-scan.js';
@@ -48,15 +49,15 @@ async function lockHolder(dir: string): Promise<number | null> {
   return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
 }
 
+/** A run's sample grids: their file names in samples/, oldest first. */
+export async function sampleGrids(dir: string): Promise<string[]> {
+  return (await readdir(join(dir, 'samples')).catch(() => [])).filter((n) => SAMPLE_FILE_PATTERN.test(n)).sort();
+}
+
 /** The newest sample grid of a run, if it wrote any. */
 export async function latestSample(dir: string): Promise<string | null> {
-  try {
-    const names = (await readdir(join(dir, 'samples'))).filter((n) => n.endsWith('.png')).sort();
-    const last = names.at(-1);
-    return last === undefined ? null : join(dir, 'samples', last);
-  } catch {
-    return null;
-  }
+  const last = (await sampleGrids(dir)).at(-1);
+  return last === undefined ? null : join(dir, 'samples', last);
 }
 
 export async function summarizeRun(dir: string): Promise<RunSummary> {
