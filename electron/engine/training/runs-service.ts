@@ -5,7 +5,7 @@ import { SAMPLE_FILE_PATTERN } from '../../contract/ids.js';
 import { StudioError, orSystemError } from '../errors.js';
 import { ATTRIBUTES_FILE, MIN_IMAGES } from './data/index.js';
 import { scanImageFolder } from './data/folder-scan.js';
-import { peekCheckpoint, readRunRecord } from './run-files.js';
+import { lossLogPath, peekCheckpoint, readRunRecord } from './run-files.js';
 import { pathExists } from '../files/path-exists.js';
 import { processAlive } from '../process-alive.js';
 
@@ -65,12 +65,8 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
   const iteration = (await peekCheckpoint(dir)).iteration ?? 0;
   const iterations = record.settings.iterations;
   const holder = await lockHolder(dir);
-  let updatedAt = record.createdAt;
-  try {
-    updatedAt = (await stat(join(dir, 'losses.jsonl'))).mtime.toISOString();
-  } catch {
-    // no iterations logged yet
-  }
+  // The loss log's last write; before the first iteration, when the run was made.
+  const updatedAt = (await stat(lossLogPath(dir)).catch(() => null))?.mtime.toISOString() ?? record.createdAt;
   let status: RunStatus;
   if (holder !== null) status = 'running';
   else if (iteration >= iterations) status = 'completed';
