@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkTrainSettings, fallbackAsProvider, trainFallbackNotice, type TrainEvent, type TrainFallback, type TrainSettingNames, type TrainSettings } from '../../contract/training.js';
+import { checkTrainSettings, fallbackAsProvider, type TrainEvent, type TrainFallback, type TrainSettingNames, type TrainSettings } from '../../contract/training.js';
 import { StudioError } from '../errors.js';
 import type { ModelLibrary } from '../library/model-library.js';
 import { buildGenerator } from '../nets/index.js';
