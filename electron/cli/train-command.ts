@@ -92,8 +92,10 @@ class TrainReporter {
         this.fallbacks = e.fallbacks;
         const { provider: failed, reason, failedAt, iteration, from } = e.fallback;
         this.json.write('fallback', { provider: e.provider, fallbacks: e.fallbacks, failed, reason, failedAt, iteration, from, at: e.fallback.at });
-        // On its own line, after the updating progress line of a terminal.
-        this.stream.write(`${tty ? '\n' : ''}notice: ${displayText(trainFallbackNotice(e.fallback))}\n`);
+        // On its own line, after the updating progress line of a terminal; the failed provider as
+        // it is (a software Vulkan driver is named as the processor it is).
+        const notice = trainFallbackNotice({ ...e.fallback, provider: providerSummary(failed, []) });
+        this.stream.write(`${tty ? '\n' : ''}notice: ${displayText(notice)}\n`);
         this.lastLogged = iteration;
         return;
       }

@@ -210,6 +210,8 @@ export class TrainingRun {
           runner = moved.runner;
           fallbacks.push(fallbackAsProvider(moved.fallback));
           emit({ type: 'train-fallback', fallback: moved.fallback, provider: runner.provider, fallbacks: [...fallbacks], iterations: s.iterations });
+          // The speed (and so the time left) is the CPU's from here.
+          recent.length = 0;
           if (moved.fallback.from === 'device') {
             // The state the failed step was fed, read back whole: the same step (same batch, same
             // pool choices, same learning rate) again, on the CPU.
@@ -222,7 +224,6 @@ export class TrainingRun {
             pending = this.iteration < s.iterations ? this.data.batch(this.dataRng, this.iteration) : null;
             await log.close();
             log = await LossLogWriter.open(this.dir);
-            recent.length = 0;
             start = null;
             continue;
           }
