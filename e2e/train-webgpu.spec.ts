@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../electron/contract/training.js';
 import { ModelLibrary } from '../electron/engine/library/index.js';
-import { describeProvider, FAIL_DEVICE_STEP_ENV, softwareVulkanOnly, vulkanDrivers } from '../electron/engine/runtime/index.js';
+import { describeProvider, FAIL_DEVICE_ENV, softwareVulkanOnly, vulkanDrivers } from '../electron/engine/runtime/index.js';
 import { readLossLog } from '../electron/engine/training/run-files.js';
 import { TrainingRun } from '../electron/engine/training/training-run.js';
 import { blobImage, invert, tinyCycleganSettings, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
@@ -147,18 +147,18 @@ describe.skipIf(skip !== null)(`training on WebGPU${skip === null ? '' : ` (skip
   }, 300_000);
 
   it('gan-studio train: a device that fails mid-run is told in one notice line, the run finishes on the CPU, and its summary says so', async () => {
-    // The engine's fault point (runtime/graph-runner.ts) fails the second step on webgpu; the
+    // The engine's fault point (runtime/injected-fault.ts) fails the second step on webgpu; the
     // move itself is tested in training/__tests__/device-fallback.test.ts.
     const args = ['train', '--json', '--mode', 'cyclegan', '--a', join(work, 'A'), '--b', join(work, 'B'), '--arch', 'resnet_6blocks', '--ngf', '4', '--ndf', '4', '--d-layers', '2'];
     const flags = ['--size', String(SIZE), '--load-size', String(SIZE), '--iterations', '3', '--device', 'webgpu', '--threads', '1', '--no-export', '--run', join(work, 'cli-run')];
-    const result = await runCli([...args, ...flags], { env: { GAN_STUDIO_HOME: join(work, 'home'), [FAIL_DEVICE_STEP_ENV]: '2' } });
+    const result = await runCli([...args, ...flags], { env: { GAN_STUDIO_HOME: join(work, 'home'), [FAIL_DEVICE_ENV]: 'step:2' } });
     expect(result.code, result.stderr).toBe(0);
     // The failed provider named as it is: on SwiftShader, the processor, never a GPU.
     const webgpu = describeProvider('webgpu');
     if (softwareVulkanOnly(vulkanDrivers()) !== null) expect(webgpu).toMatch(/the processor, not a GPU/);
     expect(result.stderr).toContain(`on ${webgpu}\n`);
     const notices = result.stderr.split('\n').filter((l) => l.startsWith('notice:'));
-    expect(notices).toEqual([`notice: ${webgpu} failed at iteration 2 (device lost (injected at step 2 by ${FAIL_DEVICE_STEP_ENV})); training goes on on the CPU from iteration 1, its state read back from the device`]);
+    expect(notices).toEqual([`notice: ${webgpu} failed at iteration 2 (device lost (injected at step 2 by ${FAIL_DEVICE_ENV})); training goes on on the CPU from iteration 1, its state read back from the device`]);
     const lines = result.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.type === 'fallback')).toMatchObject({ provider: 'cpu', failed: 'webgpu', failedAt: 2, iteration: 1, from: 'device' });
     expect(lines.filter((l) => l.type === 'progress').map((l) => l.iteration)).toEqual([1, 2, 3]);

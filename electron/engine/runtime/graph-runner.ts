@@ -1,6 +1,7 @@
 import { Tape } from '../graph/tape.js';
 import type { DeviceChoice, ProviderName } from './devices.js';
 import { createSession, DeviceValue, runOnSession, runSession, type Feed, type SessionSettings } from './ort-session.js';
+import { faultPoint } from './injected-fault.js';
 import { onFirstWorkingProvider, type Fallback } from './provider-policy.js';
 
 /** A step's outputs: plain arrays, and the ones kept on the device (SessionSettings.keepOnDevice). */
@@ -29,30 +30,6 @@ export interface GraphRunner {
 
 export type GraphRunnerOptions = SessionSettings;
 
-/**
- * The one fault-injection point of the engine, for the tests of a training run's move to the CPU
- * (training/__tests__/device-fallback.test.ts): no cheap way makes a real device fail on cue.
- * `N` makes the Nth `step` of every runner on a provider other than the CPU throw, before it
- * runs, an error shaped like Dawn's device loss (a kernel error or out of device memory looks
- * the same to the run); `N,lost` also makes every later step and read-back of that runner
- * throw, as on a device that is gone, so its state cannot be read back either. Unset (always,
- * outside those tests), nothing changes; the CPU provider is never touched.
- */
-export const FAIL_DEVICE_STEP_ENV = 'GAN_STUDIO_FAIL_DEVICE_STEP';
-
-interface InjectedFault {
-  step: number;
-  lost: boolean;
-}
-
-function injectedFault(provider: ProviderName): InjectedFault | null {
-  const value = process.env[FAIL_DEVICE_STEP_ENV];
-  if (value === undefined || value === '' || provider === 'cpu') return null;
-  const match = /^(\d+)(,lost)?$/.exec(value);
-  if (match === null) throw new Error(`${FAIL_DEVICE_STEP_ENV}=${value}: expected a step number, optionally followed by ",lost"`);
-  return { step: Number(match[1]), lost: match[2] !== undefined };
-}
-
 const plain = (outputs: Awaited<ReturnType<typeof runSession>>): Map<string, Float32Array> => new Map([...outputs].map(([name, t]) => [name, t.data]));
 
 /**
@@ -71,30 +48,21 @@ export async function openGraphRunner(model: Uint8Array, choice: DeviceChoice, o
   const { value: session, provider, fallbacks } = await onFirstWorkingProvider(choice, (p) => createSession(model, p, options), { subject: 'the engine-built graph' });
   // One read-back session per set of names, opened at the first download.
   const readers = new Map<string, Promise<Awaited<ReturnType<typeof createSession>>>>();
-  const fault = injectedFault(provider);
-  let steps = 0;
-  let lost = false;
-  const failIfInjected = (): void => {
-    if (fault === null) return;
-    if (lost || steps === fault.step) {
-      lost ||= fault.lost;
-      throw new Error(`device lost (injected at step ${fault.step} by ${FAIL_DEVICE_STEP_ENV})`);
-    }
-  };
+  // Only the tests set it (runtime/injected-fault.ts).
+  const fault = faultPoint(provider);
   return {
     provider,
     fallbacks,
     outputNames: session.outputNames,
     run: async (feeds) => plain(await runSession(session, feeds)),
     async step(feeds) {
-      steps += 1;
-      failIfInjected();
+      fault.before('step');
       const { host, device } = await runOnSession(session, feeds);
       return { host: plain(host), device };
     },
     async download(values) {
       if (values.size === 0) return new Map();
-      if (lost) failIfInjected();
+      fault.before('read');
       const key = [...values.keys()].join('\n');
       let reader = readers.get(key);
       if (reader === undefined) {

@@ -4,4 +4,5 @@ export { DeviceValue, withCpuSession, type Feed, type TensorInput, type TensorOu
 export { cudaProviderInstalled, describeProvider, failureReason, mayBeTheDevice, providerSummary, retryLongRun, vulkanLoaderPresent, type Fallback, type RetryState } from './provider-policy.js';
 export { softwareVulkanOnly, vulkanDrivers, type VulkanDriver } from './vulkan-drivers.js';
 export { createBareRunner, type BareRunner } from './bare-timing.js';
-export { FAIL_DEVICE_STEP_ENV, openGraphRunner, type GraphRunner, type GraphRunnerOptions, type StepOutputs } from './graph-runner.js';
+export { openGraphRunner, type GraphRunner, type GraphRunnerOptions, type StepOutputs } from './graph-runner.js';
+export { FAIL_DEVICE_ENV } from './injected-fault.js';

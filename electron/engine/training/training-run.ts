@@ -184,6 +184,32 @@ export class TrainingRun {
     // back: its start, until its first checkpoint (then the checkpoint file). Plain arrays it
     // holds anyway at the start (a step's outputs are new arrays or buffers, never these).
     let start = runner.provider !== 'cpu' && this.iteration === 0 ? this.restartPoint(rngBeforeNext) : null;
+    /**
+     * After a step or a checkpoint's read-back failed on the device: on the CPU from the last
+     * good state ('same': the state is as it was, do again what failed), or back at an earlier
+     * iteration ('rewound': its batches are drawn again from the restored stream, and the loss
+     * log, cut back to it, is appended to from there). A failure on the CPU is final, as is one
+     * about the run rather than the device.
+     */
+    const goOnOnCpu = async (err: unknown, failedAt: number): Promise<'same' | 'rewound'> => {
+      const failed = runner;
+      if (failed === null || failed.provider === 'cpu' || !mayBeTheDevice(err)) throw err;
+      runner = null;
+      const moved = await this.moveToCpu(err, failed, failedAt, step.model, start, threads);
+      runner = moved.runner;
+      start = null;
+      fallbacks.push(fallbackAsProvider(moved.fallback));
+      emit({ type: 'train-fallback', fallback: moved.fallback, provider: runner.provider, fallbacks: [...fallbacks], iterations: s.iterations });
+      // The speed (and so the time left) is the CPU's from here.
+      recent.length = 0;
+      if (moved.fallback.from === 'device') return 'same';
+      await pending?.catch(() => undefined);
+      rngBeforeNext = this.dataRng.getState();
+      pending = this.iteration < s.iterations ? this.data.batch(this.dataRng, this.iteration) : null;
+      await log.close();
+      log = await LossLogWriter.open(this.dir);
+      return 'rewound';
+    };
     try {
       while (this.iteration < s.iterations) {
         if (options.signal?.aborted === true) {
@@ -202,31 +228,10 @@ export class TrainingRun {
         try {
           result = await runner.step({ ...dataFeeds, ...this.state.feeds() });
         } catch (err) {
-          // A failure on the CPU is final, as is one about the run rather than the device.
-          if (runner.provider === 'cpu' || !mayBeTheDevice(err)) throw err;
-          const failed = runner;
-          runner = null;
-          const moved = await this.moveToCpu(err, failed, step.model, start, threads);
-          runner = moved.runner;
-          fallbacks.push(fallbackAsProvider(moved.fallback));
-          emit({ type: 'train-fallback', fallback: moved.fallback, provider: runner.provider, fallbacks: [...fallbacks], iterations: s.iterations });
-          // The speed (and so the time left) is the CPU's from here.
-          recent.length = 0;
-          if (moved.fallback.from === 'device') {
-            // The state the failed step was fed, read back whole: the same step (same batch, same
-            // pool choices, same learning rate) again, on the CPU.
-            result = await runner.step({ ...dataFeeds, ...this.state.feeds() });
-          } else {
-            // Back at an earlier iteration: its batches are drawn again from the restored stream,
-            // and the loss log (cut back to it) is appended to from there.
-            await pending?.catch(() => undefined);
-            rngBeforeNext = this.dataRng.getState();
-            pending = this.iteration < s.iterations ? this.data.batch(this.dataRng, this.iteration) : null;
-            await log.close();
-            log = await LossLogWriter.open(this.dir);
-            start = null;
-            continue;
-          }
+          if ((await goOnOnCpu(err, this.iteration + 1)) === 'rewound') continue;
+          // The state the failed step was fed, read back whole: the same step (same batch, same
+          // pool choices, same learning rate) again, on the CPU.
+          result = await (runner as GraphRunner).step({ ...dataFeeds, ...this.state.feeds() });
         }
         this.state.absorb(result);
         const out = result.host;
@@ -258,7 +263,14 @@ export class TrainingRun {
           emit({ type: 'train-sample', iteration: this.iteration, path });
         }
         if (this.iteration % s.checkpointEvery === 0 || last) {
-          await this.checkpoint(this.iteration < s.iterations ? rngBeforeNext : this.dataRng.getState(), runner, emit);
+          const dataRng = this.iteration < s.iterations ? rngBeforeNext : this.dataRng.getState();
+          try {
+            await this.checkpoint(dataRng, runner, emit);
+          } catch (err) {
+            // Reading the state back failed (the device, or its memory for the copy).
+            if ((await goOnOnCpu(err, this.iteration)) === 'rewound') continue;
+            await this.checkpoint(dataRng, runner as GraphRunner, emit);
+          }
           start = null;
         }
       }
@@ -278,21 +290,22 @@ export class TrainingRun {
   }
 
   /**
-   * After a step failed on a device (`failed`): the last good state in plain memory, the
-   * device's sessions released, and a runner on the CPU. The last good state is the one the
-   * failed step was fed (the last successful step's outputs: a step that fails hands over
-   * nothing, NetState.absorb), read back from the device; where the device cannot even do
-   * that, its buffers are dropped and the run goes back to its last checkpoint (or its start,
-   * before the first), the loss log cut back to match. The move is kept in the run record.
+   * After a step (of iteration `failedAt`) or a checkpoint failed on a device (`failed`): the
+   * last good state in plain memory, the device's sessions released, and a runner on the CPU.
+   * The last good state is the one the failed step was fed (the last successful step's
+   * outputs: a step that fails hands over nothing, NetState.absorb), read back from the device;
+   * where the device cannot even do that, its buffers are dropped and the run goes back to its
+   * last checkpoint (or its start, before the first), the loss log cut back to match. The move
+   * is kept in the run record.
    */
   private async moveToCpu(
     err: unknown,
     failed: GraphRunner,
+    failedAt: number,
     model: Uint8Array,
     start: RestartPoint | null,
     threads: { threads?: number },
   ): Promise<{ runner: GraphRunner; fallback: TrainFallback }> {
-    const failedAt = this.iteration + 1;
     const reason = failureReason(err);
     let from: TrainFallback['from'] = 'device';
     try {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuSkipReason } from '../../../../e2e/fixtures/webgpu.js';
 import { trainFallbackNotice, type TrainEvent, type TrainFallback, type TrainSettings } from '../../../contract/training.js';
 import { ModelLibrary } from '../../library/model-library.js';
-import { FAIL_DEVICE_STEP_ENV } from '../../runtime/index.js';
+import { FAIL_DEVICE_ENV } from '../../runtime/index.js';
 import { readLossLog, readRunRecord } from '../run-files.js';
 import { summarizeRun } from '../runs-service.js';
 import { TrainingRun } from '../training-run.js';
@@ -15,9 +15,9 @@ import { blobImage, invert, tinyCycleganSettings, tint, writeFolder } from './sy
 /**
  * A run on WebGPU (SwiftShader here) whose device fails mid-run goes on on the CPU and
  * finishes: real onnxruntime sessions on both sides, the failure injected at a step by the
- * engine's one fault point (GAN_STUDIO_FAIL_DEVICE_STEP, runtime/graph-runner.ts), either a
- * step that fails while the device can still be read (a kernel error, out of memory) or a
- * device that is gone (nothing can be read back). The three ways back must land on the same
+ * engine's one fault point (GAN_STUDIO_FAIL_DEVICE, runtime/injected-fault.ts): a step or a
+ * checkpoint's read-back that fails while the device can still be read (a kernel error, out of
+ * memory), or a device that is gone (nothing can be read back). The three ways back must land on the same
  * state: the one read back from the device, the last checkpoint, the run's start. Tiny shapes:
  * SwiftShader compiles every kernel of a step graph on the processor.
  */
@@ -35,7 +35,7 @@ beforeAll(async () => {
   await writeFolder(join(work, 'inv'), 3, SIZE, (s) => invert(blobImage(s, SIZE)));
 });
 afterEach(() => {
-  delete process.env[FAIL_DEVICE_STEP_ENV];
+  delete process.env[FAIL_DEVICE_ENV];
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -53,12 +53,12 @@ interface Trained {
 
 /** Creates and trains a run to its end in `<work>/<name>`, the device made to fail as `fault` says. */
 async function train(name: string, s: TrainSettings, fault?: string): Promise<Trained> {
-  if (fault !== undefined) process.env[FAIL_DEVICE_STEP_ENV] = fault;
+  if (fault !== undefined) process.env[FAIL_DEVICE_ENV] = fault;
   const run = await TrainingRun.create(s, { library, runDir: join(work, name) });
   const events: TrainEvent[] = [];
   // One thread: the CPU's sums in one order, so runs that reach the same state are equal to the bit.
   expect(await run.train({ threads: 1, onEvent: (e) => events.push(e) })).toEqual({ status: 'completed', iteration: s.iterations });
-  delete process.env[FAIL_DEVICE_STEP_ENV];
+  delete process.env[FAIL_DEVICE_ENV];
   return { run, events };
 }
 
@@ -118,7 +118,7 @@ describe.skipIf(skip !== null)(`a training run whose WebGPU device fails mid-run
   let readBack: Trained;
 
   it('a step that fails at iteration 3 is done again on the CPU from the state read back from the device, and the run finishes there', async () => {
-    readBack = await train('read-back', settings(), '3');
+    readBack = await train('read-back', settings(), 'step:3');
     await expectFinishedOnCpu(readBack, { failedAt: 3, iteration: 2, from: 'device' });
     expect(progressed(readBack.events)).toEqual([1, 2, 3, 4]);
     expect(existsSync(join(readBack.run.dir, 'samples', 'iter-0000002.png'))).toBe(true);
@@ -126,7 +126,7 @@ describe.skipIf(skip !== null)(`a training run whose WebGPU device fails mid-run
 
   it('a device lost at iteration 4 (nothing can be read back) goes back to the checkpoint at 2: iterations 3 and 4 again on the CPU, the same run to the bit', async () => {
     // Iteration 3 ran on the device and changed the weights and the pool; all of it is dropped.
-    const lost = await train('lost', settings(), '4,lost');
+    const lost = await train('lost', settings(), 'step:4,lost');
     await expectFinishedOnCpu(lost, { failedAt: 4, iteration: 2, from: 'checkpoint' });
     expect(progressed(lost.events)).toEqual([1, 2, 3, 3, 4]);
     // Read back at 2 or checkpointed at 2: the same state, so the same steps after it.
@@ -134,9 +134,27 @@ describe.skipIf(skip !== null)(`a training run whose WebGPU device fails mid-run
     expectSameWeights(lost.run, readBack.run);
   }, 300_000);
 
+  it('a checkpoint whose read-back fails at iteration 2 is written from the CPU once the state is read back: the same run as the first to the bit', async () => {
+    const checkpoint = await train('read-fails', settings(), 'read:1');
+    await expectFinishedOnCpu(checkpoint, { failedAt: 2, iteration: 2, from: 'device' });
+    expect(progressed(checkpoint.events)).toEqual([1, 2, 3, 4]);
+    expect(checkpoint.events.filter((e) => e.type === 'train-checkpoint').map((e) => e.iteration)).toEqual([2, 4]);
+    expect(await losses(checkpoint.run)).toEqual(await losses(readBack.run));
+    expectSameWeights(checkpoint.run, readBack.run);
+  }, 300_000);
+
+  it('a device lost at the first checkpoint goes back to the start: every iteration on the CPU, as a CPU run does', async () => {
+    const fromStart = await train('read-lost', settings(), 'read:1,lost');
+    await expectFinishedOnCpu(fromStart, { failedAt: 2, iteration: 0, from: 'start' });
+    expect(progressed(fromStart.events)).toEqual([1, 2, 1, 2, 3, 4]);
+    const cpu = await train('cycle-cpu', settings({ device: 'cpu' }));
+    expect(await losses(fromStart.run)).toEqual(await losses(cpu.run));
+    expectSameWeights(fromStart.run, cpu.run);
+  }, 300_000);
+
   it('pix2pix: a device lost before the first checkpoint goes back to the start and trains every iteration on the CPU, as a CPU run does', async () => {
     const s = settings({ mode: 'pix2pix', dataB: join(work, 'inv'), norm: 'batch', iterations: 4, checkpointEvery: 1000, sampleEvery: 1000 });
-    const fromStart = await train('p2p-start', s, '2,lost');
+    const fromStart = await train('p2p-start', s, 'step:2,lost');
     await expectFinishedOnCpu(fromStart, { failedAt: 2, iteration: 0, from: 'start' });
     expect(progressed(fromStart.events)).toEqual([1, 1, 2, 3, 4]);
     const cpu = await train('p2p-cpu', { ...s, device: 'cpu' });
@@ -147,7 +165,7 @@ describe.skipIf(skip !== null)(`a training run whose WebGPU device fails mid-run
 
 describe('the fault point', () => {
   it('never touches the CPU provider: a CPU run with a fault set trains without a move', async () => {
-    const t = await train('cpu-fault', settings({ device: 'cpu', iterations: 2 }), '1,lost');
+    const t = await train('cpu-fault', settings({ device: 'cpu', iterations: 2 }), 'step:1,lost');
     expect(t.events.some((e) => e.type === 'train-fallback')).toBe(false);
     expect((await readRunRecord(t.run.dir)).fallbacks).toBeUndefined();
   });
