@@ -8,7 +8,10 @@ import { describeProvider, FAIL_DEVICE_ENV, softwareVulkanOnly, vulkanDrivers } 
 import { readLossLog } from '../electron/engine/training/run-files.js';
 import { TrainingRun } from '../electron/engine/training/training-run.js';
 import { blobImage, invert, tinyCycleganSettings, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
+import { launchChromium } from './fixtures/chromium.js';
 import { runCli } from './fixtures/run-cli.js';
+import { startServe } from './fixtures/studio-serve.js';
+import { StudioApp } from './pages/studio-app.js';
 import { webgpuSkipReason } from './fixtures/webgpu.js';
 
 /**
@@ -150,7 +153,8 @@ describe.skipIf(skip !== null)(`training on WebGPU${skip === null ? '' : ` (skip
     // The engine's fault point (runtime/injected-fault.ts) fails the second step on webgpu; the
     // move itself is tested in training/__tests__/device-fallback.test.ts.
     const args = ['train', '--json', '--mode', 'cyclegan', '--a', join(work, 'A'), '--b', join(work, 'B'), '--arch', 'resnet_6blocks', '--ngf', '4', '--ndf', '4', '--d-layers', '2'];
-    const flags = ['--size', String(SIZE), '--load-size', String(SIZE), '--iterations', '3', '--device', 'webgpu', '--threads', '1', '--no-export', '--run', join(work, 'cli-run')];
+    // In the studio home's runs, for the studio's view of it below.
+    const flags = ['--size', String(SIZE), '--load-size', String(SIZE), '--iterations', '3', '--device', 'webgpu', '--threads', '1', '--no-export', '--run', join(work, 'home', 'runs', 'cli-run')];
     const result = await runCli([...args, ...flags], { env: { GAN_STUDIO_HOME: join(work, 'home'), [FAIL_DEVICE_ENV]: 'step:2' } });
     expect(result.code, result.stderr).toBe(0);
     // The failed provider named as it is: on SwiftShader, the processor, never a GPU.
@@ -164,4 +168,24 @@ describe.skipIf(skip !== null)(`training on WebGPU${skip === null ? '' : ` (skip
     expect(lines.filter((l) => l.type === 'progress').map((l) => l.iteration)).toEqual([1, 2, 3]);
     expect(lines.at(-1)).toMatchObject({ type: 'summary', status: 'completed', provider: 'cpu', fallbacks: [{ provider: 'webgpu', reason: expect.stringMatching(/^failed at iteration 2: device lost/) as unknown }] });
   }, 300_000);
+
+  it('the studio shows that run as moved to the CPU: in the runs list, and as a notice and the device in the run view', async () => {
+    const serve = await startServe({ GAN_STUDIO_HOME: join(work, 'home'), HOME: work });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const app = new StudioApp(page);
+      await app.open(serve.url);
+      await app.goTo('Fine-tune');
+      const row = app.finetune.runRow('cli-run');
+      await expect.poll(() => row.getByTestId('run-fallback').innerText()).toBe('webgpu failed at iteration 2: on the CPU from iteration 1');
+      await row.getByRole('button', { name: 'Open' }).click();
+      const notice = app.finetune.live().getByTestId('device-fallback');
+      await expect.poll(() => notice.innerText()).toMatch(/^webgpu failed at iteration 2 \(device lost .*\); training goes on on the CPU from iteration 1, its state read back from the device$/);
+      expect(await app.finetune.figure('device').innerText()).toBe('cpu');
+    } finally {
+      await browser.close();
+      await serve.stop();
+    }
+  }, 120_000);
 });
