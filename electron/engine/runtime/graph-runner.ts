@@ -73,8 +73,10 @@ export async function openGraphRunner(model: Uint8Array, choice: DeviceChoice, o
       return plain(await runSession(await reader, feeds));
     },
     async release() {
-      for (const reader of readers.values()) await (await reader.catch(() => null))?.release();
-      await session.release();
+      // Every session, even when one refuses (a lost device may): none is left open.
+      const results = await Promise.allSettled([...[...readers.values()].map(async (reader) => (await reader.catch(() => null))?.release()), session.release()]);
+      const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (refused !== undefined) throw refused.reason;
     },
   };
 }

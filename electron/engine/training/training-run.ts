@@ -328,7 +328,12 @@ export class TrainingRun {
     const runner = await openGraphRunner(model, 'cpu', threads);
     const fallback: TrainFallback = { provider: failed.provider, reason, to: runner.provider, failedAt, iteration: this.iteration, from, at: new Date().toISOString() };
     this.record.fallbacks = [...(this.record.fallbacks ?? []), fallback];
-    await writeRunRecord(this.dir, this.record);
+    try {
+      await writeRunRecord(this.dir, this.record);
+    } catch (err) {
+      await runner.release();
+      throw err;
+    }
     return { runner, fallback };
   }
 

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuSkipReason } from '../../../../e2e/fixtures/webgpu.js';
 import { trainFallbackNotice, type TrainEvent, type TrainFallback, type TrainSettings } from '../../../contract/training.js';
 import { ModelLibrary } from '../../library/model-library.js';
+import { estimateDuration } from '../estimate.js';
 import { FAIL_DEVICE_ENV } from '../../runtime/index.js';
 import { readLossLog, readRunRecord } from '../run-files.js';
 import { summarizeRun } from '../runs-service.js';
@@ -150,6 +151,14 @@ describe.skipIf(skip !== null)(`a training run whose WebGPU device fails mid-run
     const cpu = await train('cycle-cpu', settings({ device: 'cpu' }));
     expect(await losses(fromStart.run)).toEqual(await losses(cpu.run));
     expectSameWeights(fromStart.run, cpu.run);
+  }, 300_000);
+
+  it('the duration estimate of a run whose device fails while it is timed is the CPU\'s', async () => {
+    process.env[FAIL_DEVICE_ENV] = 'step:2';
+    const estimate = await estimateDuration(settings({ name: 'estimate' }), library, 3);
+    expect(estimate.provider).toBe('cpu');
+    expect(estimate.secondsPerIteration).toBeGreaterThan(0);
+    expect(estimate.totalSeconds).toBeCloseTo(estimate.secondsPerIteration * 4);
   }, 300_000);
 
   it('pix2pix: a device lost before the first checkpoint goes back to the start and trains every iteration on the CPU, as a CPU run does', async () => {
