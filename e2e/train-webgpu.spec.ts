@@ -4,9 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../electron/contract/training.js';
 import { ModelLibrary } from '../electron/engine/library/index.js';
+import { describeProvider, FAIL_DEVICE_ENV, softwareVulkanOnly, vulkanDrivers } from '../electron/engine/runtime/index.js';
 import { readLossLog } from '../electron/engine/training/run-files.js';
 import { TrainingRun } from '../electron/engine/training/training-run.js';
 import { blobImage, invert, tinyCycleganSettings, tint, writeFolder } from '../electron/engine/training/__tests__/synthetic-folders.js';
+import { launchChromium } from './fixtures/chromium.js';
+import { runCli } from './fixtures/run-cli.js';
+import { startServe } from './fixtures/studio-serve.js';
+import { StudioApp } from './pages/studio-app.js';
 import { webgpuSkipReason } from './fixtures/webgpu.js';
 
 /**
@@ -143,4 +148,44 @@ describe.skipIf(skip !== null)(`training on WebGPU${skip === null ? '' : ` (skip
     expect(ran.provider, ran.fallbacks).toBe('webgpu');
     await expectTracks(gpu, cpu, start);
   }, 300_000);
+
+  it('gan-studio train: a device that fails mid-run is told in one notice line, the run finishes on the CPU, and its summary says so', async () => {
+    // The engine's fault point (runtime/injected-fault.ts) fails the second step on webgpu; the
+    // move itself is tested in training/__tests__/device-fallback.test.ts.
+    const args = ['train', '--json', '--mode', 'cyclegan', '--a', join(work, 'A'), '--b', join(work, 'B'), '--arch', 'resnet_6blocks', '--ngf', '4', '--ndf', '4', '--d-layers', '2'];
+    // In the studio home's runs, for the studio's view of it below.
+    const flags = ['--size', String(SIZE), '--load-size', String(SIZE), '--iterations', '3', '--device', 'webgpu', '--threads', '1', '--no-export', '--run', join(work, 'home', 'runs', 'cli-run')];
+    const result = await runCli([...args, ...flags], { env: { GAN_STUDIO_HOME: join(work, 'home'), [FAIL_DEVICE_ENV]: 'step:2' } });
+    expect(result.code, result.stderr).toBe(0);
+    // The failed provider named as it is: on SwiftShader, the processor, never a GPU.
+    const webgpu = describeProvider('webgpu');
+    if (softwareVulkanOnly(vulkanDrivers()) !== null) expect(webgpu).toMatch(/the processor, not a GPU/);
+    expect(result.stderr).toContain(`on ${webgpu}\n`);
+    const notices = result.stderr.split('\n').filter((l) => l.startsWith('notice:'));
+    expect(notices).toEqual([`notice: ${webgpu} failed at iteration 2 (device lost (injected at step 2 by ${FAIL_DEVICE_ENV})); training goes on on the CPU from iteration 1, its state read back from the device`]);
+    const lines = result.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.type === 'fallback')).toMatchObject({ provider: 'cpu', failed: 'webgpu', failedAt: 2, iteration: 1, from: 'device' });
+    expect(lines.filter((l) => l.type === 'progress').map((l) => l.iteration)).toEqual([1, 2, 3]);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', status: 'completed', provider: 'cpu', fallbacks: [{ provider: 'webgpu', reason: expect.stringMatching(/^failed at iteration 2: device lost/) as unknown }] });
+  }, 300_000);
+
+  it('the studio shows that run as moved to the CPU: in the runs list, and as a notice and the device in the run view', async () => {
+    const serve = await startServe({ GAN_STUDIO_HOME: join(work, 'home'), HOME: work });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const app = new StudioApp(page);
+      await app.open(serve.url);
+      await app.goTo('Fine-tune');
+      const row = app.finetune.runRow('cli-run');
+      await expect.poll(() => row.getByTestId('run-fallback').innerText()).toBe('webgpu failed at iteration 2: on the CPU from iteration 1');
+      await row.getByRole('button', { name: 'Open' }).click();
+      const notice = app.finetune.live().getByTestId('device-fallback');
+      await expect.poll(() => notice.innerText()).toMatch(/^webgpu failed at iteration 2 \(device lost .*\); training goes on on the CPU from iteration 1, its state read back from the device$/);
+      expect(await app.finetune.figure('device').innerText()).toBe('cpu');
+    } finally {
+      await browser.close();
+      await serve.stop();
+    }
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import * as z from 'zod';
-import { TRAIN_FIELDS, checkTrainSettings, type TrainEvent, type TrainSettings } from '../contract/training.js';
+import { TRAIN_FIELDS, checkTrainSettings, trainFallbackNotice, type TrainEvent, type TrainSettings } from '../contract/training.js';
 import { StudioError } from '../engine/errors.js';
 import { providerSummary } from '../engine/runtime/index.js';
 import { studioHome, type ModelLibrary } from '../engine/library/index.js';
@@ -69,6 +69,8 @@ function duration(seconds: number): string {
 class TrainReporter {
   private lastLogged = -1;
   provider: string | undefined;
+  /** The providers passed over, at the start and mid-run (a move to the CPU). */
+  fallbacks: { provider: string; reason: string }[] = [];
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -80,6 +82,7 @@ class TrainReporter {
     switch (e.type) {
       case 'train-started': {
         this.provider = e.provider;
+        this.fallbacks = e.fallbacks;
         this.json.write('started', { runDir: e.runDir, provider: e.provider, fallbacks: e.fallbacks, resumed: e.resumed, iteration: e.iteration, iterations: e.iterations, counts: e.data.counts, skipped: e.data.skipped });
         const counts = Object.entries(e.data.counts).map(([k, v]) => `${k}: ${v}`).join(', ');
         this.stream.write(`${e.resumed ? 'resuming' : 'training'} in ${displayText(e.runDir)} (${counts}), from iteration ${e.iteration} of ${e.iterations}, on ${providerSummary(e.provider, e.fallbacks)}\n`);
@@ -98,6 +101,18 @@ class TrainReporter {
             this.json.write('progress', { iteration: e.iteration, iterations: e.iterations, epoch: e.epoch, losses: e.losses, secondsPerIteration: e.secondsPerIteration, etaSeconds: e.etaSeconds });
           }
         }
+        return;
+      }
+      case 'train-fallback': {
+        this.provider = e.provider;
+        this.fallbacks = e.fallbacks;
+        const { provider: failed, reason, failedAt, iteration, from } = e.fallback;
+        this.json.write('fallback', { provider: e.provider, fallbacks: e.fallbacks, failed, reason, failedAt, iteration, from, at: e.fallback.at });
+        // On its own line, after the updating progress line of a terminal; the failed provider as
+        // it is (a software Vulkan driver is named as the processor it is).
+        const notice = trainFallbackNotice({ ...e.fallback, provider: providerSummary(failed, []) });
+        this.stream.write(`${tty ? '\n' : ''}notice: ${displayText(notice)}\n`);
+        this.lastLogged = iteration;
         return;
       }
       case 'train-sample':
@@ -128,7 +143,7 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
   const reporter = new TrainReporter(process.stderr, json);
   const started = performance.now();
   const summary = (fields: Record<string, unknown>): void =>
-    json.write('summary', { runDir: run.dir, provider: reporter.provider ?? null, ms: Math.round(performance.now() - started), ...fields });
+    json.write('summary', { runDir: run.dir, provider: reporter.provider ?? null, fallbacks: reporter.fallbacks, ms: Math.round(performance.now() - started), ...fields });
   const controller = new AbortController();
   const onSignal = (): void => {
     if (controller.signal.aborted) return;

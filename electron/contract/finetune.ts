@@ -2,7 +2,7 @@
  * What the fine-tune page and the runs list exchange with the studio. The engine's own types
  * (TrainSettings, TrainEvent) are in training.ts; these are the page's view of runs.
  */
-import type { TrainEvent, TrainMode, TrainSettings } from './training.js';
+import type { TrainEvent, TrainFallback, TrainMode, TrainSettings } from './training.js';
 import type { StudioErrorInfo } from './result.js';
 
 /** paused: stopped with a checkpoint and meant to go on; stopped: ended early by the user. */
@@ -26,6 +26,8 @@ export interface RunInfo {
   settings: TrainSettings;
   /** The provider training used last (from the checkpoint), when known. */
   provider: string | null;
+  /** Each move to the CPU after the device failed mid-run (the run record's), oldest first. */
+  fallbacks: TrainFallback[];
 }
 
 /** The folder check the page shows as soon as a folder is picked or dropped. */

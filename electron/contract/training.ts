@@ -124,6 +124,38 @@ export interface TrainDataSummary {
   attributeNames: string[];
 }
 
+/**
+ * A run's move to the CPU after a step failed on its device mid-run (device lost, out of device
+ * memory, a kernel error): where, why, and the state it went on from. Kept in the run record,
+ * told by a `train-fallback` event; `provider` and `reason` read as a provider fallback does
+ * (providerLine: "cpu (webgpu failed at iteration 3: ...)").
+ */
+export interface TrainFallback {
+  /** The provider that failed. */
+  provider: string;
+  reason: string;
+  /** The provider the run went on with (the CPU). */
+  to: string;
+  /** The iteration whose step failed. */
+  failedAt: number;
+  /** The completed iterations the run went on from. */
+  iteration: number;
+  /** That state: read back from the device as the last good step left it, the last checkpoint, or the run's start (no checkpoint yet). */
+  from: 'device' | 'checkpoint' | 'start';
+  at: string;
+}
+
+/** The one line a user is told when a run moves to the CPU (CLI, studio notice). */
+export function trainFallbackNotice(f: TrainFallback): string {
+  const from = f.from === 'device' ? 'its state read back from the device' : f.from === 'checkpoint' ? 'its last checkpoint' : 'its start (no checkpoint yet)';
+  return `${f.provider} failed at iteration ${f.failedAt} (${f.reason}); training goes on on the ${f.to === 'cpu' ? 'CPU' : f.to} from iteration ${f.iteration}, ${from}`;
+}
+
+/** A move to the CPU as a provider fallback reads (providerLine): "webgpu failed at iteration 3: device lost". */
+export function fallbackAsProvider(f: TrainFallback): { provider: string; reason: string } {
+  return { provider: f.provider, reason: `failed at iteration ${f.failedAt}: ${f.reason}` };
+}
+
 export type TrainEvent =
   | {
       type: 'train-started';
@@ -145,6 +177,15 @@ export type TrainEvent =
       secondsPerIteration: number;
       etaSeconds: number;
       progress: number;
+    }
+  | {
+      /** The run moved to the CPU mid-run (TrainFallback); progress goes on from `fallback.iteration`. */
+      type: 'train-fallback';
+      fallback: TrainFallback;
+      /** The provider now training, and every provider passed over so far (start and mid-run). */
+      provider: string;
+      fallbacks: { provider: string; reason: string }[];
+      iterations: number;
     }
   | { type: 'train-sample'; iteration: number; path: string }
   | { type: 'train-checkpoint'; iteration: number; path: string }

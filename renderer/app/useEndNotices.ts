@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { StudioApi } from '../../electron/contract/ipc.js';
+import { trainFallbackNotice } from '../../electron/contract/training.js';
 
 export interface EndNotice {
   key: number;
@@ -43,6 +44,8 @@ export function useEndNotices(api: StudioApi, browser: boolean): { notice: EndNo
       api.on('training:event', ({ event }) => {
         if (event.type === 'train-finished') say({ message: event.status === 'completed' ? `Training finished after ${event.iteration} iterations` : `Training paused at iteration ${event.iteration}`, severity: event.status === 'completed' ? 'success' : 'info' });
         else if (event.type === 'train-error') say({ message: `Training stopped: ${event.error.message}`, severity: 'error' });
+        // Not an end, but the user must know: the run goes on, slower, on the CPU.
+        else if (event.type === 'train-fallback') say({ message: trainFallbackNotice(event.fallback), severity: 'warning' });
       }),
     ];
     return () => offs.forEach((off) => off());

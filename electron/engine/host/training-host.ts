@@ -149,7 +149,7 @@ export class TrainingHost {
     const controller = new AbortController();
     const runId = basename(dir);
     const send = (event: TrainEvent): void => {
-      if (event.type === 'train-started' && this.active?.dir === dir) this.active.provider = event.provider;
+      if ((event.type === 'train-started' || event.type === 'train-fallback') && this.active?.dir === dir) this.active.provider = event.provider;
       this.emit({ type: 'train-event', runId, event });
     };
     const done = run

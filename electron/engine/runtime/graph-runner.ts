@@ -1,6 +1,7 @@
 import { Tape } from '../graph/tape.js';
 import type { DeviceChoice, ProviderName } from './devices.js';
 import { createSession, DeviceValue, runOnSession, runSession, type Feed, type SessionSettings } from './ort-session.js';
+import { faultPoint } from './injected-fault.js';
 import { onFirstWorkingProvider, type Fallback } from './provider-policy.js';
 
 /** A step's outputs: plain arrays, and the ones kept on the device (SessionSettings.keepOnDevice). */
@@ -47,17 +48,21 @@ export async function openGraphRunner(model: Uint8Array, choice: DeviceChoice, o
   const { value: session, provider, fallbacks } = await onFirstWorkingProvider(choice, (p) => createSession(model, p, options), { subject: 'the engine-built graph' });
   // One read-back session per set of names, opened at the first download.
   const readers = new Map<string, Promise<Awaited<ReturnType<typeof createSession>>>>();
+  // Only the tests set it (runtime/injected-fault.ts).
+  const fault = faultPoint(provider);
   return {
     provider,
     fallbacks,
     outputNames: session.outputNames,
     run: async (feeds) => plain(await runSession(session, feeds)),
     async step(feeds) {
+      fault.before('step');
       const { host, device } = await runOnSession(session, feeds);
       return { host: plain(host), device };
     },
     async download(values) {
       if (values.size === 0) return new Map();
+      fault.before('read');
       const key = [...values.keys()].join('\n');
       let reader = readers.get(key);
       if (reader === undefined) {
@@ -68,8 +73,10 @@ export async function openGraphRunner(model: Uint8Array, choice: DeviceChoice, o
       return plain(await runSession(await reader, feeds));
     },
     async release() {
-      for (const reader of readers.values()) await (await reader.catch(() => null))?.release();
-      await session.release();
+      // Every session, even when one refuses (a lost device may): none is left open.
+      const results = await Promise.allSettled([...[...readers.values()].map(async (reader) => (await reader.catch(() => null))?.release()), session.release()]);
+      const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (refused !== undefined) throw refused.reason;
     },
   };
 }

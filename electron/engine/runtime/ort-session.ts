@@ -84,15 +84,27 @@ export async function runOnSession(session: ort.InferenceSession, feeds: Readonl
   const results = await session.run(toOrtFeeds(feeds));
   const host = new Map<string, TensorOutput>();
   const device = new Map<string, DeviceValue>();
-  for (const name of session.outputNames) {
-    const t = results[name];
-    if (t === undefined) continue;
-    if (t.location === 'gpu-buffer') {
-      device.set(name, new DeviceValue(t));
-      continue;
+  try {
+    for (const name of session.outputNames) {
+      const t = results[name];
+      if (t === undefined) continue;
+      if (t.location === 'gpu-buffer') {
+        device.set(name, new DeviceValue(t));
+        continue;
+      }
+      host.set(name, { data: t.data as Float32Array, dims: [...t.dims] });
+      t.dispose();
     }
-    host.set(name, { data: t.data as Float32Array, dims: [...t.dims] });
-    t.dispose();
+  } catch (err) {
+    // A run that cannot hand over all its outputs hands over none: free every buffer it made.
+    for (const t of Object.values(results)) {
+      try {
+        t.dispose();
+      } catch {
+        // already disposed (a plain output read above)
+      }
+    }
+    throw err;
   }
   return { host, device };
 }

@@ -9,7 +9,9 @@
  *  - fallback: a provider that cannot start the session, or fails its run, gives way to the
  *    next, and the reason goes into the result's fallbacks; the CPU's failure is final;
  *  - retry (long runs): a failure that may be the device's or the memory's is tried again
- *    with smaller pieces while they can shrink, then on the CPU.
+ *    with smaller pieces while they can shrink, then on the CPU;
+ *  - mid-run (training): such a failure of a step on a device moves the run to the CPU, from
+ *    its last good state (training-run.ts); the CPU's failure is final there too.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -149,8 +151,12 @@ export interface SmallerPieces {
   onCpu?(): void;
 }
 
-/** Failures that may be the device's or the memory's: onnxruntime's own, and these codes. */
-function mayPassOnRetry(err: unknown): boolean {
+/**
+ * Failures that may be the device's or the memory's (device lost, out of device memory, a
+ * kernel error): onnxruntime's own, and these codes. Long runs retry them (below); a training
+ * run moves to the CPU on them (training/training-run.ts).
+ */
+export function mayBeTheDevice(err: unknown): boolean {
   return !(err instanceof StudioError) || err.code === 'INTERNAL' || err.code === 'EP_UNAVAILABLE';
 }
 
@@ -165,7 +171,7 @@ export async function retryLongRun<T>(state: RetryState, attempt: (device: Devic
     try {
       return await attempt(state.device);
     } catch (err) {
-      if (!mayPassOnRetry(err)) throw err;
+      if (!mayBeTheDevice(err)) throw err;
       const reason = failureReason(err);
       const note = pieces.shrink(reason);
       if (note !== null) {

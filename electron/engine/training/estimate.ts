@@ -25,12 +25,21 @@ export async function estimateDuration(settings: TrainSettings, library: ModelLi
     const times: number[] = [];
     let provider = '';
     let last = 0;
+    // The first iteration on a provider allocates: timed are the ones after it. A move to the
+    // CPU mid-run (the device failed) starts the timing again there.
+    let first = true;
     await run.train({
       onEvent: (e) => {
         const now = performance.now();
-        if (e.type === 'train-started') provider = e.provider;
-        if (e.type === 'train-progress' && e.iteration > 1) times.push((now - last) / 1000);
-        if (e.type === 'train-progress' || e.type === 'train-started') last = now;
+        if (e.type === 'train-started' || e.type === 'train-fallback') {
+          provider = e.provider;
+          times.length = 0;
+          first = true;
+        }
+        if (e.type !== 'train-progress') return;
+        if (!first) times.push((now - last) / 1000);
+        first = false;
+        last = now;
       },
     });
     const perIteration = times.length === 0 ? Number.NaN : times.reduce((a, b) => a + b, 0) / times.length;

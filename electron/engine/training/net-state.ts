@@ -89,14 +89,34 @@ export class NetState {
     return feeds;
   }
 
-  /** Takes a step's outputs: each tensor's updated value replaces it (and a replaced device buffer is freed). */
+  /**
+   * Takes a step's outputs: each tensor's updated value replaces it (and a replaced device buffer
+   * is freed). All or nothing: a step's outputs are new buffers (onnxruntime never writes a
+   * graph's outputs into its inputs), so until they are all here the state is still the last
+   * good one, whole, and a failed step (or one missing an output) leaves it as it was.
+   */
   absorb(out: { host: ReadonlyMap<string, Float32Array>; device: ReadonlyMap<string, DeviceValue> }): void {
-    for (const { name, next } of slots(this.nets)) {
+    const updates = [...slots(this.nets)].map(({ name, next }) => {
       const value = out.device.get(next) ?? out.host.get(next);
       if (value === undefined) throw new Error(`step graph did not return ${next}`);
+      return [name, value] as const;
+    });
+    for (const [name, value] of updates) {
       const old = this.values.get(name);
       if (old instanceof DeviceValue && old !== value) old.dispose();
       this.values.set(name, value);
+    }
+  }
+
+  /** Frees the buffers of a device that can no longer be read; the state must be restored after this. */
+  discardDevice(): void {
+    for (const [name, value] of this.onDevice()) {
+      try {
+        value.dispose();
+      } catch {
+        // a lost device's buffers may be gone already
+      }
+      this.values.delete(name);
     }
   }
 
@@ -112,6 +132,11 @@ export class NetState {
     const tensors = new Map<string, StateTensor>();
     for (const { name, shape } of slots(this.nets)) tensors.set(name, { shape, data: copies.get(name) ?? this.value(name) });
     return tensors;
+  }
+
+  /** The state as checkpoint tensors, all in plain memory (a run's start; a settled state). */
+  hostTensors(): Map<string, StateTensor> {
+    return new Map([...slots(this.nets)].map(({ name, shape }) => [name, { shape, data: this.value(name) }]));
   }
 
   /** Brings every tensor back from the device into plain memory (a run's end), freeing the buffers. */

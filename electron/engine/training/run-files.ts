@@ -1,7 +1,7 @@
 import { open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LossPoint } from '../../contract/finetune.js';
-import type { TrainDataSummary, TrainSettings } from '../../contract/training.js';
+import type { TrainDataSummary, TrainFallback, TrainSettings } from '../../contract/training.js';
 import { StudioError, orSystemError } from '../errors.js';
 import { writeFileAtomic as writeAtomic } from '../write-atomic.js';
 import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
@@ -23,6 +23,8 @@ export interface RunRecord {
   createdAt: string;
   /** Library ids of the models exported from this run. */
   exports: string[];
+  /** Each move to the CPU after a step failed on the device mid-run, oldest first. */
+  fallbacks?: TrainFallback[];
 }
 
 export interface CheckpointRecord {

@@ -88,6 +88,7 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
     exports: record.exports,
     latestSample: await latestSample(dir),
     settings: record.settings,
+    fallbacks: record.fallbacks ?? [],
   };
 }
 

@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkTrainSettings, type TrainEvent, type TrainSettingNames, type TrainSettings } from '../../contract/training.js';
+import { checkTrainSettings, fallbackAsProvider, type TrainEvent, type TrainFallback, type TrainSettingNames, type TrainSettings } from '../../contract/training.js';
 import { StudioError } from '../errors.js';
 import type { ModelLibrary } from '../library/model-library.js';
 import { buildGenerator } from '../nets/index.js';
-import { isDeviceChoice, openGraphRunner, type GraphRunner, type TensorInput } from '../runtime/index.js';
+import { failureReason, isDeviceChoice, mayBeTheDevice, openGraphRunner, type GraphRunner, type StepOutputs, type TensorInput } from '../runtime/index.js';
 import { Rng, writeSampleGrid, type TrainImage } from './data/index.js';
 import { openTrainingMode, type TrainingMode } from './modes/index.js';
 import { NetState } from './net-state.js';
@@ -35,6 +35,22 @@ export interface TrainOutcome {
   iteration: number;
 }
 
+/** A state a run can go back to, as a checkpoint holds it. */
+interface RestartPoint {
+  iteration: number;
+  dataRng: number[];
+  poolRng: number[];
+  seconds: number;
+  tensors: ReadonlyMap<string, Float32Array>;
+}
+
+/** What a restore does about a tensor a run's checkpoint lacks. */
+const lacksIn =
+  (dir: string) =>
+  (name: string): never => {
+    throw new StudioError('BAD_CHECKPOINT', `${dir}: the checkpoint lacks ${name}`);
+  };
+
 /** The learning rate of iteration i: constant for the first half, then linearly to zero. */
 export function learningRate(settings: TrainSettings, i: number): number {
   const half = Math.floor(settings.iterations / 2);
@@ -56,7 +72,7 @@ export class TrainingRun {
     readonly mode: TrainingMode,
     private readonly networks: RunNetwork[],
     private readonly data: TrainingData,
-    private readonly state: NetState,
+    private state: NetState,
     private iteration: number,
     private dataRng: Rng,
     private poolRng: Rng,
@@ -99,9 +115,7 @@ export class TrainingRun {
     if (checkpoint === null) {
       throw new StudioError('BAD_CHECKPOINT', `${dir}: the run has no checkpoint yet (it stopped before its first one); start it again`);
     }
-    const state = NetState.restore(networks, checkpoint.tensors, (name) => {
-      throw new StudioError('BAD_CHECKPOINT', `${dir}: the checkpoint lacks ${name}`);
-    });
+    const state = NetState.restore(networks, checkpoint.tensors, lacksIn(dir));
     mode.restore(checkpoint.tensors);
     await truncateLossLog(dir, checkpoint.record.iteration);
     return new TrainingRun(
@@ -140,15 +154,18 @@ export class TrainingRun {
     const emit = options.onEvent ?? ((): void => undefined);
     const step = this.mode.buildStep(new Map(this.networks.map((n) => [n.id, n.graph])));
     const device = isDeviceChoice(s.device) ? s.device : 'auto';
+    const threads = options.threads === undefined ? {} : { threads: options.threads };
     const unlock = await lockRun(this.dir);
-    let runner: GraphRunner;
+    // null only while a failed device's runner is being given up for the CPU's.
+    let runner: GraphRunner | null;
     try {
       // Weights and moments stay on a GPU from step to step; they come back for checkpoints and at the end.
-      runner = await openGraphRunner(step.model, device, { keepOnDevice: this.state.outputNames(), ...(options.threads === undefined ? {} : { threads: options.threads }) });
+      runner = await openGraphRunner(step.model, device, { keepOnDevice: this.state.outputNames(), ...threads });
     } catch (err) {
       await unlock();
       throw err;
     }
+    const fallbacks: { provider: string; reason: string }[] = [...runner.fallbacks];
     emit({
       type: 'train-started',
       runDir: this.dir,
@@ -159,10 +176,40 @@ export class TrainingRun {
       data: this.record.data,
       resumed: this.iteration > 0,
     });
-    const log = await LossLogWriter.open(this.dir);
+    let log = await LossLogWriter.open(this.dir);
     const recent: number[] = [];
     let rngBeforeNext = this.dataRng.getState();
     let pending: Promise<Batch> | null = this.iteration < s.iterations ? this.data.batch(this.dataRng, this.iteration) : null;
+    // Where a run on a device goes back to if a step fails there and the state cannot be read
+    // back: its start, until its first checkpoint (then the checkpoint file). Plain arrays it
+    // holds anyway at the start (a step's outputs are new arrays or buffers, never these).
+    let start = runner.provider !== 'cpu' && this.iteration === 0 ? this.restartPoint(rngBeforeNext) : null;
+    /**
+     * After a step or a checkpoint's read-back failed on the device: on the CPU from the last
+     * good state ('same': the state is as it was, do again what failed), or back at an earlier
+     * iteration ('rewound': its batches are drawn again from the restored stream, and the loss
+     * log, cut back to it, is appended to from there). A failure on the CPU is final, as is one
+     * about the run rather than the device.
+     */
+    const goOnOnCpu = async (err: unknown, failedAt: number): Promise<'same' | 'rewound'> => {
+      const failed = runner;
+      if (failed === null || failed.provider === 'cpu' || !mayBeTheDevice(err)) throw err;
+      runner = null;
+      const moved = await this.moveToCpu(err, failed, failedAt, step.model, start, threads);
+      runner = moved.runner;
+      start = null;
+      fallbacks.push(fallbackAsProvider(moved.fallback));
+      emit({ type: 'train-fallback', fallback: moved.fallback, provider: runner.provider, fallbacks: [...fallbacks], iterations: s.iterations });
+      // The speed (and so the time left) is the CPU's from here.
+      recent.length = 0;
+      if (moved.fallback.from === 'device') return 'same';
+      await pending?.catch(() => undefined);
+      rngBeforeNext = this.dataRng.getState();
+      pending = this.iteration < s.iterations ? this.data.batch(this.dataRng, this.iteration) : null;
+      await log.close();
+      log = await LossLogWriter.open(this.dir);
+      return 'rewound';
+    };
     try {
       while (this.iteration < s.iterations) {
         if (options.signal?.aborted === true) {
@@ -172,12 +219,20 @@ export class TrainingRun {
         }
         const started = performance.now();
         const batch = await (pending ?? this.data.batch(this.dataRng, this.iteration));
-        const feeds = { ...this.mode.feeds(batch, step, this.poolRng), ...this.optimiserFeeds(), ...this.state.feeds() };
+        const dataFeeds = { ...this.mode.feeds(batch, step, this.poolRng), ...this.optimiserFeeds() };
         // Draw the next batch while this step runs; its random choices are made now, so the
         // stream position to checkpoint is the one before them.
         rngBeforeNext = this.dataRng.getState();
         pending = this.iteration + 1 < s.iterations ? this.data.batch(this.dataRng, this.iteration + 1) : null;
-        const result = await runner.step(feeds);
+        let result: StepOutputs;
+        try {
+          result = await runner.step({ ...dataFeeds, ...this.state.feeds() });
+        } catch (err) {
+          if ((await goOnOnCpu(err, this.iteration + 1)) === 'rewound') continue;
+          // The state the failed step was fed, read back whole: the same step (same batch, same
+          // pool choices, same learning rate) again, on the CPU.
+          result = await (runner as GraphRunner).step({ ...dataFeeds, ...this.state.feeds() });
+        }
         this.state.absorb(result);
         const out = result.host;
         this.mode.afterStep(out);
@@ -208,7 +263,15 @@ export class TrainingRun {
           emit({ type: 'train-sample', iteration: this.iteration, path });
         }
         if (this.iteration % s.checkpointEvery === 0 || last) {
-          await this.checkpoint(this.iteration < s.iterations ? rngBeforeNext : this.dataRng.getState(), runner, emit);
+          const dataRng = this.iteration < s.iterations ? rngBeforeNext : this.dataRng.getState();
+          try {
+            await this.checkpoint(dataRng, runner, emit);
+          } catch (err) {
+            // Reading the state back failed (the device, or its memory for the copy).
+            if ((await goOnOnCpu(err, this.iteration)) === 'rewound') continue;
+            await this.checkpoint(dataRng, runner as GraphRunner, emit);
+          }
+          start = null;
         }
       }
       emit({ type: 'train-finished', iteration: this.iteration, status: 'completed', seconds: this.seconds });
@@ -216,13 +279,86 @@ export class TrainingRun {
     } finally {
       await pending?.catch(() => undefined);
       await log.close();
+      const last = runner;
       try {
-        await this.state.settle((values) => runner.download(values));
+        if (last !== null) await this.state.settle((values) => last.download(values));
       } finally {
-        await runner.release();
+        await last?.release();
         await unlock();
       }
     }
+  }
+
+  /**
+   * After a step (of iteration `failedAt`) or a checkpoint failed on a device (`failed`): the
+   * last good state in plain memory, the device's sessions released, and a runner on the CPU.
+   * The last good state is the one the failed step was fed (the last successful step's
+   * outputs: a step that fails hands over nothing, NetState.absorb), read back from the device;
+   * where the device cannot even do that, its buffers are dropped and the run goes back to its
+   * last checkpoint (or its start, before the first), the loss log cut back to match. The move
+   * is kept in the run record.
+   */
+  private async moveToCpu(
+    err: unknown,
+    failed: GraphRunner,
+    failedAt: number,
+    model: Uint8Array,
+    start: RestartPoint | null,
+    threads: { threads?: number },
+  ): Promise<{ runner: GraphRunner; fallback: TrainFallback }> {
+    const reason = failureReason(err);
+    let from: TrainFallback['from'] = 'device';
+    try {
+      try {
+        await this.state.settle((values) => failed.download(values));
+      } catch (readErr) {
+        this.state.discardDevice();
+        const point = start ?? (await this.lastCheckpoint());
+        if (point === null) {
+          throw new StudioError('INTERNAL', `${failed.provider} failed at iteration ${failedAt} (${reason}) and the run's state could not be read back (${failureReason(readErr)}), with no checkpoint to go back to; start the run again`, { cause: err });
+        }
+        this.restore(point);
+        from = start === null ? 'checkpoint' : 'start';
+        await truncateLossLog(this.dir, this.iteration);
+      }
+    } finally {
+      // A lost device may refuse even this; its sessions are dropped either way.
+      await failed.release().catch(() => undefined);
+    }
+    const runner = await openGraphRunner(model, 'cpu', threads);
+    const fallback: TrainFallback = { provider: failed.provider, reason, to: runner.provider, failedAt, iteration: this.iteration, from, at: new Date().toISOString() };
+    this.record.fallbacks = [...(this.record.fallbacks ?? []), fallback];
+    try {
+      await writeRunRecord(this.dir, this.record);
+    } catch (err) {
+      await runner.release();
+      throw err;
+    }
+    return { runner, fallback };
+  }
+
+  /** The state now as a restart point; it must be in plain memory (a run's start). */
+  private restartPoint(dataRng: number[]): RestartPoint {
+    const tensors = new Map<string, Float32Array>();
+    for (const [name, t] of [...this.state.hostTensors(), ...this.mode.checkpointTensors()]) tensors.set(name, t.data);
+    return { iteration: this.iteration, dataRng, poolRng: this.poolRng.getState(), seconds: this.seconds, tensors };
+  }
+
+  private async lastCheckpoint(): Promise<RestartPoint | null> {
+    const checkpoint = await readCheckpoint(this.dir);
+    if (checkpoint === null) return null;
+    const { iteration, dataRng, poolRng, seconds } = checkpoint.record;
+    return { iteration, dataRng, poolRng, seconds, tensors: checkpoint.tensors };
+  }
+
+  /** Puts the run back at a restart point: state, the recipe's own state, random streams, clock. */
+  private restore(point: RestartPoint): void {
+    this.state = NetState.restore(this.networks, point.tensors, lacksIn(this.dir));
+    this.mode.restore(point.tensors);
+    this.iteration = point.iteration;
+    this.dataRng = Rng.fromState(point.dataRng);
+    this.poolRng = Rng.fromState(point.poolRng);
+    this.seconds = point.seconds;
   }
 
   /** Adam's bias corrections for step t = iteration + 1, folded into two scalars. */

@@ -14,6 +14,7 @@ import StopIcon from '@mui/icons-material/Stop';
 import SaveAltIcon from '@mui/icons-material/SaveAlt';
 import type { ModelSummary } from '../../../electron/contract/ipc.js';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
+import { trainFallbackNotice } from '../../../electron/contract/training.js';
 import { ErrorNotice } from '../../app/ErrorNotice.js';
 import { useStudio } from '../../app/StudioContext.js';
 import { formatDuration } from '../../app/format.js';
@@ -127,6 +128,11 @@ export function LiveRun({
           <Figure label="Device" value={live?.provider ?? run?.provider ?? '—'} testId="figure-device" />
         </Stack>
       </Paper>
+      {(run?.fallbacks ?? []).map((f) => (
+        <Alert key={f.at} severity="warning" data-testid="device-fallback">
+          {trainFallbackNotice(f)}
+        </Alert>
+      ))}
       {view.error !== null && <ErrorNotice error={view.error} />}
       {actionError !== null && <ErrorNotice error={actionError} onClose={() => setActionError(null)} />}
       {exported !== null && (

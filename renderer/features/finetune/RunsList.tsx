@@ -60,6 +60,11 @@ function RunRow({ run, onOpen, onChanged, onExported }: { run: RunInfo; onOpen: 
             Data: {data} ({Object.entries(run.counts).map(([k, v]) => `${k} ${v}`).join(', ')}) · started {new Date(run.createdAt).toLocaleString()}
             {run.exports.length > 0 ? ` · exported as ${run.exports.join(', ')}` : ''}
           </Typography>
+          {run.fallbacks.map((f) => (
+            <Typography key={f.at} variant="caption" color="warning.main" component="div" noWrap data-testid="run-fallback">
+              {f.provider} failed at iteration {f.failedAt}: on the CPU from iteration {f.iteration}
+            </Typography>
+          ))}
         </Box>
         <Stack direction="row" spacing={1}>
           <Button size="small" onClick={() => onOpen(run.id)}>

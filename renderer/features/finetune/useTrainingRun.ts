@@ -75,10 +75,12 @@ export function useTrainingRun(runId: string | null): TrainingRunView {
       const iterations = [...old.iterations];
       const losses: Record<string, number[]> = Object.fromEntries(Object.entries(old.losses).map(([k, v]) => [k, [...v]]));
       for (const e of mine) {
-        if (e.type === 'train-started') {
-          // A resume restarts from the checkpoint: drop what was logged after it, so the line stays continuous.
+        if (e.type === 'train-started' || e.type === 'train-fallback') {
+          // A resume restarts from the checkpoint (and so may a move to the CPU): drop what was
+          // logged after it, so the line stays continuous.
+          const from = e.type === 'train-started' ? e.iteration : e.fallback.iteration;
           let keep = iterations.length;
-          while (keep > 0 && (iterations[keep - 1] ?? 0) > e.iteration) keep -= 1;
+          while (keep > 0 && (iterations[keep - 1] ?? 0) > from) keep -= 1;
           iterations.length = keep;
           for (const v of Object.values(losses)) v.length = keep;
         } else if (e.type === 'train-progress') {
@@ -94,6 +96,7 @@ export function useTrainingRun(runId: string | null): TrainingRunView {
       let next = old ?? { iteration: 0, iterations: 0, secondsPerIteration: null, etaSeconds: null, epoch: null, provider: null };
       for (const e of mine) {
         if (e.type === 'train-started') next = { ...next, iteration: e.iteration, iterations: e.iterations, provider: e.provider };
+        else if (e.type === 'train-fallback') next = { ...next, iteration: e.fallback.iteration, iterations: e.iterations, provider: e.provider };
         else if (e.type === 'train-progress') next = { ...next, iteration: e.iteration, iterations: e.iterations, secondsPerIteration: e.secondsPerIteration, etaSeconds: e.etaSeconds, epoch: e.epoch };
       }
       return next;
@@ -102,7 +105,7 @@ export function useTrainingRun(runId: string | null): TrainingRunView {
     if (failure?.type === 'train-error') setError(failure.error);
     // The run's status changed: reload its summary (not the losses, which the events already carry).
     // (Also when the run's device is still unknown: its start may have been reported before this view subscribed.)
-    const changed = mine.some((e) => e.type === 'train-started' || e.type === 'train-finished' || e.type === 'train-error');
+    const changed = mine.some((e) => e.type === 'train-started' || e.type === 'train-fallback' || e.type === 'train-finished' || e.type === 'train-error');
     if ((changed || (run !== null && run.provider === null && run.status === 'running')) && runId !== null) {
       void api.trainingHistory({ runId }).then((r) => r.ok && setRun(r.data.run));
     }

@@ -2,12 +2,15 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSummary } from '../../../contract/ipc.js';
+import type { TrainingEventPayload } from '../../../contract/finetune.js';
 import type { TrainSettings } from '../../../contract/training.js';
 import { ModelLibrary } from '../../library/model-library.js';
 import { blobImage, tinyCycleganSettings, tint, writeFolder } from '../../training/__tests__/synthetic-folders.js';
 import type { EngineEvent } from '../protocol.js';
 import { TrainingHost } from '../training-host.js';
 import { scratchFolder } from '../../../../e2e/fixtures/scratch-folder.js';
+import { webgpuSkipReason } from '../../../../e2e/fixtures/webgpu.js';
+import { FAIL_DEVICE_ENV } from '../../runtime/index.js';
 
 /** The engine's side of the fine-tune page, on real folders and a real (tiny) run. */
 const { root: work, home } = scratchFolder('gs-training-host-');
@@ -75,4 +78,25 @@ describe('TrainingHost', () => {
     await expect(access(join(home, 'datasets', 'upload-1'))).rejects.toThrow();
     await access(join(home, 'datasets', 'x', 'cool'));
   });
+});
+
+const noWebgpu = webgpuSkipReason();
+describe.skipIf(noWebgpu !== null)(`TrainingHost, a run whose WebGPU device fails${noWebgpu === null ? '' : ` (skipped: ${noWebgpu})`}`, () => {
+  it('tells the studio of the move to the CPU and reports the run on the CPU while it goes on', async () => {
+    // The engine's fault point (runtime/injected-fault.ts); the move itself: training/__tests__/device-fallback.
+    process.env[FAIL_DEVICE_ENV] = 'step:2';
+    try {
+      const started = await host.start({ ...settings(), name: 'on webgpu', device: 'webgpu' }, home);
+      const mine = (): TrainingEventPayload['event'][] => events.flatMap((e) => (e.type === 'train-event' && e.runId === started.id ? [e.event] : []));
+      await waitFor(() => mine().some((e) => e.type === 'train-fallback'), 240_000);
+      const dir = join(home, 'runs', started.id);
+      const running = (await host.history(dir)).run;
+      expect(running).toMatchObject({ status: 'running', provider: 'cpu', fallbacks: [{ provider: 'webgpu', to: 'cpu', failedAt: 2, iteration: 1, from: 'device' }] });
+      await waitFor(() => mine().filter((e) => e.type === 'train-progress').length >= 3);
+      expect((await host.pause(dir)).status).toBe('paused');
+      expect(mine().filter((e) => e.type === 'train-started').map((e) => e.type === 'train-started' && e.provider)).toEqual(['webgpu']);
+    } finally {
+      delete process.env[FAIL_DEVICE_ENV];
+    }
+  }, 300_000);
 });

@@ -174,6 +174,8 @@ export class CycleganMode extends TrainingMode {
 
   override restore(tensors: ReadonlyMap<string, Float32Array>): void {
     for (const side of SIDES) {
+      // The checkpoint's pool replaces this one (a run moved to the CPU goes back to its checkpoint).
+      this.pools[side].images.length = 0;
       for (let k = 0; ; k++) {
         const image = tensors.get(`pool/${side}/${k}`);
         if (image === undefined) break;
