@@ -1,12 +1,10 @@
-import { resolve } from 'node:path';
-import type { OutputFormat } from '../contract/jobs.js';
 import { StudioError } from '../engine/errors.js';
 import { FarmWorker, SharedFolderStorage, cancelFarmBatch, farmRedis, farmStatus, runFarmBatch, type WorkerItemReport } from '../engine/farm/index.js';
 import type { ModelLibrary } from '../engine/library/index.js';
 import { processLogger } from '../engine/logging/index.js';
 import type { SessionManager } from '../engine/runtime/index.js';
 import { formatTable } from './table.js';
-import { imageOptions, memoryOptions, runBatchCommand } from './translate-command.js';
+import { batchSpec, memoryOptions, runBatchCommand, type TranslateCliOptions } from './translate-command.js';
 
 /** The environment variable naming the shared folder when --shared is not given. */
 export const SHARED_ENV = 'GAN_FARM_SHARED';
@@ -24,17 +22,8 @@ export interface WorkerCliOptions extends FarmCliOptions {
   lockMs?: number;
 }
 
-export interface FarmTranslateCliOptions extends FarmCliOptions {
-  model: string;
-  out: string;
-  format?: OutputFormat;
-  quality?: number;
-  size?: number;
-  set?: Record<string, number>;
-  maxMemory?: number;
-  tile?: number;
-  json?: boolean;
-}
+/** translate's options, less what a farm's workers decide for themselves (device) or do not offer. */
+export type FarmTranslateCliOptions = FarmCliOptions & Omit<TranslateCliOptions, 'device' | 'overwrite' | 'sweep'>;
 
 async function sharedStorage(options: FarmCliOptions): Promise<SharedFolderStorage> {
   const root = options.shared ?? process.env[SHARED_ENV];
@@ -97,13 +86,7 @@ export async function farmTranslateCommand(
     options.json === true,
     (onEvent, signal) =>
       runFarmBatch(
-        {
-          inputs,
-          model: options.model,
-          outDir: resolve(options.out),
-          ...imageOptions(options),
-          ...memoryOptions(options),
-        },
+        { ...batchSpec(inputs, options), ...memoryOptions(options) },
         { ...deps, redis, storage },
         onEvent,
         signal,

@@ -1,6 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { QUALITY } from '../contract/settings.js';
-import { TRAIN_ARCHS, TRAIN_MODES, TRAIN_NORMS, UPSAMPLINGS } from '../contract/training.js';
 import { StudioError, toErrorInfo } from '../engine/errors.js';
 import { parseSweep, type SweepSpec } from '../engine/jobs/index.js';
 import { DEFAULT_MODEL, ModelLibrary } from '../engine/library/index.js';
@@ -8,14 +7,14 @@ import { packageVersion, studioCacheDir } from '../engine/library/paths.js';
 import { logsDir, openLogFile, processLogger } from '../engine/logging/index.js';
 import { architectureNames } from '../engine/nets/index.js';
 import { DEVICE_CHOICES, float16Setting, SessionManager } from '../engine/runtime/index.js';
-import { collectSetting, parseFormat, parseIntIn, parseList, parseNumber } from './args.js';
+import { collectSetting, parseFormat, parseIntIn, parseList } from './args.js';
 import { catalogCommand, downloadCommand } from './catalog-command.js';
 import { useCliLogger, type CliLogOptions } from './cli-logging.js';
 import { farmCancelCommand, farmStatusCommand, farmTranslateCommand, workerCommand, type FarmCliOptions, type FarmTranslateCliOptions, type WorkerCliOptions } from './farm-command.js';
 import { importCommand, type ImportCliOptions } from './import-command.js';
 import { modelsCommand } from './models-command.js';
 import { serveCommand, type ServeCliOptions } from './serve-command.js';
-import { trainCommand, type TrainCliOptions } from './train-command.js';
+import { trainCommand, trainSettingOptions, type TrainCliOptions } from './train-command.js';
 import { translateCommand, type TranslateCliOptions } from './translate-command.js';
 
 function parseSweepOption(value: string): SweepSpec {
@@ -168,34 +167,11 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await serveCommand(options);
     });
 
-  program
-    .command('train')
-    .description('fine-tune or train a model on your own folders; prints the new model id(s) last')
-    .addOption(new Option('--mode <mode>', 'what to train').choices(TRAIN_MODES))
-    .option('--a <dir>', 'folder A: domain A (cyclegan), inputs or side-by-side AB images (pix2pix), photos (with --edges)')
-    .option('--b <dir>', 'folder B: domain B (cyclegan), or targets matched to A by file name (pix2pix, conditional: with attributes.csv)')
-    .option('--from <model>', 'library model to start the generator (cyclegan: A to B) from')
-    .option('--from-b <model>', 'cyclegan: library model to start the B to A generator from')
-    .addOption(new Option('--arch <arch>', 'generator architecture when training from scratch').choices(TRAIN_ARCHS))
-    // Numbers are only parsed here: their limits are checked with the whole run's settings.
-    .option('--ngf <n>', 'generator width (default 64)', parseNumber)
-    .option('--ndf <n>', 'discriminator width (default 64)', parseNumber)
-    .option('--d-layers <n>', 'PatchGAN layers (default 3: 70 x 70 patches)', parseNumber)
-    .addOption(new Option('--norm <norm>', 'normalisation (default: instance; batch for pix2pix)').choices(TRAIN_NORMS))
-    .addOption(new Option('--upsample <how>', 'generator upsampling: transposed convs (default, as the reference) or resize then conv (no checkerboard)').choices(UPSAMPLINGS))
-    .option('--edges', 'pix2pix: --a holds photos; the inputs are edge maps derived from them')
-    .option('--iterations <n>', 'training iterations (default 2000)', parseNumber)
-    .option('--size <pixels>', 'crop size the networks train at (default 256)', parseNumber)
-    .option('--load-size <pixels>', 'images are resized to this before the random crop (default size x 286/256)', parseNumber)
-    .option('--batch <n>', 'batch size (default 1)', parseNumber)
-    .option('--no-flip', 'no random horizontal flips')
-    .option('--lr <rate>', 'Adam learning rate (default 0.0002)', parseNumber)
-    .option('--seed <n>', 'random seed (default 1)', parseNumber)
-    .option('--sample-every <n>', 'write a sample grid every n iterations (default 100)', parseNumber)
-    .option('--checkpoint-every <n>', 'checkpoint every n iterations (default 200)', parseNumber)
+  const train = program.command('train').description('fine-tune or train a model on your own folders; prints the new model id(s) last');
+  for (const option of trainSettingOptions()) train.addOption(option);
+  train
     .addOption(new Option('-d, --device <device>', 'where to train').choices(DEVICE_CHOICES).default('auto'))
     .option('--threads <n>', 'CPU threads (default: all cores)', parseIntIn(1, 1024))
-    .option('--name <name>', 'name of the exported model(s)')
     .option('--run <dir>', 'run folder (default: <studio home>/runs/<name>-<time>)')
     .option('--resume <dir>', 'continue a paused or interrupted run from its last checkpoint')
     .option('--no-export', 'do not add the trained generator(s) to the library')

@@ -1,11 +1,15 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import * as z from 'zod';
 import { TRAIN_FIELDS, checkTrainSettings, trainFallbackNotice, type TrainEvent, type TrainSettings } from '../contract/training.js';
 import { StudioError } from '../engine/errors.js';
 import { providerSummary } from '../engine/runtime/index.js';
-import { studioHome, slugify, type ModelLibrary } from '../engine/library/index.js';
+import { studioHome, type ModelLibrary } from '../engine/library/index.js';
 import { exportRunModels } from '../engine/training/export-models.js';
 import { trainSettings } from '../engine/training/train-settings.js';
+import { newRunDir } from '../engine/training/run-files.js';
 import { TrainingRun } from '../engine/training/training-run.js';
+import { parseNumber } from './args.js';
 import { JsonLines } from './json-lines.js';
 import { displayText } from '../engine/display-text.js';
 
@@ -16,6 +20,22 @@ import { displayText } from '../engine/display-text.js';
  */
 export type TrainCliOptions = Partial<Omit<TrainSettings, 'dataA' | 'dataB'>> &
   Pick<TrainSettings, 'flip' | 'device'> & { a?: string; b?: string; run?: string; resume?: string; export: boolean; threads?: number; json?: boolean };
+
+/**
+ * The run's settings as `train` options, from the contract's fields: flag, argument, help line,
+ * and the choices of a setting that has them. Numbers are only parsed here: their limits are
+ * checked with the whole run's settings. The device is the command's own -d, as translate's.
+ */
+export function trainSettingOptions(): Option[] {
+  return Object.values(TRAIN_FIELDS).flatMap((field) => {
+    if (!('help' in field)) return [];
+    const schema = field.schema instanceof z.ZodOptional ? field.schema.unwrap() : field.schema;
+    const option = new Option('arg' in field ? `${field.flag} ${field.arg}` : field.flag, field.help);
+    if (schema instanceof z.ZodEnum) option.choices(schema.options as string[]);
+    if (schema instanceof z.ZodNumber) option.argParser(parseNumber);
+    return [option];
+  });
+}
 
 function settingsFrom(o: TrainCliOptions): TrainSettings {
   if (o.mode === undefined) throw new StudioError('BAD_ARGUMENT', 'say what to train with --mode cyclegan|pix2pix|conditional (or continue a run with --resume DIR)');
@@ -32,10 +52,6 @@ function settingsFrom(o: TrainCliOptions): TrainSettings {
   const checked = checkTrainSettings(settings, 'flag');
   if (!checked.ok) throw new StudioError(checked.error.code, checked.error.message);
   return checked.data;
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
 function duration(seconds: number): string {
@@ -120,7 +136,7 @@ export async function trainCommand(options: TrainCliOptions, library: ModelLibra
     run = await TrainingRun.resume(resolve(options.resume), options.device === 'auto' ? {} : { device: options.device });
   } else {
     const settings = settingsFrom(options);
-    const runDir = resolve(options.run ?? join(studioHome(), 'runs', `${slugify(settings.name)}-${timestamp()}`));
+    const runDir = resolve(options.run ?? newRunDir(studioHome(), settings.name));
     run = await TrainingRun.create(settings, { library, runDir, names: 'flag' });
   }
   const json = new JsonLines(options.json === true);

@@ -108,9 +108,12 @@ function reportBatchEnd(summary: JobSummary, reporter: ProgressReporter, json: J
   return summary.failed > 0 || total === 0 ? 1 : 0;
 }
 
-/** How each image is translated and written, from the options translate and farm translate share. */
-export function imageOptions(options: Pick<TranslateCliOptions, 'format' | 'quality' | 'size' | 'set'>): Pick<TranslateJobSpec, 'format' | 'quality' | 'shorterSide' | 'attributes'> {
+/** What to translate, into where and how each image is written: the options translate and farm translate share. */
+export function batchSpec(inputs: string[], options: Pick<TranslateCliOptions, 'model' | 'out' | 'format' | 'quality' | 'size' | 'set'>): Pick<TranslateJobSpec, 'inputs' | 'model' | 'outDir' | 'format' | 'quality' | 'shorterSide' | 'attributes'> {
   return {
+    inputs,
+    model: options.model,
+    outDir: resolve(options.out),
     format: options.format ?? 'auto',
     ...(options.quality === undefined ? {} : { quality: options.quality }),
     ...(options.size === undefined ? {} : { shorterSide: options.size }),
@@ -128,14 +131,7 @@ export function memoryOptions(options: Pick<TranslateCliOptions, 'maxMemory' | '
 
 /** The options a translation and a sweep share, from the command line. */
 function commonSpec(inputs: string[], options: TranslateCliOptions): Omit<SweepJobSpec, 'sweep'> {
-  return {
-    inputs,
-    model: options.model,
-    outDir: resolve(options.out),
-    ...imageOptions(options),
-    device: options.device,
-    overwrite: options.overwrite ?? false,
-  };
+  return { ...batchSpec(inputs, options), device: options.device, overwrite: options.overwrite ?? false };
 }
 
 /** `translate --sweep NAME=FROM:TO:STEPS`: one output per step and a contact sheet per input. */

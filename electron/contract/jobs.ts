@@ -56,8 +56,6 @@ export type JobEvent =
   | { type: 'finished'; jobId: string; succeeded: number; failed: number; ms: number }
   | { type: 'cancelled'; jobId: string; succeeded: number; failed: number; remaining: number };
 
-export type JobEventType = JobEvent['type'];
-
 export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 

@@ -30,51 +30,46 @@ const yesNo = z.boolean({ error: (i) => `must be true or false${got(i)}` });
 
 /**
  * Every setting of a run: its check (the one set of limits, for the CLI, the studio and the
- * engine alike), its label on the Fine-tune page and its `gan-studio train` flag, so each
- * caller's errors name the setting the way its user typed it.
+ * engine alike), its label on the Fine-tune page and its `gan-studio train` flag (with the
+ * flag's argument and help line), so each caller's errors name the setting the way its user
+ * typed it.
  */
 export const TRAIN_FIELDS = {
-  mode: { label: 'Task', flag: '--mode', schema: oneOf(TRAIN_MODES) },
-  /** Folder A (cyclegan: domain A; pix2pix: inputs, or side-by-side AB images without dataB; edges: photos). */
-  dataA: { label: 'Folder A', flag: '--a', schema: text(4096) },
-  /** Folder B (cyclegan: domain B; pix2pix / conditional: targets matched to A by file name). */
-  dataB: { label: 'Folder B', flag: '--b', schema: text(4096).optional() },
-  /** pix2pix with only photos in dataA: the inputs are edge maps the engine derives from them. */
-  edges: { label: 'Edges from photos', flag: '--edges', schema: yesNo },
-  /** Library model to start the (first) generator from; its architecture wins over `arch`/`ngf`. */
-  from: { label: 'Start from', flag: '--from', schema: text(4096).optional() },
-  /** CycleGAN: library model to start the B -> A generator from. */
-  fromB: { label: 'Start from (B to A)', flag: '--from-b', schema: text(4096).optional() },
-  arch: { label: 'Generator', flag: '--arch', schema: oneOf(TRAIN_ARCHS) },
-  ngf: { label: 'Generator width', flag: '--ngf', schema: whole(1, 256) },
-  ndf: { label: 'Discriminator width', flag: '--ndf', schema: whole(1, 256) },
-  /** PatchGAN layers (3 = the 70 x 70 discriminator). */
-  dLayers: { label: 'Discriminator layers', flag: '--d-layers', schema: whole(1, 6) },
-  norm: { label: 'Normalisation', flag: '--norm', schema: oneOf(TRAIN_NORMS) },
+  mode: { label: 'Task', flag: '--mode', arg: '<mode>', help: 'what to train', schema: oneOf(TRAIN_MODES) },
+  dataA: { label: 'Folder A', flag: '--a', arg: '<dir>', help: 'folder A: domain A (cyclegan), inputs or side-by-side AB images (pix2pix), photos (with --edges)', schema: text(4096) },
+  dataB: { label: 'Folder B', flag: '--b', arg: '<dir>', help: 'folder B: domain B (cyclegan), or targets matched to A by file name (pix2pix, conditional: with attributes.csv)', schema: text(4096).optional() },
+  edges: { label: 'Edges from photos', flag: '--edges', help: 'pix2pix: --a holds photos; the inputs are edge maps derived from them', schema: yesNo },
+  /** The model's architecture wins over `arch`/`ngf`. */
+  from: { label: 'Start from', flag: '--from', arg: '<model>', help: 'library model to start the generator (cyclegan: A to B) from', schema: text(4096).optional() },
+  fromB: { label: 'Start from (B to A)', flag: '--from-b', arg: '<model>', help: 'cyclegan: library model to start the B to A generator from', schema: text(4096).optional() },
+  arch: { label: 'Generator', flag: '--arch', arg: '<arch>', help: 'generator architecture when training from scratch', schema: oneOf(TRAIN_ARCHS) },
+  ngf: { label: 'Generator width', flag: '--ngf', arg: '<n>', help: 'generator width (default 64)', schema: whole(1, 256) },
+  ndf: { label: 'Discriminator width', flag: '--ndf', arg: '<n>', help: 'discriminator width (default 64)', schema: whole(1, 256) },
+  dLayers: { label: 'Discriminator layers', flag: '--d-layers', arg: '<n>', help: 'PatchGAN layers (default 3: 70 x 70 patches)', schema: whole(1, 6) },
+  norm: { label: 'Normalisation', flag: '--norm', arg: '<norm>', help: 'normalisation (default: instance; batch for pix2pix)', schema: oneOf(TRAIN_NORMS) },
   /** New generators only (a --from model keeps its own); absent: the reference's transposed convs. */
-  upsample: { label: 'Upsampling', flag: '--upsample', schema: oneOf(UPSAMPLINGS).optional() },
-  iterations: { label: 'Iterations', flag: '--iterations', schema: whole(1, 10_000_000) },
-  /** Crop size the networks train at. */
-  size: { label: 'Crop size (px)', flag: '--size', schema: whole(16, 4096) },
-  /** Images are resized to this before the random crop (at least `size`). */
-  loadSize: { label: 'Load size (px)', flag: '--load-size', schema: whole(16, 8192) },
-  batch: { label: 'Batch size', flag: '--batch', schema: whole(1, 64) },
-  flip: { label: 'Random flips', flag: '--no-flip', schema: yesNo },
+  upsample: { label: 'Upsampling', flag: '--upsample', arg: '<how>', help: 'generator upsampling: transposed convs (default, as the reference) or resize then conv (no checkerboard)', schema: oneOf(UPSAMPLINGS).optional() },
+  iterations: { label: 'Iterations', flag: '--iterations', arg: '<n>', help: 'training iterations (default 2000)', schema: whole(1, 10_000_000) },
+  size: { label: 'Crop size (px)', flag: '--size', arg: '<pixels>', help: 'crop size the networks train at (default 256)', schema: whole(16, 4096) },
+  loadSize: { label: 'Load size (px)', flag: '--load-size', arg: '<pixels>', help: 'images are resized to this before the random crop (default size x 286/256)', schema: whole(16, 8192) },
+  batch: { label: 'Batch size', flag: '--batch', arg: '<n>', help: 'batch size (default 1)', schema: whole(1, 64) },
+  flip: { label: 'Random flips', flag: '--no-flip', help: 'no random horizontal flips', schema: yesNo },
   lr: {
     label: 'Learning rate',
     flag: '--lr',
+    arg: '<rate>',
+    help: 'Adam learning rate (default 0.0002)',
     schema: z.number({ error: (i) => `must be a number${got(i)}` }).refine((v) => v > 0 && v < 1, { error: (i) => `must be between 0 and 1${got(i)}` }),
   },
   lambdaCycle: { label: 'Cycle-consistency weight', schema: weight },
   lambdaIdentity: { label: 'Identity weight', schema: weight },
   lambdaL1: { label: 'L1 weight', schema: weight },
-  seed: { label: 'Seed', flag: '--seed', schema: whole(0, 2 ** 31) },
+  seed: { label: 'Seed', flag: '--seed', arg: '<n>', help: 'random seed (default 1)', schema: whole(0, 2 ** 31) },
   /** CycleGAN's pool of earlier fakes the discriminators see (default 50, as the reference). */
   poolSize: { label: 'Fake-image pool size', schema: count(0).optional() },
-  sampleEvery: { label: 'Sample every', flag: '--sample-every', schema: whole(1, 10_000_000) },
-  checkpointEvery: { label: 'Checkpoint every', flag: '--checkpoint-every', schema: whole(1, 10_000_000) },
-  /** Name of the exported model(s). */
-  name: { label: 'Model name', flag: '--name', schema: text(80) },
+  sampleEvery: { label: 'Sample every', flag: '--sample-every', arg: '<n>', help: 'write a sample grid every n iterations (default 100)', schema: whole(1, 10_000_000) },
+  checkpointEvery: { label: 'Checkpoint every', flag: '--checkpoint-every', arg: '<n>', help: 'checkpoint every n iterations (default 200)', schema: whole(1, 10_000_000) },
+  name: { label: 'Model name', flag: '--name', arg: '<name>', help: 'name of the exported model(s)', schema: text(80) },
   device: { label: 'Device', flag: '--device', schema: text(64) },
 } as const;
 

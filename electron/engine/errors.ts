@@ -39,6 +39,19 @@ export async function toResult<T>(work: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
+/**
+ * What `work` gives, or its failure as a StudioError (IO_ERROR unless `code` says otherwise)
+ * whose message `says` builds from the system's cause in words: the one way a file-system step
+ * that failed is told to the user, naming the file and the cause.
+ */
+export async function orSystemError<T>(work: Promise<T>, says: (cause: string) => string, code: ErrorCode = 'IO_ERROR'): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw new StudioError(code, says(describeSystemError(err)), { cause: err });
+  }
+}
+
 /** The short cause of a system error (ENOENT, EACCES, ...) in words a user can read. */
 export function describeSystemError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

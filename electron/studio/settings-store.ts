@@ -1,10 +1,11 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import * as z from 'zod';
 import { PRESETS_PER_MODEL_MAX, RECENT_FOLDERS_MAX, presetSchema, presetsSchema, settingsSchema, type AttributePreset, type Settings } from '../contract/settings.js';
 import { describeIssues } from '../contract/result.js';
-import { StudioError, describeSystemError } from '../engine/errors.js';
+import { StudioError } from '../engine/errors.js';
+import { writeFileAtomic } from '../engine/write-atomic.js';
 
 /** The valid presets of a damaged field: one bad preset is dropped, not every model's. */
 function salvagePresets(value: unknown): Record<string, AttributePreset[]> {
@@ -87,14 +88,7 @@ export class SettingsStore {
     if (checked.data.outputDir !== undefined && checked.data.outputDir !== current.outputDir && checked.data.recentFolders === undefined) {
       next.recentFolders = [...new Set([checked.data.outputDir, current.outputDir, ...current.recentFolders])].slice(0, RECENT_FOLDERS_MAX);
     }
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    try {
-      await mkdir(dirname(this.path), { recursive: true });
-      await writeFile(tmp, `${JSON.stringify(next, null, 2)}\n`);
-      await rename(tmp, this.path);
-    } catch (err) {
-      throw new StudioError('IO_ERROR', `cannot save settings to ${this.path}: ${describeSystemError(err)}`, { cause: err });
-    }
+    await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`, `the settings file ${this.path}`);
     this.cached = next;
     return { ...next };
   }

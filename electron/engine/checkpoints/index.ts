@@ -5,7 +5,5 @@
 export { parseCheckpoint, readCheckpoint, type CheckpointTensor, type StateDict } from './reader.js';
 export { parseArchitectureOption } from './arch-option.js';
 export { detectArchitecture, type Detection } from './detect-architecture.js';
-export { isAllowedGlobal } from './torch-pickle.js';
-export type { FloatDtype } from './dtypes.js';
 export { asStudioError } from './problems.js';
 export { ZipArchive, type ZipEntry, type ZipSource } from './zip-archive.js';

@@ -18,11 +18,11 @@ export class PyTuple {
 }
 
 export class PyList {
-  readonly items: PyValue[] = [];
+  constructor(readonly items: PyValue[] = []) {}
 }
 
 export class PySet {
-  readonly items: PyValue[] = [];
+  constructor(readonly items: PyValue[] = []) {}
 }
 
 /** A dict (or OrderedDict); insertion-ordered, keyed like Python for the primitive keys. */
@@ -65,15 +65,6 @@ export interface PickleHooks {
   /** BINPERSID: the object behind a persistent id. */
   persistentLoad(pid: PyValue): PyValue;
 }
-
-/** Hooks that allow nothing beyond plain data. */
-export const plainDataHooks = (refuse: (module: string, name: string) => never): PickleHooks => ({
-  global: (module, name) => refuse(module, name),
-  reduce: (callable) => bad(`the pickle calls ${describe(callable)}, which plain data never does`),
-  newObj: (cls) => bad(`the pickle creates an instance of ${describe(cls)}, which plain data never does`),
-  build: (obj) => bad(`the pickle sets the state of ${describe(obj)}, which plain data never does`),
-  persistentLoad: () => bad('the pickle refers to external data where plain data was expected'),
-});
 
 /** A short, non-recursive description of a value, for error messages. */
 export function describe(value: PyValue | undefined): string {
@@ -231,7 +222,6 @@ export function runPickle(reader: ByteReader, hooks: PickleHooks): PyValue {
     if (value === undefined) bad(`${op} refers to memo entry ${index}, which was never stored (byte ${reader.pos})`);
     return value;
   };
-  const str = (bytes: Uint8Array): string => utf8(bytes);
 
   for (;;) {
     const at = reader.pos;
@@ -297,23 +287,23 @@ export function runPickle(reader: ByteReader, hooks: PickleHooks): PyValue {
         break;
 
       case 0x58: // BINUNICODE
-        stack.push(str(reader.take(reader.u32('BINUNICODE'), 'a string')));
+        stack.push(utf8(reader.take(reader.u32('BINUNICODE'), 'a string')));
         break;
       case 0x8c: // SHORT_BINUNICODE
-        stack.push(str(reader.take(reader.u8('SHORT_BINUNICODE'), 'a string')));
+        stack.push(utf8(reader.take(reader.u8('SHORT_BINUNICODE'), 'a string')));
         break;
       case 0x8d: // BINUNICODE8
-        stack.push(str(reader.take(reader.u64('BINUNICODE8'), 'a string')));
+        stack.push(utf8(reader.take(reader.u64('BINUNICODE8'), 'a string')));
         break;
       case 0x54: {
         // BINSTRING (Python 2 str): decoded as UTF-8, as torch.load does by default.
         const n = reader.i32('BINSTRING');
         if (n < 0) bad(`negative string length at byte ${at}`);
-        stack.push(str(reader.take(n, 'a string')));
+        stack.push(utf8(reader.take(n, 'a string')));
         break;
       }
       case 0x55: // SHORT_BINSTRING
-        stack.push(str(reader.take(reader.u8('SHORT_BINSTRING'), 'a string')));
+        stack.push(utf8(reader.take(reader.u8('SHORT_BINSTRING'), 'a string')));
         break;
       case 0x42: // BINBYTES
         stack.push(reader.take(reader.u32('BINBYTES'), 'bytes').slice());
@@ -353,13 +343,9 @@ export function runPickle(reader: ByteReader, hooks: PickleHooks): PyValue {
       case 0x5d: // EMPTY_LIST
         stack.push(new PyList());
         break;
-      case 0x6c: {
-        // LIST
-        const list = new PyList();
-        for (const item of popMark('LIST')) list.items.push(item);
-        stack.push(list);
+      case 0x6c: // LIST
+        stack.push(new PyList(popMark('LIST')));
         break;
-      }
       case 0x61: {
         // APPEND
         const value = pop('APPEND');
@@ -414,13 +400,9 @@ export function runPickle(reader: ByteReader, hooks: PickleHooks): PyValue {
         for (const item of items) set.items.push(item);
         break;
       }
-      case 0x91: {
-        // FROZENSET
-        const set = new PySet();
-        for (const item of popMark('FROZENSET')) set.items.push(item);
-        stack.push(set);
+      case 0x91: // FROZENSET
+        stack.push(new PySet(popMark('FROZENSET')));
         break;
-      }
 
       case 0x71: // BINPUT
         memo.set(reader.u8('BINPUT'), top('BINPUT'));

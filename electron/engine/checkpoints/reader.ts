@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { describeSystemError, StudioError } from '../errors.js';
+import { orSystemError } from '../errors.js';
+import { rawAs } from '../graph/raw-values.js';
 import { ELEMENT_SIZE, isFloatDtype, newRawArray, rawArrayOf, toFloat32, type FloatDtype, type RawArray } from './dtypes.js';
 import { ByteReader, describe, PyDict, PyList, runPickle, type PyValue } from './pickle.js';
 import { asStudioError, bad, foreign, listSome, shown, truncated } from './problems.js';
@@ -39,12 +40,7 @@ interface Container {
 }
 
 export async function readCheckpoint(path: string): Promise<StateDict> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `${path}: cannot read the checkpoint: ${describeSystemError(err)}`, { cause: err });
-  }
+  const bytes = await orSystemError(readFile(path), (cause) => `${path}: cannot read the checkpoint: ${cause}`);
   return parseCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
 
@@ -281,9 +277,7 @@ function toTensor(t: TensorRecord, dtype: FloatDtype, data: StorageData): Checkp
   if (isContiguous(t.size, t.stride)) {
     if (dtype === 'float32') {
       // The common case: one copy of the bytes.
-      const out = new Float32Array(t.numel);
-      new Uint8Array(out.buffer).set(bytes.subarray(start, start + t.numel * 4));
-      return { shape, data: out, sourceDtype: dtype };
+      return { shape, data: rawAs(bytes.subarray(start, start + t.numel * 4), Float32Array), sourceDtype: dtype };
     }
     return { shape, data: toFloat32(dtype, rawView(dtype, bytes, start, t.numel)), sourceDtype: dtype };
   }

@@ -12,6 +12,18 @@ export const FARM_PREFIX = 'gan-farm';
 /** Tries of one item (on other workers where there are any) before it is reported failed. */
 export const FARM_ATTEMPTS = 3;
 
+/** A string that `check` returns as it should be read, or refuses: its error is the issue. */
+function checkedBy(check: (value: string) => string) {
+  return z.string().transform((value, ctx) => {
+    try {
+      return check(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+}
+
 /**
  * One file of a batch, as a job in Redis. Anyone who can write to Redis can write a job, so a
  * worker trusts none of it: every field is checked here, keys stay inside the shared storage.
@@ -19,16 +31,9 @@ export const FARM_ATTEMPTS = 3;
 export const farmItemSchema = z.object({
   batch: z.string().regex(BATCH_ID),
   item: z.number().int().min(0),
-  input: z.string().transform((k, ctx) => keyOrIssue(k, 'input', ctx)),
-  outDir: z.string().transform((k, ctx) => keyOrIssue(k, 'output folder', ctx)),
-  stem: z.string().transform((s, ctx) => {
-    try {
-      return checkStem(s);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  }),
+  input: checkedBy((key) => checkKey(key, 'input')),
+  outDir: checkedBy((key) => checkKey(key, 'output folder')),
+  stem: checkedBy(checkStem),
   /** The model by id and by the sha256 of its file: a worker with another version refuses. */
   model: z.object({ id: z.string().regex(MODEL_ID_PATTERN), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   format: z.enum([...OUTPUT_FORMATS, 'auto']),
@@ -45,15 +50,6 @@ export const farmItemSchema = z.object({
 
 export type FarmItem = z.infer<typeof farmItemSchema>;
 export type FarmItemInput = z.input<typeof farmItemSchema>;
-
-function keyOrIssue(key: string, what: string, ctx: z.RefinementCtx): string {
-  try {
-    return checkKey(key, what);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return z.NEVER;
-  }
-}
 
 export function parseFarmItem(data: unknown): FarmItem {
   const parsed = farmItemSchema.safeParse(data);

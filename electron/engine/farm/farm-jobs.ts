@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import type { ItemResult, OutputFormat } from '../../contract/jobs.js';
+import type { ItemResult, TranslateJobSpec } from '../../contract/jobs.js';
 import type { ModelEntry } from '../../contract/models.js';
 import type { StudioErrorInfo } from '../../contract/result.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import type { ModelLibrary } from '../library/model-library.js';
 import { BATCH_KEEP_S } from './farm-batches.js';
 import { FARM_ATTEMPTS, decodeFailure, itemJobId, type FarmItemInput, type FarmResult } from './farm-item.js';
@@ -15,17 +15,8 @@ import type { SharedFolderStorage } from './shared-folder-storage.js';
  * studio's process can send items without it.
  */
 
-/** How every item of a batch is translated. */
-export interface FarmItemOptions {
-  format: OutputFormat | 'auto';
-  quality?: number;
-  shorterSide?: number;
-  attributes?: Record<string, number>;
-  /** Appended to each output's name before the extension. */
-  nameSuffix?: string;
-  maxMemoryMB?: number;
-  tileSize?: number;
-}
+/** How every item of a batch is translated: a local batch's options, less where and over what. */
+export type FarmItemOptions = Pick<TranslateJobSpec, 'format' | 'quality' | 'shorterSide' | 'attributes' | 'nameSuffix' | 'maxMemoryMB' | 'tileSize'>;
 
 /** One file as a queue job: its data (checked again by the worker) and BullMQ's options. */
 export function farmJob(
@@ -83,11 +74,7 @@ export async function farmModel(library: ModelLibrary, model: string, options: F
 
 /** The key of the output folder, created first; refused outside the shared folder. */
 export async function farmOutDir(storage: SharedFolderStorage, outDir: string): Promise<string> {
-  try {
-    await mkdir(resolve(outDir), { recursive: true });
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `cannot create the output folder ${outDir}: ${describeSystemError(err)}`, { cause: err });
-  }
+  await orSystemError(mkdir(resolve(outDir), { recursive: true }), (cause) => `cannot create the output folder ${outDir}: ${cause}`);
   return storage.keyOf(outDir);
 }
 

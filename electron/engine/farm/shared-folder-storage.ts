@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, lstat, mkdir, readFile, readdir, realpath, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, describeSystemError, orSystemError } from '../errors.js';
 import { BATCH_ID, checkKey, checkStem, type FarmStorage, type OnceTarget, type PlacedOutput } from './farm-storage.js';
 
 /** The hidden folder, inside each output folder, that holds a batch's claims. */
@@ -33,12 +33,7 @@ export class SharedFolderStorage implements FarmStorage {
 
   /** The key of a local file or folder (the client's side); refused outside the root. */
   async keyOf(path: string): Promise<string> {
-    let real: string;
-    try {
-      real = await realpath(resolve(path));
-    } catch (err) {
-      throw new StudioError('IO_ERROR', `${path}: ${describeSystemError(err)}`, { cause: err });
-    }
+    const real = await orSystemError(realpath(resolve(path)), (cause) => `${path}: ${cause}`);
     const rel = relative(this.root, real);
     if (rel === '') return '.';
     if (rel.startsWith('..') || isAbsolute(rel)) {
@@ -59,12 +54,7 @@ export class SharedFolderStorage implements FarmStorage {
   /** The real path of an existing key, refused when a link leads it outside the root. */
   private async real(key: string, what: string): Promise<string> {
     const path = this.locate(key);
-    let real: string;
-    try {
-      real = await realpath(path);
-    } catch (err) {
-      throw new StudioError('IO_ERROR', `${path}: ${describeSystemError(err)}`, { cause: err });
-    }
+    const real = await orSystemError(realpath(path), (cause) => `${path}: ${cause}`);
     if (real !== this.root && !real.startsWith(this.root + sep)) {
       throw new StudioError('BAD_ARGUMENT', `${what} ${path} leads outside the shared folder ${this.root}`);
     }
@@ -73,11 +63,7 @@ export class SharedFolderStorage implements FarmStorage {
 
   async read(key: string): Promise<Buffer> {
     const path = await this.real(key, 'input');
-    try {
-      return await readFile(path);
-    } catch (err) {
-      throw new StudioError('IO_ERROR', `cannot read ${path}: ${describeSystemError(err)}`, { cause: err });
-    }
+    return orSystemError(readFile(path), (cause) => `cannot read ${path}: ${cause}`);
   }
 
   private async claimsDir(dir: string, batch: string): Promise<string> {

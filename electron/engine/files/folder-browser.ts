@@ -1,9 +1,8 @@
-import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { FolderListing, FolderRoot } from '../../contract/ipc.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { isInside } from './confined-path.js';
 import { isImagePath } from '../imaging/index.js';
 
@@ -58,21 +57,11 @@ const inside = (path: string, root: string): boolean => isInside(root, path);
  */
 export async function listFolder(path: string | undefined, roots: FolderRoot[]): Promise<FolderListing> {
   const asked = resolve(path ?? roots[0]?.path ?? homedir());
-  let real: string;
-  try {
-    real = await realpath(asked);
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `Cannot open ${asked}: ${describeSystemError(err)}`);
-  }
+  const real = await orSystemError(realpath(asked), (cause) => `Cannot open ${asked}: ${cause}`);
   const realRoots = await Promise.all(roots.map(async (r) => ({ ...r, real: await realpath(r.path).catch(() => resolve(r.path)) })));
   const root = realRoots.find((r) => inside(real, r.real));
   if (root === undefined) throw new StudioError('BAD_ARGUMENT', `${asked} is outside the folders the studio may browse (your home folder and mounted volumes)`);
-  let dirents: Dirent[];
-  try {
-    dirents = await readdir(real, { withFileTypes: true });
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `Cannot open ${asked}: ${describeSystemError(err)}`);
-  }
+  const dirents = await orSystemError(readdir(real, { withFileTypes: true }), (cause) => `Cannot open ${asked}: ${cause}`);
   const folders: FolderListing['entries'] = [];
   const images: FolderListing['entries'] = [];
   for (const dirent of dirents.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))) {

@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { tensorFloats } from './onnx-weights.js';
 
 const { onnx } = onnxProto;
 const { FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
@@ -39,16 +40,8 @@ export function toHalfBits(value: number): number {
   return sign | (rest > 0x1000 || (rest === 0x1000 && (half & 1) === 1) ? half + 1 : half);
 }
 
-function floatsOf(t: TensorProto): Float32Array {
-  if (t.rawData !== null && t.rawData !== undefined && t.rawData.length > 0) {
-    const raw = t.rawData;
-    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-  }
-  return Float32Array.from(t.floatData ?? []);
-}
-
 function halfTensor(t: TensorProto): TensorProto {
-  const values = floatsOf(t);
+  const values = tensorFloats(t);
   const bits = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) bits[i] = toHalfBits(values[i] ?? 0);
   return { ...t, dataType: FLOAT16, floatData: [], rawData: new Uint8Array(bits.buffer) };

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { rawAs } from './raw-values.js';
 
 /**
  * The safetensors container (8-byte little-endian header length, a JSON header, raw data):
@@ -49,10 +50,7 @@ export function parseSafetensors(bytes: Uint8Array, label = 'tensor file'): Tens
     if (end - begin !== count * 4 || dataStart + end > bytes.byteLength) {
       throw new Error(`${label}: tensor ${name} has inconsistent offsets`);
     }
-    // Copy so the tensor is aligned and independent of the file buffer.
-    const data = new Float32Array(count);
-    new Uint8Array(data.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));
-    tensors.set(name, { shape: entry.shape, data });
+    tensors.set(name, { shape: entry.shape, data: rawAs(bytes.subarray(dataStart + begin, dataStart + end), Float32Array) });
   }
   return { tensors, skipped, metadata };
 }
@@ -84,14 +82,6 @@ export function serializeSafetensors(
     at += t.data.byteLength;
   }
   return out;
-}
-
-export async function writeSafetensors(
-  path: string,
-  tensors: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>,
-  metadata: Record<string, string> = {},
-): Promise<void> {
-  await writeFile(path, serializeSafetensors(tensors, metadata));
 }
 
 /** The state-dict tensors of a file as a weight map, leaving out `__input__`-style extras. */

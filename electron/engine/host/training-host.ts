@@ -1,15 +1,15 @@
-import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DurationEstimateInfo, FolderCheckInfo, RunHistory, RunInfo } from '../../contract/finetune.js';
 import type { ModelSummary } from '../../contract/ipc.js';
 import type { TrainEvent, TrainSettings } from '../../contract/training.js';
 import { StudioError, toErrorInfo } from '../errors.js';
 import { isBelow, isStudioMade, markStudioMade, removeStudioMade } from '../files/confined-path.js';
-import { slugify, type ModelLibrary } from '../library/index.js';
+import type { ModelLibrary } from '../library/index.js';
 import { estimateDuration } from '../training/estimate.js';
 import { exportRunModels } from '../training/export-models.js';
-import { readLossLog } from '../training/run-files.js';
-import { checkTrainingFolder, deleteRun, listRuns, summarizeRun, type RunSummary } from '../training/runs-service.js';
+import { newRunDir, peekCheckpoint, readLossLog } from '../training/run-files.js';
+import { checkTrainingFolder, deleteRun, listRuns, sampleGrids, summarizeRun, type RunSummary } from '../training/runs-service.js';
 import { TrainingRun } from '../training/training-run.js';
 import type { EngineEvent } from './protocol.js';
 import { pathExists } from '../files/path-exists.js';
@@ -64,7 +64,7 @@ export class TrainingHost {
 
   async start(settings: TrainSettings, home: string): Promise<RunInfo> {
     this.refuseIfBusy();
-    const dir = join(home, 'runs', `${slugify(settings.name)}-${timestamp()}`);
+    const dir = newRunDir(home, settings.name);
     const run = await TrainingRun.create(settings, { library: this.library, runDir: dir, names: 'label' });
     return this.launch(dir, run);
   }
@@ -179,8 +179,8 @@ export class TrainingHost {
       ...told,
       id: basename(dir),
       status,
-      samples: await sampleFiles(dir),
-      provider: (this.active?.dir === dir ? this.active.provider : undefined) ?? (await checkpointProvider(dir)),
+      samples: await sampleGrids(dir),
+      provider: (this.active?.dir === dir ? this.active.provider : undefined) ?? (await peekCheckpoint(dir)).provider ?? null,
     };
   }
 }
@@ -197,22 +197,3 @@ async function folderOf(inputs: string[]): Promise<string> {
   return common.join(sep) || sep;
 }
 
-async function sampleFiles(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(join(dir, 'samples'))).filter((n) => /^iter-\d{7}\.png$/.test(n)).sort();
-  } catch {
-    return [];
-  }
-}
-
-async function checkpointProvider(dir: string): Promise<string | null> {
-  try {
-    return (JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as { provider?: string }).provider ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { heifToPng, looksLikeHeif, needsHeifDecoder } from './heif-decode.js';
 import { MAX_INPUT_PIXELS, megapixels } from './limits.js';
 import type { DecodedImage } from './raster.js';
@@ -119,12 +119,7 @@ export function resizeTarget(width: number, height: number, side: number): { wid
 // Read into memory ourselves: file-system causes (missing, permission, a folder) are then told
 // apart from bad image data, and sharp never holds the file open (which locks it on Windows).
 async function readInput(path: string): Promise<Buffer> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `Cannot read ${path}: ${describeSystemError(err)}`, { cause: err });
-  }
+  const bytes = await orSystemError(readFile(path), (cause) => `Cannot read ${path}: ${cause}`);
   if (bytes.length === 0) throw badImage(path, 'empty file (0 bytes)', undefined);
   return bytes;
 }

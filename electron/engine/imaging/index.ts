@@ -1,6 +1,5 @@
 /** Imaging: files in, sRGB rasters and model tensors in the middle, encoded files out. */
 export type { DecodedImage, OutputFormat, RasterImage } from './raster.js';
-export { MAX_INPUT_PIXELS } from './limits.js';
 export { decodeImage, decodeImageBytes, fitInside, readDecodableImage, resizeTarget, type DecodeOptions } from './decode.js';
 export { DEFAULT_QUALITY, encodeImage, extensionFor, outputFormatFor, type EncodeOptions } from './encode.js';
 export { TO_UNIT, imageToTensor, paddedSize, reflectIndex, tensorToImage, type ImageTensor, type PaddedSize } from './tensor.js';

@@ -3,7 +3,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { MEDIA_VARIANTS, type MediaVariant } from '../../contract/wire.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { readDecodableImage } from './decode.js';
 import { MAX_INPUT_PIXELS } from './limits.js';
@@ -46,12 +46,7 @@ export class PreviewImages {
 
   async picture(path: string, variant: MediaVariant): Promise<PreviewImage> {
     if (!(MEDIA_VARIANTS as readonly string[]).includes(variant)) throw new StudioError('BAD_ARGUMENT', `unknown picture size "${String(variant)}"`);
-    let info;
-    try {
-      info = await stat(path);
-    } catch (err) {
-      throw new StudioError('IO_ERROR', `Cannot read ${path}: ${describeSystemError(err)}`, { cause: err });
-    }
+    const info = await orSystemError(stat(path), (cause) => `Cannot read ${path}: ${cause}`);
     const key = createHash('sha256').update(`${variant}\0${path}\0${info.size}\0${info.mtimeMs}`).digest('hex');
     const file = join(this.dir, key.slice(0, 2), `${key}.webp`);
     const cached = await sharp(file)

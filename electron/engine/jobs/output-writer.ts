@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, realpath, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { displayText } from '../display-text.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, describeSystemError, orSystemError } from '../errors.js';
 import { pathExists } from '../files/path-exists.js';
 
 export interface WrittenOutput {
@@ -52,11 +52,7 @@ export class OutputWriter {
           `Choose another folder, for example ${join(this.outDir, 'translated')} (an output folder inside an input folder is skipped when that folder is translated again)`,
       );
     }
-    try {
-      await mkdir(this.outDir, { recursive: true });
-    } catch (err) {
-      throw new StudioError('IO_ERROR', `cannot create the output folder ${this.outDir}: ${describeSystemError(err)}`, { cause: err });
-    }
+    await orSystemError(mkdir(this.outDir, { recursive: true }), (cause) => `cannot create the output folder ${this.outDir}: ${cause}`);
     const probe = join(this.outDir, `.gan-studio-probe-${randomBytes(6).toString('hex')}`);
     try {
       await writeFile(probe, '', { flag: 'wx' });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { PREVIEW_DEFAULT_SIDE, PREVIEW_MAX_SIDE, type PreviewImage } from '../../contract/preview.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { decodeImage, decodeImageBytes, encodeImage, fitInside, resizeRaster, type DecodedImage } from '../imaging/index.js';
 import type { ModelLibrary } from '../library/index.js';
 import { deviceChoice, type SessionManager } from '../runtime/index.js';
@@ -119,12 +119,7 @@ export class PreviewRenderer {
   /** The cache key of a source and how to decode it (at most PREVIEW_MAX_SIDE on its longer side). */
   private async sourceOf(source: PreviewRequest['source']): Promise<{ key: string; load: () => Promise<DecodedImage> }> {
     if ('path' in source) {
-      let info;
-      try {
-        info = await stat(source.path);
-      } catch (err) {
-        throw new StudioError('IO_ERROR', `Cannot read ${source.path}: ${describeSystemError(err)}`, { cause: err });
-      }
+      const info = await orSystemError(stat(source.path), (cause) => `Cannot read ${source.path}: ${cause}`);
       return { key: `file\0${source.path}\0${info.mtimeMs}\0${info.size}`, load: () => decodeImage(source.path, { maxSide: PREVIEW_MAX_SIDE }) };
     }
     const bytes = Buffer.from(source.png, 'base64');

@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, describeSystemError, orSystemError } from '../errors.js';
+import { processAlive } from '../process-alive.js';
 
 /**
  * A C x H x W float32 value of a layer-by-layer run, stored planar (channel by channel, rows
@@ -234,11 +235,7 @@ export class StripStore {
     if (this.dir === null) {
       await sweepScratch(this.scratchRoot);
       const dir = join(this.scratchRoot, `${process.pid}-${Date.now().toString(36)}`);
-      try {
-        await mkdir(dir, { recursive: true });
-      } catch (err) {
-        throw new StudioError('IO_ERROR', `cannot create the scratch folder ${dir}: ${describeSystemError(err)}`);
-      }
+      await orSystemError(mkdir(dir, { recursive: true }), (cause) => `cannot create the scratch folder ${dir}: ${cause}`);
       this.dir = dir;
     }
     return this.dir;
@@ -276,14 +273,5 @@ export async function sweepScratch(root: string): Promise<void> {
     if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
     const path = join(root, name);
     if ((await stat(path).catch(() => null))?.isDirectory() === true) await rm(path, { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

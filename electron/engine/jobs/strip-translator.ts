@@ -7,7 +7,7 @@ import { SEGMENT_MASK, emitSegment, segmentHasZeroPad, segmentStatNames, segment
 import { weightsFromOnnx } from '../graph/onnx-weights.js';
 import { planSegments, segmentSide, type Segment, type SegmentPlan } from '../graph/segments.js';
 import { channelCounts } from '../graph/shapes.js';
-import { paddedSize, reflectIndex } from '../imaging/index.js';
+import { TO_UNIT, paddedSize, reflectIndex } from '../imaging/index.js';
 import { openGraphRunner, retryLongRun, type DeviceChoice, type Fallback, type GraphRunner, type ProviderName, type RetryState, type SessionManager, type TensorInput } from '../runtime/index.js';
 import { generatorGraph } from './model-graph.js';
 import { StripStore, type StoredValue } from './strip-store.js';
@@ -42,7 +42,6 @@ interface ImageSource {
   height: number;
 }
 
-const TO_UNIT = Float32Array.from({ length: 256 }, (_, x) => x / 127.5 - 1);
 /** Share of the budget for stored layers; the rest is for the strips in flight and onnxruntime's work buffers. */
 const STORE_SHARE = 0.5;
 const STRIP_SHARE = 0.35;

@@ -1,7 +1,5 @@
 export { ModelLibrary, type LibraryListing, type ModelLibraryOptions } from './model-library.js';
-export { manifestSchema, parseManifest, readManifest, MODEL_ID_PATTERN } from './manifest.js';
 export { bundledModelsDir, packageRoot, studioCacheDir, studioHome } from './paths.js';
-export { sha256Bytes, sha256File } from './hash.js';
 export { importModelFile, slugify, type ImportOptions, type ImportReport } from './model-importer.js';
 export { installCatalogModel, type InstallCatalogOptions } from './catalog-install.js';
 /** The model translate and the studio pick when none is named: the bundled day-to-night starter. */

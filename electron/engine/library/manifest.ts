@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { MODEL_ID_PATTERN, attributeName } from '../../contract/ids.js';
 import { MODEL_KINDS, type ModelManifest } from '../../contract/models.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { networkSchema } from '../nets/index.js';
 
 const attributeSchema = z
@@ -68,12 +68,7 @@ export function parseManifest(value: unknown, label: string): ModelManifest {
 }
 
 export async function readManifest(path: string): Promise<ModelManifest> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new StudioError('BAD_MANIFEST', `${path}: cannot read manifest (${describeSystemError(err)})`, { cause: err });
-  }
+  const text = await orSystemError(readFile(path, 'utf8'), (cause) => `${path}: cannot read manifest (${cause})`, 'BAD_MANIFEST');
   let json: unknown;
   try {
     json = JSON.parse(text);

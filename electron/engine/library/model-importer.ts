@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { AttributeSpec, ModelEntry, ModelKind, ModelManifest, ModelPreprocess, PixelRange } from '../../contract/models.js';
 import { detectArchitecture, parseArchitectureOption, readCheckpoint } from '../checkpoints/index.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { emitOnnx } from '../graph/onnx-emitter.js';
 import { ONNX_FLOAT, inspectOnnx, type OnnxSummary } from '../graph/onnx-inspect.js';
 import { conditionalFamilies, familyOf } from '../nets/index.js';
@@ -70,11 +70,8 @@ function conditionAttributes(names: string[] | undefined, count: number, file: s
  * checkpoint is executed; an unknown layout or a failed check leaves the library unchanged.
  */
 export async function importModelFile(library: ModelLibrary, path: string, options: ImportOptions = {}): Promise<ImportReport> {
-  try {
-    if (!(await stat(path)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `${path}: ${describeSystemError(err)}`, { cause: err });
-  }
+  const info = await orSystemError(stat(path), (cause) => `${path}: ${cause}`);
+  if (!info.isFile()) throw new StudioError('IO_ERROR', `${path}: is a folder, not a file`);
   // Anything that is not .onnx goes to the checkpoint reader, which names what it finds.
   if (extname(path).toLowerCase() === '.onnx') return importOnnx(library, path, options);
   return importCheckpoint(library, path, options);

@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelEntry, ModelManifest, ModelOrigin, ModelProblem } from '../../contract/models.js';
 import { MODEL_ID_PATTERN } from '../../contract/ids.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, describeSystemError, orSystemError } from '../errors.js';
 import { markStudioMade, removeStudioMade } from '../files/confined-path.js';
 import { sha256Bytes, sha256File } from './hash.js';
 import { parseManifest, readManifest } from './manifest.js';
@@ -78,12 +78,8 @@ export class ModelLibrary {
     const looksLikePath = idOrPath.includes('/') || idOrPath.includes('\\') || idOrPath.endsWith('.onnx') || idOrPath.endsWith('.json');
     if (looksLikePath) {
       const full = resolve(idOrPath);
-      let dir = full;
-      try {
-        if (!(await stat(full)).isDirectory()) dir = dirname(full);
-      } catch (err) {
-        throw new StudioError('MODEL_NOT_FOUND', `${idOrPath}: ${describeSystemError(err)}`);
-      }
+      const info = await orSystemError(stat(full), (cause) => `${idOrPath}: ${cause}`, 'MODEL_NOT_FOUND');
+      const dir = info.isDirectory() ? full : dirname(full);
       return loadEntry(dir, dir.startsWith(this.bundledDir) ? 'bundled' : 'installed');
     }
     const { models, problems } = await this.list();
@@ -169,11 +165,6 @@ async function loadEntry(dir: string, origin: ModelOrigin): Promise<ModelEntry> 
   if (!(await pathExists(manifestPath))) throw new StudioError('BAD_MANIFEST', `${manifestPath}: manifest.json is missing`);
   const manifest = await readManifest(manifestPath);
   const onnxPath = join(dir, 'model.onnx');
-  let sizeBytes: number;
-  try {
-    sizeBytes = (await stat(onnxPath)).size;
-  } catch (err) {
-    throw new StudioError('BAD_MODEL', `${onnxPath}: ${describeSystemError(err)}`);
-  }
+  const { size: sizeBytes } = await orSystemError(stat(onnxPath), (cause) => `${onnxPath}: ${cause}`, 'BAD_MODEL');
   return { manifest, origin, dir, onnxPath, sizeBytes };
 }

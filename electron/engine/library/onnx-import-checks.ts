@@ -2,6 +2,7 @@ import { open, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { describeSystemError, StudioError } from '../errors.js';
+import { rawAs } from '../graph/raw-values.js';
 import { refuseNonFiniteWeights } from './finite-weights.js';
 
 const { onnx } = onnxProto;
@@ -109,21 +110,11 @@ function inlineElements(t: Tensor, elementBytes: number): number {
 /** A tensor's float values when it is float32, float64 or float16 (for the finiteness check). */
 function floatValues(t: Tensor): ArrayLike<number> | undefined {
   const raw = t.rawData && t.rawData.byteLength > 0 ? t.rawData : undefined;
-  if (t.dataType === DataType.FLOAT) {
-    if (raw === undefined) return t.floatData ?? [];
-    const copy = new Float32Array(raw.byteLength / 4);
-    new Uint8Array(copy.buffer).set(raw);
-    return copy;
-  }
-  if (t.dataType === DataType.DOUBLE) {
-    if (raw === undefined) return t.doubleData ?? [];
-    const copy = new Float64Array(raw.byteLength / 8);
-    new Uint8Array(copy.buffer).set(raw);
-    return copy;
-  }
+  if (t.dataType === DataType.FLOAT) return raw === undefined ? (t.floatData ?? []) : rawAs(raw, Float32Array);
+  if (t.dataType === DataType.DOUBLE) return raw === undefined ? (t.doubleData ?? []) : rawAs(raw, Float64Array);
   if (t.dataType === DataType.FLOAT16 || t.dataType === DataType.BFLOAT16) {
     // Only whether the value is finite matters: all-ones exponent bits mean NaN or infinity.
-    const halves = raw === undefined ? Uint16Array.from(t.int32Data ?? []) : new Uint16Array(raw.slice().buffer);
+    const halves = raw === undefined ? Uint16Array.from(t.int32Data ?? []) : rawAs(raw, Uint16Array);
     const exponent = t.dataType === DataType.FLOAT16 ? 0x7c00 : 0x7f80;
     return Array.from(halves, (h) => ((h & exponent) === exponent ? NaN : 0));
   }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SketchExample } from '../../contract/sketch.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { orSystemError } from '../errors.js';
 import { packageRoot } from '../library/index.js';
 import { checkPng, pngDataUrl } from './sketch-bytes.js';
 
@@ -17,12 +17,8 @@ export function examplesDir(): string {
 
 /** The bundled example sketches, in their listed order, as data URLs (a few kB each). */
 export async function sketchExamples(dir = examplesDir()): Promise<SketchExample[]> {
-  let entries: ExampleEntry[];
-  try {
-    entries = JSON.parse(await readFile(join(dir, 'examples.json'), 'utf8')) as ExampleEntry[];
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `cannot read the example sketches in ${dir}: ${describeSystemError(err)}`, { cause: err });
-  }
+  const read = readFile(join(dir, 'examples.json'), 'utf8').then((text) => JSON.parse(text) as ExampleEntry[]);
+  const entries = await orSystemError(read, (cause) => `cannot read the example sketches in ${dir}: ${cause}`);
   return Promise.all(
     entries.map(async ({ name, title }) => {
       const bytes = await readFile(join(dir, `${name}.png`));

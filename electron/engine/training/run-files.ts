@@ -2,9 +2,10 @@ import { open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LossPoint } from '../../contract/finetune.js';
 import type { TrainDataSummary, TrainFallback, TrainSettings } from '../../contract/training.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { writeFileAtomic as writeAtomic } from '../write-atomic.js';
 import { readSafetensors, serializeSafetensors } from '../graph/safetensors.js';
+import { slugify } from '../library/model-importer.js';
 import type { Architecture } from '../nets/index.js';
 
 /**
@@ -37,12 +38,7 @@ export interface CheckpointRecord {
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `${path}: cannot read the ${what} (${describeSystemError(err)}); is this a training run folder?`, { cause: err });
-  }
+  const text = await orSystemError(readFile(path, 'utf8'), (cause) => `${path}: cannot read the ${what} (${cause}); is this a training run folder?`);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -53,6 +49,19 @@ async function readJson(path: string, what: string): Promise<unknown> {
 export const runRecordPath = (dir: string): string => join(dir, 'run.json');
 const checkpointPath = (dir: string): string => join(dir, 'checkpoint.json');
 export const lossLogPath = (dir: string): string => join(dir, 'losses.jsonl');
+
+/** A new run's folder under `<home>/runs`: its name as a slug and the time it starts (`my-bags-20260101-120000`). */
+export function newRunDir(home: string, name: string): string {
+  return join(home, 'runs', `${slugify(name)}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`);
+}
+
+/** What checkpoint.json says, or nothing when the run has none yet (or it cannot be read): for summaries, never for resuming. */
+export async function peekCheckpoint(dir: string): Promise<Partial<CheckpointRecord>> {
+  const record = await readFile(checkpointPath(dir), 'utf8')
+    .then((text) => JSON.parse(text) as Partial<CheckpointRecord> | null)
+    .catch(() => null);
+  return record ?? {};
+}
 
 export async function readRunRecord(dir: string): Promise<RunRecord> {
   const record = (await readJson(runRecordPath(dir), 'run description')) as Partial<RunRecord>;
@@ -73,9 +82,7 @@ export async function readCheckpoint(dir: string): Promise<{ record: CheckpointR
     return null;
   }
   const record = (await readJson(checkpointPath(dir), 'checkpoint')) as CheckpointRecord;
-  const file = await readSafetensors(join(dir, record.stateFile)).catch((err: unknown) => {
-    throw new StudioError('BAD_CHECKPOINT', `${join(dir, record.stateFile)}: the checkpoint's state cannot be read (${describeSystemError(err)})`, { cause: err });
-  });
+  const file = await orSystemError(readSafetensors(join(dir, record.stateFile)), (cause) => `${join(dir, record.stateFile)}: the checkpoint's state cannot be read (${cause})`, 'BAD_CHECKPOINT');
   return { record, tensors: new Map([...file.tensors].map(([k, v]) => [k, v.data])) };
 }
 

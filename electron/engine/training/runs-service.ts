@@ -1,11 +1,13 @@
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunInfo, RunState } from '../../contract/finetune.js';
-import { StudioError, describeSystemError } from '../errors.js';
+import { SAMPLE_FILE_PATTERN } from '../../contract/ids.js';
+import { StudioError, orSystemError } from '../errors.js';
 import { ATTRIBUTES_FILE, MIN_IMAGES } from './data/index.js';
 import { scanImageFolder } from './data/folder-scan.js';
-import { readRunRecord } from './run-files.js';
+import { lossLogPath, peekCheckpoint, readRunRecord } from './run-files.js';
 import { pathExists } from '../files/path-exists.js';
+import { processAlive } from '../process-alive.js';
 
 /**
  * What the studio's fine-tune page and runs list need from the engine: every run under the
@@ -44,45 +46,27 @@ async function lockHolder(dir: string): Promise<number | null> {
   } catch {
     return null;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
-  }
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
 }
 
-async function checkpointIteration(dir: string): Promise<number> {
-  try {
-    return (JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as { iteration?: number }).iteration ?? 0;
-  } catch {
-    return 0;
-  }
+/** A run's sample grids: their file names in samples/, oldest first. */
+export async function sampleGrids(dir: string): Promise<string[]> {
+  return (await readdir(join(dir, 'samples')).catch(() => [])).filter((n) => SAMPLE_FILE_PATTERN.test(n)).sort();
 }
 
 /** The newest sample grid of a run, if it wrote any. */
 export async function latestSample(dir: string): Promise<string | null> {
-  try {
-    const names = (await readdir(join(dir, 'samples'))).filter((n) => n.endsWith('.png')).sort();
-    const last = names.at(-1);
-    return last === undefined ? null : join(dir, 'samples', last);
-  } catch {
-    return null;
-  }
+  const last = (await sampleGrids(dir)).at(-1);
+  return last === undefined ? null : join(dir, 'samples', last);
 }
 
 export async function summarizeRun(dir: string): Promise<RunSummary> {
   const record = await readRunRecord(dir);
-  const iteration = await checkpointIteration(dir);
+  const iteration = (await peekCheckpoint(dir)).iteration ?? 0;
   const iterations = record.settings.iterations;
   const holder = await lockHolder(dir);
-  let updatedAt = record.createdAt;
-  try {
-    updatedAt = (await stat(join(dir, 'losses.jsonl'))).mtime.toISOString();
-  } catch {
-    // no iterations logged yet
-  }
+  // The loss log's last write; before the first iteration, when the run was made.
+  const updatedAt = (await stat(lossLogPath(dir)).catch(() => null))?.mtime.toISOString() ?? record.createdAt;
   let status: RunStatus;
   if (holder !== null) status = 'running';
   else if (iteration >= iterations) status = 'completed';
@@ -134,12 +118,7 @@ export async function deleteRun(dir: string): Promise<void> {
   await readRunRecord(dir); // refuses folders that are not runs
   if ((await lockHolder(dir)) !== null) throw new StudioError('BAD_ARGUMENT', `${dir} is training; pause or stop it before deleting it`);
   const trash = `${dir}.deleting-${process.pid}`;
-  try {
-    await rename(dir, trash);
-    await rm(trash, { recursive: true, force: true });
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `could not delete ${dir}: ${describeSystemError(err)}`, { cause: err });
-  }
+  await orSystemError(rename(dir, trash).then(() => rm(trash, { recursive: true, force: true })), (cause) => `could not delete ${dir}: ${cause}`);
 }
 
 export interface FolderCheck {

@@ -6,6 +6,7 @@ import { unzipSync, zipSync } from 'fflate';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCheckpoint } from '../../checkpoints/index.js';
+import { float16Variant } from '../../graph/float16-variant.js';
 import { emitOnnx } from '../../graph/onnx-emitter.js';
 import { randomWeights } from '../../graph/weights.js';
 import { buildGenerator } from '../../nets/index.js';
@@ -96,6 +97,17 @@ describe('import refuses weights that are not finite', () => {
     new DataView(t.rawData.buffer, t.rawData.byteOffset).setFloat32(0, NaN, true);
     const path = await writeModel(join(root, 'nan'), 'nan.onnx', model);
     await expect(importModelFile(library, path)).rejects.toThrow(new RegExp(`nan\\.onnx: tensor "${t.name}" has 1 of`));
+  });
+
+  it('a float16 ONNX model: each tensor is checked on its own halves, so finite weights pass and a NaN one is named', async () => {
+    const half = (): onnxProto.onnx.ModelProto => onnx.ModelProto.decode(float16Variant(onnx.ModelProto.encode(tinyModel()).finish()));
+    const clean = await writeModel(join(root, 'half'), 'half.onnx', half());
+    expect((await importModelFile(library, clean)).entry.manifest.id).toBe('half');
+    const poisoned = half();
+    const t = poisoned.graph?.initializer?.find((i) => i.dataType === onnx.TensorProto.DataType.FLOAT16) as onnxProto.onnx.TensorProto;
+    new DataView(t.rawData.buffer, t.rawData.byteOffset).setUint16(2, 0x7e00, true);
+    const path = await writeModel(join(root, 'half-nan'), 'half-nan.onnx', poisoned);
+    await expect(importModelFile(library, path)).rejects.toThrow(new RegExp(`half-nan\\.onnx: tensor "${t.name}" has 1 of \\d+ values that are not finite \\(the first, at index 1, is NaN\\)`));
   });
 });
 

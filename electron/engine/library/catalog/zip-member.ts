@@ -2,7 +2,7 @@ import { readSync } from 'node:fs';
 import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { asStudioError, ZipArchive, type ZipEntry, type ZipSource } from '../../checkpoints/index.js';
-import { StudioError, describeSystemError } from '../../errors.js';
+import { StudioError, describeSystemError, orSystemError } from '../../errors.js';
 
 /**
  * One member pulled out of a downloaded archive (the StarGAN releases ship `<iter>-G.ckpt`
@@ -35,12 +35,7 @@ function fileSource(handle: FileHandle, length: number, zipPath: string): ZipSou
 
 /** `work` on the archive at `zipPath`; a damaged or unsupported archive is a BAD_CHECKPOINT naming the file. */
 async function withArchive<T>(zipPath: string, work: (archive: ZipArchive) => T): Promise<T> {
-  let handle: FileHandle;
-  try {
-    handle = await open(zipPath, 'r');
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `cannot read ${zipPath}: ${describeSystemError(err)}`, { cause: err });
-  }
+  const handle = await orSystemError(open(zipPath, 'r'), (cause) => `cannot read ${zipPath}: ${cause}`);
   try {
     return work(new ZipArchive(fileSource(handle, (await handle.stat()).size, zipPath)));
   } catch (err) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_NAME_RULE } from '../../../contract/ids.js';
-import { StudioError, describeSystemError } from '../../errors.js';
+import { StudioError, orSystemError } from '../../errors.js';
 import { withoutExtension } from './folder-scan.js';
 
 /** Conditional training's per-image attribute values, read from `attributes.csv`. */
@@ -20,15 +20,7 @@ export const ATTRIBUTES_FILE = 'attributes.csv';
  * file and the line, because a silently misread attribute would train the wrong condition.
  */
 export async function readAttributeTable(path: string): Promise<AttributeTable> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const cause = describeSystemError(err);
-    throw new StudioError('IO_ERROR', `Cannot read ${path}: ${cause}; conditional training needs it beside the target images`, {
-      cause: err,
-    });
-  }
+  const text = await orSystemError(readFile(path, 'utf8'), (cause) => `Cannot read ${path}: ${cause}; conditional training needs it beside the target images`);
   return parseAttributeTable(text, path);
 }
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
-import { StudioError, describeSystemError } from '../../errors.js';
+import { StudioError, describeSystemError, orSystemError } from '../../errors.js';
 import { IMAGE_EXTENSIONS, listImageFiles } from '../../imaging/index.js';
 import { MAX_INPUT_PIXELS, megapixels } from '../../imaging/limits.js';
 import type { SkippedFile } from './train-image.js';
@@ -40,13 +40,8 @@ export async function scanFolderPair(dirA: string, dirB: string): Promise<[Scann
  */
 export async function scanImageFolder(dir: string, role: string): Promise<ScannedFolder> {
   const absolute = resolve(dir);
-  let isFolder: boolean;
-  try {
-    isFolder = (await stat(absolute)).isDirectory();
-  } catch (err) {
-    throw new StudioError('IO_ERROR', `Cannot read the ${role} folder ${dir}: ${describeSystemError(err)}`, { cause: err });
-  }
-  if (!isFolder) throw new StudioError('BAD_ARGUMENT', `The ${role} folder ${dir} is a file, not a folder`);
+  const info = await orSystemError(stat(absolute), (cause) => `Cannot read the ${role} folder ${dir}: ${cause}`);
+  if (!info.isDirectory()) throw new StudioError('BAD_ARGUMENT', `The ${role} folder ${dir} is a file, not a folder`);
 
   const listed = await listImageFiles([absolute]);
   const skipped: SkippedFile[] = listed.errors.map((e) => ({ path: e.path, reason: e.message }));

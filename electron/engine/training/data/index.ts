@@ -1,7 +1,6 @@
 /** The training data layer: folders in, augmented CHW float pairs out, deterministic per seed. */
 export { Rng, shuffledIndices } from './rng.js';
 export { trainImageToRgb, type AugmentOptions, type DatasetOptions, type SkippedFile, type TrainImage } from './train-image.js';
-export { DEFAULT_CACHE_BYTES } from './file-source.js';
 export { openUnpairedDataset, type UnpairedDataset } from './unpaired-dataset.js';
 export { openPairedDataset, type PairedDataset, type PairedDatasetOptions, type PairedSample, type PairedSource } from './paired-dataset.js';
 export { ATTRIBUTES_FILE } from './attributes-csv.js';
