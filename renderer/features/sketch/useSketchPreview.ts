@@ -36,8 +36,6 @@ export function useSketchPreview(model: string | undefined, size: number) {
         source: { png: png.slice(png.indexOf(',') + 1) },
         // Mid-stroke previews of big canvases may come at half size; the one after the stroke is full size.
         ...(requestedAt === null && size > 128 ? { maxSide: Math.max(128, size / 2) } : {}),
-        // The answer to a finished action (stroke end, undo) may use every core: the pad is idle.
-        ...(requestedAt !== null ? { settled: true } : {}),
       };
       if (requestedAt !== null) actions.current.set(req, requestedAt);
       render(req);
