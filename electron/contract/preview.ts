@@ -30,6 +30,13 @@ export const previewArgsSchema = z
     attributes: attributeValues.optional(),
     /** Longest side of the preview in pixels (default: the image's own, at most 1024). */
     maxSide: z.number().int().min(16).max(PREVIEW_MAX_SIDE).optional(),
+    /**
+     * The answer to a finished gesture (a slider released): the page does nothing but wait
+     * for it, so the engine may run it on every core. Previews during a gesture leave a core
+     * to the page, or its frames would wait behind the model. The sketch pad does not ask: at
+     * its 128 px a second thread gained nothing (docs/BENCHMARKS.md, live previews).
+     */
+    settled: z.boolean().optional(),
   })
   .strict();
 export type PreviewArgs = z.infer<typeof previewArgsSchema>;

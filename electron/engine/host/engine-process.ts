@@ -72,8 +72,12 @@ const channel = parentChannel();
 // One core stays free for the window: onnxruntime's threads otherwise take every core (and spin
 // between runs), and on a 2-core machine the page's frames then wait behind them for 150 ms.
 // The command line keeps all cores; it has no window to keep responsive.
-const sessions = new SessionManager({ threads: Math.max(1, availableParallelism() - 1), float16: float16Setting(studioCacheDir()) });
-const service = new EngineService(new ModelLibrary(), sessions, (event) => channel.send({ kind: 'event', event }));
+// The preview of a finished gesture (slider released, stroke ended) is what the user waits for
+// while the page is idle: it gets every core (docs/BENCHMARKS.md, live previews).
+const float16 = float16Setting(studioCacheDir());
+const sessions = new SessionManager({ threads: Math.max(1, availableParallelism() - 1), float16 });
+const settledSessions = new SessionManager({ float16 });
+const service = new EngineService(new ModelLibrary(), sessions, (event) => channel.send({ kind: 'event', event }), settledSessions);
 
 channel.onMessage((message) => {
   if (!isRequest(message)) return;

@@ -35,10 +35,12 @@ export class EngineService {
     private readonly sessions: SessionManager,
     /** Sends an event to the studio; resolves once it has left this process. */
     private readonly emit: (event: EngineEvent) => void | Promise<void>,
+    /** Sessions on every core, for the previews of finished gestures (PreviewRenderer); default: `sessions`. */
+    settledSessions: SessionManager = sessions,
   ) {
     const training = new TrainingHost(library, emit, summarize);
     this.training = training;
-    this.previews = new PreviewRenderer(library, sessions);
+    this.previews = new PreviewRenderer(library, sessions, settledSessions);
     const pictures = new PreviewImages(library.cacheDir);
     this.handlers = {
       'models:list': async () => {

@@ -15,6 +15,8 @@ export interface PreviewRequest {
   source: { path: string } | { png: string };
   attributes?: Record<string, number>;
   maxSide?: number;
+  /** A finished gesture's preview (contract PreviewArgs.settled): run on the settled sessions. */
+  settled?: boolean;
   device: string;
 }
 
@@ -69,10 +71,16 @@ export class PreviewRenderer {
   private readonly sources = new Lru<Promise<DecodedImage>>(SOURCES_KEPT);
   private readonly prepared = new Lru<Promise<{ image: DecodedImage; notes: string[] }>>(PREPARED_KEPT);
   private readonly pipelines = new Lru<ImageToImagePipeline>(PIPELINES_KEPT);
+  private readonly settledPipelines = new Lru<ImageToImagePipeline>(PIPELINES_KEPT);
 
+  /**
+   * `settledSessions` run the previews of finished gestures, on every core (the engine's
+   * `sessions` leave one to the window); without it every preview runs on `sessions`.
+   */
   constructor(
     private readonly library: ModelLibrary,
     private readonly sessions: SessionManager,
+    private readonly settledSessions: SessionManager = sessions,
   ) {}
 
   async render(request: PreviewRequest): Promise<RenderedPreview> {
@@ -82,7 +90,9 @@ export class PreviewRenderer {
     if (!(Number.isInteger(maxSide) && maxSide >= 16 && maxSide <= PREVIEW_MAX_SIDE)) {
       throw new StudioError('BAD_ARGUMENT', `the preview size must be a whole number of pixels from 16 to ${PREVIEW_MAX_SIDE}, got ${maxSide}`);
     }
-    const pipeline = await openPipeline({ library: this.library, sessions: this.sessions }, request.model, device, { cache: this.pipelines });
+    const settled = request.settled === true && this.settledSessions !== this.sessions;
+    const sessions = settled ? this.settledSessions : this.sessions;
+    const pipeline = await openPipeline({ library: this.library, sessions }, request.model, device, { cache: settled ? this.settledPipelines : this.pipelines });
     const attributes = request.attributes === undefined ? {} : { attributes: request.attributes };
     pipeline.validate(attributes);
     const { key, load } = await this.sourceOf(request.source);
@@ -114,6 +124,7 @@ export class PreviewRenderer {
     this.sources.clear();
     this.prepared.clear();
     this.pipelines.clear();
+    this.settledPipelines.clear();
   }
 
   /** The cache key of a source and how to decode it (at most PREVIEW_MAX_SIDE on its longer side). */

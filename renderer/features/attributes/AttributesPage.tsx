@@ -70,7 +70,7 @@ export function AttributesPage({ shown, onApplied }: { shown: boolean; onApplied
   const preview = useCallback(
     (next: AttributeValues, draft: boolean) => {
       if (modelKey === undefined || image === null) return;
-      live.render({ model: modelKey, source: { input: image.input }, attributes: next, ...(draft ? { maxSide: DRAFT_SIDE } : {}) });
+      live.render({ model: modelKey, source: { input: image.input }, attributes: next, ...(draft ? { maxSide: DRAFT_SIDE } : { settled: true }) });
     },
     [modelKey, image, live.render],
   );

@@ -5,6 +5,7 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
 import type { StudioErrorInfo } from '../../../electron/contract/result.js';
 import { ErrorNotice } from '../../app/ErrorNotice.js';
+import { BUSY_SHOWN_AFTER_MS, useShownAfter } from '../../app/useShownAfter.js';
 import type { LivePreviewFrame } from '../live/useLivePreview.js';
 
 /** One picture in a frame of the panel, with its caption over the top-left corner. */
@@ -88,6 +89,7 @@ export function PreviewPanel({
   const width = frame?.width ?? known?.width ?? 4;
   const height = frame?.height ?? known?.height ?? 3;
   const full = frame !== null && frame.request.maxSide === undefined;
+  const showBusy = useShownAfter(busy, BUSY_SHOWN_AFTER_MS);
   return (
     <Box
       data-testid="attribute-preview"
@@ -103,7 +105,7 @@ export function PreviewPanel({
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 2 }}>
         <Picture src={originalUrl} alt={`${originalName} original`} label="Original" width={width} height={height} onSize={(size) => setOriginal({ url: originalUrl, ...size })} />
         <Picture src={frame?.image ?? null} alt={`${originalName} preview`} label={frame === null ? 'Preview' : full ? 'Preview' : 'Draft'} width={width} height={height}>
-          {busy && <LinearProgress aria-label="Computing the preview" sx={{ position: 'absolute', left: 0, right: 0, bottom: 0, height: 3 }} />}
+          {showBusy && <LinearProgress aria-label="Computing the preview" sx={{ position: 'absolute', left: 0, right: 0, bottom: 0, height: 3 }} />}
           {frame === null && error === null && (
             <Typography variant="body2" color="text.secondary" sx={{ position: 'absolute', inset: 0, display: 'grid', placeItems: 'center' }}>
               Computing the preview…

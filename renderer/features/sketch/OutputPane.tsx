@@ -3,11 +3,12 @@ import Chip from '@mui/material/Chip';
 import CircularProgress from '@mui/material/CircularProgress';
 import Typography from '@mui/material/Typography';
 import BoltIcon from '@mui/icons-material/Bolt';
+import { BUSY_SHOWN_AFTER_MS, useShownAfter } from '../../app/useShownAfter.js';
 import type { ShownPreview } from './useSketchPreview.js';
 
 /**
  * The translation beside the sketch, at the same size. The busy ring shows
- * while a newer output is being computed; the chip reads how long the last update took from
+ * while a newer output is being computed (once that takes long enough to notice); the chip reads how long the last update took from
  * the end of the stroke to the picture on screen, and the engine's share of it.
  */
 export function OutputPane({
@@ -31,6 +32,7 @@ export function OutputPane({
   latencyFor: number;
   modelName: string;
 }) {
+  const showBusy = useShownAfter(busy, BUSY_SHOWN_AFTER_MS);
   return (
     <Box
       data-testid="sketch-output"
@@ -68,7 +70,7 @@ export function OutputPane({
         />
       )}
       <Box sx={{ position: 'absolute', top: 10, right: 10, display: 'flex', alignItems: 'center', gap: 1 }}>
-        {busy && <CircularProgress size={18} thickness={5} aria-label="Updating the translation" data-testid="sketch-busy" />}
+        {showBusy && <CircularProgress size={18} thickness={5} aria-label="Updating the translation" data-testid="sketch-busy" />}
         {shown !== null && latencyMs !== null && (
           <Chip
             size="small"

@@ -63,6 +63,20 @@ describe('live previews in the engine', () => {
     expect([small.width, small.height]).toEqual([128, 86]);
   });
 
+  it('runs a finished gesture\'s preview on the settled sessions, with the same picture', async () => {
+    const window = new SessionManager({ threads: 1 });
+    const everyCore = new SessionManager();
+    const renderer = new PreviewRenderer(library, window, everyCore);
+    const request = { model: 'scene-attributes', source: { path: scene }, attributes: { fog: 0.4 }, device: 'cpu' };
+    const during = await renderer.render(request);
+    expect([window.loadedCount, everyCore.loadedCount]).toEqual([1, 0]);
+    const settled = await renderer.render({ ...request, settled: true });
+    expect([window.loadedCount, everyCore.loadedCount]).toEqual([1, 1]);
+    // Threads change the order of float sums only: the same 8-bit picture, up to a level here and there.
+    expect(meanDifference((await pixels(settled)).data, (await pixels(during)).data)).toBeLessThan(0.05);
+    await Promise.all([window.dispose(), everyCore.dispose()]);
+  });
+
   it('takes a drawing as PNG bytes and gives the same picture as the file', async () => {
     const png = (await sharp(scene).png().toBuffer()).toString('base64');
     const fromFile = await previews.render({ model: 'scene-attributes', source: { path: scene }, attributes: { snow: 0.7 }, device: 'cpu' });
