@@ -112,8 +112,9 @@ describe('the Fine-tune page', () => {
     await expect.poll(() => ft.figure('eta').innerText()).toMatch(/\d+ (s|min)/);
     expect(await ft.figure('device').innerText()).toBe('cpu');
     expect(Number(await ft.figure('speed').innerText())).toBeGreaterThan(0);
+    // The list follows the run's events; it shows the new run first once they have arrived.
+    await expect.poll(async () => (await page.getByTestId('run-row').first().getAttribute('data-run')) ?? '', { timeout: 20_000 }).toMatch(/^warm-to-cool-/);
     runId = (await page.getByTestId('run-row').first().getAttribute('data-run')) ?? '';
-    expect(runId).toMatch(/^warm-to-cool-/);
     await app.screenshot(join(SCREENSHOTS, 'finetune-running-light.png'));
 
     await ft.button('Pause');

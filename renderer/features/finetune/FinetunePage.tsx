@@ -25,9 +25,13 @@ export function FinetunePage({
   const { api } = platform;
   const [runs, setRuns] = useState<RunInfo[]>([]);
 
+  // Refreshes overlap (a run starting sends several events): only the newest answer is shown,
+  // so a slower, older one never puts back a list from before the run existed.
+  const asked = useRef(0);
   const refresh = useCallback(async () => {
+    const mine = ++asked.current;
     const r = await api.trainingRuns({});
-    if (r.ok) setRuns(r.data);
+    if (r.ok && mine === asked.current) setRuns(r.data);
   }, [api]);
   useEffect(() => void refresh(), [refresh, runId]);
 
