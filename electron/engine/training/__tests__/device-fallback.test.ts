@@ -11,7 +11,7 @@ import { FAIL_DEVICE_ENV } from '../../runtime/index.js';
 import { readLossLog, readRunRecord } from '../run-files.js';
 import { summarizeRun } from '../runs-service.js';
 import { TrainingRun } from '../training-run.js';
-import { blobImage, invert, tinyCycleganSettings, tint, writeFolder } from './synthetic-folders.js';
+import { tinyCycleganSettings, writeRecipeFolders } from './synthetic-folders.js';
 
 /**
  * A run on WebGPU (SwiftShader here) whose device fails mid-run goes on on the CPU and
@@ -31,9 +31,7 @@ let library: ModelLibrary;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'gs-fallback-'));
   library = new ModelLibrary({ home: join(work, 'home') });
-  await writeFolder(join(work, 'A'), 3, SIZE, (s) => tint(blobImage(s, SIZE), true));
-  await writeFolder(join(work, 'B'), 3, SIZE, (s) => tint(blobImage(s, SIZE), false), 20);
-  await writeFolder(join(work, 'inv'), 3, SIZE, (s) => invert(blobImage(s, SIZE)));
+  await writeRecipeFolders(work, SIZE);
 });
 afterEach(() => {
   delete process.env[FAIL_DEVICE_ENV];

@@ -50,6 +50,16 @@ export async function writeFolder(dir: string, count: number, size: number, make
 
 export const invert = (rgb: Uint8Array): Uint8Array => rgb.map((v) => 255 - v);
 
+/**
+ * The three folders of the tiny recipe runs in `work`, 3 images each at `size` px: A (warm
+ * casts) and B (cool) for CycleGAN, `inv` (A's blobs inverted) as pix2pix's paired targets.
+ */
+export async function writeRecipeFolders(work: string, size: number): Promise<void> {
+  await writeFolder(join(work, 'A'), 3, size, (s) => tint(blobImage(s, size), true));
+  await writeFolder(join(work, 'B'), 3, size, (s) => tint(blobImage(s, size), false), 20);
+  await writeFolder(join(work, 'inv'), 3, size, (s) => invert(blobImage(s, size)));
+}
+
 /** A colour cast: warm pushes red up and blue down, cool the reverse. */
 export function tint(rgb: Uint8Array, warm: boolean): Uint8Array {
   const out = new Uint8Array(rgb.length);
