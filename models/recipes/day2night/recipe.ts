@@ -20,49 +20,74 @@ import {
   writeRgbPng,
   type RecipeOptions,
 } from '../shared/recipe-kit.js';
+import { nightGrade, randomNightLook } from '../shared/photo-grades.js';
+import { fetchPhotoPackages, photoCrops, TRAINING_DAY_PHOTOS } from '../shared/real-photos.js';
 import { randomSceneLayout, renderScene } from '../shared/scene-renderer.js';
 
 /**
- * day2night: a CycleGAN trained on unpaired halves of the rendered scenes (one set of layouts
- * by day, a different set by night), exported in both directions (night2day is the reverse).
- * Evaluated on held-out layouts: the luminance and colour of translated day renders against
- * the true night renders of the same layouts.
+ * day2night: a CycleGAN trained on unpaired day and night sides, exported in both directions
+ * (night2day is the reverse). The day side is real daytime photographs (crops at several
+ * scales, fetched from Debian packages) and some rendered day scenes; the night side is other
+ * photographs and other rendered scenes under a day-for-night grade (photo-grades.ts). No photo of the real evaluation set (evaluate-real) is among them.
+ * Evaluated on held-out rendered layouts: the luminance and colour of translated day renders
+ * against the rendered night scenes of the same layouts.
  */
 export const DAY2NIGHT = {
-  trainLayouts: 240,
   heldOut: 16,
   size: 96,
   loadSize: 107,
   iterations: 2000,
+  /** Rendered scenes on each side (different layouts on each). */
+  renders: 60,
+  /** Rendered night scenes the held-out evaluation compares with (not trained on). */
+  nightSet: 120,
+  /** Shorter side of the photos each crop is cut from: coarse shapes to the fine texture of a 512 px photo. */
+  cropScales: [128, 224, 384, 576],
+  cropsPerScale: 4,
   /**
-   * The bundled models' transposed convs. 'resize' (nearest x2 + 3 x 3 conv) was tried on
-   * 2026-12-03 (1000 iterations, 96 px crops of 128 px renders): no checkerboard, but real
-   * photos still scored grid median 17.8 from the lit-window texture it paints (docs/BENCHMARKS.md).
+   * Resize-then-convolve (nearest x2 + 3 x 3 conv): the transposed convs of the first starters
+   * left a checkerboard on every photo (grid median 12.9 on the real set, docs/BENCHMARKS.md).
    */
-  upsample: 'transposed' as Upsampling,
+  upsample: 'resize' as Upsampling,
 } as const;
 
 const layoutSeed = (seed: number, i: number): number => seed * 100_003 + i;
+const PHOTO_TRAINED = {
+  source: "models/recipes/day2night (trained by GAN Studio's own trainer on photographs from Debian's wallpaper packages and on rendered scenes)",
+  licence: 'MIT (weights trained by the GAN Studio project; the training photographs are under their packages\' free licences and are not distributed)',
+};
 const HELD_OUT_BASE = 50_000;
+const NIGHT_SET_BASE = 20_000;
+const pad = (i: number): string => String(i).padStart(4, '0');
+
+/** Writes the day side, the night side and the rendered night set the evaluation compares with; returns how many of each. */
+async function writeDay2NightData(o: RecipeOptions, dirs: { day: string; night: string; nightSet: string }): Promise<{ dayPhotos: number; nightPhotos: number }> {
+  const { loadSize, renders } = DAY2NIGHT;
+  for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
+  const photos = join(o.work, 'photos');
+  await fetchPhotoPackages(photos, TRAINING_DAY_PHOTOS);
+  const uniform = lcg(o.seed);
+  // Unpaired: alternate photos go to the day side and, graded, to the night side.
+  const daySide = TRAINING_DAY_PHOTOS.filter((_, i) => i % 2 === 0);
+  const nightSide = TRAINING_DAY_PHOTOS.filter((_, i) => i % 2 === 1);
+  const dayCrops = await photoCrops(photos, daySide, DAY2NIGHT.cropScales, DAY2NIGHT.cropsPerScale, loadSize, uniform);
+  const nightCrops = await photoCrops(photos, nightSide, DAY2NIGHT.cropScales, DAY2NIGHT.cropsPerScale, loadSize, uniform);
+  for (const [i, { crop }] of dayCrops.entries()) await writeRgbPng(join(dirs.day, `photo-${pad(i)}.png`), crop);
+  for (const [i, { crop }] of nightCrops.entries()) await writeRgbPng(join(dirs.night, `photo-${pad(i)}.png`), nightGrade(crop, 1, randomNightLook(uniform)));
+  const render = async (i: number, timeOfDay: number): Promise<RgbImage> => ({ rgb: await renderScene(randomSceneLayout(layoutSeed(o.seed, i)), { timeOfDay, snow: 0, fog: 0 }, loadSize), width: loadSize, height: loadSize });
+  await generate('day renders', renders, async (i) => writeRgbPng(join(dirs.day, `render-${pad(i)}.png`), await render(i, 0.15 * uniform())));
+  await generate('graded renders', renders, async (i) => writeRgbPng(join(dirs.night, `render-${pad(i)}.png`), nightGrade(await render(renders + i, 0.15 * uniform()), 1, randomNightLook(uniform))));
+  await generate('night set', DAY2NIGHT.nightSet, async (i) => writeRgbPng(join(dirs.nightSet, `${pad(i)}.png`), await render(NIGHT_SET_BASE + i, 0.88 + 0.12 * uniform())));
+  return { dayPhotos: daySide.length, nightPhotos: nightSide.length };
+}
 
 export async function day2night(o: RecipeOptions): Promise<Record<string, string>> {
   const started = performance.now();
   const { size, loadSize } = DAY2NIGHT;
   const dirA = join(o.work, 'day');
   const dirB = join(o.work, 'night');
-  await mkdir(dirA, { recursive: true });
-  await mkdir(dirB, { recursive: true });
-  // Unpaired: the day half and the night half are different layouts.
-  const half = DAY2NIGHT.trainLayouts / 2;
-  const uniform = lcg(o.seed);
-  await generate('day renders', half, async (i) => {
-    const img = await renderScene(randomSceneLayout(layoutSeed(o.seed, i)), { timeOfDay: 0.15 * uniform(), snow: 0, fog: 0 }, loadSize);
-    await writeRgbPng(join(dirA, `${String(i).padStart(4, '0')}.png`), { rgb: img, width: loadSize, height: loadSize });
-  });
-  await generate('night renders', half, async (i) => {
-    const img = await renderScene(randomSceneLayout(layoutSeed(o.seed, half + i)), { timeOfDay: 0.88 + 0.12 * uniform(), snow: 0, fog: 0 }, loadSize);
-    await writeRgbPng(join(dirB, `${String(i).padStart(4, '0')}.png`), { rgb: img, width: loadSize, height: loadSize });
-  });
+  const nightSetDir = join(o.work, 'night-set');
+  const counts = await writeDay2NightData(o, { day: dirA, night: dirB, nightSet: nightSetDir });
   const dataSeconds = (performance.now() - started) / 1000;
 
   const settings = trainSettings({
@@ -85,7 +110,7 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
   const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads, o.resume);
 
   const translate = (netId: string) => (images: RgbImage[]): Promise<RgbImage[]> => translateWithRun(run, netId, images);
-  const { evaluation, days, translated, nights, back } = await evaluateDay2Night(o.seed, dirB, translate('G_A'), translate('G_B'));
+  const { evaluation, days, translated, nights, back } = await evaluateDay2Night(o.seed, nightSetDir, translate('G_A'), translate('G_B'));
   const totalSeconds = (performance.now() - started) / 1000;
   process.stderr.write(`day2night: ${JSON.stringify(evaluation, null, 1)}\n`);
   if (!o.install) return evaluation;
@@ -98,12 +123,17 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
 trained by GAN Studio's own trainer, ${direction === 'day2night' ? 'turning day scenes into night' : 'turning night scenes into day'}. Its
 reverse is \`${other}\`.
 
-**Trained on.** Procedurally rendered illustration-style scenes (\`models/recipes/shared/scene-renderer.ts\`):
-${half} layouts by day and ${half} other layouts by night, unpaired, ${loadSize} px resized, random ${size} px crops and flips.
+**Trained on.** Unpaired real photographs and rendered scenes. Day side: ${counts.dayPhotos} daytime photos from
+Debian's wallpaper packages (\`TRAINING_DAY_PHOTOS\` in \`models/recipes/shared/real-photos.ts\`), ${DAY2NIGHT.cropsPerScale} random ${loadSize} px crops
+of each at shorter sides of ${DAY2NIGHT.cropScales.join(', ')} px, and ${DAY2NIGHT.renders} rendered day scenes. Night side: ${counts.nightPhotos} other photos
+cropped the same way and ${DAY2NIGHT.renders} other rendered day scenes, all under a day-for-night grade (\`photo-grades.ts\`:
+2 to 3 stops under, highlights held down, colour drained and moved to blue, each image its own exposure
+and tint). None of the photos of the real evaluation set is among them (the packages' few night photos
+are painted or coloured skies, so the night side is graded). Random ${size} px crops and flips.
 ${settings.iterations} iterations, batch 1, Adam lr 2e-4 (linear decay over the second half), LSGAN + cycle x 10 +
 identity x 5, PatchGAN ndf ${settings.ndf}; seed ${o.seed}; ${minutes(seconds)} of training on the ${provider} provider
 (${machineLine()}, shared with other jobs: load average ${loadavg()[0]?.toFixed(0)} at the end)
-(${minutes(dataSeconds)} to render the data, ${minutes(totalSeconds)} in all). Rerun: \`npm run recipe -- day2night\`.
+(${minutes(dataSeconds)} to fetch, cut and render the data, ${minutes(totalSeconds)} in all). Rerun: \`npm run recipe -- day2night\`.
 
 **Held-out evaluation** (${DAY2NIGHT.heldOut} layouts never seen in training, ${size} px):
 
@@ -111,21 +141,22 @@ identity x 5, PatchGAN ndf ${settings.ndf}; seed ${o.seed}; ${minutes(seconds)} 
 | --- | --- |
 ${table}
 
-**Limits.** Trained on rendered scenes: expect illustration-like results on photos; fine-tune it
-on your own photos for better ones (\`gan-studio train --mode cyclegan --from day2night --from-b night2day\`).
+**Limits.** It learnt a night look (a graded photo), not real night light: lamps and windows do not
+light up. Fine-tune it on your own day and night photos for that (\`gan-studio train --mode cyclegan --from day2night --from-b night2day\`).
 
 ![samples](../../docs/models/day2night.png)
 
-Licence: MIT. Source: GAN Studio's own recipe and rendered data.
+Licence: MIT. Source: GAN Studio's own recipe; its photographs come from Debian's wallpaper packages under their own free licences (the recipe downloads them, none is in the repository).
 `;
   await installBundled(run, 'G_A', {
     id: 'day2night',
     name: 'Day to night',
     kind: 'cyclegan',
-    description: 'Turns day scenes into night: dark skies, lit windows, lamps. Trained on rendered scenes.',
+    description: 'Turns day photos into night: darker, moonlit blue, the highlights held down. Trained on photos and rendered scenes.',
     reverse: 'night2day',
     preferredSize: 256,
     card: card('day2night', 'night2day'),
+    trainedOn: PHOTO_TRAINED,
   });
   await installBundled(run, 'G_B', {
     id: 'night2day',
@@ -135,13 +166,14 @@ Licence: MIT. Source: GAN Studio's own recipe and rendered data.
     reverse: 'day2night',
     preferredSize: 256,
     card: card('night2day', 'day2night'),
+    trainedOn: PHOTO_TRAINED,
   });
   return { ...evaluation, grid, 'training time': minutes(seconds), iterations: String(settings.iterations), provider };
 }
 
 /**
  * Held-out evaluation: held-out layouts by day (timeOfDay 0.05) through day2night, compared
- * with the rendered night set the model learnt from (its luminance range; every image of it)
+ * with a set of rendered night scenes (its luminance range; every image of it)
  * and with the same held-out layouts rendered at night (the night set's times, 0.88..1).
  */
 export async function evaluateDay2Night(
@@ -189,7 +221,7 @@ export async function evaluateDay2Night(
  */
 export async function reevaluateDay2Night(o: RecipeOptions): Promise<Record<string, string>> {
   const translate = (id: string) => async (images: RgbImage[]): Promise<RgbImage[]> => translateWithModel(repoPath('models', id), images);
-  const { evaluation, days, translated, nights, back } = await evaluateDay2Night(o.seed, join(o.work, 'night'), translate('day2night'), translate('night2day'));
+  const { evaluation, days, translated, nights, back } = await evaluateDay2Night(o.seed, join(o.work, 'night-set'), translate('day2night'), translate('night2day'));
   process.stderr.write(`day2night: ${JSON.stringify(evaluation, null, 1)}\n`);
   const grid = await writeDocsGrid('day2night', days.slice(0, 4).map((d, i) => [d, translated[i] ?? d, nights[i] ?? d, back[i] ?? d]));
   const table = Object.entries(evaluation).map(([k, v]) => `| ${k} | ${v} |`).join('\n');

@@ -6,7 +6,7 @@ import { colourStats, luma, mean, type RgbImage } from '../shared/metrics.js';
 import { repoPath, translateWithModel, writeDocsGrid, writeRgbPng, type RecipeOptions } from '../shared/recipe-kit.js';
 import { gridScores } from './grid-score.js';
 import { fromWhite, outlineRegions } from './outline-regions.js';
-import { DAY_PHOTOS, fetchPhotoPackages, NIGHT_PHOTOS, readPhoto, type RealPhoto } from './real-photos.js';
+import { DAY_PHOTOS, fetchPhotoPackages, NIGHT_PHOTOS, readPhoto, type RealPhoto } from '../shared/real-photos.js';
 
 /**
  * `npm run recipe -- evaluate-real`: every starter on real material the project did not make.

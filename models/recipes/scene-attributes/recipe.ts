@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttributeSpec } from '../../../electron/contract/models.js';
+import type { Upsampling } from '../../../electron/contract/training.js';
 import { trainSettings } from '../../../electron/engine/training/train-settings.js';
 import { l1, mean, ssim, type RgbImage } from '../shared/metrics.js';
 import {
@@ -15,16 +16,37 @@ import {
   writeRgbPng,
   type RecipeOptions,
 } from '../shared/recipe-kit.js';
+import { fogGrade, nightGrade, snowGrade } from '../shared/photo-grades.js';
+import { fetchPhotoPackages, photoCrops, TRAINING_DAY_PHOTOS } from '../shared/real-photos.js';
 import { randomSceneLayout, renderScene, type SceneConditions } from '../shared/scene-renderer.js';
 
 /**
  * scene-attributes: a conditional generator (StarGAN family) with three sliders, time of day,
- * snow and fog, each 0..1. Pairs are exact: the same layout rendered plain (midday, clear) as
- * the input and under random conditions as the target, the conditions in attributes.csv.
- * Evaluated on held-out layouts against the true render at the asked conditions, and against
- * the trivial baseline (the plain input).
+ * snow and fog, each 0..1. Pairs are exact. Rendered pairs: the same layout rendered plain
+ * (midday, clear) as the input and under random conditions as the target. Photo pairs: crops of
+ * real daytime photographs (several scales) as the input and the same crop under the
+ * photographic grades for those conditions (photo-grades.ts) as the target. The conditions are
+ * in attributes.csv. Evaluated on held-out layouts against the true render at the asked
+ * conditions, and against the trivial baseline (the plain input); real photos in evaluate-real.
  */
-export const SCENE_ATTRIBUTES = { layouts: 200, targetsPerLayout: 2, heldOut: 16, size: 96, loadSize: 102, iterations: 3200 } as const;
+export const SCENE_ATTRIBUTES = {
+  layouts: 120,
+  targetsPerLayout: 2,
+  heldOut: 16,
+  size: 96,
+  loadSize: 102,
+  iterations: 3200,
+  /** Shorter side of the photos each crop is cut from, and crops per scale and photo. */
+  cropScales: [128, 224, 384, 576],
+  cropsPerScale: 3,
+  /** Resize-then-convolve: the transposed convs of the first model left a checkerboard on photos (grid median 32). */
+  upsample: 'resize' as Upsampling,
+};
+
+/** A photo under the grades for conditions `c`: snow lies first, fog veils it, night darkens all of it (the veil too). */
+function gradePhoto(img: RgbImage, c: SceneConditions): RgbImage {
+  return nightGrade(fogGrade(snowGrade(img, c.snow), c.fog), c.timeOfDay);
+}
 
 export const ATTRIBUTES: AttributeSpec[] = [
   { name: 'time_of_day', label: 'Time of day (midday to night)', min: 0, max: 1, default: 0 },
@@ -66,6 +88,16 @@ export async function sceneAttributes(o: RecipeOptions): Promise<Record<string, 
       rows.push(`${name},${c.timeOfDay.toFixed(4)},${c.snow.toFixed(4)},${c.fog.toFixed(4)}`);
     }
   });
+  const photos = join(o.work, 'photos');
+  await fetchPhotoPackages(photos, TRAINING_DAY_PHOTOS);
+  const crops = await photoCrops(photos, TRAINING_DAY_PHOTOS, SCENE_ATTRIBUTES.cropScales, SCENE_ATTRIBUTES.cropsPerScale, loadSize, uniform);
+  for (const [i, { crop }] of crops.entries()) {
+    const name = `photo-${String(i).padStart(4, '0')}.png`;
+    const c = randomConditions();
+    await writeRgbPng(join(dirA, name), crop);
+    await writeRgbPng(join(dirB, name), gradePhoto(crop, c));
+    rows.push(`${name},${c.timeOfDay.toFixed(4)},${c.snow.toFixed(4)},${c.fog.toFixed(4)}`);
+  }
   await writeFile(join(dirB, 'attributes.csv'), `${rows.join('\n')}\n`);
   const dataSeconds = (performance.now() - started) / 1000;
 
@@ -75,6 +107,7 @@ export async function sceneAttributes(o: RecipeOptions): Promise<Record<string, 
     dataB: dirB,
     ngf: 16,
     ndf: 32,
+    upsample: SCENE_ATTRIBUTES.upsample,
     iterations: o.iterations ?? SCENE_ATTRIBUTES.iterations,
     size,
     loadSize,
@@ -84,7 +117,7 @@ export async function sceneAttributes(o: RecipeOptions): Promise<Record<string, 
     name: 'scene-attributes',
     device: o.device,
   });
-  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
+  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads, o.resume);
 
   const plains: RgbImage[] = [];
   const truths: RgbImage[] = [];
@@ -127,19 +160,24 @@ export async function sceneAttributes(o: RecipeOptions): Promise<Record<string, 
     id: 'scene-attributes',
     name: 'Scene attributes',
     kind: 'conditional',
-    description: 'Sliders for time of day, snow and fog (each 0..1) on a daytime scene. Trained on rendered scenes.',
+    description: 'Sliders for time of day, snow and fog (each 0..1) on a daytime photo or scene. Trained on photos and rendered scenes.',
     attributes: ATTRIBUTES,
     preferredSize: 128,
     card: `# Scene attributes
 
 **What it is.** A conditional generator (StarGAN family: the three slider values are repeated over the image and
-given to the network with it; conv_dim ${settings.ngf}, 6 residual blocks, ${parameterCount(run, 'G').toLocaleString('en-US')} parameters) trained by
+given to the network with it; conv_dim ${settings.ngf}, 6 residual blocks, resize-then-convolve upsampling,
+${parameterCount(run, 'G').toLocaleString('en-US')} parameters) trained by
 GAN Studio's own conditional trainer (pix2pix losses, the discriminator also sees the sliders). Sliders:
 time of day (0 midday .. 1 night), snow and fog (0 none .. 1 full), each 0..1.
 
 **Trained on.** ${SCENE_ATTRIBUTES.layouts} procedurally rendered scene layouts (\`models/recipes/shared/scene-renderer.ts\`), each
 rendered plain (midday, clear) as the input and under ${SCENE_ATTRIBUTES.targetsPerLayout} random slider settings as targets
-(half of them moving a single slider), ${loadSize} px resized, random ${size} px crops and flips. ${settings.iterations} iterations,
+(half of them moving a single slider), and ${crops.length} crops of ${TRAINING_DAY_PHOTOS.length} real daytime photos from Debian's wallpaper
+packages (\`TRAINING_DAY_PHOTOS\` in \`models/recipes/shared/real-photos.ts\`; ${SCENE_ATTRIBUTES.cropsPerScale} crops of each at shorter sides of
+${SCENE_ATTRIBUTES.cropScales.join(', ')} px; none of them in the real evaluation set), each the input of a pair whose target is the same
+crop under photographic grades for random slider settings (\`photo-grades.ts\`: snow whitens the lit parts and drains
+colour, fog veils, night is a day-for-night grade). ${loadSize} px, random ${size} px crops and flips. ${settings.iterations} iterations,
 batch 1, Adam lr 2e-4 (linear decay over the second half), GAN + 100 x L1, PatchGAN ndf ${settings.ndf}; seed ${o.seed};
 ${minutes(seconds)} of training on the ${provider} provider (${minutes(dataSeconds)} to render the data, ${minutes(totalSeconds)} in all).
 Rerun: \`npm run recipe -- scene-attributes\`.
@@ -151,13 +189,17 @@ against the true render at those settings):
 | --- | --- |
 ${table}
 
-**Limits.** Trained on rendered daytime scenes at ${size} px: expect illustration-like results on photos; fine-tune it on
-your own pairs for better ones (\`gan-studio train --mode conditional --from scene-attributes\`).
+**Limits.** On photos the sliders are grades (light, colour, a veil), not new content: snow does not pile up
+and night lights no windows. Fine-tune it on your own pairs for more (\`gan-studio train --mode conditional --from scene-attributes\`).
 
 ![five steps of each slider on two held-out scenes](../../docs/models/scene-attributes.png)
 
-Licence: MIT. Source: GAN Studio's own recipe and rendered data.
+Licence: MIT. Source: GAN Studio's own recipe; its photographs come from Debian's wallpaper packages under their own free licences (the recipe downloads them, none is in the repository).
 `,
+    trainedOn: {
+      source: "models/recipes/scene-attributes (trained by GAN Studio's own trainer on photographs from Debian's wallpaper packages and on rendered scenes)",
+      licence: "MIT (weights trained by the GAN Studio project; the training photographs are under their packages' free licences and are not distributed)",
+    },
   });
   return { ...evaluation, grid, 'training time': minutes(seconds), iterations: String(settings.iterations), provider };
 }

@@ -134,6 +134,8 @@ export interface BundledModel {
   reverse?: string;
   preferredSize: number;
   card: string;
+  /** Set when the model learnt from more than the project's own rendered data. */
+  trainedOn?: { source: string; licence: string };
 }
 
 /** Writes models/<id>/ (model.onnx, manifest.json, card.md) from a run's generator. */
@@ -157,8 +159,8 @@ export async function installBundled(run: TrainingRun, netId: string, model: Bun
       attributes: model.attributes ?? [],
       architecture: describeArchitecture(arch),
       network: arch,
-      source: `models/recipes/${model.id} (trained by GAN Studio's own trainer on procedurally rendered data)`,
-      licence: 'MIT (weights trained by the GAN Studio project on its own generated data)',
+      source: model.trainedOn?.source ?? `models/recipes/${model.id} (trained by GAN Studio's own trainer on procedurally rendered data)`,
+      licence: model.trainedOn?.licence ?? 'MIT (weights trained by the GAN Studio project on its own generated data)',
       sha256: sha256Bytes(onnx),
       card: 'card.md',
       ...(model.reverse === undefined ? {} : { reverse: model.reverse }),
