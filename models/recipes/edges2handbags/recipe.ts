@@ -2,11 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { trainSettings } from '../../../electron/engine/training/train-settings.js';
 import { detectEdges } from '../../../electron/engine/imaging/index.js';
-import { randomHandbagLayout, renderHandbag } from '../shared/handbag-renderer.js';
+import type { Upsampling } from '../../../electron/contract/training.js';
+import { randomHandbagLayout, renderHandbag, renderHandbagSketch } from '../shared/handbag-renderer.js';
 import { l1, mean, ssim, type RgbImage } from '../shared/metrics.js';
 import {
+  cropSquare,
   generate,
   installBundled,
+  lcg,
   minutes,
   parameterCount,
   trainToEnd,
@@ -17,13 +20,27 @@ import {
 } from '../shared/recipe-kit.js';
 
 /**
- * edges2handbags: pix2pix from edge maps to handbag renders. The data is photos only (rendered
- * handbags); the trainer derives each input with the engine's own edge detector, exactly as it
- * does for a user's folder of handbag photos (`--edges`). Evaluated on held-out handbags: L1
- * and SSIM of the output against the true render, and of the edge map itself (the trivial
- * baseline).
+ * edges2handbags: pix2pix from drawings to handbag renders, in pairs. Most inputs are the bag's
+ * own line drawing (handbag-renderer's sketch: every contour and seam, lines of random weight),
+ * which is what a designer draws and the sketch pad sends; the rest are edge maps the engine's
+ * edge detector derives from the render, as the trainer does for a folder of handbag photos
+ * (`--edges`). Half the pairs are the whole bag at 128 px, half a 128 px part of the bag drawn
+ * at 256 px, so that the model also fills a 256 px outline. Evaluated on held-out handbags: L1
+ * and SSIM of the output against the true render, from their edge maps (as before) and from
+ * their drawings, against the trivial baseline (the input itself).
  */
-export const EDGES2HANDBAGS = { train: 320, heldOut: 16, size: 128, loadSize: 143, iterations: 1800 } as const;
+export const EDGES2HANDBAGS = {
+  train: 480,
+  heldOut: 16,
+  size: 128,
+  iterations: 3000,
+  /** Share of pairs whose input is an edge map rather than a drawing. */
+  edgeMapShare: 0.25,
+  /** Hand-drawn lines are 1.5 to 3 px at 256 px: the drawing's lines are scaled by this range. */
+  lineScale: { low: 1.1, high: 2.2 },
+  /** Resize-then-convolve: the transposed convs of the first model gridded every bag (median 15.9). */
+  upsample: 'resize' as Upsampling,
+};
 
 const bagSeed = (seed: number, i: number): number => seed * 7_919 + i;
 const HELD_OUT_BASE = 60_000;
@@ -36,49 +53,79 @@ export function edgeInput(photo: RgbImage): RgbImage {
   return { rgb, width: photo.width, height: photo.height };
 }
 
+/** Pair `i`: the bag and its drawing (or edge map), whole at 128 px or a 128 px part at 256 px. */
+async function trainingPair(seed: number, i: number, uniform: () => number): Promise<{ input: RgbImage; target: RgbImage }> {
+  const { size } = EDGES2HANDBAGS;
+  const layout = randomHandbagLayout(bagSeed(seed, i));
+  const close = i % 2 === 1;
+  const drawn = close ? 2 * size : size + 15;
+  const { low, high } = EDGES2HANDBAGS.lineScale;
+  const lineScale = (low + (high - low) * uniform()) * (drawn / 256);
+  const useEdges = uniform() < EDGES2HANDBAGS.edgeMapShare;
+  const x = Math.floor(uniform() * (drawn - size + 1));
+  const y = Math.floor(uniform() * (drawn - size + 1));
+  const photo: RgbImage = { rgb: await renderHandbag(layout, drawn), width: drawn, height: drawn };
+  const input: RgbImage = useEdges ? edgeInput(photo) : { rgb: await renderHandbagSketch(layout, drawn, lineScale), width: drawn, height: drawn };
+  return { input: cropSquare(input, x, y, size), target: cropSquare(photo, x, y, size) };
+}
+
 export async function edges2handbags(o: RecipeOptions): Promise<Record<string, string>> {
   const started = performance.now();
-  const { size, loadSize } = EDGES2HANDBAGS;
-  const photos = join(o.work, 'photos');
-  await mkdir(photos, { recursive: true });
-  await generate('handbag renders', EDGES2HANDBAGS.train, async (i) => {
-    const rgb = await renderHandbag(randomHandbagLayout(bagSeed(o.seed, i)), loadSize);
-    await writeRgbPng(join(photos, `${String(i).padStart(4, '0')}.png`), { rgb, width: loadSize, height: loadSize });
+  const { size } = EDGES2HANDBAGS;
+  const dirA = join(o.work, 'drawings');
+  const dirB = join(o.work, 'bags');
+  await mkdir(dirA, { recursive: true });
+  await mkdir(dirB, { recursive: true });
+  const uniform = lcg(o.seed * 53 + 11);
+  await generate('handbag pairs', EDGES2HANDBAGS.train, async (i) => {
+    const { input, target } = await trainingPair(o.seed, i, uniform);
+    const name = `${String(i).padStart(4, '0')}.png`;
+    await writeRgbPng(join(dirA, name), input);
+    await writeRgbPng(join(dirB, name), target);
   });
   const dataSeconds = (performance.now() - started) / 1000;
   const settings = trainSettings({
     mode: 'pix2pix',
-    dataA: photos,
-    edges: true,
+    dataA: dirA,
+    dataB: dirB,
     arch: 'unet_128',
+    upsample: EDGES2HANDBAGS.upsample,
     // ngf 16 keeps the model under the 12 MB budget for bundled models (ngf 24 is 22.5 MB).
     ngf: 16,
     ndf: 32,
     iterations: o.iterations ?? EDGES2HANDBAGS.iterations,
     size,
-    loadSize,
+    loadSize: size,
     seed: o.seed,
     sampleEvery: 200,
     checkpointEvery: 200,
     name: 'edges2handbags',
     device: o.device,
   });
-  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads);
+  const { run, seconds, provider } = await trainToEnd(settings, o.work, o.threads, o.resume);
 
   const truth: RgbImage[] = [];
+  const drawings: RgbImage[] = [];
   for (let i = 0; i < EDGES2HANDBAGS.heldOut; i++) {
-    truth.push({ rgb: await renderHandbag(randomHandbagLayout(bagSeed(o.seed, HELD_OUT_BASE + i)), size), width: size, height: size });
+    const layout = randomHandbagLayout(bagSeed(o.seed, HELD_OUT_BASE + i));
+    truth.push({ rgb: await renderHandbag(layout, size), width: size, height: size });
+    drawings.push({ rgb: await renderHandbagSketch(layout, size, 0.8), width: size, height: size });
   }
   const inputs = truth.map(edgeInput);
   const outputs = await translateWithRun(run, 'G', inputs);
+  const fromDrawings = await translateWithRun(run, 'G', drawings);
   const modelL1 = mean(outputs.map((y, i) => l1(y, truth[i] ?? y)));
   const baseL1 = mean(inputs.map((x, i) => l1(x, truth[i] ?? x)));
+  const drawnL1 = mean(fromDrawings.map((y, i) => l1(y, truth[i] ?? y)));
+  const drawingBaseL1 = mean(drawings.map((x, i) => l1(x, truth[i] ?? x)));
   const evaluation = {
     'L1 (8-bit levels), model': modelL1.toFixed(2),
     'L1, trivial baseline (the edge map itself)': baseL1.toFixed(2),
     'L1 ratio model / baseline': (modelL1 / baseL1).toFixed(3),
     'SSIM, model': mean(outputs.map((y, i) => ssim(y, truth[i] ?? y))).toFixed(3),
     'SSIM, trivial baseline': mean(inputs.map((x, i) => ssim(x, truth[i] ?? x))).toFixed(3),
+    'from the drawings: L1, model / the drawing itself': `${drawnL1.toFixed(2)} / ${drawingBaseL1.toFixed(2)}`,
+    'from the drawings: SSIM, model': mean(fromDrawings.map((y, i) => ssim(y, truth[i] ?? y))).toFixed(3),
   };
   const totalSeconds = (performance.now() - started) / 1000;
   process.stderr.write(`edges2handbags: ${JSON.stringify(evaluation, null, 1)}\n`);
@@ -86,23 +133,26 @@ export async function edges2handbags(o: RecipeOptions): Promise<Record<string, s
 
   const grid = await writeDocsGrid(
     'edges2handbags',
-    [0, 1, 2, 3].map((i) => [inputs[i], outputs[i], truth[i]].filter((x): x is RgbImage => x !== undefined)),
+    [0, 1, 2, 3].map((i) => [drawings[i], fromDrawings[i], inputs[i], outputs[i], truth[i]].filter((x): x is RgbImage => x !== undefined)),
   );
   const table = Object.entries(evaluation).map(([k, v]) => `| ${k} | ${v} |`).join('\n');
   await installBundled(run, 'G', {
     id: 'edges2handbags',
     name: 'Edges to handbags',
     kind: 'pix2pix',
-    description: 'Turns an edge sketch (dark lines on white) into a handbag. Trained on rendered handbags.',
+    description: 'Turns a drawn outline (dark lines on white) into a handbag, at 128 or 256 px. Trained on rendered handbags and their drawings.',
     preferredSize: 128,
     card: `# Edges to handbags
 
-**What it is.** A pix2pix generator (unet_128, ngf ${settings.ngf}, batch norm, ${parameterCount(run, 'G').toLocaleString('en-US')} parameters)
-trained by GAN Studio's own trainer: draw a handbag's outline (dark strokes on white) and get a handbag.
+**What it is.** A pix2pix generator (unet_128, ngf ${settings.ngf}, batch norm, resize-then-convolve upsampling,
+${parameterCount(run, 'G').toLocaleString('en-US')} parameters) trained by GAN Studio's own trainer: draw a handbag's outline
+(dark lines on white) and get a handbag, at 128 px or 256 px.
 
-**Trained on.** ${EDGES2HANDBAGS.train} procedurally rendered handbags (\`models/recipes/shared/handbag-renderer.ts\`); the inputs are
-edge maps the engine's edge detector derives from them (\`gan-studio train --edges\`), ${loadSize} px resized, random
-${size} px crops and flips. ${settings.iterations} iterations, batch 1, Adam lr 2e-4 (linear decay over the second half),
+**Trained on.** ${EDGES2HANDBAGS.train} pairs of procedurally rendered handbags (\`models/recipes/shared/handbag-renderer.ts\`; each
+shape in its own few colours, so the outline decides the colour) and their inputs: for ${Math.round((1 - EDGES2HANDBAGS.edgeMapShare) * 100)}% the bag's line drawing
+(every contour and seam, lines ${EDGES2HANDBAGS.lineScale.low} to ${EDGES2HANDBAGS.lineScale.high} x the render's), for the rest the edge map the engine's edge detector
+derives from the render (\`gan-studio train --edges\`). Half the pairs show the whole bag at ${size} px, half a ${size} px part of
+a bag drawn at ${2 * size} px. Flips; ${settings.iterations} iterations, batch 1, Adam lr 2e-4 (linear decay over the second half),
 conditional PatchGAN ndf ${settings.ndf} + 100 x L1; seed ${o.seed}; ${minutes(seconds)} of training on the ${provider} provider
 (${minutes(dataSeconds)} to render the data, ${minutes(totalSeconds)} in all). Rerun: \`npm run recipe -- edges2handbags\`.
 
@@ -112,10 +162,10 @@ conditional PatchGAN ndf ${settings.ndf} + 100 x L1; seed ${o.seed}; ${minutes(s
 | --- | --- |
 ${table}
 
-**Limits.** Trained on rendered handbags at ${size} px: expect illustration-like bags, best at about this size; fine-tune it
-on your own handbag photos for better ones (\`gan-studio train --mode pix2pix --edges --a photos/ --from edges2handbags\`).
+**Limits.** Trained on rendered handbags: expect illustration-like bags, in the colours of the rendered shapes; fine-tune
+it on your own handbag photos for real materials (\`gan-studio train --mode pix2pix --edges --a photos/ --from edges2handbags\`).
 
-![samples](../../docs/models/edges2handbags.png)
+![held-out bags: drawing, output, edge map, output, render](../../docs/models/edges2handbags.png)
 
 Licence: MIT. Source: GAN Studio's own recipe and rendered data.
 `,

@@ -50,6 +50,19 @@ export interface HandbagLayout {
 }
 
 const LEATHER = ['#6b3b22', '#8b4a2b', '#2b2b2e', '#a8322d', '#c8a27a', '#3c4a6b', '#7a1f3d', '#d9c7a8', '#4f6b4a', '#b5651d', '#e0b8a8', '#1f1f24', '#9c8f86', '#d6a23e'];
+/**
+ * Each shape comes in its own few colours, so a drawing's outline says which colours its bag
+ * may have: a model trained on them gives a black bowling bag, a red trapezoid and a tan tote,
+ * where colours drawn at random for any shape teach it one average brown for all.
+ */
+const SHAPE_COLOURS: Record<HandbagShape, readonly string[]> = {
+  tote: ['#c8a27a', '#d9c7a8', '#4f6b4a'],
+  trapezoid: ['#a8322d', '#7a1f3d', '#e0b8a8'],
+  bowling: ['#2b2b2e', '#1f1f24', '#9c8f86'],
+  bucket: ['#b5651d', '#d6a23e', '#8b4a2b'],
+  clutch: ['#e0b8a8', '#d6a23e', '#1f1f24', '#a8322d'],
+  satchel: ['#6b3b22', '#3c4a6b', '#8b4a2b'],
+};
 const ACCENTS = ['#f2ede4', '#1d2a4a', '#b83a32', '#e8c766', '#2f5d50', '#ffffff', '#5a3a2a'];
 
 export function randomHandbagLayout(seed: number): HandbagLayout {
@@ -57,7 +70,7 @@ export function randomHandbagLayout(seed: number): HandbagLayout {
   const shape = rnd.pick(['tote', 'trapezoid', 'bowling', 'bucket', 'clutch', 'satchel'] as const);
   const body = makeBody(rnd, shape);
   const material = rnd.pick(['leather', 'leather', 'leather', 'suede', 'stripes', 'checks', 'quilted', 'canvas'] as const);
-  const colour = rnd.pick(LEATHER);
+  const colour = rnd.pick(SHAPE_COLOURS[shape]);
   const handleCount = shape === 'clutch' ? (rnd.chance(0.25) ? 1 : 0) : shape === 'satchel' || shape === 'bowling' ? rnd.pick([1, 2] as const) : rnd.pick([1, 2, 2] as const);
   const bodyTop = body.bottom - body.height;
   const handleRoom = bodyTop - 40;

@@ -111,6 +111,26 @@ export async function renderHandbag(layout: HandbagLayout, size: number): Promis
   return rasteriseSvg(handbagSvg(layout, size), size);
 }
 
+/**
+ * The same bag as a designer's line drawing: dark lines on white, every contour, seam and
+ * stitch where the render has it, no colour, shading or shadow. Parts are filled white in
+ * drawing order, so what the bag hides stays hidden; the colour stroke inside a handle or
+ * strap is white, leaving the two lines a drawing has. `lineScale` thickens every line
+ * (hand-drawn lines are 1.5 to 3 px at 256 px).
+ */
+export function handbagSketchSvg(layout: HandbagLayout, size: number, lineScale: number): string {
+  const bands = new Set([layout.handles.colour, layout.strap?.colour].filter((c): c is string => c !== undefined));
+  return handbagSvg(layout, size)
+    .replace(/<(?:ellipse|path|rect|circle)\b[^>]*\sopacity="[^"]*"[^>]*\/>/g, '')
+    .replace(/\sfill="(?!none")[^"]*"/g, ' fill="#ffffff"')
+    .replace(/\sstroke="([^"]*)"/g, (_, c: string) => ` stroke="${bands.has(c) ? '#ffffff' : '#1a1a1a'}"`)
+    .replace(/\sstroke-width="([\d.]+)"/g, (_, w: string) => ` stroke-width="${n(Number(w) * lineScale)}"`);
+}
+
+export async function renderHandbagSketch(layout: HandbagLayout, size: number, lineScale: number): Promise<Uint8Array> {
+  return rasteriseSvg(handbagSketchSvg(layout, size, lineScale), size);
+}
+
 function defs(layout: HandbagLayout): string {
   const b = layout.body;
   const base = hexToRgb(layout.colour);

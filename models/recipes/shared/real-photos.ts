@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import type { RgbImage } from './metrics.js';
+import { cropSquare } from './recipe-kit.js';
 
 const run = promisify(execFile);
 
@@ -112,13 +113,6 @@ export async function readPhotoScaled(dir: string, photo: RealPhoto, shortSide: 
   if (!(await exists(file))) throw new Error(`${file}: not in the ${photo.pkg} package (a different version?)`);
   const { data, info } = await sharp(file).rotate().removeAlpha().resize(shortSide, shortSide, { fit: 'outside' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   return { rgb: new Uint8Array(data), width: info.width, height: info.height };
-}
-
-/** A `size` px square cut from `img` at (x, y). */
-export function cropSquare(img: RgbImage, x: number, y: number, size: number): RgbImage {
-  const out = new Uint8Array(size * size * 3);
-  for (let row = 0; row < size; row++) out.set(img.rgb.subarray(((y + row) * img.width + x) * 3, ((y + row) * img.width + x + size) * 3), row * size * 3);
-  return { rgb: out, width: size, height: size };
 }
 
 /**

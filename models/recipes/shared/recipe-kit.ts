@@ -41,6 +41,13 @@ export async function readRgb(path: string, size: number): Promise<RgbImage> {
   return { rgb: new Uint8Array(rgb), width: size, height: size };
 }
 
+/** A `size` px square cut from `img` at (x, y). */
+export function cropSquare(img: RgbImage, x: number, y: number, size: number): RgbImage {
+  const out = new Uint8Array(size * size * 3);
+  for (let row = 0; row < size; row++) out.set(img.rgb.subarray(((y + row) * img.width + x) * 3, ((y + row) * img.width + x + size) * 3), row * size * 3);
+  return { rgb: out, width: size, height: size };
+}
+
 export function toTrainImage(img: RgbImage): TrainImage {
   const t = imageToTensor(img.rgb, img.width, img.height, 1);
   return { data: t.data, width: img.width, height: img.height };

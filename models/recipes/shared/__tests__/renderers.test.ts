@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type HandbagLayout, handbagSvg, randomHandbagLayout, renderHandbag } from '../handbag-renderer.js';
+import { type HandbagLayout, handbagSvg, randomHandbagLayout, renderHandbag, renderHandbagSketch } from '../handbag-renderer.js';
 import { randomSceneLayout, renderScene, sceneSvg, type SceneConditions, type SceneLayout } from '../scene-renderer.js';
 
 const SIZE = 96;
@@ -205,5 +205,38 @@ describe('handbag renderer', () => {
       expect(share, `seed ${seed}`).toBeGreaterThan(0.25);
       expect(share, `seed ${seed}`).toBeLessThan(0.75);
     }
+  });
+
+  it('draws each bag as a line drawing: grey lines on white, where the render has its contours', async () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const layout = randomHandbagLayout(seed);
+      const drawing = await renderHandbagSketch(layout, 128, 1);
+      const bag = await renderHandbag(layout, 128);
+      let dark = 0;
+      let darkOnBag = 0;
+      for (let i = 0; i < drawing.length; i += 3) {
+        const [r, g, b] = [drawing[i] ?? 0, drawing[i + 1] ?? 0, drawing[i + 2] ?? 0];
+        expect(Math.max(r, g, b) - Math.min(r, g, b), `seed ${seed}: a coloured pixel`).toBeLessThanOrEqual(2);
+        if (r < 128) {
+          dark++;
+          if (luminance(bag, i) < 235) darkOnBag++;
+        }
+      }
+      // Lines, not filled shapes: a few percent of the frame, and (nearly) all of them on the bag.
+      expect(dark / (128 * 128), `seed ${seed}`).toBeGreaterThan(0.02);
+      expect(dark / (128 * 128), `seed ${seed}`).toBeLessThan(0.2);
+      expect(darkOnBag / dark, `seed ${seed}`).toBeGreaterThan(0.97);
+    }
+  });
+
+  it('gives each shape its own few colours, so the outline says the colour', () => {
+    const colours = new Map<string, Set<string>>();
+    for (let seed = 1; seed <= 200; seed++) {
+      const layout = randomHandbagLayout(seed);
+      colours.set(layout.body.shape, (colours.get(layout.body.shape) ?? new Set()).add(layout.colour));
+    }
+    expect(colours.size).toBe(6);
+    for (const [shape, set] of colours) expect(set.size, shape).toBeLessThanOrEqual(4);
+    expect(new Set([...colours.values()].flatMap((set) => [...set])).size).toBeGreaterThanOrEqual(12);
   });
 });
