@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { median } from '../../../bench/benchmarks-file.js';
 import { rasteriseSvg } from '../shared/rasterise.js';
-import { colourStats, luma, mean, type RgbImage } from '../shared/metrics.js';
+import { colourStats, lumaCorrelation, mean, type RgbImage } from '../shared/metrics.js';
 import { repoPath, translateWithModel, writeDocsGrid, writeRgbPng, type RecipeOptions } from '../shared/recipe-kit.js';
 import { gridScores } from './grid-score.js';
 import { fromWhite, outlineRegions } from './outline-regions.js';
@@ -43,25 +43,6 @@ async function writeAll(dir: string, names: readonly string[], images: readonly 
 /** Outputs written as PNG and scored by the grid measure. */
 async function gridOf(dir: string, names: readonly string[], images: readonly RgbImage[]): Promise<number[]> {
   return gridScores(await writeAll(dir, names, images));
-}
-
-/** Pearson correlation of two images' luma: whether the photo's structure survived the translation. */
-function lumaCorrelation(a: RgbImage, b: RgbImage): number {
-  const x = luma(a);
-  const y = luma(b);
-  const mx = mean([...x]);
-  const my = mean([...y]);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    const dx = (x[i] as number) - mx;
-    const dy = (y[i] as number) - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxy / Math.sqrt(Math.max(1e-9, sxx * syy));
 }
 
 const blueRed = (img: RgbImage): number => {

@@ -102,6 +102,25 @@ export function colourStats(img: RgbImage): ColourStats {
   return { luma: 0.299 * r + 0.587 * g + 0.114 * b, r, g, b };
 }
 
+/** Pearson correlation of two images' luma: whether the photo's structure survived the translation. */
+export function lumaCorrelation(a: RgbImage, b: RgbImage): number {
+  const x = luma(a);
+  const y = luma(b);
+  const mx = mean([...x]);
+  const my = mean([...y]);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const dx = (x[i] as number) - mx;
+    const dy = (y[i] as number) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxy / Math.sqrt(Math.max(1e-9, sxx * syy));
+}
+
 export const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
 
 function sameSize(a: RgbImage, b: RgbImage): void {

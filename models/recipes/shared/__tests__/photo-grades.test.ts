@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colourStats, luma, type RgbImage } from '../metrics.js';
+import { colourStats, luma, lumaCorrelation, type RgbImage } from '../metrics.js';
 import { fogGrade, nightGrade, randomNightLook, snowGrade } from '../photo-grades.js';
 import { DAY_PHOTOS, NIGHT_PHOTOS, TRAINING_DAY_PHOTOS } from '../real-photos.js';
 import { lcg } from '../recipe-kit.js';
@@ -10,22 +10,6 @@ const STEPS = [0, 0.25, 0.5, 0.75, 1];
 
 async function daytimeScene(): Promise<RgbImage> {
   return { rgb: await renderScene(randomSceneLayout(7), { timeOfDay: 0, snow: 0, fog: 0 }, SIZE), width: SIZE, height: SIZE };
-}
-
-function correlation(a: Float64Array, b: Float64Array): number {
-  const ma = a.reduce((s, v) => s + v, 0) / a.length;
-  const mb = b.reduce((s, v) => s + v, 0) / b.length;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const da = (a[i] ?? 0) - ma;
-    const db = (b[i] ?? 0) - mb;
-    ab += da * db;
-    aa += da * da;
-    bb += db * db;
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 function lumaStd(img: RgbImage): number {
@@ -57,7 +41,7 @@ describe('photographic grades (the photo-trained starters learn them)', () => {
       const stats = colourStats(night);
       expect(stats.luma).toBeLessThan(0.6 * day.luma);
       expect(stats.b / stats.r).toBeGreaterThan((day.b / day.r) * 1.2);
-      expect(correlation(luma(img), luma(night))).toBeGreaterThan(0.9);
+      expect(lumaCorrelation(img, night)).toBeGreaterThan(0.9);
     }
   });
 
