@@ -69,7 +69,12 @@ function stitch(colour: string): string {
   return rgbToHex(light ? mix(c, [255, 245, 225], 0.7) : mix(c, [0, 0, 0], 0.55));
 }
 
-export function handbagSvg(layout: HandbagLayout, size: number): string {
+export interface HandbagLook {
+  /** The soft contact shadow under the bag (on by default, as in product shots). */
+  shadow?: boolean;
+}
+
+export function handbagSvg(layout: HandbagLayout, size: number, look: HandbagLook = {}): string {
   const b = layout.body;
   const top = b.bottom - b.height;
   const line = outline(layout.colour);
@@ -79,7 +84,7 @@ export function handbagSvg(layout: HandbagLayout, size: number): string {
   parts.push(defs(layout));
   parts.push(`<rect width="${VIEW}" height="${VIEW}" fill="#ffffff"/>`);
   // Soft contact shadow, kept well inside the frame so the corners stay pure white.
-  parts.push(`<ellipse cx="${n(b.centreX + b.gusset / 2)}" cy="${n(b.bottom + 8)}" rx="${n(b.bottomWidth * 0.52 + b.gusset / 2)}" ry="22" fill="#000" opacity="0.28" filter="url(#shadow)"/>`);
+  if (look.shadow ?? true) parts.push(`<ellipse cx="${n(b.centreX + b.gusset / 2)}" cy="${n(b.bottom + 8)}" rx="${n(b.bottomWidth * 0.52 + b.gusset / 2)}" ry="22" fill="#000" opacity="0.28" filter="url(#shadow)"/>`);
   if (layout.strap) parts.push(drawStrap(layout));
   if (layout.handles.count === 2) parts.push(drawHandle(layout, 1));
   if (layout.feet) {
@@ -107,8 +112,8 @@ export function handbagSvg(layout: HandbagLayout, size: number): string {
   return parts.join('');
 }
 
-export async function renderHandbag(layout: HandbagLayout, size: number): Promise<Uint8Array> {
-  return rasteriseSvg(handbagSvg(layout, size), size);
+export async function renderHandbag(layout: HandbagLayout, size: number, look: HandbagLook = {}): Promise<Uint8Array> {
+  return rasteriseSvg(handbagSvg(layout, size, look), size);
 }
 
 /**
@@ -120,7 +125,7 @@ export async function renderHandbag(layout: HandbagLayout, size: number): Promis
  */
 export function handbagSketchSvg(layout: HandbagLayout, size: number, lineScale: number): string {
   const bands = new Set([layout.handles.colour, layout.strap?.colour].filter((c): c is string => c !== undefined));
-  return handbagSvg(layout, size)
+  return handbagSvg(layout, size, { shadow: false })
     .replace(/<(?:ellipse|path|rect|circle)\b[^>]*\sopacity="[^"]*"[^>]*\/>/g, '')
     .replace(/\sfill="(?!none")[^"]*"/g, ' fill="#ffffff"')
     .replace(/\sstroke="([^"]*)"/g, (_, c: string) => ` stroke="${bands.has(c) ? '#ffffff' : '#1a1a1a'}"`)
