@@ -38,7 +38,7 @@ export const DAY2NIGHT = {
   size: 96,
   loadSize: 107,
   iterations: 2000,
-  /** Rendered layouts by day and by night (twice this many pairs). */
+  /** Rendered day scenes with their grade (twice this many pairs). */
   renders: 60,
   /** Rendered night scenes the held-out evaluation compares with (not trained on). */
   nightSet: 120,
@@ -61,10 +61,7 @@ const HELD_OUT_BASE = 50_000;
 const NIGHT_SET_BASE = 20_000;
 const pad = (i: number): string => String(i).padStart(4, '0');
 
-/**
- * Pairs for the paired training: every training photo's crops with their day-for-night grade, and
- * rendered layouts by day with the same layouts at night (lit windows and lamps included).
- */
+/** Pairs for the paired training: every training photo's crops and rendered days, each with its day-for-night grade. */
 async function writePairedData(o: RecipeOptions, dirs: { day: string; night: string }): Promise<{ photos: number; crops: number; renders: number }> {
   const { loadSize, renders } = DAY2NIGHT;
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
@@ -76,11 +73,12 @@ async function writePairedData(o: RecipeOptions, dirs: { day: string; night: str
     await writeRgbPng(join(dirs.day, `photo-${pad(i)}.png`), crop);
     await writeRgbPng(join(dirs.night, `photo-${pad(i)}.png`), nightGrade(crop, 1, randomNightLook(uniform)));
   }
+  // Rendered days under the same grade: a rendered night's lit windows taught the generator to
+  // scatter warm specks over every texture of a photo (grass, water, fur).
   await generate('render pairs', 2 * renders, async (i) => {
-    const layout = randomSceneLayout(layoutSeed(o.seed, i));
-    const at = async (timeOfDay: number): Promise<RgbImage> => ({ rgb: await renderScene(layout, { timeOfDay, snow: 0, fog: 0 }, loadSize), width: loadSize, height: loadSize });
-    await writeRgbPng(join(dirs.day, `render-${pad(i)}.png`), await at(0.15 * uniform()));
-    await writeRgbPng(join(dirs.night, `render-${pad(i)}.png`), await at(0.88 + 0.12 * uniform()));
+    const day: RgbImage = { rgb: await renderScene(randomSceneLayout(layoutSeed(o.seed, i)), { timeOfDay: 0.15 * uniform(), snow: 0, fog: 0 }, loadSize), width: loadSize, height: loadSize };
+    await writeRgbPng(join(dirs.day, `render-${pad(i)}.png`), day);
+    await writeRgbPng(join(dirs.night, `render-${pad(i)}.png`), nightGrade(day, 1, randomNightLook(uniform)));
   });
   return { photos: TRAINING_DAY_PHOTOS.length, crops: crops.length, renders: 2 * renders };
 }
@@ -153,8 +151,8 @@ Studio's own trainer, ${direction === 'day2night' ? 'turning day photos and scen
 ${counts.crops} crops of ${counts.photos} real daytime photos from Debian's wallpaper packages (\`TRAINING_DAY_PHOTOS\` in
 \`models/recipes/shared/real-photos.ts\`; ${DAY2NIGHT.cropsPerScale} random ${loadSize} px crops of each at shorter sides of ${DAY2NIGHT.cropScales.join(', ')} px),
 each with its day-for-night grade (\`photo-grades.ts\`: 2 to 3 stops under, highlights held down, colour drained and
-moved to blue, each crop its own exposure and tint), and ${counts.renders} rendered layouts by day with the same layouts at
-night. None of the photos of the real evaluation set is among them. Random ${size} px crops and flips;
+moved to blue, each crop its own exposure and tint), and ${counts.renders} rendered day scenes with the same grade (pairs of
+rendered days and nights taught it to scatter the nights' lit windows over photos as warm specks). None of the photos of the real evaluation set is among them. Random ${size} px crops and flips;
 ${settings.iterations} iterations per direction, batch 1, Adam lr 2e-4 (linear decay over the second half); seed ${o.seed};
 ${minutes(seconds)} of training for both directions on the ${provider} provider (${machineLine()}, shared with other jobs:
 load average ${loadavg()[0]?.toFixed(0)} at the end; ${minutes(dataSeconds)} to fetch, cut and render the data, ${minutes(totalSeconds)} in all).
@@ -170,8 +168,8 @@ at 2,000 to 2,200 iterations); with the graded photo as its target it has nothin
 | --- | --- |
 ${table}
 
-**Limits.** On photos it learnt a night look (the grade), not night light: lamps and windows light up on rendered
-scenes only. Fine-tune it on your own day and night photos for more.
+**Limits.** It learnt a night look (the grade), not night light: lamps and windows do not light up. Fine-tune it
+on your own day and night photos for that.
 
 ![held-out scenes: day, day2night, the true night, night2day](../../docs/models/day2night.png)
 

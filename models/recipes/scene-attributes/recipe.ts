@@ -190,7 +190,10 @@ against the true render at those settings):
 ${table}
 
 **Limits.** On photos the sliders are grades (light, colour, a veil), not new content: snow does not pile up
-and night lights no windows. Fine-tune it on your own pairs for more (\`gan-studio train --mode conditional --from scene-attributes\`).
+and night lights no windows. Best at up to about 256 px: the sliders reach the network as constant input planes,
+which the first instance normalisation removes except near the image's borders, so their effect fades towards the
+middle of a large photo (time of day 1 darkens the real set by 64% at 128 px, 52% at 256 px and 34% at 512 px;
+docs/BENCHMARKS.md, "Training the starters on photographs"). Fine-tune it on your own pairs for more (\`gan-studio train --mode conditional --from scene-attributes\`).
 
 ![five steps of each slider on two held-out scenes](../../docs/models/scene-attributes.png)
 
