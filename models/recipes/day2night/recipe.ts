@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { machineLine } from '../../../bench/benchmarks-file.js';
@@ -59,6 +59,7 @@ const PHOTO_TRAINED = {
 };
 const HELD_OUT_BASE = 50_000;
 const NIGHT_SET_BASE = 20_000;
+const RENDERED_NIGHT_BASE = 30_000;
 const pad = (i: number): string => String(i).padStart(4, '0');
 
 /** Pairs for the paired training: every training photo's crops and rendered days, each with its day-for-night grade. */
@@ -81,6 +82,28 @@ async function writePairedData(o: RecipeOptions, dirs: { day: string; night: str
     await writeRgbPng(join(dirs.night, `render-${pad(i)}.png`), nightGrade(day, 1, randomNightLook(uniform)));
   });
   return { photos: TRAINING_DAY_PHOTOS.length, crops: crops.length, renders: 2 * renders };
+}
+
+/**
+ * night2day's pairs: day2night's pairs the other way round, and rendered nights (lit windows,
+ * night skies) with the same layouts by day, so that a real night, not only a graded day, turns
+ * back into day. Day2night never sees these: their windows are what it should not learn.
+ */
+async function writeNightToDayData(o: RecipeOptions, paired: { day: string; night: string }, dirs: { day: string; night: string }): Promise<number> {
+  const { loadSize, renders } = DAY2NIGHT;
+  for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
+  for (const name of (await readdir(paired.day)).filter((f) => f.endsWith('.png'))) {
+    await copyFile(join(paired.day, name), join(dirs.day, name));
+    await copyFile(join(paired.night, name), join(dirs.night, name));
+  }
+  const uniform = lcg(o.seed * 11 + 5);
+  await generate('rendered night pairs', renders, async (i) => {
+    const layout = randomSceneLayout(layoutSeed(o.seed, RENDERED_NIGHT_BASE + i));
+    const at = async (timeOfDay: number): Promise<RgbImage> => ({ rgb: await renderScene(layout, { timeOfDay, snow: 0, fog: 0 }, loadSize), width: loadSize, height: loadSize });
+    await writeRgbPng(join(dirs.day, `night-render-${pad(i)}.png`), await at(0.15 * uniform()));
+    await writeRgbPng(join(dirs.night, `night-render-${pad(i)}.png`), await at(0.88 + 0.12 * uniform()));
+  });
+  return renders;
 }
 
 /** Rendered night scenes the held-out evaluation compares with (not trained on). */
@@ -124,11 +147,13 @@ export async function day2night(o: RecipeOptions): Promise<Record<string, string
   const nightDir = join(o.work, 'night');
   const nightSetDir = join(o.work, 'night-set');
   const counts = await writePairedData(o, { day: dayDir, night: nightDir });
+  const backDirs = { day: join(o.work, 'night2day-day'), night: join(o.work, 'night2day-night') };
+  const renderedNights = await writeNightToDayData(o, { day: dayDir, night: nightDir }, backDirs);
   await writeNightSet(o, nightSetDir);
   const dataSeconds = (performance.now() - started) / 1000;
 
   const toNight = await trainPairedDirection(o, 'day2night', { from: dayDir, to: nightDir });
-  const toDay = await trainPairedDirection(o, 'night2day', { from: nightDir, to: dayDir });
+  const toDay = await trainPairedDirection(o, 'night2day', { from: backDirs.night, to: backDirs.day });
   const { settings, provider } = toNight;
   const seconds = toNight.seconds + toDay.seconds;
 
@@ -152,7 +177,8 @@ ${counts.crops} crops of ${counts.photos} real daytime photos from Debian's wall
 \`models/recipes/shared/real-photos.ts\`; ${DAY2NIGHT.cropsPerScale} random ${loadSize} px crops of each at shorter sides of ${DAY2NIGHT.cropScales.join(', ')} px),
 each with its day-for-night grade (\`photo-grades.ts\`: 2 to 3 stops under, highlights held down, colour drained and
 moved to blue, each crop its own exposure and tint), and ${counts.renders} rendered day scenes with the same grade (pairs of
-rendered days and nights taught it to scatter the nights' lit windows over photos as warm specks). None of the photos of the real evaluation set is among them. Random ${size} px crops and flips;
+rendered days and nights taught it to scatter the nights' lit windows over photos as warm specks); night2day learns the
+same pairs the other way round and ${renderedNights} rendered nights with the same layouts by day. None of the photos of the real evaluation set is among them. Random ${size} px crops and flips;
 ${settings.iterations} iterations per direction, batch 1, Adam lr 2e-4 (linear decay over the second half); seed ${o.seed};
 ${minutes(seconds)} of training for both directions on the ${provider} provider (${machineLine()}, shared with other jobs:
 load average ${loadavg()[0]?.toFixed(0)} at the end; ${minutes(dataSeconds)} to fetch, cut and render the data, ${minutes(totalSeconds)} in all).

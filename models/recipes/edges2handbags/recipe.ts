@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { machineLine } from '../../../bench/benchmarks-file.js';
 import { trainSettings } from '../../../electron/engine/training/train-settings.js';
 import { detectEdges } from '../../../electron/engine/imaging/index.js';
 import type { Upsampling } from '../../../electron/contract/training.js';
@@ -173,7 +174,7 @@ shape in its own few colours, so the outline decides the colour) and their input
 derives from the render (\`gan-studio train --edges\`). Trained at ${size} px: half the pairs a bag filling the frame, half a
 bag of ${size / 2} to ${Math.round(size * 0.78)} px somewhere on white; no contact shadow in the targets. Flips; ${settings.iterations} iterations, batch 1, Adam lr 2e-4 (linear decay over the second half),
 conditional PatchGAN ndf ${settings.ndf} + 100 x L1; seed ${o.seed}; ${minutes(seconds)} of training on the ${provider} provider
-(${minutes(dataSeconds)} to render the data, ${minutes(totalSeconds)} in all). Rerun: \`npm run recipe -- edges2handbags\`.
+(${machineLine()}; ${minutes(dataSeconds)} to render the data, ${minutes(totalSeconds)} in all). Rerun: \`npm run recipe -- edges2handbags\`.
 
 **Held-out evaluation** (${EDGES2HANDBAGS.heldOut} handbags never seen in training, ${EDGES2HANDBAGS.evalSize} px, against the true render):
 

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { machineLine } from '../../../bench/benchmarks-file.js';
 import type { AttributeSpec } from '../../../electron/contract/models.js';
 import type { Upsampling } from '../../../electron/contract/training.js';
 import { trainSettings } from '../../../electron/engine/training/train-settings.js';
@@ -179,7 +180,7 @@ ${SCENE_ATTRIBUTES.cropScales.join(', ')} px; none of them in the real evaluatio
 crop under photographic grades for random slider settings (\`photo-grades.ts\`: snow whitens the lit parts and drains
 colour, fog veils, night is a day-for-night grade). ${loadSize} px, random ${size} px crops and flips. ${settings.iterations} iterations,
 batch 1, Adam lr 2e-4 (linear decay over the second half), GAN + 100 x L1, PatchGAN ndf ${settings.ndf}; seed ${o.seed};
-${minutes(seconds)} of training on the ${provider} provider (${minutes(dataSeconds)} to render the data, ${minutes(totalSeconds)} in all).
+${minutes(seconds)} of training on the ${provider} provider (${machineLine()}; ${minutes(dataSeconds)} to render the data, ${minutes(totalSeconds)} in all).
 Rerun: \`npm run recipe -- scene-attributes\`.
 
 **Held-out evaluation** (${SCENE_ATTRIBUTES.heldOut} layouts never seen in training, random slider settings, ${size} px,
