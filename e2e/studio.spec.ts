@@ -180,7 +180,12 @@ describe('keyboard use', () => {
     await page.keyboard.press('Enter');
     let chooser = false;
     page.once('filechooser', () => (chooser = true));
-    for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.textContent === 'Choose images')); i++) await page.keyboard.press('Tab');
+    // The picker stays disabled (not focusable) until the engine has listed the models: tab only once
+    // it is enabled, and press Enter only on it (an Enter elsewhere could follow a link out of the studio).
+    await expect.poll(() => page.getByRole('button', { name: 'Choose images' }).isEnabled()).toBe(true);
+    const onPicker = (): Promise<boolean> => page.evaluate(() => document.activeElement?.textContent === 'Choose images');
+    for (let i = 0; i < 60 && !(await onPicker()); i++) await page.keyboard.press('Tab');
+    expect(await onPicker()).toBe(true);
     await page.keyboard.press('Enter');
     await expect.poll(() => chooser).toBe(true);
   });

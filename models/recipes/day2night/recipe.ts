@@ -37,8 +37,8 @@ export const DAY2NIGHT = {
   heldOut: 16,
   size: 96,
   loadSize: 107,
-  /** Per direction: day2night's fine texture settles later than night2day's. */
-  iterations: { day2night: 4000, night2day: 2000 },
+  /** Per direction: day2night's fine texture settles late (grid median 4.80 at 2000, 2.93 at 4000, 1.68 at 8000). */
+  iterations: { day2night: 8000, night2day: 2000 },
   /** Rendered day scenes with their grade (twice this many pairs). */
   renders: 60,
   /** Rendered night scenes the held-out evaluation compares with (not trained on). */
