@@ -23,13 +23,15 @@ import {
 } from '../shared/recipe-kit.js';
 import { nightGrade, randomNightLook } from '../shared/photo-grades.js';
 import { fetchPhotoPackages, photoCrops, TRAINING_DAY_PHOTOS } from '../shared/real-photos.js';
-import { randomSceneLayout, renderScene } from '../shared/scene-renderer.js';
+import { randomSceneLayout, renderSceneImage } from '../shared/scene-renderer.js';
 
 /**
- * day2night: a CycleGAN trained on unpaired day and night sides, exported in both directions
- * (night2day is the reverse). The day side is real daytime photographs (crops at several
- * scales, fetched from Debian packages) and some rendered day scenes; the night side is other
- * photographs and other rendered scenes under a day-for-night grade (photo-grades.ts). No photo of the real evaluation set (evaluate-real) is among them.
+ * day2night and night2day: two generators of the CycleGAN family (so they fine-tune together as
+ * a CycleGAN), each trained on its own on pairs: crops of real daytime photographs (several
+ * scales, fetched from Debian packages) and rendered day scenes, each with its day-for-night
+ * grade (photo-grades.ts); night2day also on rendered nights with the same layouts by day. No
+ * photo of the real evaluation set (evaluate-real) is among them. Trained unpaired, as a
+ * CycleGAN, the generator hid the day photo in a high-frequency pattern (docs/BENCHMARKS.md).
  * Evaluated on held-out rendered layouts: the luminance and colour of translated day renders
  * against the rendered night scenes of the same layouts.
  */
@@ -78,7 +80,7 @@ async function writePairedData(o: RecipeOptions, dirs: { day: string; night: str
   // Rendered days under the same grade: a rendered night's lit windows taught the generator to
   // scatter warm specks over every texture of a photo (grass, water, fur).
   await generate('render pairs', 2 * renders, async (i) => {
-    const day: RgbImage = { rgb: await renderScene(randomSceneLayout(layoutSeed(o.seed, i)), { timeOfDay: 0.15 * uniform(), snow: 0, fog: 0 }, loadSize), width: loadSize, height: loadSize };
+    const day = await renderSceneImage(randomSceneLayout(layoutSeed(o.seed, i)), { timeOfDay: 0.15 * uniform(), snow: 0, fog: 0 }, loadSize);
     await writeRgbPng(join(dirs.day, `render-${pad(i)}.png`), day);
     await writeRgbPng(join(dirs.night, `render-${pad(i)}.png`), nightGrade(day, 1, randomNightLook(uniform)));
   });
@@ -100,7 +102,7 @@ async function writeNightToDayData(o: RecipeOptions, paired: { day: string; nigh
   const uniform = lcg(o.seed * 11 + 5);
   await generate('rendered night pairs', renders, async (i) => {
     const layout = randomSceneLayout(layoutSeed(o.seed, RENDERED_NIGHT_BASE + i));
-    const at = async (timeOfDay: number): Promise<RgbImage> => ({ rgb: await renderScene(layout, { timeOfDay, snow: 0, fog: 0 }, loadSize), width: loadSize, height: loadSize });
+    const at = (timeOfDay: number): Promise<RgbImage> => renderSceneImage(layout, { timeOfDay, snow: 0, fog: 0 }, loadSize);
     await writeRgbPng(join(dirs.day, `night-render-${pad(i)}.png`), await at(0.15 * uniform()));
     await writeRgbPng(join(dirs.night, `night-render-${pad(i)}.png`), await at(0.88 + 0.12 * uniform()));
   });
@@ -114,7 +116,7 @@ async function writeNightSet(o: RecipeOptions, dir: string): Promise<void> {
   const uniform = lcg(o.seed);
   await generate('night set', DAY2NIGHT.nightSet, async (i) => {
     const layout = randomSceneLayout(layoutSeed(o.seed, NIGHT_SET_BASE + i));
-    await writeRgbPng(join(dir, `${pad(i)}.png`), { rgb: await renderScene(layout, { timeOfDay: 0.88 + 0.12 * uniform(), snow: 0, fog: 0 }, loadSize), width: loadSize, height: loadSize });
+    await writeRgbPng(join(dir, `${pad(i)}.png`), await renderSceneImage(layout, { timeOfDay: 0.88 + 0.12 * uniform(), snow: 0, fog: 0 }, loadSize));
   });
 }
 
@@ -242,8 +244,8 @@ export async function evaluateDay2Night(
   const nights: RgbImage[] = [];
   for (let i = 0; i < DAY2NIGHT.heldOut; i++) {
     const layout = randomSceneLayout(layoutSeed(seed, HELD_OUT_BASE + i));
-    days.push({ rgb: await renderScene(layout, { timeOfDay: 0.05, snow: 0, fog: 0 }, size), width: size, height: size });
-    nights.push({ rgb: await renderScene(layout, { timeOfDay: 0.88 + 0.12 * uniform(), snow: 0, fog: 0 }, size), width: size, height: size });
+    days.push(await renderSceneImage(layout, { timeOfDay: 0.05, snow: 0, fog: 0 }, size));
+    nights.push(await renderSceneImage(layout, { timeOfDay: 0.88 + 0.12 * uniform(), snow: 0, fog: 0 }, size));
   }
   const nightSet = await Promise.all((await readdir(nightSetDir)).filter((f) => f.endsWith('.png')).sort().map((f) => readRgb(join(nightSetDir, f), size)));
   const translated = await toNight(days);

@@ -38,7 +38,7 @@ export const EDGES2HANDBAGS = {
   train: 400,
   heldOut: 16,
   size: 256,
-  /** The held-out evaluation's size (as before the 256 px training, so the figures compare). */
+  /** The held-out evaluation's size (128 px, the first model's). */
   evalSize: 128,
   iterations: 2000,
   /** Share of pairs whose input is an edge map rather than a drawing. */

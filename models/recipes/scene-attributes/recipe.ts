@@ -19,7 +19,7 @@ import {
 } from '../shared/recipe-kit.js';
 import { fogGrade, nightGrade, snowGrade } from '../shared/photo-grades.js';
 import { fetchPhotoPackages, photoCrops, TRAINING_DAY_PHOTOS } from '../shared/real-photos.js';
-import { randomSceneLayout, renderScene, type SceneConditions } from '../shared/scene-renderer.js';
+import { randomSceneLayout, renderSceneImage, type SceneConditions } from '../shared/scene-renderer.js';
 
 /**
  * scene-attributes: a conditional generator (StarGAN family) with three sliders, time of day,
@@ -80,12 +80,12 @@ export async function sceneAttributes(o: RecipeOptions): Promise<Record<string, 
   const rows = ['file,time_of_day,snow,fog'];
   await generate('scene pairs', SCENE_ATTRIBUTES.layouts, async (i) => {
     const layout = randomSceneLayout(layoutSeed(o.seed, i));
-    const plain = { rgb: await renderScene(layout, PLAIN, loadSize), width: loadSize, height: loadSize };
+    const plain = await renderSceneImage(layout, PLAIN, loadSize);
     for (let k = 0; k < SCENE_ATTRIBUTES.targetsPerLayout; k++) {
       const name = `${String(i).padStart(4, '0')}-${k}.png`;
       const c = randomConditions();
       await writeRgbPng(join(dirA, name), plain);
-      await writeRgbPng(join(dirB, name), { rgb: await renderScene(layout, c, loadSize), width: loadSize, height: loadSize });
+      await writeRgbPng(join(dirB, name), await renderSceneImage(layout, c, loadSize));
       rows.push(`${name},${c.timeOfDay.toFixed(4)},${c.snow.toFixed(4)},${c.fog.toFixed(4)}`);
     }
   });
@@ -126,8 +126,8 @@ export async function sceneAttributes(o: RecipeOptions): Promise<Record<string, 
   for (let i = 0; i < SCENE_ATTRIBUTES.heldOut; i++) {
     const layout = randomSceneLayout(layoutSeed(o.seed, HELD_OUT_BASE + i));
     const c = randomConditions();
-    plains.push({ rgb: await renderScene(layout, PLAIN, size), width: size, height: size });
-    truths.push({ rgb: await renderScene(layout, c, size), width: size, height: size });
+    plains.push(await renderSceneImage(layout, PLAIN, size));
+    truths.push(await renderSceneImage(layout, c, size));
     conditions.push(vector(c));
   }
   const outputs = await translateWithRun(run, 'G', plains, conditions);

@@ -99,21 +99,19 @@ export async function fetchPhotoPackages(dir: string, photos: readonly RealPhoto
   }
 }
 
-/** A photo as a centred square of `size` px (shorter side scaled to it, the rest cropped). */
-export async function readPhoto(dir: string, photo: RealPhoto, size: number): Promise<RgbImage> {
+/** Decodes a photo upright and in sRGB, scaled by `fit` to `size` px (see sharp's `fit`). */
+async function decodePhoto(dir: string, photo: RealPhoto, size: number, fit: 'cover' | 'outside'): Promise<RgbImage> {
   const file = join(dir, photo.pkg, photo.path);
   if (!(await exists(file))) throw new Error(`${file}: not in the ${photo.pkg} package (a different version?)`);
-  const rgb = await sharp(file).rotate().removeAlpha().resize(size, size, { fit: 'cover' }).toColourspace('srgb').raw().toBuffer();
-  return { rgb: new Uint8Array(rgb), width: size, height: size };
-}
-
-/** A photo whose shorter side is `shortSide` px (aspect kept), as raw RGB. */
-export async function readPhotoScaled(dir: string, photo: RealPhoto, shortSide: number): Promise<RgbImage> {
-  const file = join(dir, photo.pkg, photo.path);
-  if (!(await exists(file))) throw new Error(`${file}: not in the ${photo.pkg} package (a different version?)`);
-  const { data, info } = await sharp(file).rotate().removeAlpha().resize(shortSide, shortSide, { fit: 'outside' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(file).rotate().removeAlpha().resize(size, size, { fit }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   return { rgb: new Uint8Array(data), width: info.width, height: info.height };
 }
+
+/** A photo as a centred square of `size` px (shorter side scaled to it, the rest cropped). */
+export const readPhoto = (dir: string, photo: RealPhoto, size: number): Promise<RgbImage> => decodePhoto(dir, photo, size, 'cover');
+
+/** A photo whose shorter side is `shortSide` px (aspect kept), as raw RGB. */
+export const readPhotoScaled = (dir: string, photo: RealPhoto, shortSide: number): Promise<RgbImage> => decodePhoto(dir, photo, shortSide, 'outside');
 
 /**
  * `count` random `size` px crops of each photo at several scales (shorter side `scales` px):

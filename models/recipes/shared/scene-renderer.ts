@@ -10,6 +10,7 @@
  * Drawing happens in a 1000 x 1000 user space regardless of output size; features are kept at
  * least ~8 units so they survive at 128 px.
  */
+import type { RgbImage } from './metrics.js';
 import { rasteriseSvg } from './rasterise.js';
 import { drawCountryside, drawFence, drawGround, drawTree } from './scene-country.js';
 import { VIEW, type SceneLayout } from './scene-layout.js';
@@ -53,6 +54,11 @@ export function sceneSvg(layout: SceneLayout, c: SceneConditions, size: number):
 
 export async function renderScene(layout: SceneLayout, c: SceneConditions, size: number): Promise<Uint8Array> {
   return rasteriseSvg(sceneSvg(layout, c, size), size);
+}
+
+/** renderScene as an image with its size, as the recipes pass images around. */
+export async function renderSceneImage(layout: SceneLayout, c: SceneConditions, size: number): Promise<RgbImage> {
+  return { rgb: await renderScene(layout, c, size), width: size, height: size };
 }
 
 /** Coordinates to one decimal keep the SVG short without visible rounding at any size. */
