@@ -84,7 +84,7 @@ describe('training limits: one set, for the CLI, the studio and the engine', () 
     expect(command.stderr).toContain(`gan-studio: ${flag} ${problem}`);
   });
 
-  it('refuses a load size below the crop size, and edges outside pix2pix, naming them each way', async () => {
+  it('refuses a load size below the crop size, edges outside pix2pix and conditioning outside conditional training, naming them each way', async () => {
     const small = base({ size: 256, loadSize: 100 });
     expect((await engineRefusal(small)).message).toBe('loadSize must be a whole number from 256 to 8192, got 100');
     expect(await studio.invoke('training:estimate', { settings: small })).toMatchObject({ error: { message: 'Load size (px) must be a whole number from 256 to 8192, got 100' } });
@@ -94,6 +94,12 @@ describe('training limits: one set, for the CLI, the studio and the engine', () 
     expect((await engineRefusal(edges)).message).toBe('edges only applies to pix2pix training (edge maps in, photos out)');
     expect(await studio.invoke('training:start', { settings: edges })).toMatchObject({ error: { message: 'Edges from photos only applies to pix2pix training (edge maps in, photos out)' } });
     expect((await cli(['--edges'])).stderr).toContain('gan-studio: --edges only applies to pix2pix training');
+
+    const conditioning = base({ conditioning: 'blocks' });
+    expect((await engineRefusal(conditioning)).message).toBe('conditioning only applies to conditional training (a generator that takes attributes)');
+    expect(await studio.invoke('training:start', { settings: conditioning })).toMatchObject({ error: { message: 'Attributes read at only applies to conditional training (a generator that takes attributes)' } });
+    expect((await cli(['--conditioning', 'blocks'])).stderr).toContain('gan-studio: --conditioning only applies to conditional training');
+    expect((await cli(['--conditioning', 'everywhere'])).stderr).toContain("'everywhere' is invalid. Allowed choices are input, blocks");
   });
 
   it('names the settings each way when they do not suit the generator (checked once the data is read)', async () => {

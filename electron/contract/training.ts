@@ -18,6 +18,14 @@ export const TRAIN_NORMS = ['instance', 'batch'] as const;
 export const UPSAMPLINGS = ['transposed', 'resize'] as const;
 export type Upsampling = (typeof UPSAMPLINGS)[number];
 
+/**
+ * Where a conditional generator reads its attributes: at its input only (StarGAN), or at every
+ * residual block too (GAN Studio's variant: the first instance norm removes constant input
+ * planes, so input-only sliders fade as images grow).
+ */
+export const CONDITIONINGS = ['input', 'blocks'] as const;
+export type Conditioning = (typeof CONDITIONINGS)[number];
+
 // Each check's message leaves out the setting's name: the caller puts its own in front.
 const got = (issue: { input?: unknown }): string => `, got ${String(issue.input)}`;
 const whole = (min: number, max: number) =>
@@ -49,6 +57,14 @@ export const TRAIN_FIELDS = {
   norm: { label: 'Normalisation', flag: '--norm', arg: '<norm>', help: 'normalisation (default: instance; batch for pix2pix)', schema: oneOf(TRAIN_NORMS) },
   /** New generators only (a --from model keeps its own); absent: the reference's transposed convs. */
   upsample: { label: 'Upsampling', flag: '--upsample', arg: '<how>', help: 'generator upsampling: transposed convs (default, as the reference) or resize then conv (no checkerboard)', schema: oneOf(UPSAMPLINGS).optional() },
+  /** New conditional generators only; absent: the reference's input planes. */
+  conditioning: {
+    label: 'Attributes read at',
+    flag: '--conditioning',
+    arg: '<where>',
+    help: 'conditional: the generator reads the attributes at its input (default, as StarGAN) or at every residual block too (full strength on large images)',
+    schema: oneOf(CONDITIONINGS).optional(),
+  },
   iterations: { label: 'Iterations', flag: '--iterations', arg: '<n>', help: 'training iterations (default 2000)', schema: whole(1, 10_000_000) },
   size: { label: 'Crop size (px)', flag: '--size', arg: '<pixels>', help: 'crop size the networks train at (default 256)', schema: whole(16, 4096) },
   loadSize: { label: 'Load size (px)', flag: '--load-size', arg: '<pixels>', help: 'images are resized to this before the random crop (default size x 286/256)', schema: whole(16, 8192) },
@@ -88,6 +104,7 @@ export const trainSettingsSchema = z
       ctx.addIssue({ code: 'custom', path: ['loadSize'], input: s.loadSize, message: `must be a whole number from ${s.size} to 8192, got ${s.loadSize}` });
     }
     if (s.edges === true && s.mode !== 'pix2pix') ctx.addIssue({ code: 'custom', path: ['edges'], message: 'only applies to pix2pix training (edge maps in, photos out)' });
+    if (s.conditioning !== undefined && s.mode !== 'conditional') ctx.addIssue({ code: 'custom', path: ['conditioning'], message: 'only applies to conditional training (a generator that takes attributes)' });
   });
 
 export type TrainSettings = z.infer<typeof trainSettingsSchema>;

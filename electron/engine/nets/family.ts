@@ -1,7 +1,7 @@
 import type { ModelKind } from '../../contract/models.js';
 import type { NormKind } from '../graph/graph-builder.js';
 import type { IrGraph } from '../graph/ir.js';
-import type { Upsampling } from '../../contract/training.js';
+import type { Conditioning, Upsampling } from '../../contract/training.js';
 
 /**
  * What a network family is: one module under nets/ fills in one of these and the registry
@@ -98,6 +98,8 @@ export interface TrainingChoice {
   conditionSize: number;
   /** The decoder's upsampling, for families that offer a choice; undefined: the family's default. */
   upsample?: Upsampling;
+  /** Where a conditional generator reads the condition, for families that offer a choice; undefined: the family's default. */
+  conditioning?: Conditioning;
 }
 
 /** What every family has; a discriminator family (built fresh by the trainer) has no more. */

@@ -86,7 +86,7 @@ function scratchArchitecture(mode: TrainingMode, settings: TrainSettings, condit
     throw new StudioError('BAD_ARGUMENT', `${named(settings, 'arch', names)}: ${why}`);
   });
   if (parsed !== undefined) checkFamily(mode, settings, parsed.family, named(settings, 'arch', names));
-  return trainingArchitecture(settings.arch, { width: settings.ngf, norm: settings.norm, conditionSize, upsample: settings.upsample });
+  return trainingArchitecture(settings.arch, { width: settings.ngf, norm: settings.norm, conditionSize, upsample: settings.upsample, conditioning: settings.conditioning });
 }
 
 function checkFamily(mode: TrainingMode, settings: TrainSettings, family: AnyGeneratorFamily, source: string): void {

@@ -25,6 +25,8 @@ const CASES = [
   'resnet3_instance_resize',
   'unet64_batch_resize',
   'stargan_resize',
+  // And its conditioning variant (conditioning = blocks): the condition planes also enter every residual block.
+  'stargan_blocks_resize',
 ] as const;
 
 function tensor(file: TensorFile, name: string): TensorInput {

@@ -27,10 +27,13 @@ const bad = (why: string): never => {
   throw new Error(why);
 };
 
-/** A small network of each family, as the trainer would build it (with the resize upsampling where `resize` is set). */
-function sample(family: (typeof GENERATOR_FAMILIES)[number], resize = false): Architecture {
+/**
+ * A small network of each family, as the trainer would build it; with `variants`, GAN Studio's
+ * own choices where the family offers them (resize upsampling, the condition at every block).
+ */
+function sample(family: (typeof GENERATOR_FAMILIES)[number], variants = false): Architecture {
   const name = TRAIN_ARCHS.find((n) => family.parseName(n, bad) !== undefined) ?? family.name;
-  return trainingArchitecture(name, { width: 2, norm: 'batch', conditionSize: 3, ...(resize ? { upsample: 'resize' as const } : {}) });
+  return trainingArchitecture(name, { width: 2, norm: 'batch', conditionSize: 3, ...(variants ? { upsample: 'resize' as const, conditioning: 'blocks' as const } : {}) });
 }
 
 /** A setting of a network, or its field's default where the description leaves it out. */
@@ -56,21 +59,23 @@ describe('the family registry', () => {
         }
       });
 
-      it.each([false, true])('recognises its own checkpoints, and no family before it claims them (resize upsampling: %s)', (resize) => {
-        const arch = sample(family, resize);
-        expect(arch.upsample).toBe(resize ? 'resize' : undefined);
+      it.each([false, true])('recognises its own checkpoints, and no family before it claims them (own variants: %s)', (variants) => {
+        const arch = sample(family, variants);
+        expect(arch.upsample).toBe(variants ? 'resize' : undefined);
+        if (family.conditional) expect((arch as { conditioning?: string }).conditioning).toBe(variants ? 'blocks' : undefined);
         const view = checkpointView(arch);
         expect(detectFamily(view)?.name).toBe(family.name);
         // What the keys show matches the network they came from.
         const derived = family.derive(view);
-        expect(derived.upsample).toBe(resize ? 'resize' : 'transposed');
+        expect(derived.upsample).toBe(variants ? 'resize' : 'transposed');
+        if (family.conditional) expect((derived as { conditioning?: string }).conditioning).toBe(variants ? 'blocks' : 'input');
         for (const [key, value] of Object.entries(derived)) {
           if (value !== undefined && key !== 'dropout') expect(value, key).toEqual(settingOf(family, arch, key));
         }
       });
 
-      it.each([false, true])('keeps its settings through a manifest and tensor-file metadata (resize upsampling: %s)', (resize) => {
-        const arch = sample(family, resize);
+      it.each([false, true])('keeps its settings through a manifest and tensor-file metadata (own variants: %s)', (variants) => {
+        const arch = sample(family, variants);
         const io = family.io(arch);
         const manifest = parseManifest(
           {

@@ -145,4 +145,11 @@ describe('training step against PyTorch autograd and Adam', () => {
     const step = stepOf(ConditionalMode, 'conditional', { batch: 2, size: 16, conditionSize: 2 }, { G: g, D: d(8, 'instance') });
     expectMatches(await runStep(file, step, device));
   }, SLOW);
+
+  it.each(DEVICES)('conditional on %s: GAN Studio\'s variant, a shift from the condition in every residual block, with resize upsampling', async (device) => {
+    const file = await readSafetensors(join(FIXTURES, 'conditional_blocks.safetensors'));
+    const g = starganGenerator({ convDim: 4, cDim: 2, repeatNum: 2, upsample: 'resize', conditioning: 'blocks' });
+    const step = stepOf(ConditionalMode, 'conditional', { batch: 2, size: 16, conditionSize: 2 }, { G: g, D: d(8, 'instance') });
+    expectMatches(await runStep(file, step, device));
+  }, SLOW);
 });
