@@ -1,5 +1,5 @@
 /**
- * `npm run recipe -- <name> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install] [--resume]`
+ * `npm run recipe -- <name> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install] [--resume] [--continue] [--only MODEL]`
  *
  * Regenerates a starter model's data and trains it from scratch with GAN Studio's own trainer,
  * deterministic given the seed; installs the model into models/<id>/, its sample grid into
@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   const name = args[0];
   const recipe = name === undefined ? undefined : RECIPES[name];
   if (name === undefined || recipe === undefined) {
-    process.stderr.write(`usage: npm run recipe -- <${Object.keys(RECIPES).join('|')}> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install] [--resume]\n`);
+    process.stderr.write(`usage: npm run recipe -- <${Object.keys(RECIPES).join('|')}> [--seed N] [--iterations N] [--work DIR] [--device D] [--threads N] [--no-install] [--resume] [--continue] [--only MODEL]\n`);
     return 2;
   }
   const seed = Number(option(args, '--seed') ?? 1);
@@ -43,6 +43,10 @@ async function main(): Promise<number> {
   const started = performance.now();
   process.stderr.write(`recipe ${name}: seed ${seed}, work folder ${work}\n`);
   const evaluateOnly = args.includes('--evaluate-only');
+  if (args.includes('--continue') && name !== 'day2night' && name !== 'edges2handbags') {
+    process.stderr.write('--continue is available for day2night and edges2handbags\n');
+    return 2;
+  }
   if (evaluateOnly && name !== 'day2night') {
     process.stderr.write('--evaluate-only is available for day2night\n');
     return 2;
@@ -55,6 +59,8 @@ async function main(): Promise<number> {
     ...(option(args, '--threads') === undefined ? {} : { threads: Number(option(args, '--threads')) }),
     install: !args.includes('--no-install'),
     resume: args.includes('--resume'),
+    continue: args.includes('--continue'),
+    ...(option(args, '--only') === undefined ? {} : { only: option(args, '--only') }),
   });
   const seconds = (performance.now() - started) / 1000;
   if (!args.includes('--no-install')) {

@@ -17,6 +17,8 @@ import { DAY_PHOTOS, fetchPhotoPackages, NIGHT_PHOTOS, readPhoto, type RealPhoto
  */
 const SCENE_SIZE = 512;
 const SKETCH_SIZE = 256;
+/** The sketch pad's size for edges2handbags: its manifest's preferred size. */
+const PAD_SIZE = 128;
 /** Levels from white a background pixel may be and still count as white. */
 const WHITE_LEVELS = 10;
 /** Photos in the docs pictures (all are scored); few, since each is a 512 px PNG. */
@@ -96,15 +98,29 @@ const ATTRIBUTE_SETTINGS: readonly [string, number[]][] = [
   ['fog', [0, 0, 1]],
 ];
 
-async function sceneAttributes(work: string, photos: readonly RealPhoto[], days: readonly RgbImage[]): Promise<Scored> {
+/** Sides the night slider's strength is measured at: read at the input only, sliders fade as images grow. */
+const SLIDER_SIDES = [128, 256, SCENE_SIZE];
+
+const meanLumaDrop = (inputs: readonly RgbImage[], outputs: readonly RgbImage[]): number =>
+  mean(inputs.map((d, i) => 1 - colourStats(outputs[i] as RgbImage).luma / Math.max(1, colourStats(d).luma)));
+
+async function sceneAttributes(work: string, sources: string, photos: readonly RealPhoto[], days: readonly RgbImage[]): Promise<Scored> {
   const rows: Record<string, string> = {};
   const outs: RgbImage[][] = [];
   const all: number[] = [];
+  const model = repoPath('models', 'scene-attributes');
+  const translate = (images: readonly RgbImage[], vector: readonly number[]): Promise<RgbImage[]> => translateWithModel(model, images, images.map(() => Float32Array.from(vector)));
   for (const [name, vector] of ATTRIBUTE_SETTINGS) {
-    const out = await translateWithModel(repoPath('models', 'scene-attributes'), days, days.map(() => Float32Array.from(vector)));
+    const out = await translate(days, vector);
     const grid = await gridOf(join(work, 'scene-attributes', name), photos.map((p) => p.name), out);
     rows[`grid-artifacts, ${name} = 1`] = gridRow(grid);
-    if (name === 'night') rows['night = 1: mean luma drop'] = `${fixed(100 * mean(days.map((d, i) => 1 - colourStats(out[i] as RgbImage).luma / Math.max(1, colourStats(d).luma))), 0)}%`;
+    if (name === 'night') {
+      const drops = await Promise.all(SLIDER_SIDES.map(async (side) => {
+        const inputs = side === SCENE_SIZE ? days : await Promise.all(photos.map((p) => readPhoto(sources, p, side)));
+        return `${fixed(100 * meanLumaDrop(inputs, side === SCENE_SIZE ? out : await translate(inputs, vector)), 0)}%`;
+      }));
+      rows[`night = 1: mean luma drop at ${SLIDER_SIDES.join(' / ')} px`] = drops.join(' / ');
+    }
     all.push(...grid);
     outs.push(out);
   }
@@ -151,8 +167,12 @@ async function handbags(work: string): Promise<Scored & { outlines: number }> {
   const centre = [0, 1, 2].map((c) => mean(bodyColours.map((col) => col[c] as number)));
   const spread = Math.sqrt(mean(bodyColours.map((col) => col.reduce((s, v, c) => s + (v - (centre[c] as number)) ** 2, 0))));
   const pct = (v: number): string => `${fixed(100 * v, 0)}%`;
+  // The sketch pad draws at the model's preferred size (128 px).
+  const small = await Promise.all(files.map(async (f) => ({ rgb: await rasteriseSvg(await readFile(join(OUTLINES, f), 'utf8'), PAD_SIZE), width: PAD_SIZE, height: PAD_SIZE })));
+  const padGrid = await gridOf(join(work, 'edges2handbags-pad'), names, await translateWithModel(repoPath('models', 'edges2handbags'), small));
   const rows = {
     'grid-artifacts of the outputs': gridRow(grid),
+    [`grid-artifacts at the sketch pad's ${PAD_SIZE} px`]: gridRow(padGrid),
     [`background beyond the outline within ${WHITE_LEVELS} levels of white`]: `${pct(mean(whiteShares))} of its pixels (worst bag ${pct(Math.min(...whiteShares))})`,
     'bag body filled (further than 10 levels from white)': `${pct(mean(fills))} of its pixels (least ${pct(Math.min(...fills))})`,
     "bags' body colours: RMS distance from their mean colour": `${fixed(spread, 1)} levels`,
@@ -190,7 +210,7 @@ export async function evaluateReal(o: RecipeOptions): Promise<Record<string, str
 
   const d2n = await dayToNight(outputs, DAY_PHOTOS, days);
   const n2d = await nightToDay(outputs, [...NIGHT_PHOTOS, ...DAY_PHOTOS], [...nights, ...days]);
-  const attrs = await sceneAttributes(outputs, DAY_PHOTOS, days);
+  const attrs = await sceneAttributes(outputs, sources, DAY_PHOTOS, days);
   const bags = await handbags(outputs);
 
   const photoList = `${photos.length} photographs (${photos.map((p) => p.name).join(', ')}) from the Debian packages ${[...new Set(photos.map((p) => p.pkg))].join(', ')}, ${SCENE_SIZE} px centred squares`;

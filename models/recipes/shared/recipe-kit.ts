@@ -28,6 +28,14 @@ export interface RecipeOptions {
   install: boolean;
   /** Continue the run already in the work folder from its last checkpoint (same data and settings), instead of starting over. */
   resume?: boolean;
+  /**
+   * Start each generator from the bundled model of the same id (its weights; a fresh
+   * discriminator and Adam state) and train the recipe's continuation instead of starting from
+   * scratch: for a starter whose fine texture settles late, hours of CPU not spent again.
+   */
+  continue?: boolean;
+  /** Recipes that make several models (day2night): train this one only; the others stay as bundled. */
+  only?: string;
 }
 
 export const repoPath = (...parts: string[]): string => join(packageRoot(), ...parts);
@@ -194,6 +202,14 @@ export function parameterCount(run: TrainingRun, netId: string): number {
   const arch = run.generators.find((g) => g.id === netId)?.arch;
   if (arch === undefined) throw new Error(`run has no generator ${netId}`);
   return networkParameters(arch);
+}
+
+/**
+ * What a card says of a run that installs a model trained by an earlier run (`--resume` after a
+ * `--no-install` run): the training time comes from the run's checkpoints, the rest is this run's.
+ */
+export function afterResume(o: RecipeOptions): string {
+  return o.resume === true ? '; the data and total times are those of the `--resume` run that installed it after the training had finished' : '';
 }
 
 export function minutes(seconds: number): string {
