@@ -57,7 +57,7 @@ describe('parseArchitectureOption (--arch)', () => {
       ['resnet_9blocks,c=5', /unknown option c for resnet/],
       ['unet_256,n_blocks=3', /unknown option n_blocks for unet/],
       ['unet,num_downs=3', /num_downs=3 is out of range/],
-      ['stargan,ngf=64', /unknown option ngf for stargan \(known: c, conv_dim, repeat, upsample\)/],
+      ['stargan,ngf=64', /unknown option ngf for stargan \(known: c, conditioning, conv_dim, repeat, upsample\)/],
       ['stargan,c', /c needs a whole number/],
     ];
     for (const [text, pattern] of cases) {
