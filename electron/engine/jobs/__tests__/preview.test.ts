@@ -48,7 +48,7 @@ function meanDifference(a: Buffer, b: Buffer): number {
 }
 
 /** 64 x 48, blue and orange stripes 8 px wide, running across or down. */
-function stripes(down: boolean): sharp.Sharp {
+function stripes(down: boolean): ReturnType<typeof sharp> {
   const rgb = Buffer.alloc(64 * 48 * 3);
   for (let y = 0; y < 48; y++) {
     for (let x = 0; x < 64; x++) {
