@@ -205,7 +205,7 @@ moved to blue, each crop its own exposure and tint), and ${counts.renders} rende
 rendered days and nights taught it to scatter the nights' lit windows over photos as warm specks); night2day learns the
 same pairs the other way round, ${renderedNights} rendered nights with the same layouts by day, and the ${counts.crops} photo crops as their own
 targets (a photo that is already day stays as it is). None of the photos of the real evaluation set is among them. Random ${size} px crops and flips;
-${trainedFor(o, direction, own)}; seed ${o.seed};
+${trainedFor(direction, own)}; seed ${o.seed};
 ${minutes(seconds)} of training${trained.size > 1 ? ' for both directions' : ''} on the ${provider} provider (${machineLine()}, shared with other jobs:
 load average ${loadavg()[0]?.toFixed(0)} at the end; ${minutes(dataSeconds)} to fetch, cut and render the data, ${minutes(totalSeconds)} in all${afterResume(o)}).
 Rerun: \`npm run recipe -- day2night --only ${direction}\`${own.from === undefined ? '' : ', then again with `--continue`'}.
@@ -270,7 +270,7 @@ function directionsToTrain(o: RecipeOptions): Direction[] {
 }
 
 /** The card's account of a direction's iterations: from scratch, or from scratch and then continued. */
-function trainedFor(o: RecipeOptions, name: Direction, own: TrainSettings): string {
+function trainedFor(name: Direction, own: TrainSettings): string {
   const schedule = 'batch 1, Adam (linear decay of the rate over the second half of each run)';
   if (own.from === undefined) return `${own.iterations} iterations at lr ${own.lr}, ${schedule}`;
   return `${DAY2NIGHT.iterations[name]} iterations from scratch at lr 2e-4, then ${own.iterations} more from that model at lr ${own.lr} with a fresh discriminator (\`--continue\`), ${schedule}; the training time below is the continuation's`;

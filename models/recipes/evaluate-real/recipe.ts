@@ -61,10 +61,14 @@ function shownPairs(photos: readonly RealPhoto[], inputs: readonly RgbImage[], o
   });
 }
 
+/** How much darker each output is than its input, as a share of the input's mean luma. */
+const lumaDrops = (inputs: readonly RgbImage[], outputs: readonly RgbImage[]): number[] =>
+  inputs.map((d, i) => 1 - colourStats(outputs[i] as RgbImage).luma / Math.max(1, colourStats(d).luma));
+
 async function dayToNight(work: string, photos: readonly RealPhoto[], days: readonly RgbImage[]): Promise<Scored> {
   const out = await translateWithModel(repoPath('models', 'day2night'), days);
   const grid = await gridOf(join(work, 'day2night'), photos.map((p) => p.name), out);
-  const drops = days.map((d, i) => 1 - colourStats(out[i] as RgbImage).luma / Math.max(1, colourStats(d).luma));
+  const drops = lumaDrops(days, out);
   const blueIn = days.map(blueRed);
   const blueOut = out.map(blueRed);
   return {
@@ -101,8 +105,6 @@ const ATTRIBUTE_SETTINGS: readonly [string, number[]][] = [
 /** Sides the night slider's strength is measured at: read at the input only, sliders fade as images grow. */
 const SLIDER_SIDES = [128, 256, SCENE_SIZE];
 
-const meanLumaDrop = (inputs: readonly RgbImage[], outputs: readonly RgbImage[]): number =>
-  mean(inputs.map((d, i) => 1 - colourStats(outputs[i] as RgbImage).luma / Math.max(1, colourStats(d).luma)));
 
 async function sceneAttributes(work: string, sources: string, photos: readonly RealPhoto[], days: readonly RgbImage[]): Promise<Scored> {
   const rows: Record<string, string> = {};
@@ -117,7 +119,7 @@ async function sceneAttributes(work: string, sources: string, photos: readonly R
     if (name === 'night') {
       const drops = await Promise.all(SLIDER_SIDES.map(async (side) => {
         const inputs = side === SCENE_SIZE ? days : await Promise.all(photos.map((p) => readPhoto(sources, p, side)));
-        return `${fixed(100 * meanLumaDrop(inputs, side === SCENE_SIZE ? out : await translate(inputs, vector)), 0)}%`;
+        return `${fixed(100 * mean(lumaDrops(inputs, side === SCENE_SIZE ? out : await translate(inputs, vector))), 0)}%`;
       }));
       rows[`night = 1: mean luma drop at ${SLIDER_SIDES.join(' / ')} px`] = drops.join(' / ');
     }
@@ -136,7 +138,9 @@ async function sceneAttributes(work: string, sources: string, photos: readonly R
 async function handbags(work: string): Promise<Scored & { outlines: number }> {
   const files = (await readdir(OUTLINES)).filter((f) => f.endsWith('.svg')).sort();
   const names = files.map((f) => f.replace(/\.svg$/, ''));
-  const outlines = await Promise.all(files.map(async (f) => ({ rgb: await rasteriseSvg(await readFile(join(OUTLINES, f), 'utf8'), SKETCH_SIZE), width: SKETCH_SIZE, height: SKETCH_SIZE })));
+  const svgs = await Promise.all(files.map((f) => readFile(join(OUTLINES, f), 'utf8')));
+  const rasterise = (side: number): Promise<RgbImage[]> => Promise.all(svgs.map(async (svg) => ({ rgb: await rasteriseSvg(svg, side), width: side, height: side })));
+  const outlines = await rasterise(SKETCH_SIZE);
   const out = await translateWithModel(repoPath('models', 'edges2handbags'), outlines);
   const grid = await gridOf(join(work, 'edges2handbags'), names, out);
   const whiteShares: number[] = [];
@@ -168,8 +172,7 @@ async function handbags(work: string): Promise<Scored & { outlines: number }> {
   const spread = Math.sqrt(mean(bodyColours.map((col) => col.reduce((s, v, c) => s + (v - (centre[c] as number)) ** 2, 0))));
   const pct = (v: number): string => `${fixed(100 * v, 0)}%`;
   // The sketch pad draws at the model's preferred size (128 px).
-  const small = await Promise.all(files.map(async (f) => ({ rgb: await rasteriseSvg(await readFile(join(OUTLINES, f), 'utf8'), PAD_SIZE), width: PAD_SIZE, height: PAD_SIZE })));
-  const padGrid = await gridOf(join(work, 'edges2handbags-pad'), names, await translateWithModel(repoPath('models', 'edges2handbags'), small));
+  const padGrid = await gridOf(join(work, 'edges2handbags-pad'), names, await translateWithModel(repoPath('models', 'edges2handbags'), await rasterise(PAD_SIZE)));
   const rows = {
     'grid-artifacts of the outputs': gridRow(grid),
     [`grid-artifacts at the sketch pad's ${PAD_SIZE} px`]: gridRow(padGrid),

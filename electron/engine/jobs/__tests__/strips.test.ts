@@ -61,7 +61,7 @@ const ARCHITECTURES: [string, Architecture][] = [
   ['resnet-resize (nearest upsampling, then reflect-padded conv)', { family: 'resnet', ngf: 8, nBlocks: 2, norm: 'instance', dropout: false, inputChannels: 3, outputChannels: 3, upsample: 'resize' }],
   ['unet-resize (nearest upsampling, then zero-padded conv)', { family: 'unet', ngf: 8, numDowns: 6, norm: 'batch', dropout: false, inputChannels: 3, outputChannels: 3, upsample: 'resize' }],
   ['stargan-resize (nearest upsampling, condition broadcast)', { family: 'stargan', convDim: 8, cDim: 2, repeatNum: 1, upsample: 'resize' }],
-  ['stargan-blocks (the condition broadcast into every residual block)', { family: 'stargan', convDim: 8, cDim: 2, repeatNum: 2, upsample: 'resize', conditioning: 'blocks' }],
+  ['stargan-blocks (a 1 x 1 conv of the condition shifting every residual block)', { family: 'stargan', convDim: 8, cDim: 2, repeatNum: 2, upsample: 'resize', conditioning: 'blocks' }],
 ];
 
 describe('layer-by-layer strips', () => {

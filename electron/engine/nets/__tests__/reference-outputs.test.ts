@@ -25,7 +25,7 @@ const CASES = [
   'resnet3_instance_resize',
   'unet64_batch_resize',
   'stargan_resize',
-  // And its conditioning variant (conditioning = blocks): the condition planes also enter every residual block.
+  // And its conditioning variant (conditioning = blocks): every residual block adds a 1 x 1 conv of the condition to its normalised features.
   'stargan_blocks_resize',
 ] as const;
 
